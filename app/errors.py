@@ -1,0 +1,370 @@
+"""Friendly errors: a human sentence and a next step for each error code, with the technical details folded away.
+
+The codes are exportcore's (``exportcore.errors.MESSAGES``) plus a few the app itself meets (the inspect helper
+failing to start, …). Texts are translatable (context ``Errors``); ``{name}`` placeholders are filled from the
+error's params. Dialogs never show a raw traceback: :func:`clean_details` keeps only the final exception line of a
+traceback, the full text stays in the run log.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QStyle, QToolButton,
+    QVBoxLayout, QWidget,
+)
+
+C = "Errors"
+
+#: code -> (title, sentence, next step). The sentence speaks to a person using the app, not to a CLI user.
+TEXTS: dict[str, tuple[str, str, str]] = {
+    "unsupported_model_type": (
+        QT_TRANSLATE_NOOP(C, "Model not supported"),
+        QT_TRANSLATE_NOOP(C, "This model is a '{model_type}' model, which ONNX Export Studio cannot export yet."),
+        QT_TRANSLATE_NOOP(C, "Pick a model of a supported type: the Hub list marks exportable models with a badge."),
+    ),
+    "unsupported_task": (
+        QT_TRANSLATE_NOOP(C, "Task not available"),
+        QT_TRANSLATE_NOOP(C, "The task '{task}' cannot be exported for '{model_type}' models."),
+        QT_TRANSLATE_NOOP(C, "Choose one of the tasks offered in the Options panel: {supported}."),
+    ),
+    "unknown_task": (
+        QT_TRANSLATE_NOOP(C, "Unknown task"),
+        QT_TRANSLATE_NOOP(C, "'{task}' is not a task name we know."),
+        QT_TRANSLATE_NOOP(C, "Choose a task from the list in the Options panel."),
+    ),
+    "task_not_inferable": (
+        QT_TRANSLATE_NOOP(C, "Task unclear"),
+        QT_TRANSLATE_NOOP(C, "We could not tell which task '{model}' is for ({reason})."),
+        QT_TRANSLATE_NOOP(C, "Choose the task yourself in the Options panel."),
+    ),
+    "missing_config": (
+        QT_TRANSLATE_NOOP(C, "Not a model folder"),
+        QT_TRANSLATE_NOOP(C, "The folder '{path}' has no config.json, so it does not look like a Hugging Face model."),
+        QT_TRANSLATE_NOOP(C, "Open the folder that holds config.json next to the model weights."),
+    ),
+    "malformed_config": (
+        QT_TRANSLATE_NOOP(C, "Damaged configuration"),
+        QT_TRANSLATE_NOOP(C, "The model's config.json in '{path}' cannot be read ({reason})."),
+        QT_TRANSLATE_NOOP(C, "Download the model again, or fix config.json."),
+    ),
+    "not_a_model": (
+        QT_TRANSLATE_NOOP(C, "Not a model"),
+        QT_TRANSLATE_NOOP(C, "'{path}' is neither a model folder nor a Hub model id."),
+        QT_TRANSLATE_NOOP(C, "Open a folder containing config.json, or enter a Hub id such as 'org/name'."),
+    ),
+    "invalid_dtype": (
+        QT_TRANSLATE_NOOP(C, "Unknown data type"),
+        QT_TRANSLATE_NOOP(C, "'{value}' is not a valid {kind}."),
+        QT_TRANSLATE_NOOP(C, "Choose one of: {choices}."),
+    ),
+    "invalid_option": (
+        QT_TRANSLATE_NOOP(C, "Invalid option"),
+        QT_TRANSLATE_NOOP(C, "One of the options cannot be used: {reason}."),
+        QT_TRANSLATE_NOOP(C, "Correct the highlighted option in the Options panel."),
+    ),
+    "unsupported_framework": (
+        QT_TRANSLATE_NOOP(C, "Framework not available"),
+        QT_TRANSLATE_NOOP(C, "The framework '{framework}' is not available ({reason})."),
+        QT_TRANSLATE_NOOP(C, "Reinstall ONNX Export Studio; PyTorch is part of it."),
+    ),
+    "hub_unreachable": (
+        QT_TRANSLATE_NOOP(C, "Hub unreachable"),
+        QT_TRANSLATE_NOOP(C, "The Hugging Face Hub could not be reached for '{model}'."),
+        QT_TRANSLATE_NOOP(C, "Check your network connection, or switch to offline mode to use downloaded models only."),
+    ),
+    "hub_not_found": (
+        QT_TRANSLATE_NOOP(C, "Model not found"),
+        QT_TRANSLATE_NOOP(C, "'{model}' does not exist on the Hugging Face Hub."),
+        QT_TRANSLATE_NOOP(C, "Check the spelling of the model id; private models need you to log in."),
+    ),
+    "hub_gated": (
+        QT_TRANSLATE_NOOP(C, "Access required"),
+        QT_TRANSLATE_NOOP(C, "'{model}' is gated or private, and the Hub refused access."),
+        QT_TRANSLATE_NOOP(C, "Accept the model's terms on its Hub page, then log in (set HF_TOKEN) and try again."),
+    ),
+    "not_in_cache": (
+        QT_TRANSLATE_NOOP(C, "Not downloaded"),
+        QT_TRANSLATE_NOOP(C, "'{model}' is not in the local cache, and offline mode is on."),
+        QT_TRANSLATE_NOOP(C, "Turn offline mode off to download it, or open a local folder instead."),
+    ),
+    "missing_weights": (
+        QT_TRANSLATE_NOOP(C, "Weights missing"),
+        QT_TRANSLATE_NOOP(C, "'{model}' has a configuration but no weights (looked for {looked_for})."),
+        QT_TRANSLATE_NOOP(C, "Download the complete model, including its .safetensors or .bin files."),
+    ),
+    "model_load_failed": (
+        QT_TRANSLATE_NOOP(C, "Model could not be loaded"),
+        QT_TRANSLATE_NOOP(C, "The model could not be loaded ({reason})."),
+        QT_TRANSLATE_NOOP(C, "Check that the model folder is complete; re-download it if in doubt."),
+    ),
+    "remote_code_required": (
+        QT_TRANSLATE_NOOP(C, "Custom code required"),
+        QT_TRANSLATE_NOOP(C, "'{model}' needs code from its own repository to run, which we do not execute by default."),
+        QT_TRANSLATE_NOOP(C, "Only if you trust the repository, use the command line with --trust-remote-code."),
+    ),
+    "export_failed": (
+        QT_TRANSLATE_NOOP(C, "Export failed"),
+        QT_TRANSLATE_NOOP(C, "Converting '{submodel}' to ONNX failed."),
+        QT_TRANSLATE_NOOP(C, "Try another opset, or switch the exporter (the torch.export option) and export again."),
+    ),
+    "dynamo_unsupported": (
+        QT_TRANSLATE_NOOP(C, "torch.export cannot handle this model"),
+        QT_TRANSLATE_NOOP(C, "The torch.export (dynamo) exporter cannot export '{submodel}'."),
+        QT_TRANSLATE_NOOP(C, "Turn off \"Use torch.export\" in the Options panel and export again."),
+    ),
+    "merge_failed": (
+        QT_TRANSLATE_NOOP(C, "Merging failed"),
+        QT_TRANSLATE_NOOP(C, "Merging the two decoders into one file failed."),
+        QT_TRANSLATE_NOOP(C, "Choose \"Encoder + decoder, not merged\" in the Options panel and export again."),
+    ),
+    "validation_failed": (
+        QT_TRANSLATE_NOOP(C, "Validation failed"),
+        QT_TRANSLATE_NOOP(C, "{failed} of {total} checks gave results that differ from PyTorch by more than the tolerance."),
+        QT_TRANSLATE_NOOP(C, "Look at the red rows; try fp32 or a larger tolerance (atol), or report the model."),
+    ),
+    "validation_error": (
+        QT_TRANSLATE_NOOP(C, "Validation could not run"),
+        QT_TRANSLATE_NOOP(C, "The exported files could not be checked against PyTorch ({reason})."),
+        QT_TRANSLATE_NOOP(C, "Turn validation off to keep the files unchecked, or report the model."),
+    ),
+    "destination_not_empty": (
+        QT_TRANSLATE_NOOP(C, "Output folder not empty"),
+        QT_TRANSLATE_NOOP(C, "The output folder '{path}' already contains files."),
+        QT_TRANSLATE_NOOP(C, "Choose another output folder, or tick \"Overwrite\" in the Options panel."),
+    ),
+    "disk_full": (
+        QT_TRANSLATE_NOOP(C, "Not enough disk space"),
+        QT_TRANSLATE_NOOP(C, "The export needs about {needed_mb} MB in '{path}', but only {free_mb} MB are free."),
+        QT_TRANSLATE_NOOP(C, "Free some disk space, or choose an output folder on another disk."),
+    ),
+    "output_not_writable": (
+        QT_TRANSLATE_NOOP(C, "Cannot write there"),
+        QT_TRANSLATE_NOOP(C, "ONNX Export Studio is not allowed to write to '{path}'."),
+        QT_TRANSLATE_NOOP(C, "Choose an output folder you can write to."),
+    ),
+    "cancelled": (
+        QT_TRANSLATE_NOOP(C, "Export cancelled"),
+        QT_TRANSLATE_NOOP(C, "The export was cancelled."),
+        QT_TRANSLATE_NOOP(C, "Nothing was written to the output folder. Start the export again when you are ready."),
+    ),
+    "worker_crashed": (
+        QT_TRANSLATE_NOOP(C, "Export process stopped"),
+        QT_TRANSLATE_NOOP(C, "The export process stopped unexpectedly ({reason})."),
+        QT_TRANSLATE_NOOP(C, "The application is still fine. See the log for what happened, then try again."),
+    ),
+    "internal_error": (
+        QT_TRANSLATE_NOOP(C, "Something went wrong"),
+        QT_TRANSLATE_NOOP(C, "An unexpected error happened ({reason})."),
+        QT_TRANSLATE_NOOP(C, "Please report it together with the details below."),
+    ),
+    # -- codes of the app itself ---------------------------------------------------------------------------------
+    "helper_failed": (
+        QT_TRANSLATE_NOOP(C, "Inspector unavailable"),
+        QT_TRANSLATE_NOOP(C, "The background helper that reads model configurations stopped ({reason})."),
+        QT_TRANSLATE_NOOP(C, "It restarts on its own; if this keeps happening, restart the application."),
+    ),
+    "worker_not_started": (
+        QT_TRANSLATE_NOOP(C, "Export could not start"),
+        QT_TRANSLATE_NOOP(C, "The export process could not be started ({reason})."),
+        QT_TRANSLATE_NOOP(C, "Reinstall ONNX Export Studio, or run the export from the command line."),
+    ),
+}
+
+GENERIC = (
+    QT_TRANSLATE_NOOP(C, "Something went wrong"),
+    QT_TRANSLATE_NOOP(C, "The operation failed."),
+    QT_TRANSLATE_NOOP(C, "See the details below."),
+)
+
+
+class _Safe(dict):
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+def _fill(template: str, params: dict[str, Any]) -> str:
+    values = {k: (", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v) for k, v in params.items()}
+    try:
+        return template.format_map(_Safe(values))
+    except (ValueError, IndexError):
+        return template
+
+
+@dataclass
+class FriendlyError:
+    code: str
+    title: str
+    sentence: str
+    next_step: str
+    details: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)  # what it was made from (to re-word it in another language)
+
+
+def describe(code: str, params: dict[str, Any] | None = None, message: str = "", next_step: str = "",
+             details: str = "") -> FriendlyError:
+    """Words for an error, in the current UI language. ``message``/``next_step`` are the core's English texts,
+    used only for a code we do not know; they always appear in the details."""
+    params = dict(params or {})
+    tr = QCoreApplication.translate
+    if code in TEXTS:
+        title, sentence, step = (tr(C, t) for t in TEXTS[code])
+        sentence, step = _fill(sentence, params), _fill(step, params)
+    else:
+        title = tr(C, GENERIC[0])
+        sentence = message or tr(C, GENERIC[1])
+        step = next_step or tr(C, GENERIC[2])
+    lines = [f"code: {code}"]
+    if message:
+        lines.append(f"message: {message}")
+    if params:
+        lines.append("params: " + json.dumps(params, ensure_ascii=False, default=str))
+    cleaned = clean_details(details)
+    if cleaned:
+        lines += ["", cleaned]
+    raw = {"code": code, "params": params, "message": message, "next_step": next_step, "details": details}
+    return FriendlyError(code, title, sentence, step, "\n".join(lines), params, raw)
+
+
+def from_error_dict(data: dict[str, Any]) -> FriendlyError:
+    """From an ``error`` event / inspect-server error object (code, message, next_step, params, details)."""
+    return describe(str(data.get("code", "internal_error")), data.get("params") or {}, str(data.get("message", "")),
+                    str(data.get("next_step", "")), str(data.get("details", "")))
+
+
+_FRAME = re.compile(r'^\s+(File ".*", line \d+.*|\S.*)$')
+
+
+def clean_details(text: str, max_lines: int = 40) -> str:
+    """Remove traceback frames: a traceback block becomes its last line (the exception). Keep other lines."""
+    out: list[str] = []
+    in_tb = False
+    for line in (text or "").splitlines():
+        if line.startswith("Traceback (most recent call last)"):
+            in_tb = True
+            continue
+        if in_tb:
+            if line.startswith((" ", "\t")) or not line.strip() or line.strip().startswith("^"):
+                continue
+            if line.startswith(("During handling", "The above exception")):
+                continue
+            in_tb = False
+        out.append(line.rstrip())
+    return "\n".join(out[-max_lines:]).strip()
+
+
+class ErrorDialog(QDialog):
+    """Title, sentence, next step; "Show details" unfolds the technical text (no traceback frames)."""
+
+    def __init__(self, error: FriendlyError, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.error = error
+        self.setWindowTitle(error.title)
+        self.setMinimumWidth(480)
+        icon = QLabel()
+        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40, 40))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.title_label = QLabel(f"<b>{_esc(error.title)}</b>")
+        self.sentence_label = QLabel(_esc(error.sentence))
+        self.sentence_label.setWordWrap(True)
+        self.next_label = QLabel(_esc(error.next_step))
+        self.next_label.setWordWrap(True)
+        self.next_label.setObjectName("nextStep")
+        self.details_button = QToolButton()
+        self.details_button.setCheckable(True)
+        self.details_button.setArrowType(Qt.ArrowType.RightArrow)
+        self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.details_button.setText(self.tr("Show details"))
+        self.details_button.toggled.connect(self._toggle)
+        self.details_view = QPlainTextEdit(error.details)
+        self.details_view.setReadOnly(True)
+        self.details_view.setVisible(False)
+        self.details_view.setMinimumHeight(140)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        copy = QPushButton(self.tr("Copy details"))
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(
+            f"{error.title}\n{error.sentence}\n{error.next_step}\n\n{error.details}"))
+        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        text = QVBoxLayout()
+        text.setSpacing(8)
+        text.addWidget(self.title_label)
+        text.addWidget(self.sentence_label)
+        text.addWidget(self.next_label)
+        top = QHBoxLayout()
+        top.setSpacing(14)
+        top.addWidget(icon)
+        top.addLayout(text, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.details_view, 1)
+        layout.addWidget(buttons)
+
+    def _toggle(self, on: bool) -> None:
+        self.details_view.setVisible(on)
+        self.details_button.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
+        self.details_button.setText(self.tr("Hide details") if on else self.tr("Show details"))
+        self.adjustSize()
+
+
+class ErrorBanner(QFrame):
+    """An inline error: title + sentence + next step, a "Details…" button opening :class:`ErrorDialog`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("errorBanner")
+        self.setStyleSheet(
+            "#errorBanner { background: #fdecea; border: 1px solid #f5c2c0; border-radius: 6px; }"
+            "#errorBanner QLabel { color: #5f2120; background: transparent; }")
+        self.error: FriendlyError | None = None
+        icon = QLabel()
+        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(28, 28))
+        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_button = QPushButton()
+        self.details_button.clicked.connect(self.show_dialog)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 10, 12, 10)
+        row.setSpacing(12)
+        row.addWidget(icon)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.retranslate()
+        self.hide()
+
+    def retranslate(self) -> None:
+        self.details_button.setText(self.tr("Details…"))
+        if self.error is not None:
+            self.show_error(from_error_dict(self.error.raw))
+
+    def show_error(self, error: FriendlyError) -> None:
+        self.error = error
+        self.label.setText(f"<b>{_esc(error.title)}</b><br>{_esc(error.sentence)}<br><i>{_esc(error.next_step)}</i>")
+        self.show()
+
+    def clear(self) -> None:
+        self.error = None
+        self.hide()
+
+    def show_dialog(self) -> ErrorDialog | None:
+        if self.error is None:
+            return None
+        dialog = ErrorDialog(self.error, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

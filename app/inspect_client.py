@@ -1,0 +1,240 @@
+"""Client of the warm inspect helper (``python -m exportcore.inspect_server``), entirely asynchronous.
+
+The helper imports torch/transformers once (seconds), prints ``{"ready": true}``, then answers one JSON request per
+line in milliseconds. This client starts it at launch, reports "warming up" until ready, and sends inspection
+requests with *newest wins* semantics: at most one request is in flight; while it runs, further requests replace
+each other, and only the newest is sent next. A reply that is no longer the newest request is dropped. Identical
+requests are answered from a small cache. A helper that dies is restarted (a few times) and the pending request is
+sent again. Nothing here blocks the GUI thread: QProcess signals only.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import OrderedDict, deque
+from typing import Any
+
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
+
+from .paths import child_environment, inspect_server_command
+
+STATES = ("stopped", "starting", "warming", "ready", "failed")
+
+
+class InspectClient(QObject):
+    stateChanged = Signal(str)
+    #: request id, plan document, the request (model, options)
+    planReady = Signal(int, dict, dict)
+    #: request id, error object {code, message, next_step, params}, the request
+    inspectFailed = Signal(int, dict, dict)
+    #: a request was accepted (the inspector may show "updating…")
+    busyChanged = Signal(bool)
+
+    def __init__(self, command: list[str] | None = None, parent: QObject | None = None, *, max_restarts: int = 3,
+                 cache_size: int = 64) -> None:
+        super().__init__(parent)
+        self.command = list(command) if command else inspect_server_command()
+        self.state = "stopped"
+        self.warmup_seconds: float | None = None
+        self.last_latency: float | None = None
+        self.stderr_tail: deque[str] = deque(maxlen=60)
+        self._proc: QProcess | None = None
+        self._buffer = b""
+        self._next_id = 0
+        self._newest: tuple[int, dict] | None = None  # the request the user wants answered
+        self._in_flight: tuple[int, dict, float] | None = None
+        self._cache: OrderedDict[str, dict] = OrderedDict()
+        self._cache_size = cache_size
+        self._restarts = 0
+        self._max_restarts = max_restarts
+        self._stopping = False
+        self._started_at = 0.0
+
+    # -- lifecycle ------------------------------------------------------------------------------------------------
+    def start(self) -> None:
+        if self._proc is not None:
+            return
+        self._stopping = False
+        proc = QProcess(self)
+        env = QProcessEnvironment()
+        for k, v in child_environment().items():
+            env.insert(k, v)
+        proc.setProcessEnvironment(env)
+        proc.readyReadStandardOutput.connect(self._on_stdout)
+        proc.readyReadStandardError.connect(self._on_stderr)
+        proc.errorOccurred.connect(self._on_error)
+        proc.finished.connect(self._on_finished)
+        self._proc = proc
+        self._buffer = b""
+        self._started_at = time.perf_counter()
+        self._set_state("starting")
+        proc.start(self.command[0], self.command[1:])
+        self._set_state("warming")
+
+    def stop(self) -> None:
+        """Ask the helper to quit (EOF + quit command); kill it if it has not gone after 1 s. Never waits."""
+        self._stopping = True
+        proc = self._proc
+        if proc is None:
+            return
+        if proc.state() != QProcess.ProcessState.NotRunning:
+            proc.write(b'{"id": -1, "cmd": "quit"}\n')
+            proc.closeWriteChannel()
+            QTimer.singleShot(1000, proc.kill)
+        self._set_state("stopped")
+
+    def shutdown_now(self) -> None:
+        """At application exit: end the helper at once."""
+        self._stopping = True
+        if self._proc is not None and self._proc.state() != QProcess.ProcessState.NotRunning:
+            self._proc.kill()
+            self._proc.waitForFinished(1000)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == "ready"
+
+    # -- requests -------------------------------------------------------------------------------------------------
+    def inspect(self, model: str, options: dict[str, Any] | None = None) -> int:
+        """Queue an inspection; returns its id. Only the newest request's answer is ever emitted."""
+        self._next_id += 1
+        request = {"model": model, "options": _clean(options or {})}
+        key = _key(request)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            self._newest = None
+            rid = self._next_id
+            plan = self._cache[key]
+            self.last_latency = 0.0
+            QTimer.singleShot(0, lambda: self._emit_cached(rid, plan, request))
+            self._newest = (rid, request)
+            return rid
+        self._newest = (self._next_id, request)
+        self.busyChanged.emit(True)
+        self._pump()
+        return self._next_id
+
+    def _emit_cached(self, rid: int, plan: dict, request: dict) -> None:
+        if self._newest and self._newest[0] == rid:
+            self._newest = None
+            self.planReady.emit(rid, plan, request)
+            if self._in_flight is None:
+                self.busyChanged.emit(False)
+
+    def _pump(self) -> None:
+        if self.state != "ready" or self._in_flight is not None or self._newest is None or self._proc is None:
+            return
+        rid, request = self._newest
+        line = json.dumps({"id": rid, **request}, ensure_ascii=False) + "\n"
+        self._in_flight = (rid, request, time.perf_counter())
+        self._proc.write(line.encode("utf-8"))
+
+    # -- process I/O ----------------------------------------------------------------------------------------------
+    def _on_stdout(self) -> None:
+        if self._proc is None:
+            return
+        self._buffer += bytes(self._proc.readAllStandardOutput().data())
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for raw in lines:
+            raw = raw.strip()
+            if not raw:
+                continue
+            try:
+                msg = json.loads(raw)
+            except ValueError:
+                self.stderr_tail.append(raw.decode("utf-8", "replace"))
+                continue
+            if isinstance(msg, dict):
+                self._handle(msg)
+
+    def _handle(self, msg: dict) -> None:
+        if msg.get("ready"):
+            self.warmup_seconds = float(msg.get("seconds") or (time.perf_counter() - self._started_at))
+            self._restarts = 0
+            self._set_state("ready")
+            self._pump()
+            return
+        if self._in_flight is None or msg.get("id") != self._in_flight[0]:
+            return  # a stale answer
+        rid, request, sent = self._in_flight
+        self._in_flight = None
+        self.last_latency = time.perf_counter() - sent
+        newest = self._newest is not None and self._newest[0] == rid
+        if "plan" in msg and isinstance(msg["plan"], dict):
+            self._remember(request, msg["plan"])
+            if newest:
+                self._newest = None
+                self.planReady.emit(rid, msg["plan"], request)
+        elif newest:
+            self._newest = None
+            error = msg.get("error") if isinstance(msg.get("error"), dict) else {"code": "internal_error",
+                                                                                  "params": {"reason": "bad reply"}}
+            self.inspectFailed.emit(rid, error, request)
+        if self._newest is not None:
+            self._pump()
+        else:
+            self.busyChanged.emit(False)
+
+    def _remember(self, request: dict, plan: dict) -> None:
+        self._cache[_key(request)] = plan
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
+    def _on_stderr(self) -> None:
+        if self._proc is None:
+            return
+        text = bytes(self._proc.readAllStandardError().data()).decode("utf-8", "replace")
+        for line in text.splitlines():
+            if line.strip():
+                self.stderr_tail.append(line)
+
+    def _on_error(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self.stderr_tail.append(f"failed to start: {' '.join(self.command)}")
+            self._died("failed to start")
+
+    def _on_finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        crashed = status == QProcess.ExitStatus.CrashExit
+        self._died(f"exit status {code}" + (" (crashed)" if crashed else ""))
+
+    def _died(self, reason: str) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            proc.deleteLater()
+        in_flight, self._in_flight = self._in_flight, None
+        if self._stopping:
+            self._set_state("stopped")
+            return
+        if in_flight is not None and self._newest is None:
+            self._newest = (in_flight[0], in_flight[1])  # ask again after the restart
+        if self._restarts < self._max_restarts:
+            self._restarts += 1
+            self.stderr_tail.append(f"inspect helper stopped ({reason}); restarting")
+            QTimer.singleShot(200 * self._restarts, self.start)
+            self._set_state("starting")
+            return
+        self._set_state("failed")
+        if self._newest is not None:
+            rid, request = self._newest
+            self._newest = None
+            self.inspectFailed.emit(rid, {"code": "helper_failed", "params": {"reason": reason},
+                                          "details": "\n".join(self.stderr_tail)}, request)
+        self.busyChanged.emit(False)
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.stateChanged.emit(state)
+
+
+def _clean(options: dict[str, Any]) -> dict[str, Any]:
+    """Options as the helper takes them: ExportOptions fields, without model/output_dir."""
+    return {k: v for k, v in options.items() if k not in ("model", "output_dir")}
+
+
+def _key(request: dict) -> str:
+    return json.dumps(request, sort_keys=True, ensure_ascii=False)

@@ -1,0 +1,554 @@
+"""The options panel: what the user may change before exporting, with impossible combinations disabled.
+
+Every control maps to an :class:`exportcore.options.ExportOptions` field. A control that cannot apply to the
+current model/choices is disabled and its tooltip says why (``disabled_reason(name)`` returns that text; tests use
+it). ``optionsChanged`` fires on any change that alters the plan; the main window re-inspects then.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QDoubleValidator, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
+    QSpinBox, QStyle, QToolButton, QVBoxLayout, QWidget,
+)
+
+from exportcore.options import DEFAULT_SHAPES, FLOAT_DTYPES, INT_DTYPES, format_shape_sets, parse_shape_sets
+from exportcore.tasks import WITH_PAST, split_past
+
+try:  # light per docs/interfaces.md; may not exist yet in early checkouts
+    from exportcore import registry as _registry
+except Exception:  # pragma: no cover - depends on the checkout
+    _registry = None
+
+SEQ2SEQ_BEHAVIOURS = ("monolith", "merged", "separate")
+OPSET_DEFAULT = 13  # the spin box's "Default" value; real opsets start above it
+TORCHSCRIPT_MAX_OPSET = 23
+DYNAMO_MIN_OPSET, DYNAMO_MAX_OPSET = 18, 25
+#: model types known to fail on the torch.export path (FACTS.md: T5 with sdpa attention).
+DYNAMO_BROKEN = {"t5", "mt5", "longt5"}
+SHAPE_GROUPS = {
+    "batch": ("batch_size",),
+    "text": ("sequence_length",),
+    "choices": ("num_choices",),
+    "vision": ("image_width", "image_height", "num_channels"),
+    "audio_features": ("feature_size", "nb_max_frames"),
+    "audio_wave": ("audio_sequence_length",),
+}
+
+
+def supported_tasks_for(plan: dict | None) -> list[str]:
+    """Tasks the model type supports: from the plan, else the registry, else the plan's own task."""
+    if not plan:
+        return []
+    tasks = plan.get("supported_tasks")
+    if not tasks and _registry is not None and plan.get("model_type"):
+        try:
+            tasks = list(_registry.supported_tasks(plan["model_type"]))
+        except Exception:
+            tasks = None
+    return list(tasks or ([plan["task"]] if plan.get("task") else []))
+
+
+class OptionsPanel(QWidget):
+    optionsChanged = Signal()
+    #: something that does not alter the plan (output folder, validation, overwrite)
+    settingsChanged = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model_id = ""
+        self.model_type = ""
+        self.base_tasks: list[str] = []
+        self.past_tasks: set[str] = set()
+        self.is_seq2seq = False
+        self.shape_groups: set[str] = {"batch", "text"}
+        self.plan_atol: float | None = None
+        self._output_edited = False
+        self._reasons: dict[str, str] = {}
+
+        # -- model group
+        self.task = QComboBox()
+        self.use_past = QCheckBox()
+        self.use_past.setChecked(True)
+        self.past_in_inputs = QCheckBox()
+        self.past_in_inputs.setChecked(True)
+        self.behaviour = QComboBox()
+        self.behaviour.setModel(QStandardItemModel(len(SEQ2SEQ_BEHAVIOURS), 1, self.behaviour))
+        self.behaviour.setCurrentIndex(1)
+        # -- precision
+        self.float_dtype = QComboBox()
+        self.float_dtype.addItems(FLOAT_DTYPES)
+        self.int_dtype = QComboBox()
+        self.int_dtype.addItems(INT_DTYPES)
+        # -- exporter
+        self.opset = QSpinBox()
+        self.opset.setRange(OPSET_DEFAULT, TORCHSCRIPT_MAX_OPSET)
+        self.dynamo = QCheckBox()
+        # -- shapes
+        self.shape_spins: dict[str, QSpinBox] = {}
+        self.shape_labels: dict[str, QLabel] = {}
+        for key, default in DEFAULT_SHAPES.items():
+            spin = QSpinBox()
+            spin.setRange(1, 1_000_000)
+            spin.setValue(default)
+            self.shape_spins[key] = spin
+            self.shape_labels[key] = QLabel(key)
+        # -- validation
+        self.validate = QCheckBox()
+        self.validate.setChecked(True)
+        self.validation_shapes = QLineEdit()
+        self.atol = QLineEdit()
+        validator = QDoubleValidator(0.0, 1e3, 12, self.atol)
+        validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
+        self.atol.setValidator(validator)
+        # -- output
+        self.output_dir = QLineEdit()
+        self.browse = QToolButton()
+        self.browse.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon))
+        self.browse.clicked.connect(self._browse)
+        self.overwrite = QCheckBox()
+
+        self.model_box = QGroupBox()
+        f = QFormLayout(self.model_box)
+        self.task_label, self.behaviour_label = QLabel(), QLabel()
+        f.addRow(self.task_label, self.task)
+        f.addRow("", self.use_past)
+        f.addRow("", self.past_in_inputs)
+        f.addRow(self.behaviour_label, self.behaviour)
+        self.precision_box = QGroupBox()
+        f = QFormLayout(self.precision_box)
+        self.float_label, self.int_label = QLabel(), QLabel()
+        f.addRow(self.float_label, self.float_dtype)
+        f.addRow(self.int_label, self.int_dtype)
+        self.exporter_box = QGroupBox()
+        f = QFormLayout(self.exporter_box)
+        self.opset_label = QLabel()
+        f.addRow(self.opset_label, self.opset)
+        f.addRow("", self.dynamo)
+        self.shapes_box = QGroupBox()
+        g = QGridLayout(self.shapes_box)
+        g.setHorizontalSpacing(10)
+        for i, key in enumerate(DEFAULT_SHAPES):
+            g.addWidget(self.shape_labels[key], i, 0)
+            g.addWidget(self.shape_spins[key], i, 1)
+        self.validation_box = QGroupBox()
+        f = QFormLayout(self.validation_box)
+        self.vshapes_label, self.atol_label = QLabel(), QLabel()
+        f.addRow("", self.validate)
+        f.addRow(self.vshapes_label, self.validation_shapes)
+        f.addRow(self.atol_label, self.atol)
+        self.output_box = QGroupBox()
+        f = QFormLayout(self.output_box)
+        out_row = QHBoxLayout()
+        out_row.setContentsMargins(0, 0, 0, 0)
+        out_row.addWidget(self.output_dir, 1)
+        out_row.addWidget(self.browse)
+        self.output_label = QLabel()
+        f.addRow(self.output_label, out_row)
+        f.addRow("", self.overwrite)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
+        for box in (self.model_box, self.precision_box, self.exporter_box, self.shapes_box, self.validation_box,
+                    self.output_box):
+            layout.addWidget(box)
+        layout.addStretch(1)
+
+        for w in (self.task, self.behaviour, self.float_dtype, self.int_dtype):
+            w.currentIndexChanged.connect(self._changed)
+        for w in (self.use_past, self.past_in_inputs, self.dynamo):
+            w.toggled.connect(self._changed)
+        self.opset.valueChanged.connect(self._changed)
+        for spin in self.shape_spins.values():
+            spin.valueChanged.connect(self._changed)
+        self.atol.textChanged.connect(self._atol_changed)
+        self.validation_shapes.textChanged.connect(self._vshapes_changed)
+        self.validate.toggled.connect(self._settings_changed)
+        self.overwrite.toggled.connect(self.settingsChanged)
+        self.output_dir.textEdited.connect(self._output_was_edited)
+        self.retranslate()
+        self._fill_tasks()
+        self._update_enabled()
+
+    # -- model / plan ---------------------------------------------------------------------------------------------
+    def set_model(self, model_id: str) -> None:
+        """A new model was chosen: forget the previous model's task choices."""
+        if model_id == self.model_id:
+            return
+        with _Blocker(self):
+            self.model_id = model_id
+            self.model_type = ""
+            self.base_tasks, self.past_tasks, self.is_seq2seq = [], set(), False
+            self.plan_atol = None
+            self.use_past.setChecked(True)
+            self.past_in_inputs.setChecked(True)
+            self.behaviour.setCurrentIndex(1)
+            self._fill_tasks()
+            self._update_enabled()
+
+    def update_from_plan(self, plan: dict) -> None:
+        """Learn from a resolved plan what this model supports (never emits optionsChanged)."""
+        with _Blocker(self):
+            self.model_type = str(plan.get("model_type") or "")
+            tasks = supported_tasks_for(plan)
+            bases: list[str] = []
+            self.past_tasks = set()
+            for t in tasks:
+                base, past = split_past(t)
+                if past:
+                    self.past_tasks.add(base)
+                if base not in bases:
+                    bases.append(base)
+            if bases != self.base_tasks:
+                self.base_tasks = bases
+                self._fill_tasks()
+            subs = plan.get("submodels") or []
+            names = {s.get("name") for s in subs}
+            behaviours = {s.get("behavior") for s in subs}
+            if "encoder_model" in names or "encoder" in behaviours:
+                self.is_seq2seq = True
+            inputs = set()
+            for s in subs:
+                inputs |= set((s.get("inputs") or {}).keys())
+            groups = {"text"} if inputs & {"input_ids", "decoder_input_ids"} or not inputs else set()
+            if "pixel_values" in inputs:
+                groups.add("vision")
+            if "input_features" in inputs:
+                groups.add("audio_features")
+            if "input_values" in inputs:
+                groups.add("audio_wave")
+            if split_past(str(plan.get("task", "")))[0] == "multiple-choice":
+                groups.add("choices")
+            groups.add("batch")
+            self.shape_groups = groups
+            atols = [s.get("atol") for s in subs if isinstance(s.get("atol"), (int, float))]
+            self.plan_atol = max(atols) if atols else None
+            self._update_enabled()
+            self.retranslate()
+
+    # -- reading the options --------------------------------------------------------------------------------------
+    def current_task(self) -> str:
+        return str(self.task.currentData() or "auto")
+
+    def behaviour_value(self) -> str:
+        return SEQ2SEQ_BEHAVIOURS[max(0, self.behaviour.currentIndex())]
+
+    def inspect_options(self) -> dict[str, Any]:
+        """The ExportOptions fields that shape the plan."""
+        task = self.current_task()
+        opts: dict[str, Any] = {
+            "task": task,
+            "float_dtype": self.float_dtype.currentText(),
+            "int_dtype": self.int_dtype.currentText(),
+            "opset": None if self.opset.value() == self.opset.minimum() else self.opset.value(),
+            "dynamo": self.dynamo.isChecked() and self.dynamo.isEnabled(),
+            "shapes": self.shape_overrides(),
+            "atol": self.atol_value(),
+        }
+        if self.use_past.isEnabled():
+            opts["use_past"] = self.use_past.isChecked()
+            if self.past_in_inputs.isEnabled():
+                opts["use_past_in_inputs"] = self.past_in_inputs.isChecked()
+        if self.is_seq2seq:
+            b = self.behaviour_value()
+            opts["monolith"] = b == "monolith"
+            opts["post_process"] = b != "separate"
+        return opts
+
+    def export_options(self, model: str, output_dir: str) -> dict[str, Any]:
+        """A complete ``ExportOptions.to_dict()``-compatible dict."""
+        opts = self.inspect_options()
+        opts.update({
+            "model": model,
+            "output_dir": output_dir,
+            "validate": self.validate.isChecked(),
+            "validation_shapes": self.validation_shape_sets() if self.validate.isChecked() else None,
+            "overwrite": self.overwrite.isChecked(),
+        })
+        return opts
+
+    def shape_overrides(self) -> dict[str, int]:
+        return {k: s.value() for k, s in self.shape_spins.items() if s.value() != DEFAULT_SHAPES[k]}
+
+    def atol_value(self) -> float | None:
+        text = self.atol.text().strip().replace(",", ".")
+        try:
+            value = float(text)
+        except ValueError:
+            return None
+        return value if value > 0 else None
+
+    def validation_shape_sets(self) -> list[dict[str, int]] | None:
+        text = self.validation_shapes.text().strip()
+        if not text:
+            return None
+        try:
+            return parse_shape_sets(text)
+        except Exception:
+            return None
+
+    def problems(self) -> list[str]:
+        """Texts of the invalid inputs (the Export button stays disabled while there are any)."""
+        out = []
+        if self.validation_shapes.property("invalid"):
+            out.append(self.tr("The validation shapes cannot be read."))
+        if self.atol.property("invalid"):
+            out.append(self.tr("The tolerance (atol) is not a positive number."))
+        if not self.output_dir.text().strip():
+            out.append(self.tr("Choose an output folder."))
+        return out
+
+    def output_folder(self) -> str:
+        return self.output_dir.text().strip()
+
+    def set_output_folder(self, path: str, *, user: bool = False) -> None:
+        self.output_dir.setText(path)
+        self._output_edited = self._output_edited or user
+
+    def disabled_reason(self, name: str) -> str:
+        """Why control ``name`` (or combo item ``behaviour:<value>``) is disabled; "" when enabled."""
+        return self._reasons.get(name, "")
+
+    # -- persisted options ----------------------------------------------------------------------------------------
+    def persisted(self) -> dict[str, Any]:
+        return {
+            "float_dtype": self.float_dtype.currentText(),
+            "int_dtype": self.int_dtype.currentText(),
+            "opset": None if self.opset.value() == self.opset.minimum() else self.opset.value(),
+            "atol": self.atol_value(),
+            "shapes": self.shape_overrides(),
+            "validation_shapes": self.validation_shape_sets(),
+            "dynamo": self.dynamo.isChecked(),
+            "validate": self.validate.isChecked(),
+            "overwrite": self.overwrite.isChecked(),
+        }
+
+    def load(self, data: dict[str, Any]) -> None:
+        """Apply a dict of ExportOptions fields (persisted options, or a run to re-run). Emits optionsChanged once."""
+        with _Blocker(self):
+            if data.get("float_dtype") in FLOAT_DTYPES:
+                self.float_dtype.setCurrentText(data["float_dtype"])
+            if data.get("int_dtype") in INT_DTYPES:
+                self.int_dtype.setCurrentText(data["int_dtype"])
+            self.dynamo.setChecked(bool(data.get("dynamo")))
+            self._update_enabled()
+            opset = data.get("opset")
+            self.opset.setValue(int(opset) if isinstance(opset, int) else self.opset.minimum())
+            atol = data.get("atol")
+            self.atol.setText(f"{atol:g}" if isinstance(atol, (int, float)) and atol > 0 else "")
+            shapes = data.get("shapes") or {}
+            for k, spin in self.shape_spins.items():
+                spin.setValue(int(shapes.get(k, DEFAULT_SHAPES[k])))
+            vs = data.get("validation_shapes")
+            self.validation_shapes.setText(format_shape_sets(vs) if vs else "")
+            self.validate.setChecked(data.get("validate", True) is not False)
+            self.overwrite.setChecked(bool(data.get("overwrite")))
+            task = data.get("task")
+            if task:
+                base, past = split_past(str(task))
+                if base != "auto" and base not in self.base_tasks:
+                    self.base_tasks.append(base)
+                    self._fill_tasks()
+                i = self.task.findData(base)
+                self.task.setCurrentIndex(max(0, i))
+                if past:
+                    self.use_past.setChecked(True)
+            if data.get("use_past") is not None:
+                self.use_past.setChecked(bool(data["use_past"]))
+            if data.get("use_past_in_inputs") is not None:
+                self.past_in_inputs.setChecked(bool(data["use_past_in_inputs"]))
+            if data.get("monolith"):
+                self.behaviour.setCurrentIndex(0)
+            elif data.get("post_process") is False:
+                self.behaviour.setCurrentIndex(2)
+            elif "monolith" in data or "post_process" in data:
+                self.behaviour.setCurrentIndex(1)
+            self._update_enabled()
+        self.optionsChanged.emit()
+
+    # -- internals ------------------------------------------------------------------------------------------------
+    def _changed(self, *_: Any) -> None:
+        if self.signalsBlocked():
+            return
+        self._update_enabled()
+        self.optionsChanged.emit()
+
+    def _settings_changed(self, *_: Any) -> None:
+        self._update_enabled()
+        self.settingsChanged.emit()
+
+    def _atol_changed(self, text: str) -> None:
+        text = text.strip()
+        bad = bool(text) and self.atol_value() is None
+        _mark(self.atol, bad, self.tr("Enter a positive number such as 1e-4, or leave empty for the default."))
+        if not bad:
+            self._changed()
+        else:
+            self.settingsChanged.emit()
+
+    def _vshapes_changed(self, text: str) -> None:
+        bad = bool(text.strip()) and self.validation_shape_sets() is None
+        _mark(self.validation_shapes, bad, self.tr("Write shape sets as name=value pairs separated by commas, one set "
+                                                   "after another separated by semicolons."))
+        self.settingsChanged.emit()
+
+    def _output_was_edited(self, _text: str) -> None:
+        self._output_edited = True
+        self.settingsChanged.emit()
+
+    @property
+    def output_edited(self) -> bool:
+        return self._output_edited
+
+    def _browse(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, self.tr("Choose the output folder"), self.output_dir.text())
+        if path:
+            self.set_output_folder(path, user=True)
+            self.settingsChanged.emit()
+
+    def _fill_tasks(self) -> None:
+        current = self.task.currentData()
+        with QSignalBlocker(self.task):
+            self.task.clear()
+            self.task.addItem(self.tr("Automatic (from the model)"), "auto")
+            for t in self.base_tasks:
+                self.task.addItem(t, t)
+            i = self.task.findData(current)
+            self.task.setCurrentIndex(i if i >= 0 else 0)
+
+    def _update_enabled(self) -> None:
+        r: dict[str, str] = {}
+        task = self.current_task()
+        known = bool(self.base_tasks)
+        if task == "auto":
+            past_ok = bool(self.past_tasks) if known else True
+        else:
+            past_ok = task in self.past_tasks
+        if not past_ok:
+            r["use_past"] = (self.tr("'%1' has no variant with past key/values for this model.").replace("%1", task)
+                             if task != "auto" else self.tr("This model exports no past key/values."))
+        if past_ok and not self.use_past.isChecked():
+            r["use_past_in_inputs"] = self.tr("Only meaningful when past key/values are exported.")
+        elif not past_ok:
+            r["use_past_in_inputs"] = r["use_past"]
+        elif self.is_seq2seq:
+            r["use_past_in_inputs"] = self.tr("Encoder–decoder models always get a decoder without past inputs and "
+                                              "one with them.")
+        if not self.is_seq2seq:
+            r["behaviour"] = self.tr("Only encoder–decoder models (such as T5, BART, Whisper) are split into files.")
+        merged_reason = ""
+        if self.is_seq2seq and not (past_ok and self.use_past.isChecked()):
+            merged_reason = self.tr("Merging joins the decoder with and without past; turn on past key/values first.")
+        dyn = self.dynamo.isChecked()
+        if self.model_type in DYNAMO_BROKEN:
+            r["dynamo"] = self.tr("The torch.export path cannot export %1 models (attention decomposition fails); "
+                                  "the TorchScript exporter is used.").replace("%1", self.model_type)
+            dyn = False
+        if not self.validate.isChecked():
+            r["validation_shapes"] = r["atol"] = self.tr("Validation is turned off.")
+
+        # apply
+        self._reasons = r
+        for name in ("use_past", "use_past_in_inputs", "behaviour", "dynamo", "validation_shapes", "atol"):
+            w = getattr(self, "past_in_inputs" if name == "use_past_in_inputs" else name)
+            w.setEnabled(name not in r)
+            w.setToolTip(r.get(name, self._tooltips.get(name, "")))
+        model: QStandardItemModel = self.behaviour.model()  # type: ignore[assignment]
+        item = model.item(1)
+        item.setEnabled(not merged_reason)
+        item.setToolTip(merged_reason)
+        if merged_reason:
+            r["behaviour:merged"] = merged_reason
+            if self.behaviour.currentIndex() == 1:
+                with QSignalBlocker(self.behaviour):
+                    self.behaviour.setCurrentIndex(2)
+        lo, hi = (DYNAMO_MIN_OPSET - 1, DYNAMO_MAX_OPSET) if dyn else (OPSET_DEFAULT, TORCHSCRIPT_MAX_OPSET)
+        if (self.opset.minimum(), self.opset.maximum()) != (lo, hi):
+            was_default = self.opset.value() == self.opset.minimum()
+            with QSignalBlocker(self.opset):
+                self.opset.setRange(lo, hi)
+                if was_default:
+                    self.opset.setValue(lo)
+        self.opset.setToolTip(self.tr("torch.export supports opsets %1–%2 (it silently keeps 18 below that).")
+                              .replace("%1", str(DYNAMO_MIN_OPSET)).replace("%2", str(DYNAMO_MAX_OPSET)) if dyn else
+                              self.tr("The TorchScript exporter supports opsets up to %1.")
+                              .replace("%1", str(TORCHSCRIPT_MAX_OPSET)))
+        for group, keys in SHAPE_GROUPS.items():
+            show = group in self.shape_groups
+            for k in keys:
+                self.shape_spins[k].setVisible(show)
+                self.shape_labels[k].setVisible(show)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.model_box.setTitle(self.tr("Model"))
+        self.precision_box.setTitle(self.tr("Precision"))
+        self.exporter_box.setTitle(self.tr("Exporter"))
+        self.shapes_box.setTitle(self.tr("Dummy input shapes (trace)"))
+        self.validation_box.setTitle(self.tr("Validation"))
+        self.output_box.setTitle(self.tr("Output"))
+        self.task_label.setText(self.tr("Task"))
+        self.use_past.setText(self.tr("Export past key/values (fast generation)"))
+        self.past_in_inputs.setText(self.tr("Past key/values as inputs"))
+        self.behaviour_label.setText(self.tr("Files"))
+        texts = (self.tr("One file (monolith)"), self.tr("Encoder + decoder, merged"),
+                 self.tr("Encoder + decoder, not merged"))
+        model: QStandardItemModel = self.behaviour.model()  # type: ignore[assignment]
+        for i, t in enumerate(texts):
+            model.setData(model.index(i, 0), t, Qt.ItemDataRole.DisplayRole)
+        self.float_label.setText(self.tr("Float dtype"))
+        self.int_label.setText(self.tr("Integer dtype"))
+        self.opset_label.setText(self.tr("Opset"))
+        self.opset.setSpecialValueText(self.tr("Default"))
+        self.dynamo.setText(self.tr("Use torch.export (dynamo)"))
+        self.validate.setText(self.tr("Compare ONNX Runtime with PyTorch"))
+        self.vshapes_label.setText(self.tr("Shape sets"))
+        self.validation_shapes.setPlaceholderText(self.tr("default: 3 sets, e.g. batch_size=1,sequence_length=7;…"))
+        self.atol_label.setText(self.tr("Tolerance (atol)"))
+        default = f"{self.plan_atol:g}" if self.plan_atol else self.tr("per model")
+        self.atol.setPlaceholderText(self.tr("default: %1").replace("%1", default))
+        self.output_label.setText(self.tr("Folder"))
+        self.browse.setToolTip(self.tr("Choose the output folder"))
+        self.overwrite.setText(self.tr("Overwrite a non-empty folder"))
+        self.task.setItemText(0, self.tr("Automatic (from the model)"))
+        self._tooltips = {
+            "use_past": self.tr("Adds past_key_values inputs and present outputs so generation reuses earlier steps."),
+            "use_past_in_inputs": self.tr("Whether the exported model takes the past as inputs."),
+            "behaviour": self.tr("How an encoder–decoder model is split into ONNX files."),
+            "dynamo": self.tr("The newer torch.export exporter (slower; writes external data)."),
+            "validation_shapes": self.tr("Shape sets to validate at, e.g. batch_size=1,sequence_length=7;"
+                                         "batch_size=3,sequence_length=23"),
+            "atol": self.tr("Largest absolute difference to PyTorch that still passes."),
+        }
+        self._update_enabled()
+
+
+class _Blocker:
+    """Block the panel's own signals while it is updated programmatically."""
+
+    def __init__(self, panel: OptionsPanel) -> None:
+        self.panel = panel
+
+    def __enter__(self) -> None:
+        self.old = self.panel.blockSignals(True)
+        self.blockers = [QSignalBlocker(w) for w in self.panel.findChildren(QWidget)]
+
+    def __exit__(self, *exc: Any) -> None:
+        for b in self.blockers:
+            b.unblock()
+        self.panel.blockSignals(self.old)
+
+
+def _mark(widget: QWidget, bad: bool, tip: str) -> None:
+    widget.setProperty("invalid", bad)
+    widget.setStyleSheet("border: 1px solid #d32f2f; border-radius: 3px;" if bad else "")
+    widget.setToolTip(tip if bad else "")

@@ -1,0 +1,394 @@
+"""Base export configurations, modality-agnostic.
+
+``OnnxConfig`` names a model's ONNX inputs and outputs (ordered ``name -> {axis: symbol}``), the
+dummy inputs that trace it, the opset and the validation tolerance. ``OnnxConfigWithPast`` adds
+the key/value cache; ``OnnxSeq2SeqConfigWithPast`` adds the encoder/decoder split (``ConfigBehavior``).
+No torch or transformers import here.
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+from typing import Any, ClassVar
+
+from ..dummy_inputs import DummyInputGenerator
+from ..errors import ExportError
+from ..normalized_config import NormalizedConfig
+from ..options import DEFAULT_SHAPES, check_dtype
+from ..tasks import normalize_task, split_past
+
+Axes = dict[int, str]
+TensorSpec = dict[str, Axes]
+
+
+class ConfigBehavior(str, enum.Enum):
+    MONOLITH = "monolith"
+    ENCODER = "encoder"
+    DECODER = "decoder"
+
+
+class OnnxConfig:
+    DEFAULT_ONNX_OPSET: ClassVar[int] = 14
+    ATOL_FOR_VALIDATION: ClassVar[float] = 1e-5
+    NORMALIZED_CONFIG_CLASS: ClassVar[type[NormalizedConfig]] = NormalizedConfig
+    DUMMY_INPUT_GENERATOR_CLASSES: ClassVar[tuple[type[DummyInputGenerator], ...]] = ()
+    #: The modality layer's name for this class chain (set on the modality classes).
+    MODALITY: ClassVar[str] = ""
+
+    _TASK_TO_COMMON_OUTPUTS: ClassVar[dict[str, TensorSpec]] = {
+        "feature-extraction": {"last_hidden_state": {0: "batch_size", 1: "sequence_length"}},
+        "fill-mask": {"logits": {0: "batch_size", 1: "sequence_length"}},
+        "text-classification": {"logits": {0: "batch_size"}},
+        "token-classification": {"logits": {0: "batch_size", 1: "sequence_length"}},
+        "question-answering": {
+            "start_logits": {0: "batch_size", 1: "sequence_length"},
+            "end_logits": {0: "batch_size", 1: "sequence_length"},
+        },
+        "multiple-choice": {"logits": {0: "batch_size", 1: "num_choices"}},
+        "text-generation": {"logits": {0: "batch_size", 1: "sequence_length"}},
+        "text2text-generation": {
+            "logits": {0: "batch_size", 1: "decoder_sequence_length"},
+            "encoder_last_hidden_state": {0: "batch_size", 1: "encoder_sequence_length"},
+        },
+        "image-classification": {"logits": {0: "batch_size"}},
+        "zero-shot-image-classification": {
+            "logits_per_image": {0: "image_batch_size", 1: "text_batch_size"},
+            "logits_per_text": {0: "text_batch_size", 1: "image_batch_size"},
+            "text_embeds": {0: "text_batch_size"},
+            "image_embeds": {0: "image_batch_size"},
+        },
+        "image-to-text": {"logits": {0: "batch_size", 1: "sequence_length"}},
+        "object-detection": {
+            "logits": {0: "batch_size", 1: "num_queries"},
+            "pred_boxes": {0: "batch_size", 1: "num_queries"},
+        },
+        "image-segmentation": {"logits": {0: "batch_size", 2: "height", 3: "width"}},
+        "semantic-segmentation": {"logits": {0: "batch_size", 2: "height", 3: "width"}},
+        "depth-estimation": {"predicted_depth": {0: "batch_size", 1: "height", 2: "width"}},
+        "masked-im": {"reconstruction": {0: "batch_size"}},
+        "automatic-speech-recognition": {"logits": {0: "batch_size", 1: "sequence_length"}},
+        "audio-classification": {"logits": {0: "batch_size"}},
+        "audio-frame-classification": {"logits": {0: "batch_size", 1: "sequence_length"}},
+        "audio-xvector": {"logits": {0: "batch_size"}, "embeddings": {0: "batch_size"}},
+    }
+
+    def __init__(
+        self,
+        config: Any,
+        task: str = "feature-extraction",
+        preprocessors: list[Any] | None = None,
+        int_dtype: str = "int64",
+        float_dtype: str = "fp32",
+        legacy: bool = False,
+    ) -> None:
+        task, self._task_says_past = split_past(normalize_task(task))
+        if task not in self._TASK_TO_COMMON_OUTPUTS:
+            raise ExportError(
+                "unsupported_task",
+                task=task,
+                model_type=getattr(config, "model_type", "?"),
+                supported=", ".join(self._TASK_TO_COMMON_OUTPUTS),
+            )
+        self.task = task
+        self._config = config
+        self._preprocessors = preprocessors
+        self.int_dtype = check_dtype("int dtype", int_dtype)
+        self.float_dtype = check_dtype("float dtype", float_dtype)
+        self.legacy = legacy
+        self._normalized_config = self.NORMALIZED_CONFIG_CLASS(config)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(task={self.task!r})"
+
+    # ---- what the ONNX file looks like ---------------------------------------------------------
+    @property
+    def inputs(self) -> TensorSpec:
+        """Ordered ONNX inputs: name -> {axis index: symbolic name}."""
+        raise NotImplementedError(f"{type(self).__name__} does not define its inputs")
+
+    @property
+    def outputs(self) -> TensorSpec:
+        """Ordered ONNX outputs: name -> {axis index: symbolic name}."""
+        return copy.deepcopy(self._TASK_TO_COMMON_OUTPUTS[self.task])
+
+    @property
+    def values_override(self) -> dict[str, Any] | None:
+        """Config attributes forced while exporting (no cache for a model without past)."""
+        if hasattr(self._config, "use_cache"):
+            return {"use_cache": False}
+        return None
+
+    @property
+    def torch_to_onnx_input_map(self) -> dict[str, str]:
+        """Renames from the model's forward argument names to the ONNX input names."""
+        return {}
+
+    @property
+    def onnx_inputs(self) -> TensorSpec:
+        """``inputs`` under the names the ONNX file uses (``torch_to_onnx_input_map`` applied)."""
+        return self.rename_ambiguous_inputs(self.inputs)
+
+    @property
+    def torch_to_onnx_output_map(self) -> dict[str, str]:
+        return {}
+
+    def rename_ambiguous_inputs(self, inputs: dict[str, Any]) -> dict[str, Any]:
+        """Dummy inputs keyed by forward argument names -> keyed by ONNX input names."""
+        mapping = self.torch_to_onnx_input_map
+        return {mapping.get(name, name): value for name, value in inputs.items()}
+
+    @property
+    def atol(self) -> float:
+        return self.ATOL_FOR_VALIDATION
+
+    @classmethod
+    def class_chain(cls) -> list[str]:
+        """This class, its modality class(es), down to ``OnnxConfig``: what the inspector shows."""
+        return [c.__name__ for c in cls.__mro__ if issubclass(c, OnnxConfig)]
+
+    # ---- dummy inputs ---------------------------------------------------------------------------
+    def _dummy_input_generators(self, **shapes: int) -> list[DummyInputGenerator]:
+        return [
+            cls(self.task, self._normalized_config, int_dtype=self.int_dtype, float_dtype=self.float_dtype, **shapes)
+            for cls in self.DUMMY_INPUT_GENERATOR_CLASSES
+        ]
+
+    def _generator_for(self, name: str, generators: list[DummyInputGenerator]) -> DummyInputGenerator:
+        for generator in generators:
+            if generator.supports_input(name):
+                return generator
+        raise NotImplementedError(f"{type(self).__name__}: no dummy input generator for input {name!r}")
+
+    def dummy_input_shape(self, name: str, generator: DummyInputGenerator) -> list[int]:
+        """Shape of dummy input ``name``; configs override this where an input depends on others."""
+        return generator.shape(name)
+
+    def _shape_keywords(self, shapes: dict[str, int]) -> dict[str, int]:
+        return {**DEFAULT_SHAPES, **shapes}
+
+    def dummy_shapes(self, **shapes: int) -> dict[str, list[int]]:
+        """Shapes of the dummy inputs (what ``generate_dummy_inputs`` would make), without making them."""
+        shapes = self._shape_keywords(shapes)
+        generators = self._dummy_input_generators(**shapes)
+        return {
+            name: self.dummy_input_shape(name, self._generator_for(name, generators))
+            for name in self._dummy_input_names()
+        }
+
+    def _dummy_input_names(self) -> list[str]:
+        """Forward-argument names of the dummy inputs (before ``rename_ambiguous_inputs``)."""
+        reverse = {onnx: torch for torch, onnx in self.torch_to_onnx_input_map.items()}
+        return [reverse.get(name, name) for name in self.inputs]
+
+    def generate_dummy_inputs(
+        self,
+        framework: str = "pt",
+        *,
+        batch_size: int = 2,
+        sequence_length: int = 16,
+        num_choices: int = 4,
+        image_width: int = 64,
+        image_height: int = 64,
+        num_channels: int = 3,
+        feature_size: int = 80,
+        nb_max_frames: int = 3000,
+        audio_sequence_length: int = 16000,
+        **kwargs: int,
+    ) -> dict[str, Any]:
+        """Dummy inputs keyed by the model's forward argument names, in ``inputs`` order.
+
+        ``framework="pt"`` gives torch tensors, ``"np"`` NumPy arrays (what onnxruntime is fed).
+        """
+        if framework not in ("pt", "np"):
+            from ..dummy_inputs import to_framework
+
+            to_framework(None, framework, self.float_dtype)  # raises the clear error
+        shapes = self._shape_keywords(
+            dict(
+                batch_size=batch_size,
+                sequence_length=sequence_length,
+                num_choices=num_choices,
+                image_width=image_width,
+                image_height=image_height,
+                num_channels=num_channels,
+                feature_size=feature_size,
+                nb_max_frames=nb_max_frames,
+                audio_sequence_length=audio_sequence_length,
+                **kwargs,
+            )
+        )
+        generators = self._dummy_input_generators(**shapes)
+        dummy = {}
+        for name in self._dummy_input_names():
+            generator = self._generator_for(name, generators)
+            dummy[name] = generator.generate(name, framework, self.dummy_input_shape(name, generator))
+        return dummy
+
+
+class OnnxConfigWithPast(OnnxConfig):
+    """A configuration whose model can take and/or return the key/value cache."""
+
+    #: Name used when the (flat) cache is an input / an output.
+    PAST_INPUT_PREFIX: ClassVar[str] = "past_key_values"
+    PAST_OUTPUT_PREFIX: ClassVar[str] = "present"
+
+    def __init__(
+        self,
+        config: Any,
+        task: str = "feature-extraction",
+        int_dtype: str = "int64",
+        float_dtype: str = "fp32",
+        use_past: bool = False,
+        use_past_in_inputs: bool = False,
+        preprocessors: list[Any] | None = None,
+        legacy: bool = False,
+    ) -> None:
+        super().__init__(config, task=task, preprocessors=preprocessors, int_dtype=int_dtype, float_dtype=float_dtype, legacy=legacy)
+        self.use_past = use_past or self._task_says_past
+        self.use_past_in_inputs = use_past_in_inputs
+        self.is_merged = False
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(task={self.task!r}, use_past={self.use_past}, use_past_in_inputs={self.use_past_in_inputs})"
+
+    @property
+    def outputs(self) -> TensorSpec:
+        outputs = super().outputs
+        if self.use_past:
+            self.add_past_key_values(outputs, direction="outputs")
+        return outputs
+
+    @property
+    def values_override(self) -> dict[str, Any] | None:
+        if hasattr(self._config, "use_cache"):
+            return {"use_cache": self.use_past}
+        return None
+
+    @property
+    def num_past_layers(self) -> int:
+        return self._normalized_config.num_layers
+
+    def add_past_key_values(self, inputs_or_outputs: TensorSpec, direction: str) -> None:
+        """Add ``past_key_values.{i}.key|value`` (inputs) or ``present.{i}.key|value`` (outputs), in place."""
+        if direction == "inputs":
+            prefix, length = self.PAST_INPUT_PREFIX, "past_sequence_length"
+        elif direction == "outputs":
+            prefix, length = self.PAST_OUTPUT_PREFIX, "past_sequence_length + sequence_length"
+        else:
+            raise ValueError(f'direction must be "inputs" or "outputs", got {direction!r}')
+        for i in range(self.num_past_layers):
+            inputs_or_outputs[f"{prefix}.{i}.key"] = {0: "batch_size", 2: length}
+            inputs_or_outputs[f"{prefix}.{i}.value"] = {0: "batch_size", 2: length}
+
+    def _shape_keywords(self, shapes: dict[str, int]) -> dict[str, int]:
+        shapes = super()._shape_keywords(shapes)
+        shapes.setdefault("past_sequence_length", max(1, shapes["sequence_length"] // 2))
+        if self.use_past_in_inputs:
+            shapes.setdefault("position_offset", shapes["past_sequence_length"])
+        return shapes
+
+
+class OnnxSeq2SeqConfigWithPast(OnnxConfigWithPast):
+    """Encoder-decoder models: one file (monolith) or an encoder and a decoder (with or without past)."""
+
+    def __init__(
+        self,
+        config: Any,
+        task: str = "feature-extraction",
+        int_dtype: str = "int64",
+        float_dtype: str = "fp32",
+        use_past: bool = False,
+        use_past_in_inputs: bool = False,
+        behavior: ConfigBehavior | str = ConfigBehavior.MONOLITH,
+        preprocessors: list[Any] | None = None,
+        legacy: bool = False,
+    ) -> None:
+        super().__init__(
+            config,
+            task=task,
+            int_dtype=int_dtype,
+            float_dtype=float_dtype,
+            use_past=use_past,
+            use_past_in_inputs=use_past_in_inputs,
+            preprocessors=preprocessors,
+            legacy=legacy,
+        )
+        self._behavior = ConfigBehavior(behavior)
+
+    @property
+    def behavior(self) -> ConfigBehavior:
+        return self._behavior
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(task={self.task!r}, behavior={self._behavior.value!r}, "
+            f"use_past={self.use_past}, use_past_in_inputs={self.use_past_in_inputs})"
+        )
+
+    def with_behavior(
+        self,
+        behavior: ConfigBehavior | str,
+        use_past: bool = False,
+        use_past_in_inputs: bool = False,
+    ) -> "OnnxSeq2SeqConfigWithPast":
+        """A new configuration of the same class for the encoder, the decoder or the whole model."""
+        behavior = ConfigBehavior(behavior)
+        clone = copy.copy(self)
+        clone._behavior = behavior
+        clone.use_past = use_past
+        clone.use_past_in_inputs = use_past_in_inputs
+        clone._task_says_past = False
+        clone.is_merged = False
+        return clone
+
+    @property
+    def num_past_layers(self) -> int:
+        return self._normalized_config.decoder_num_layers
+
+    @property
+    def outputs(self) -> TensorSpec:
+        outputs = OnnxConfig.outputs.fget(self)
+        if self._behavior is ConfigBehavior.ENCODER:
+            return {"last_hidden_state": {0: "batch_size", 1: "encoder_sequence_length"}}
+        if self._behavior is ConfigBehavior.DECODER:
+            outputs.pop("encoder_last_hidden_state", None)
+        renamed: TensorSpec = {}
+        for name, axes in outputs.items():
+            sequence = "encoder_sequence_length" if "encoder" in name else "decoder_sequence_length"
+            renamed[name] = {
+                axis: (sequence if "sequence" in symbol else symbol) for axis, symbol in axes.items()
+            }
+        if self.use_past:
+            self.add_past_key_values(renamed, direction="outputs")
+        return renamed
+
+    def add_past_key_values(self, inputs_or_outputs: TensorSpec, direction: str) -> None:
+        """Seq2seq caches: self-attention (``.decoder.``) and cross-attention (``.encoder.``) per layer.
+
+        The cross-attention cache is computed once, by the decoder without past: it is an output of that
+        decoder (and of a merged one), an input of the decoder with past, and never an output of it.
+        """
+        if direction == "inputs":
+            prefix, decoder_length = self.PAST_INPUT_PREFIX, "past_decoder_sequence_length"
+        elif direction == "outputs":
+            prefix, decoder_length = self.PAST_OUTPUT_PREFIX, "past_decoder_sequence_length + decoder_sequence_length"
+        else:
+            raise ValueError(f'direction must be "inputs" or "outputs", got {direction!r}')
+        with_encoder = direction == "inputs" or self.is_merged or not self.use_past_in_inputs
+        for i in range(self.num_past_layers):
+            inputs_or_outputs[f"{prefix}.{i}.decoder.key"] = {0: "batch_size", 2: decoder_length}
+            inputs_or_outputs[f"{prefix}.{i}.decoder.value"] = {0: "batch_size", 2: decoder_length}
+            if with_encoder:
+                inputs_or_outputs[f"{prefix}.{i}.encoder.key"] = {0: "batch_size", 2: "encoder_sequence_length_out"}
+                inputs_or_outputs[f"{prefix}.{i}.encoder.value"] = {0: "batch_size", 2: "encoder_sequence_length_out"}
+
+    @property
+    def torch_to_onnx_input_map(self) -> dict[str, str]:
+        if self._behavior is ConfigBehavior.DECODER:
+            return {
+                "decoder_input_ids": "input_ids",
+                "encoder_outputs": "encoder_hidden_states",
+                "attention_mask": "encoder_attention_mask",
+            }
+        return {}

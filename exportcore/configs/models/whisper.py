@@ -1,0 +1,36 @@
+from ...normalized_config import NormalizedSeq2SeqConfig
+from ...registry import register
+from ..base import ConfigBehavior
+from ..modality import AudioToTextOnnxConfig
+
+
+@register(
+    "whisper",
+    "automatic-speech-recognition",
+    "automatic-speech-recognition-with-past",
+    "audio-classification",
+)
+class WhisperOnnxConfig(AudioToTextOnnxConfig):
+    ATOL_FOR_VALIDATION = 1e-3
+    NORMALIZED_CONFIG_CLASS = NormalizedSeq2SeqConfig.with_args(feature_size="num_mel_bins")
+
+    @property
+    def inputs(self):
+        if self.task == "audio-classification":  # the encoder with a classification head
+            return {"input_features": {0: "batch_size", 1: "feature_size", 2: "encoder_sequence_length"}}
+        return super().inputs
+
+    @property
+    def outputs(self):
+        if self.task == "audio-classification":
+            return {"logits": {0: "batch_size"}}
+        return super().outputs
+
+    def _shape_keywords(self, shapes):
+        # Whisper's encoder accepts exactly 2 * max_source_positions frames (two stride-2 convolutions
+        # halve them); the cross-attention cache has max_source_positions positions.
+        positions = self._config.max_source_positions
+        shapes = super()._shape_keywords({**shapes, "nb_max_frames": 2 * positions})
+        shapes["encoder_sequence_length"] = positions
+        shapes["feature_size"] = self._config.num_mel_bins
+        return shapes

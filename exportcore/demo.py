@@ -1,0 +1,83 @@
+"""Built-in demo models: tiny configs shipped in ``resources/demo_models``, weights built on demand.
+
+``demo:<name>`` is accepted wherever a model is. Listing is light (JSON only); building weights
+imports torch and transformers (worker side only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+from .errors import ExportError
+
+PREFIX = "demo:"
+
+
+def resources_dir() -> Path:
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def demo_root() -> Path:
+    return resources_dir() / "demo_models"
+
+
+def list_demo_models() -> list[dict]:
+    """[{name, title, task, model_type, description}] for every shipped demo model."""
+    models = []
+    for folder in sorted(demo_root().glob("*/")):
+        meta_file, config_file = folder / "demo.json", folder / "config.json"
+        if not (meta_file.is_file() and config_file.is_file()):
+            continue
+        meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        config = json.loads(config_file.read_text(encoding="utf-8"))
+        models.append({"name": folder.name, "model_type": config.get("model_type"), **meta})
+    return models
+
+
+def is_demo(model: str) -> bool:
+    return model.startswith(PREFIX)
+
+
+def config_folder(model: str) -> Path:
+    """The folder holding the demo's config.json (enough for inspection)."""
+    name = model[len(PREFIX):]
+    folder = demo_root() / name
+    if not name or not (folder / "config.json").is_file():
+        known = ", ".join(PREFIX + m["name"] for m in list_demo_models())
+        raise ExportError("not_a_model", path=f"{model} (demo models: {known})")
+    return folder
+
+
+def cache_root() -> Path:
+    base = os.environ.get("EXPORTSTUDIO_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "onnx-export-studio"
+    )
+    return Path(base) / "demo_models"
+
+
+def materialize(model: str) -> Path:
+    """A folder with config, weights and tokenizer files for the demo model, built once (seeded)."""
+    source = config_folder(model)
+    target = cache_root() / source.name
+    marker = target / ".complete"
+    if marker.is_file() and marker.read_text() == _fingerprint(source):
+        return target
+    from .demo_build import build_demo_model  # torch + transformers
+
+    build_demo_model(source, target)
+    marker.write_text(_fingerprint(source))
+    return target
+
+
+def _fingerprint(source: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(source.glob("*.json")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()

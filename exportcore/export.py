@@ -1,0 +1,140 @@
+"""torch -> ONNX for one submodel. Imports torch; all transformers specifics go through ``adapter``.
+
+The ONNX inputs are the configuration's ``onnx_inputs`` in order, the outputs its ``outputs``; the
+module traced is an adapter wrapper taking exactly those tensors positionally.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from . import adapter
+from .configs.base import ConfigBehavior, OnnxConfig, OnnxConfigWithPast, OnnxSeq2SeqConfigWithPast
+from .configs.modality import TextDecoderOnnxConfig
+from .errors import ExportError
+
+
+class PlainOutputs(nn.Module):
+    """A model without cache: named inputs in, the configuration's outputs (in order) out."""
+
+    def __init__(self, model: nn.Module, input_names: list[str], output_names: list[str], values_override: dict | None):
+        super().__init__()
+        self.model = model
+        self.input_names = input_names
+        self.output_names = output_names
+        self.extra = {"use_cache": False} if values_override and "use_cache" in values_override else {}
+
+    def forward(self, *args: torch.Tensor):
+        out = self.model(**dict(zip(self.input_names, args)), **self.extra, return_dict=True)
+        return tuple(out[name] for name in self.output_names)
+
+
+class Reordered(nn.Module):
+    """Calls ``inner`` with the positional order it wants, taking the configuration's order."""
+
+    def __init__(self, inner: nn.Module, given: list[str], wanted: list[str]):
+        super().__init__()
+        self.inner = inner
+        self.index = [given.index(name) for name in wanted]
+
+    def forward(self, *args: torch.Tensor):
+        return self.inner(*(args[i] for i in self.index))
+
+
+def build_module(model: nn.Module, cfg: OnnxConfig) -> nn.Module:
+    """The module to trace for ``cfg``: positional inputs in ``cfg.inputs`` order, outputs in ``cfg.outputs`` order."""
+    names = list(cfg.inputs)  # forward-argument names
+    past = [n for n in names if n.startswith("past_key_values.")]
+    if isinstance(cfg, OnnxSeq2SeqConfigWithPast) and cfg.behavior is ConfigBehavior.ENCODER:
+        wanted = [n for n in names if n != "attention_mask"] + (["attention_mask"] if "attention_mask" in names else [])
+        return Reordered(adapter.EncoderWrapper(model), names, wanted)
+    if isinstance(cfg, OnnxSeq2SeqConfigWithPast) and cfg.behavior is ConfigBehavior.DECODER:
+        has_mask = "attention_mask" in names
+        inner = adapter.Seq2SeqDecoderWrapper(
+            model, use_past_in_inputs=cfg.use_past_in_inputs, use_past=cfg.use_past, encoder_attention_mask=has_mask
+        )
+        wanted = ["decoder_input_ids", "encoder_outputs"] + (["attention_mask"] if has_mask else []) + past
+        return Reordered(inner, names, wanted)
+    if isinstance(cfg, TextDecoderOnnxConfig) and isinstance(cfg, OnnxConfigWithPast) and (cfg.use_past or past):
+        inner = adapter.CausalLMWrapper(
+            model,
+            use_past_in_inputs=cfg.use_past_in_inputs,
+            use_past=cfg.use_past,
+            position_ids="position_ids" in names,
+            output_name=next(iter(cfg.outputs)),
+        )
+        wanted = ["input_ids", "attention_mask"] + (["position_ids"] if "position_ids" in names else []) + past
+        return Reordered(inner, names, wanted)
+    return PlainOutputs(model, names, list(cfg.outputs), cfg.values_override)
+
+
+def _dynamic_shapes(cfg: OnnxConfig) -> tuple:
+    """dynamo: one named Dim per symbol; a derived symbol ("past + seq") gets a Dim of its own."""
+    dims: dict[str, Any] = {}
+
+    def dim(symbol: str):
+        name = re.sub(r"\W+", "_", symbol).strip("_")
+        if name not in dims:
+            dims[name] = torch.export.Dim(name)
+        return dims[name]
+
+    return tuple({axis: dim(symbol) for axis, symbol in axes.items()} for axes in cfg.onnx_inputs.values())
+
+
+def export_submodel(
+    model: nn.Module,
+    cfg: OnnxConfig,
+    path: Path,
+    *,
+    opset: int,
+    shapes: dict[str, int],
+    dynamic_axes: bool = True,
+    constant_folding: bool = True,
+    dynamo: bool = False,
+    submodel_name: str = "model",
+) -> None:
+    module = build_module(model, cfg).eval()
+    dummy = cfg.generate_dummy_inputs("pt", **shapes)
+    args = tuple(dummy.values())
+    input_names = list(cfg.onnx_inputs)
+    output_names = list(cfg.outputs)
+    try:
+        with adapter.export_context(model, dynamo=dynamo), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if dynamo:
+                program = torch.onnx.export(
+                    module,
+                    args,
+                    input_names=input_names,
+                    output_names=output_names,
+                    dynamic_shapes=_dynamic_shapes(cfg) if dynamic_axes else None,
+                    opset_version=opset,
+                    dynamo=True,
+                    optimize=constant_folding,
+                    verbose=False,
+                )
+                program.save(str(path))
+            else:
+                torch.onnx.export(
+                    module,
+                    args,
+                    str(path),
+                    input_names=input_names,
+                    output_names=output_names,
+                    dynamic_axes={**cfg.onnx_inputs, **cfg.outputs} if dynamic_axes else None,
+                    opset_version=opset,
+                    do_constant_folding=constant_folding,
+                    dynamo=False,
+                )
+    except ExportError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - every exporter failure becomes a coded error
+        reason = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"[:500]
+        code = "dynamo_unsupported" if dynamo else "export_failed"
+        raise ExportError(code, submodel=submodel_name, reason=reason) from exc

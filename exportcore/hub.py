@@ -1,0 +1,1125 @@
+"""A thin wrapper over ``huggingface_hub``: search, model details, files, downloads, cache scan.
+
+Light module: no Qt, no torch, no transformers (the GUI process imports it). Every failure leaves
+this module as an :class:`~exportcore.errors.ExportError` with a stable code:
+
+========================  ==================================================================
+``hub_unreachable``        timeouts, connection errors, 5xx / 429, malformed JSON
+``hub_not_found``          unknown repository or revision (404, ``RepositoryNotFoundError``)
+``hub_gated``              401 / 403 / ``GatedRepoError``: gated or private, access refused
+``hub_file_not_found``     the repository exists but has no such file
+``not_in_cache``           offline (flag or ``HF_HUB_OFFLINE``) and not in the local cache
+``not_a_model``            a pasted text that is neither a Hub URL nor a model id
+``cancelled``              a download stopped through its cancel flag (``params['stage'] == 'download'``)
+========================  ==================================================================
+
+Design notes (see docs/decisions.md):
+
+* Calls fail fast. ``HfApi.list_models`` has no timeout and retries 5xx five times with back-off
+  (~23 s), so search and paging issue their GET through huggingface_hub's own session with an
+  explicit timeout and no retries; they still parse with ``huggingface_hub``'s ``ModelInfo`` and
+  raise through ``hf_raise_for_status``. ``model_info`` takes a timeout natively.
+* The endpoint, the offline switch and the cache folder are read from the environment *at call
+  time* (``HF_ENDPOINT``, ``HF_HUB_OFFLINE``, ``HF_HUB_CACHE``/``HF_HOME``) and passed explicitly,
+  so it does not matter when huggingface_hub was first imported.
+* Offline, nothing is sent: search lists the cached models, details come from the cached
+  snapshot, downloads return what the cache holds or raise ``not_in_cache``.
+* A snapshot download fetches file by file through ``hf_hub_download`` (same cache layout), with
+  one byte counter across files and a cancel check between files and on every received chunk;
+  a cancelled file's temporary blob is removed by huggingface_hub.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+from urllib.parse import unquote, urlsplit
+
+from .errors import ExportError
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "SORTS",
+    "HubRef",
+    "ModelSummary",
+    "SearchPage",
+    "RepoFileInfo",
+    "ModelDetails",
+    "CachedRevision",
+    "CachedModel",
+    "CacheScan",
+    "endpoint",
+    "is_offline",
+    "default_cache_dir",
+    "has_token",
+    "parse_model_ref",
+    "search_models",
+    "next_page",
+    "model_info",
+    "list_files",
+    "fetch_card",
+    "download_file",
+    "download_config",
+    "select_export_files",
+    "snapshot_download",
+    "scan_cache",
+    "find_cached_snapshot",
+    "map_error",
+    "format_size",
+]
+
+#: Seconds to wait for the Hub to answer one request.
+DEFAULT_TIMEOUT = 10.0
+
+#: Our sort names -> the Hub's ``sort`` query value (always descending).
+SORTS: dict[str, str] = {
+    "downloads": "downloads",
+    "likes": "likes",
+    "last_modified": "lastModified",
+    "trending": "trendingScore",
+    "created": "createdAt",
+}
+
+#: Fields asked for in a search (``expand``): enough for the results table and the exportable badge.
+SEARCH_FIELDS: tuple[str, ...] = (
+    "pipeline_tag",
+    "library_name",
+    "downloads",
+    "likes",
+    "lastModified",
+    "config",
+    "gated",
+    "private",
+    "tags",
+)
+
+_HUB_HOSTS = {"huggingface.co", "www.huggingface.co", "hf.co"}
+_TRUE = {"1", "on", "yes", "true"}
+_CANCEL_STAGE = "download"
+
+ProgressCallback = Callable[[int, int, "str | None"], None]
+
+
+# --------------------------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HubRef:
+    """A model reference parsed from a pasted URL or id."""
+
+    repo_id: str
+    revision: str | None = None
+    #: A file inside the repository when the URL pointed at one (``/blob/…`` or ``/resolve/…``).
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelSummary:
+    """One search result."""
+
+    id: str
+    pipeline_tag: str | None = None
+    library_name: str | None = None
+    downloads: int | None = None
+    likes: int | None = None
+    last_modified: datetime | None = None
+    model_type: str | None = None
+    tags: tuple[str, ...] = ()
+    gated: bool | str | None = None
+    private: bool | None = None
+    #: Folder of the cached snapshot when the result comes from the local cache (offline).
+    local_path: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of search results and the cursor to the next one."""
+
+    models: list[ModelSummary]
+    next_url: str | None = None
+    from_cache: bool = False
+
+    @property
+    def has_more(self) -> bool:
+        return self.next_url is not None
+
+
+@dataclass(frozen=True)
+class RepoFileInfo:
+    path: str
+    size: int | None = None
+    lfs: bool = False
+
+
+@dataclass(frozen=True)
+class ModelDetails:
+    """What the details pane shows about one repository."""
+
+    id: str
+    sha: str | None = None
+    pipeline_tag: str | None = None
+    library_name: str | None = None
+    downloads: int | None = None
+    likes: int | None = None
+    last_modified: datetime | None = None
+    model_type: str | None = None
+    architectures: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    gated: bool | str | None = None
+    private: bool | None = None
+    files: tuple[RepoFileInfo, ...] = ()
+    card_data: dict[str, Any] = field(default_factory=dict)
+    from_cache: bool = False
+    #: The cached snapshot folder (set when the details were read from the cache).
+    local_path: str | None = None
+
+    @property
+    def total_size(self) -> int:
+        """Bytes of every file in the repository (files of unknown size count 0)."""
+        return sum(f.size or 0 for f in self.files)
+
+    @property
+    def export_files(self) -> list[RepoFileInfo]:
+        """The files an export needs (see :func:`select_export_files`)."""
+        return select_export_files(self.files)
+
+    @property
+    def export_size(self) -> int:
+        return sum(f.size or 0 for f in self.export_files)
+
+
+@dataclass(frozen=True)
+class CachedRevision:
+    commit_hash: str
+    refs: tuple[str, ...]
+    snapshot_path: str
+    size_on_disk: int
+    #: (path relative to the snapshot folder, size in bytes)
+    files: tuple[tuple[str, int], ...]
+    last_modified: float
+
+
+@dataclass(frozen=True)
+class CachedModel:
+    repo_id: str
+    repo_path: str
+    size_on_disk: int
+    nb_files: int
+    last_modified: float
+    revisions: tuple[CachedRevision, ...]
+    #: The snapshot to use: the one ``main`` points at, else the most recently modified.
+    snapshot_path: str | None
+    model_type: str | None = None
+    has_config: bool = False
+    has_weights: bool = False
+
+
+@dataclass(frozen=True)
+class CacheScan:
+    cache_dir: str
+    models: list[CachedModel]
+    size_on_disk: int
+    #: Folders huggingface_hub could not read (one sentence each).
+    warnings: list[str]
+
+
+# --------------------------------------------------------------------------------------------
+# Environment
+# --------------------------------------------------------------------------------------------
+
+
+def endpoint() -> str:
+    """The Hub URL in force now (``HF_ENDPOINT`` read at call time)."""
+    value = os.environ.get("HF_ENDPOINT")
+    if value:
+        return value.rstrip("/")
+    from huggingface_hub import constants
+
+    return constants.ENDPOINT.rstrip("/")
+
+
+def _env_offline() -> bool:
+    for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        if os.environ.get(name, "").strip().lower() in _TRUE:
+            return True
+    return False
+
+
+def is_offline(offline: bool | None = None) -> bool:
+    """True when nothing may be sent: the per-call flag, or ``HF_HUB_OFFLINE`` now or at import."""
+    if offline:
+        return True
+    if _env_offline():
+        return True
+    from huggingface_hub import constants
+
+    return bool(constants.HF_HUB_OFFLINE)
+
+
+def default_cache_dir() -> Path:
+    """The hub cache folder in force now (``HF_HUB_CACHE``, else ``HF_HOME/hub``, else the default)."""
+    value = os.environ.get("HF_HUB_CACHE") or os.environ.get("HUGGINGFACE_HUB_CACHE")
+    if value:
+        return Path(os.path.expandvars(value)).expanduser()
+    home = os.environ.get("HF_HOME")
+    if home:
+        return Path(os.path.expandvars(home)).expanduser() / "hub"
+    from huggingface_hub import constants
+
+    return Path(constants.HF_HUB_CACHE)
+
+
+def _cache(cache_dir: str | os.PathLike | None) -> Path:
+    return Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+
+
+def has_token(token: str | bool | None = None) -> bool:
+    """Whether a token will be sent (explicit, ``HF_TOKEN`` or the saved login)."""
+    if isinstance(token, str):
+        return bool(token)
+    if token is False:
+        return False
+    from huggingface_hub import get_token
+
+    try:
+        return bool(get_token())
+    except Exception:  # noqa: BLE001 - a broken token store means "no token"
+        return False
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------------
+
+
+class _Cancelled(Exception):
+    """Raised inside a download to stop it; turned into ExportError('cancelled')."""
+
+
+def _cancelled(model: str) -> ExportError:
+    return ExportError("cancelled", model=model, stage=_CANCEL_STAGE)
+
+
+def _status(exc: BaseException) -> int | None:
+    response = getattr(exc, "response", None)
+    return getattr(response, "status_code", None)
+
+
+def map_error(exc: BaseException, model: str, *, filename: str | None = None, offline: bool = False,
+              timeout: float | None = None) -> ExportError:
+    """Translate an exception raised by huggingface_hub / httpx into an :class:`ExportError`."""
+    import httpx2
+    from huggingface_hub import errors as hf_errors
+
+    if isinstance(exc, ExportError):
+        return exc
+    if isinstance(exc, _Cancelled):
+        return _cancelled(model)
+    if isinstance(exc, hf_errors.OfflineModeIsEnabled):
+        return ExportError("not_in_cache", model=model)
+    if isinstance(exc, hf_errors.GatedRepoError):
+        return ExportError("hub_gated", model=model)
+    if isinstance(exc, hf_errors.RevisionNotFoundError):
+        return ExportError("hub_not_found", model=model, reason="revision not found")
+    if isinstance(exc, hf_errors.RepositoryNotFoundError):
+        status = _status(exc)
+        if status in (401, 403) and not _error_code(exc) == "RepoNotFound":
+            return ExportError("hub_gated", model=model)
+        return ExportError("hub_not_found", model=model)
+    if isinstance(exc, hf_errors.RemoteEntryNotFoundError):
+        return ExportError("hub_file_not_found", model=model, file=filename or "?")
+    if isinstance(exc, hf_errors.LocalEntryNotFoundError):
+        cause = exc.__cause__ or exc.__context__
+        if offline or cause is None or isinstance(cause, hf_errors.OfflineModeIsEnabled):
+            return ExportError("not_in_cache", model=model)
+        return map_error(cause, model, filename=filename, offline=offline, timeout=timeout)
+    if isinstance(exc, hf_errors.HfHubHTTPError):
+        status = _status(exc)
+        if status in (401, 403):
+            return ExportError("hub_gated", model=model)
+        if status == 404:
+            return ExportError("hub_not_found", model=model)
+        if status is not None and (status >= 500 or status == 429):
+            return ExportError("hub_unreachable", model=model, reason=f"the server answered HTTP {status}")
+        return ExportError("hub_unreachable", model=model, reason=f"HTTP {status}: {_first_line(exc)}")
+    if isinstance(exc, httpx2.TimeoutException):
+        after = f" after {timeout:g} s" if timeout else ""
+        return ExportError("hub_unreachable", model=model, reason=f"no answer{after} (timed out)")
+    if isinstance(exc, (httpx2.TransportError, ConnectionError)):
+        return ExportError("hub_unreachable", model=model, reason=f"connection failed ({_first_line(exc)})")
+    if isinstance(exc, httpx2.HTTPError):
+        return ExportError("hub_unreachable", model=model, reason=_first_line(exc))
+    if isinstance(exc, (json.JSONDecodeError, ValueError, KeyError, TypeError, AttributeError)):
+        return ExportError("hub_unreachable", model=model, reason="the server sent a malformed answer")
+    if isinstance(exc, OSError):
+        return ExportError("hub_unreachable", model=model, reason=_first_line(exc))
+    return ExportError("internal_error", reason=f"{type(exc).__name__}: {_first_line(exc)}")
+
+
+def _error_code(exc: BaseException) -> str | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    return headers.get("X-Error-Code") if headers is not None else None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:200]
+
+
+# --------------------------------------------------------------------------------------------
+# URL / id parsing
+# --------------------------------------------------------------------------------------------
+
+_ID_PART = r"[A-Za-z0-9][A-Za-z0-9._\-]{0,95}"
+_REPO_ID_RE = re.compile(rf"^(?:{_ID_PART}/)?{_ID_PART}$")
+_NON_MODEL_PREFIXES = {"datasets", "spaces", "docs", "blog", "api", "collections", "papers", "organizations",
+                       "settings", "models", "tasks", "buckets", "kernels", "join", "login", "pricing"}
+
+
+def _valid_repo_id(repo_id: str) -> bool:
+    if not _REPO_ID_RE.match(repo_id):
+        return False
+    if "--" in repo_id or ".." in repo_id or repo_id.endswith((".git", ".")):
+        return False
+    return True
+
+
+def parse_model_ref(text: str) -> HubRef:
+    """Parse a pasted Hub URL or model id.
+
+    Accepts ``org/name``, ``name``, ``org/name@rev``, ``https://huggingface.co/org/name``,
+    ``…/tree/<rev>``, ``…/blob/<rev>/<file>``, ``…/resolve/<rev>/<file>``, ``hf.co/org/name`` and
+    URLs on the configured ``HF_ENDPOINT``. Raises ``ExportError('not_a_model')`` otherwise.
+    """
+    raw = (text or "").strip().strip("<>\"'")
+    if not raw:
+        raise ExportError("not_a_model", path=text)
+    candidate = raw
+    has_scheme = "://" in candidate
+    lowered = candidate.lower()
+    host_like = lowered.split("/", 1)[0]
+    if not has_scheme and (host_like in _HUB_HOSTS):
+        candidate = "https://" + candidate
+        has_scheme = True
+    if has_scheme:
+        parts = urlsplit(candidate)
+        host = (parts.hostname or "").lower()
+        allowed = set(_HUB_HOSTS)
+        ep = urlsplit(endpoint())
+        if ep.hostname:
+            allowed.add(ep.hostname.lower())
+        if parts.scheme not in ("http", "https") or host not in allowed:
+            raise ExportError("not_a_model", path=text)
+        ep_path = ep.path.rstrip("/") if ep.hostname and host == ep.hostname.lower() else ""
+        path = parts.path
+        if ep_path and path.startswith(ep_path + "/"):
+            path = path[len(ep_path):]
+        segments = [unquote(s) for s in path.split("/") if s]
+    else:
+        rev: str | None = None
+        if "@" in candidate:
+            candidate, rev = candidate.rsplit("@", 1)
+            if not rev:
+                raise ExportError("not_a_model", path=text)
+        candidate = candidate.strip("/")
+        if not _valid_repo_id(candidate):
+            raise ExportError("not_a_model", path=text)
+        return HubRef(repo_id=candidate, revision=rev)
+
+    if not segments or segments[0] in _NON_MODEL_PREFIXES:
+        raise ExportError("not_a_model", path=text)
+    # org/name/tree/rev…  or  name/tree/rev… (legacy single-segment ids)
+    markers = ("tree", "blob", "resolve", "commit", "commits", "discussions", "settings", "raw", "edit")
+    if len(segments) >= 2 and segments[1] not in markers:
+        repo_id, rest = f"{segments[0]}/{segments[1]}", segments[2:]
+    else:
+        repo_id, rest = segments[0], segments[1:]
+    if not _valid_repo_id(repo_id):
+        raise ExportError("not_a_model", path=text)
+    revision = None
+    file_path = None
+    if len(rest) >= 2 and rest[0] in ("tree", "blob", "resolve", "raw"):
+        revision = rest[1]
+        if rest[0] in ("blob", "resolve", "raw") and len(rest) > 2:
+            file_path = "/".join(rest[2:])
+    return HubRef(repo_id=repo_id, revision=revision, path=file_path)
+
+
+# --------------------------------------------------------------------------------------------
+# Conversions
+# --------------------------------------------------------------------------------------------
+
+
+def _model_type(info: Any) -> str | None:
+    config = getattr(info, "config", None)
+    if isinstance(config, dict):
+        value = config.get("model_type")
+        if isinstance(value, str) and value:
+            return value
+    card = getattr(info, "card_data", None)
+    if card is not None:
+        data = card.to_dict() if hasattr(card, "to_dict") else (card if isinstance(card, dict) else {})
+        value = data.get("model_type") if isinstance(data, dict) else None
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _summary(info: Any) -> ModelSummary:
+    return ModelSummary(
+        id=info.id,
+        pipeline_tag=info.pipeline_tag,
+        library_name=info.library_name,
+        downloads=info.downloads,
+        likes=info.likes,
+        last_modified=info.last_modified,
+        model_type=_model_type(info),
+        tags=tuple(info.tags or ()),
+        gated=info.gated,
+        private=info.private,
+    )
+
+
+def _details(info: Any) -> ModelDetails:
+    files = []
+    for sibling in info.siblings or ():
+        size = sibling.size
+        if size is None and sibling.lfs is not None:
+            size = sibling.lfs.size
+        files.append(RepoFileInfo(path=sibling.rfilename, size=size, lfs=sibling.lfs is not None))
+    config = info.config if isinstance(getattr(info, "config", None), dict) else {}
+    card = info.card_data
+    card_dict = card.to_dict() if hasattr(card, "to_dict") else (card if isinstance(card, dict) else {})
+    return ModelDetails(
+        id=info.id,
+        sha=info.sha,
+        pipeline_tag=info.pipeline_tag,
+        library_name=info.library_name,
+        downloads=info.downloads,
+        likes=info.likes,
+        last_modified=info.last_modified,
+        model_type=_model_type(info),
+        architectures=tuple(a for a in (config.get("architectures") or ()) if isinstance(a, str)),
+        tags=tuple(info.tags or ()),
+        gated=info.gated,
+        private=info.private,
+        files=tuple(sorted(files, key=lambda f: f.path)),
+        card_data=card_dict or {},
+    )
+
+
+def _parse_models(payload: Any) -> list[ModelSummary]:
+    from huggingface_hub.hf_api import ModelInfo
+
+    if not isinstance(payload, list):
+        raise ValueError("search answer is not a list")
+    out = []
+    for item in payload:
+        if not isinstance(item, dict) or "id" not in item:
+            raise ValueError("search item without id")
+        item = dict(item)
+        item.setdefault("siblings", None)
+        out.append(_summary(ModelInfo(**item)))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Search
+# --------------------------------------------------------------------------------------------
+
+
+def _get(url: str, *, params: Any = None, token: str | bool | None, timeout: float | None) -> Any:
+    """One GET through huggingface_hub's session: explicit timeout, no retries, Hub error mapping."""
+    from huggingface_hub.utils import build_hf_headers, get_session, hf_raise_for_status
+
+    headers = build_hf_headers(token=token)
+    response = get_session().get(url, params=params, headers=headers, timeout=timeout)
+    hf_raise_for_status(response)
+    return response
+
+
+def search_models(
+    query: str = "",
+    *,
+    task: str | None = None,
+    library: str | None = "transformers",
+    sort: str = "downloads",
+    limit: int = 20,
+    author: str | None = None,
+    offline: bool | None = None,
+    token: str | bool | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    cache_dir: str | os.PathLike | None = None,
+) -> SearchPage:
+    """Search Hub models (first page). ``task`` is a pipeline tag; ``sort`` a key of :data:`SORTS`.
+
+    Offline, lists the cached models whose id contains ``query`` instead (``from_cache=True``).
+    """
+    if sort not in SORTS:
+        raise ExportError("invalid_option", reason=f"unknown sort '{sort}' (choose {', '.join(SORTS)})")
+    limit = max(1, min(int(limit), 1000))
+    if is_offline(offline):
+        return _search_cache(query, sort=sort, limit=limit, cache_dir=cache_dir)
+    params: list[tuple[str, Any]] = []
+    if query.strip():
+        params.append(("search", query.strip()))
+    if author:
+        params.append(("author", author))
+    if task:
+        params.append(("pipeline_tag", task))
+    if library:
+        params.append(("filter", library))
+    params.append(("sort", SORTS[sort]))
+    params.append(("limit", limit))
+    params.extend(("expand", f) for f in SEARCH_FIELDS)
+    label = f"search '{query.strip()}'" if query.strip() else "search"
+    return _fetch_page(f"{endpoint()}/api/models", params, label=label, token=token, timeout=timeout)
+
+
+def next_page(
+    page: SearchPage | str,
+    *,
+    offline: bool | None = None,
+    token: str | bool | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+) -> SearchPage:
+    """The page after ``page`` (or after a ``next_url``). An empty page when there is none."""
+    url = page.next_url if isinstance(page, SearchPage) else page
+    if not url:
+        return SearchPage(models=[], next_url=None)
+    if is_offline(offline):
+        raise ExportError("not_in_cache", model="search results")
+    return _fetch_page(url, None, label="search", token=token, timeout=timeout)
+
+
+def _fetch_page(url: str, params: Any, *, label: str, token: str | bool | None, timeout: float | None) -> SearchPage:
+    try:
+        response = _get(url, params=params, token=token, timeout=timeout)
+        models = _parse_models(response.json())
+        next_url = response.links.get("next", {}).get("url")
+    except Exception as exc:  # noqa: BLE001 - everything leaves as ExportError
+        raise map_error(exc, label, timeout=timeout) from exc
+    return SearchPage(models=models, next_url=next_url)
+
+
+def _search_cache(query: str, *, sort: str, limit: int, cache_dir: str | os.PathLike | None) -> SearchPage:
+    scan = scan_cache(cache_dir)
+    needle = query.strip().lower()
+    hits = [m for m in scan.models if needle in m.repo_id.lower()]
+    if sort == "last_modified":
+        hits.sort(key=lambda m: -m.last_modified)
+    else:
+        hits.sort(key=lambda m: m.repo_id.lower())
+    models = [
+        ModelSummary(
+            id=m.repo_id,
+            last_modified=datetime.fromtimestamp(m.last_modified).astimezone() if m.last_modified else None,
+            model_type=m.model_type,
+            local_path=m.snapshot_path,
+        )
+        for m in hits[:limit]
+    ]
+    return SearchPage(models=models, next_url=None, from_cache=True)
+
+
+# --------------------------------------------------------------------------------------------
+# One model
+# --------------------------------------------------------------------------------------------
+
+
+def _label(repo_id: str, revision: str | None) -> str:
+    return f"{repo_id}@{revision}" if revision and revision != "main" else repo_id
+
+
+def model_info(
+    repo_id: str,
+    *,
+    revision: str | None = None,
+    offline: bool | None = None,
+    token: str | bool | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    cache_dir: str | os.PathLike | None = None,
+) -> ModelDetails:
+    """Details of one model: metadata, model_type (from the Hub's ``config``), files with sizes.
+
+    Offline, the details come from the cached snapshot (``from_cache=True``) or ``not_in_cache``.
+    """
+    if is_offline(offline):
+        return _cached_details(repo_id, revision, cache_dir)
+    from huggingface_hub import HfApi
+
+    try:
+        info = HfApi(endpoint=endpoint()).model_info(
+            repo_id, revision=revision, timeout=timeout, files_metadata=True, token=token
+        )
+        return _details(info)
+    except Exception as exc:  # noqa: BLE001
+        raise map_error(exc, _label(repo_id, revision), timeout=timeout) from exc
+
+
+def list_files(
+    repo_id: str,
+    *,
+    revision: str | None = None,
+    offline: bool | None = None,
+    token: str | bool | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    cache_dir: str | os.PathLike | None = None,
+) -> list[RepoFileInfo]:
+    """Files of a repository with their sizes in bytes."""
+    details = model_info(repo_id, revision=revision, offline=offline, token=token, timeout=timeout,
+                         cache_dir=cache_dir)
+    return list(details.files)
+
+
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n.*?\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+def _strip_front_matter(text: str) -> str:
+    return _FRONT_MATTER.sub("", text, count=1).lstrip("\r\n")
+
+
+def fetch_card(
+    repo_id: str,
+    *,
+    revision: str | None = None,
+    offline: bool | None = None,
+    token: str | bool | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    cache_dir: str | os.PathLike | None = None,
+    strip_metadata: bool = True,
+) -> str:
+    """The model card (README.md) as Markdown; "" when the repository has none.
+
+    Online, the card is read without being stored in the cache (browsing leaves no trace there).
+    """
+    if is_offline(offline):
+        snapshot = find_cached_snapshot(repo_id, revision, cache_dir=cache_dir)
+        if snapshot is None:
+            raise ExportError("not_in_cache", model=_label(repo_id, revision))
+        readme = Path(snapshot) / "README.md"
+        text = readme.read_text(encoding="utf-8", errors="replace") if readme.is_file() else ""
+    else:
+        from huggingface_hub import hf_hub_url
+        from huggingface_hub import errors as hf_errors
+
+        url = hf_hub_url(repo_id, "README.md", revision=revision, endpoint=endpoint())
+        try:
+            response = _get(url, token=token, timeout=timeout)
+            text = response.content.decode("utf-8", errors="replace")
+        except hf_errors.RemoteEntryNotFoundError:
+            text = ""
+        except Exception as exc:  # noqa: BLE001
+            raise map_error(exc, _label(repo_id, revision), filename="README.md", timeout=timeout) from exc
+    return _strip_front_matter(text) if strip_metadata else text
+
+
+# --------------------------------------------------------------------------------------------
+# Downloads
+# --------------------------------------------------------------------------------------------
+
+
+def _cancel_requested(cancel: Any) -> bool:
+    if cancel is None:
+        return False
+    if isinstance(cancel, threading.Event):
+        return cancel.is_set()
+    if callable(cancel):
+        return bool(cancel())
+    return bool(getattr(cancel, "is_set", lambda: False)())
+
+
+class _ByteCounter:
+    """Receives chunk counts from huggingface_hub (as its ``tqdm_class``) and reports totals."""
+
+    def __init__(self, base: int, total: int, filename: str, progress: ProgressCallback | None, cancel: Any):
+        self.base = base
+        self.total = total
+        self.filename = filename
+        self.progress = progress
+        self.cancel = cancel
+        self.done = 0
+
+    def factory(self, *args: Any, **kwargs: Any) -> "_ByteCounter":
+        # huggingface_hub instantiates its progress class once per file; we hand back this counter.
+        return self
+
+    def __enter__(self) -> "_ByteCounter":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+    def close(self) -> None:
+        return None
+
+    def update(self, n: int | float | None = 1) -> None:
+        self.done += int(n or 0)
+        if self.progress is not None:
+            self.progress(self.base + max(self.done, 0), self.total, self.filename)
+        if _cancel_requested(self.cancel):
+            raise _Cancelled()
+
+    def set_postfix_str(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def refresh(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+class _TqdmShim:
+    """A class-like callable: ``_TqdmShim(counter)(**kwargs)`` returns the shared counter.
+
+    huggingface_hub calls non-tqdm progress classes as ``cls(**kwargs)``.
+    """
+
+    def __init__(self, counter: _ByteCounter):
+        self.counter = counter
+
+    def __call__(self, *args: Any, **kwargs: Any) -> _ByteCounter:
+        return self.counter
+
+
+def _local_only_file(repo_id: str, filename: str, revision: str | None, cache_dir: Path) -> Path | None:
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub import errors as hf_errors
+
+    try:
+        return Path(hf_hub_download(repo_id, filename, revision=revision, cache_dir=cache_dir,
+                                    local_files_only=True))
+    except (hf_errors.LocalEntryNotFoundError, hf_errors.OfflineModeIsEnabled, FileNotFoundError):
+        return None
+
+
+def download_file(
+    repo_id: str,
+    filename: str,
+    *,
+    revision: str | None = None,
+    offline: bool | None = None,
+    token: str | bool | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    cache_dir: str | os.PathLike | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: Any = None,
+) -> Path:
+    """Download one file into the cache (or find it there) and return its local path.
+
+    When the Hub cannot be reached but the file is cached, the cached copy is returned.
+    """
+    from huggingface_hub import get_hf_file_metadata, hf_hub_download, hf_hub_url
+    from huggingface_hub import errors as hf_errors
+
+    folder = _cache(cache_dir)
+    label = _label(repo_id, revision)
+    if is_offline(offline):
+        found = _local_only_file(repo_id, filename, revision, folder)
+        if found is None:
+            raise ExportError("not_in_cache", model=label)
+        return found
+    ep = endpoint()
+    # A fast metadata probe: hf_hub_download retries a failed HEAD with a 60 s timeout.
+    try:
+        meta = get_hf_file_metadata(hf_hub_url(repo_id, filename, revision=revision, endpoint=ep),
+                                    token=token, timeout=timeout, endpoint=ep)
+    except (hf_errors.RepositoryNotFoundError, hf_errors.RemoteEntryNotFoundError,
+            hf_errors.RevisionNotFoundError) as exc:
+        raise map_error(exc, label, filename=filename, timeout=timeout) from exc
+    except Exception as exc:  # noqa: BLE001 - unreachable: fall back to the cache
+        found = _local_only_file(repo_id, filename, revision, folder)
+        if found is not None:
+            return found
+        raise map_error(exc, label, filename=filename, timeout=timeout) from exc
+    if _cancel_requested(cancel):
+        raise _cancelled(repo_id)
+    counter = _ByteCounter(0, meta.size or 0, filename, progress, cancel)
+    try:
+        path = hf_hub_download(
+            repo_id, filename, revision=revision, cache_dir=folder, token=token, endpoint=ep,
+            etag_timeout=timeout if timeout is not None else DEFAULT_TIMEOUT, tqdm_class=_TqdmShim(counter),
+        )
+    except Exception as exc:  # noqa: BLE001
+        raise map_error(exc, label, filename=filename, timeout=timeout) from exc
+    if progress is not None:
+        progress(meta.size or 0, meta.size or 0, filename)
+    return Path(path)
+
+
+def download_config(repo_id: str, **kwargs: Any) -> Path:
+    """Download only ``config.json`` (what ``exportcore inspect`` needs for a Hub id)."""
+    return download_file(repo_id, "config.json", **kwargs)
+
+
+_WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".pth", ".ckpt", ".h5", ".msgpack", ".ot", ".onnx",
+                    ".onnx_data", ".gguf", ".tflite", ".mlmodel", ".pb", ".npz", ".joblib", ".keras")
+_NEVER = re.compile(r"(^|/)(\.gitattributes|\.gitignore)$|(^|/)(onnx|openvino|coreml|tflite|gguf|mlx|tf|flax)/"
+                    r"|\.(h5|msgpack|ot|onnx|onnx_data|gguf|tflite|mlmodel|pb|keras)$|(^|/)(tf_model|flax_model|"
+                    r"rust_model)\.")
+
+
+def select_export_files(files: Iterable[RepoFileInfo]) -> list[RepoFileInfo]:
+    """The files an ONNX export needs: configs, tokenizer/processor files and one PyTorch weight format.
+
+    Safetensors win over ``pytorch_model*.bin``; TensorFlow, Flax, Rust, ONNX, GGUF, … are skipped.
+    Subfolders other than known non-PyTorch formats are kept (e.g. ``1_Pooling/config.json``).
+    """
+    files = list(files)
+    kept = [f for f in files if not _NEVER.search(f.path)]
+    top_weights = [f for f in kept if "/" not in f.path and f.path.endswith(_WEIGHT_SUFFIXES)]
+    has_safetensors = any(f.path.endswith(".safetensors") for f in top_weights)
+    out = []
+    for f in kept:
+        name = f.path
+        if name.endswith(_WEIGHT_SUFFIXES):
+            if "/" in name:
+                continue  # weights in subfolders (checkpoints, other formats) are not what we export
+            if has_safetensors and not (name.endswith(".safetensors") or name.endswith(".safetensors.index.json")):
+                continue
+            if name.endswith((".pt", ".pth", ".ckpt")) and not name.startswith("pytorch_model"):
+                continue
+        elif has_safetensors and name.startswith("pytorch_model") and name.endswith(".index.json"):
+            continue
+        out.append(f)
+    return out
+
+
+def snapshot_download(
+    repo_id: str,
+    *,
+    revision: str | None = None,
+    files: Sequence[str] | None = None,
+    allow_patterns: Sequence[str] | str | None = None,
+    ignore_patterns: Sequence[str] | str | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: Any = None,
+    offline: bool | None = None,
+    token: str | bool | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    cache_dir: str | os.PathLike | None = None,
+) -> Path:
+    """Download a repository's files into the cache and return the snapshot folder.
+
+    ``files`` (exact paths) or ``allow_patterns``/``ignore_patterns`` choose the files (all when
+    none is given). ``progress(done_bytes, total_bytes, current_file)`` is called from this thread
+    after each received chunk and each finished file. ``cancel`` (a ``threading.Event`` or a
+    callable returning True) stops the download between files and between chunks: it raises
+    ``ExportError('cancelled', stage='download')`` and leaves no partial blob.
+    Offline, returns the cached snapshot or raises ``not_in_cache``.
+    """
+    from huggingface_hub import hf_hub_download
+    from huggingface_hub.utils import filter_repo_objects
+
+    folder = _cache(cache_dir)
+    label = _label(repo_id, revision)
+    if is_offline(offline):
+        snapshot = find_cached_snapshot(repo_id, revision, cache_dir=folder)
+        if snapshot is None:
+            raise ExportError("not_in_cache", model=label)
+        return Path(snapshot)
+    if _cancel_requested(cancel):
+        raise _cancelled(repo_id)
+    details = model_info(repo_id, revision=revision, token=token, timeout=timeout, cache_dir=folder)
+    entries = list(details.files)
+    if files is not None:
+        wanted = set(files)
+        entries = [f for f in entries if f.path in wanted]
+        missing = wanted - {f.path for f in entries}
+        if missing:
+            raise ExportError("hub_file_not_found", model=label, file=sorted(missing)[0])
+    entries = list(filter_repo_objects(entries, allow_patterns=allow_patterns, ignore_patterns=ignore_patterns,
+                                       key=lambda f: f.path))
+    total = sum(f.size or 0 for f in entries)
+    done = 0
+    if progress is not None:
+        progress(0, total, None)
+    ep = endpoint()
+    snapshot: Path | None = None
+    for index, entry in enumerate(entries):
+        if _cancel_requested(cancel):
+            raise _cancelled(repo_id)
+        counter = _ByteCounter(done, total, entry.path, progress, cancel)
+        # The first file resolves the named revision (so refs/<revision> is written); the rest are
+        # pinned to the commit the Hub reported, so the snapshot is consistent.
+        rev = (revision or "main") if index == 0 or not details.sha else details.sha
+        try:
+            local = hf_hub_download(
+                repo_id, entry.path, revision=rev, cache_dir=folder, token=token, endpoint=ep,
+                etag_timeout=timeout if timeout is not None else DEFAULT_TIMEOUT, tqdm_class=_TqdmShim(counter),
+            )
+        except Exception as exc:  # noqa: BLE001
+            raise map_error(exc, label, filename=entry.path, timeout=timeout) from exc
+        if snapshot is None:
+            snapshot = Path(local).parents[len(Path(entry.path).parts) - 1]
+        done += entry.size if entry.size is not None else max(counter.done, 0)
+        if progress is not None:
+            progress(done, total, entry.path)
+    if snapshot is None:
+        sha = details.sha or revision or "main"
+        snapshot = folder / _repo_folder(repo_id) / "snapshots" / sha
+        snapshot.mkdir(parents=True, exist_ok=True)
+    return snapshot
+
+
+# --------------------------------------------------------------------------------------------
+# Cache
+# --------------------------------------------------------------------------------------------
+
+
+def _repo_folder(repo_id: str) -> str:
+    return "--".join(["models", *repo_id.split("/")])
+
+
+def _read_model_type(snapshot: Path) -> str | None:
+    config = snapshot / "config.json"
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = data.get("model_type") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _has_weights(paths: Iterable[str]) -> bool:
+    return any(p.endswith((".safetensors", ".bin")) and "/" not in p for p in paths)
+
+
+def scan_cache(cache_dir: str | os.PathLike | None = None) -> CacheScan:
+    """Models in the local Hugging Face cache with sizes, revisions and snapshot folders.
+
+    A missing cache folder is an empty scan; unreadable repo folders are listed in ``warnings``.
+    Reads each snapshot's ``config.json`` for ``model_type`` (disk work: call it off the GUI thread).
+    """
+    from huggingface_hub import scan_cache_dir
+    from huggingface_hub.errors import CacheNotFound
+
+    folder = _cache(cache_dir)
+    try:
+        info = scan_cache_dir(folder)
+    except CacheNotFound:
+        return CacheScan(cache_dir=str(folder), models=[], size_on_disk=0, warnings=[])
+    except (OSError, ValueError) as exc:
+        return CacheScan(cache_dir=str(folder), models=[], size_on_disk=0, warnings=[_first_line(exc)])
+    models = []
+    for repo in info.repos:
+        if repo.repo_type != "model":
+            continue
+        revisions = []
+        for rev in repo.revisions:
+            snap = Path(rev.snapshot_path)
+            rel = tuple(sorted((Path(f.file_path).relative_to(snap).as_posix(), int(f.size_on_disk))
+                               for f in rev.files))
+            revisions.append(CachedRevision(
+                commit_hash=rev.commit_hash,
+                refs=tuple(sorted(rev.refs)),
+                snapshot_path=str(snap),
+                size_on_disk=int(rev.size_on_disk),
+                files=rel,
+                last_modified=float(rev.last_modified),
+            ))
+        revisions.sort(key=lambda r: ("main" not in r.refs, -r.last_modified))
+        chosen = revisions[0] if revisions else None
+        models.append(CachedModel(
+            repo_id=repo.repo_id,
+            repo_path=str(repo.repo_path),
+            size_on_disk=int(repo.size_on_disk),
+            nb_files=int(repo.nb_files),
+            last_modified=float(repo.last_modified),
+            revisions=tuple(revisions),
+            snapshot_path=chosen.snapshot_path if chosen else None,
+            model_type=_read_model_type(Path(chosen.snapshot_path)) if chosen else None,
+            has_config=bool(chosen and any(p == "config.json" for p, _ in chosen.files)),
+            has_weights=bool(chosen and _has_weights(p for p, _ in chosen.files)),
+        ))
+    models.sort(key=lambda m: m.repo_id.lower())
+    return CacheScan(
+        cache_dir=str(info.cache_dir or folder),
+        models=models,
+        size_on_disk=int(info.size_on_disk),
+        warnings=[_first_line(w) for w in info.warnings],
+    )
+
+
+def find_cached_snapshot(repo_id: str, revision: str | None = None, *,
+                         cache_dir: str | os.PathLike | None = None) -> str | None:
+    """The cached snapshot folder for ``repo_id`` at ``revision`` (a ref or a commit), or None.
+
+    Without a revision: the folder ``main`` points at, else the most recently modified snapshot.
+    """
+    storage = _cache(cache_dir) / _repo_folder(repo_id)
+    snapshots = storage / "snapshots"
+    if not snapshots.is_dir():
+        return None
+    if revision and re.fullmatch(r"[0-9a-f]{40}", revision):
+        candidate = snapshots / revision
+        return str(candidate) if candidate.is_dir() else None
+    ref = storage / "refs" / (revision or "main")
+    if ref.is_file():
+        try:
+            commit = ref.read_text(encoding="utf-8").strip()
+        except OSError:
+            commit = ""
+        candidate = snapshots / commit
+        if commit and candidate.is_dir():
+            return str(candidate)
+    if revision:
+        return None
+    folders = [p for p in snapshots.iterdir() if p.is_dir()]
+    if not folders:
+        return None
+    return str(max(folders, key=lambda p: p.stat().st_mtime))
+
+
+def _cached_details(repo_id: str, revision: str | None, cache_dir: str | os.PathLike | None) -> ModelDetails:
+    snapshot = find_cached_snapshot(repo_id, revision, cache_dir=cache_dir)
+    if snapshot is None:
+        raise ExportError("not_in_cache", model=_label(repo_id, revision))
+    root = Path(snapshot)
+    files = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            try:
+                size = path.stat().st_size
+            except OSError:
+                size = None
+            files.append(RepoFileInfo(path=path.relative_to(root).as_posix(), size=size))
+    architectures: tuple[str, ...] = ()
+    try:
+        config = json.loads((root / "config.json").read_text(encoding="utf-8"))
+        architectures = tuple(a for a in config.get("architectures") or () if isinstance(a, str))
+    except (OSError, ValueError, AttributeError):
+        pass
+    return ModelDetails(
+        id=repo_id,
+        sha=root.name,
+        model_type=_read_model_type(root),
+        architectures=architectures,
+        files=tuple(files),
+        from_cache=True,
+        local_path=str(root),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Formatting
+# --------------------------------------------------------------------------------------------
+
+
+def format_size(num_bytes: int | None) -> str:
+    """Human-readable size in decimal units, as the Hub shows them ("1.2 MB"); "?" when unknown."""
+    if num_bytes is None:
+        return "?"
+    value = float(num_bytes)
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if abs(value) < 1000 or unit == "TB":
+            return f"{int(value)} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} TB"

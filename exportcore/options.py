@@ -1,0 +1,152 @@
+"""What a user asks for: one dataclass shared by the CLI, the worker job file and the app.
+
+Light module. ``to_cli_args`` gives the equivalent ``exportcore export`` command line ("Copy CLI
+command" in the app, ``export_options.json`` in every run folder).
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from .errors import ExportError
+
+FLOAT_DTYPES = ("fp32", "fp16", "bf16")
+INT_DTYPES = ("int64", "int32")
+
+#: Shape keywords accepted by ``generate_dummy_inputs`` (Optimum's documented defaults).
+DEFAULT_SHAPES: dict[str, int] = {
+    "batch_size": 2,
+    "sequence_length": 16,
+    "num_choices": 4,
+    "image_width": 64,
+    "image_height": 64,
+    "num_channels": 3,
+    "feature_size": 80,
+    "nb_max_frames": 3000,
+    "audio_sequence_length": 16000,
+}
+
+
+def check_dtype(kind: str, value: str) -> str:
+    choices = FLOAT_DTYPES if kind == "float dtype" else INT_DTYPES
+    if value not in choices:
+        raise ExportError("invalid_dtype", kind=kind, value=value, choices=", ".join(choices))
+    return value
+
+
+@dataclass
+class ExportOptions:
+    model: str
+    output_dir: str = ""
+    task: str = "auto"
+    monolith: bool = False
+    float_dtype: str = "fp32"  # --dtype: load dtype and dummy float dtype
+    int_dtype: str = "int64"
+    opset: int | None = None
+    device: str = "cpu"
+    use_past: bool | None = None  # None: as the task says (-with-past by default where supported)
+    use_past_in_inputs: bool | None = None
+    post_process: bool = True  # merge decoders, dedupe tied weights
+    atol: float | None = None
+    dynamic_axes: bool = True
+    constant_folding: bool = True
+    trust_remote_code: bool = False
+    dynamo: bool = False
+    shapes: dict[str, int] = field(default_factory=dict)  # overrides of DEFAULT_SHAPES for the trace
+    validate: bool = True
+    validation_shapes: list[dict[str, int]] | None = None  # None: our default shape sets
+    overwrite: bool = False
+    cache_dir: str | None = None
+    revision: str | None = None
+
+    def __post_init__(self) -> None:
+        check_dtype("float dtype", self.float_dtype)
+        check_dtype("int dtype", self.int_dtype)
+        unknown = set(self.shapes) - set(DEFAULT_SHAPES) - {"past_sequence_length"}
+        if unknown:
+            raise ExportError("invalid_option", reason=f"unknown shape keyword(s) {', '.join(sorted(unknown))}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ExportOptions":
+        names = {f.name for f in fields(cls)}
+        unknown = set(data) - names
+        if unknown:
+            raise ExportError("invalid_option", reason=f"unknown option(s) {', '.join(sorted(unknown))}")
+        return cls(**data)
+
+    def to_cli_args(self) -> list[str]:
+        """The ``exportcore export`` arguments that reproduce these options."""
+        args = ["exportcore", "export", self.model, self.output_dir or "OUTPUT_DIR"]
+        if self.task != "auto":
+            args += ["--task", self.task]
+        if self.monolith:
+            args.append("--monolith")
+        if self.float_dtype != "fp32":
+            args += ["--dtype", self.float_dtype]
+        if self.int_dtype != "int64":
+            args += ["--int-dtype", self.int_dtype]
+        if self.opset is not None:
+            args += ["--opset", str(self.opset)]
+        if self.device != "cpu":
+            args += ["--device", self.device]
+        if self.use_past is False:
+            args.append("--no-past")
+        if not self.post_process:
+            args.append("--no-post-process")
+        if self.atol is not None:
+            args += ["--atol", repr(self.atol)]
+        if not self.dynamic_axes:
+            args.append("--no-dynamic-axes")
+        if not self.constant_folding:
+            args.append("--no-constant-folding")
+        if self.trust_remote_code:
+            args.append("--trust-remote-code")
+        if self.dynamo:
+            args.append("--dynamo")
+        for key, value in self.shapes.items():
+            args += [f"--{key.replace('_', '-')}", str(value)]
+        if not self.validate:
+            args.append("--no-validation")
+        if self.validation_shapes:
+            args += ["--validation-shapes", format_shape_sets(self.validation_shapes)]
+        if self.overwrite:
+            args.append("--overwrite")
+        if self.cache_dir:
+            args += ["--cache-dir", self.cache_dir]
+        if self.revision:
+            args += ["--revision", self.revision]
+        return args
+
+    def to_cli_command(self) -> str:
+        return shlex.join(self.to_cli_args())
+
+
+def parse_shape_sets(text: str) -> list[dict[str, int]]:
+    """``"batch_size=1,sequence_length=7;batch_size=3,sequence_length=23"`` -> list of dicts."""
+    sets = []
+    for chunk in filter(None, (c.strip() for c in text.split(";"))):
+        entry: dict[str, int] = {}
+        for pair in filter(None, (p.strip() for p in chunk.split(","))):
+            key, sep, value = pair.partition("=")
+            key = key.strip().replace("-", "_")
+            if not sep or key not in {*DEFAULT_SHAPES, "past_sequence_length"}:
+                raise ExportError("invalid_option", reason=f"bad validation shape '{pair}' (want name=value)")
+            try:
+                entry[key] = int(value)
+            except ValueError:
+                raise ExportError("invalid_option", reason=f"bad validation shape '{pair}' (not an integer)") from None
+            if entry[key] < 0:
+                raise ExportError("invalid_option", reason=f"bad validation shape '{pair}' (negative)")
+        sets.append(entry)
+    if not sets:
+        raise ExportError("invalid_option", reason="--validation-shapes is empty")
+    return sets
+
+
+def format_shape_sets(sets: list[dict[str, int]]) -> str:
+    return ";".join(",".join(f"{k}={v}" for k, v in s.items()) for s in sets)

@@ -1,0 +1,122 @@
+"""The torch-side stages of a run: load the model, export each submodel, post-process, build the checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from . import adapter
+from .errors import ExportError
+from .export import build_module, export_submodel
+from .plan import Plan, Submodel
+from .tasks import auto_classes, split_past
+from .validate import Check
+
+Log = Callable[[str], None]
+
+
+def load_for_plan(plan: Plan):
+    """Load the model for the plan's task, trying the task's auto classes in order."""
+    res = plan.resolution
+    task = split_past(res.task)[0]
+    last_error: ExportError | None = None
+    for auto_class in auto_classes(task):
+        try:
+            return adapter.load_model(
+                res.source.folder, auto_class, dtype=plan.options.float_dtype, trust_remote_code=plan.options.trust_remote_code
+            )
+        except ExportError as exc:
+            if exc.code != "model_load_failed" or "Unrecognized configuration class" not in exc.message:
+                raise
+            last_error = exc
+    assert last_error is not None
+    raise last_error
+
+
+def export_all(plan: Plan, model, run_dir: Path, submodels: list[Submodel], log: Log) -> None:
+    options = plan.options
+    for submodel in submodels:
+        cfg = submodel.onnx_config
+        opset = options.opset or cfg.DEFAULT_ONNX_OPSET
+        export_submodel(
+            model,
+            cfg,
+            run_dir / submodel.file_name,
+            opset=opset,
+            shapes=plan.shapes,
+            dynamic_axes=options.dynamic_axes,
+            constant_folding=options.constant_folding,
+            dynamo=options.dynamo,
+            submodel_name=submodel.name,
+        )
+        log(f"exported {submodel.file_name}")
+
+
+def post_process(plan: Plan, run_dir: Path, log: Log) -> None:
+    from . import onnx_files
+
+    if plan.merge:
+        from . import merge
+
+        try:
+            merge.merge_decoders(
+                run_dir / "decoder_model.onnx",
+                run_dir / "decoder_with_past_model.onnx",
+                run_dir / "decoder_model_merged.onnx",
+            )
+        except ExportError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise ExportError("merge_failed", reason=f"{type(exc).__name__}: {exc}") from exc
+        for name in ("decoder_model.onnx", "decoder_with_past_model.onnx"):
+            onnx_files.remove(run_dir / name)
+        log("merged decoder_model + decoder_with_past_model into decoder_model_merged.onnx")
+    for name in plan.files:
+        path = run_dir / name
+        onnx_files.normalize_file(path, dedupe=plan.options.post_process)
+        opset = onnx_files.read_opset(path)
+        log(f"{name}: opset {opset}")
+
+
+def validation_checks(plan: Plan, model, run_dir: Path) -> list[Check]:
+    checks: list[Check] = []
+    if plan.merge:
+        decoder = plan.submodel("decoder_model").onnx_config
+        with_past = plan.submodel("decoder_with_past_model").onnx_config
+        merged = run_dir / "decoder_model_merged.onnx"
+        for sub in plan.submodels:
+            if sub.name.startswith("decoder"):
+                continue
+            checks.append(Check(sub.name, run_dir / sub.file_name, sub.onnx_config, build_module(model, sub.onnx_config)))
+        checks.append(
+            Check("decoder_model_merged (first step)", merged, decoder, build_module(model, decoder), _no_cache_feeds(with_past))
+        )
+        checks.append(
+            Check("decoder_model_merged (with cache)", merged, with_past, build_module(model, with_past), _cache_feeds)
+        )
+        return checks
+    return [Check(s.name, run_dir / s.file_name, s.onnx_config, build_module(model, s.onnx_config)) for s in plan.submodels]
+
+
+def _cache_feeds(feeds: dict) -> dict:
+    return {**feeds, "use_cache_branch": np.array([True])}
+
+
+def _no_cache_feeds(with_past_cfg):
+    """First decoding step through a merged decoder: empty past inputs, ``use_cache_branch = False``."""
+
+    def extra(feeds: dict) -> dict:
+        batch = next(iter(feeds.values())).shape[0]
+        shapes = with_past_cfg.dummy_shapes(batch_size=batch, past_sequence_length=0)
+        dtype = np.float32 if with_past_cfg.float_dtype == "fp32" else np.float16
+        past = {}
+        for name, shape in shapes.items():
+            if name.startswith("past_key_values."):
+                shape = list(shape)
+                shape[2] = 0
+                past[name] = np.zeros(shape, dtype=dtype)
+        return {**feeds, **past, "use_cache_branch": np.array([False])}
+
+    return extra

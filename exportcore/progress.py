@@ -1,0 +1,83 @@
+"""CLI rendering of run events: a progress bar on a terminal, plain lines otherwise, or JSON lines."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+from .events import ErrorEvent, Event, LogLine, Progress, RunResult, StageFinished, StageStarted, ValidationRow
+
+
+class ConsoleReporter:
+    def __init__(self, json_events: bool = False, tty: bool = False, stream: TextIO | None = None) -> None:
+        self.json_events = json_events
+        self.tty = tty
+        self.stream = stream or sys.stderr
+        self.rows: list[ValidationRow] = []
+        self.last_draw = 0.0
+        self.bar_visible = False
+
+    def __call__(self, event: Event) -> None:
+        if self.json_events:
+            print(event.to_json(), flush=True)
+            return
+        if isinstance(event, Progress):
+            self._bar(event)
+        elif isinstance(event, StageStarted):
+            self._line(f"▸ {event.stage}" + (f" ({event.detail})" if event.detail else ""))
+        elif isinstance(event, StageFinished):
+            self._line(f"  {event.stage} done in {event.seconds:.2f} s")
+        elif isinstance(event, LogLine) and event.level in ("warning", "error"):
+            self._line(f"  {event.level}: {event.message}")
+        elif isinstance(event, ValidationRow):
+            self.rows.append(event)
+            if not event.passed:
+                diff = "n/a" if event.max_abs_diff is None else f"{event.max_abs_diff:.2e}"
+                self._line(
+                    f"  ✗ {event.submodel} [{event.shape_set}] {event.output}: max diff {diff} > atol {event.atol:g}"
+                    + ("" if event.shape_ok else f" (shape {event.actual_shape} ≠ {event.expected_shape})")
+                    + (f" — {event.note}" if event.note else "")
+                )
+        elif isinstance(event, RunResult):
+            self._result(event)
+        elif isinstance(event, ErrorEvent):
+            self._clear_bar()
+
+    def _bar(self, event: Progress) -> None:
+        if not self.tty:
+            return
+        now = time.monotonic()
+        if now - self.last_draw < 0.1 and event.fraction < 1.0:
+            return
+        self.last_draw = now
+        width = 30
+        filled = int(width * max(0.0, min(1.0, event.fraction)))
+        self.stream.write(f"\r[{'█' * filled}{' ' * (width - filled)}] {event.fraction * 100:5.1f}% {event.message[:40]:<40}")
+        self.stream.flush()
+        self.bar_visible = True
+
+    def _clear_bar(self) -> None:
+        if self.bar_visible:
+            self.stream.write("\r" + " " * 80 + "\r")
+            self.bar_visible = False
+
+    def _line(self, text: str) -> None:
+        self._clear_bar()
+        print(text, file=self.stream, flush=True)
+
+    def _result(self, event: RunResult) -> None:
+        passed = sum(r.passed for r in self.rows)
+        worst = max((r.max_abs_diff or 0.0 for r in self.rows), default=0.0)
+        self._line("")
+        if event.validation == "skipped":
+            self._line("Validation skipped (--no-validation).")
+        else:
+            shapes = len({(r.submodel, r.shape_set) for r in self.rows})
+            self._line(f"Validation {event.validation}: {passed}/{len(self.rows)} checks over {shapes} submodel × shape sets, worst max abs diff {worst:.2e}.")
+        self._line(f"Exported to {event.output_dir} in {event.seconds:.1f} s:")
+        for f in event.files:
+            self._line(f"  {f['name']:<36} {f['bytes'] / 1024:>10.1f} KiB")
+
+    def close(self) -> None:
+        self._clear_bar()

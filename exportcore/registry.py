@@ -1,0 +1,122 @@
+"""The registry: model type -> task -> export configuration class.
+
+Model modules register themselves with ``@register(model_type, *tasks)``; the first query imports
+them (they are light: no torch, no transformers). The app's "exportable" badge, ``exportcore models``
+and ``docs/supported-models.md`` all read this one registry.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Iterable
+
+from .errors import ExportError
+from .tasks import candidate_tasks_for_architecture, normalize_task, PIPELINE_TAGS, split_past, WITH_PAST
+
+if TYPE_CHECKING:
+    from .configs.base import OnnxConfig
+
+_REGISTRY: dict[str, dict[str, type["OnnxConfig"]]] = {}
+_LOADED = False
+
+
+def register(model_type: str, *tasks: str):
+    """Class decorator: ``model_type`` supports ``tasks`` (``-with-past`` variants listed explicitly)."""
+
+    def decorator(cls):
+        entry = _REGISTRY.setdefault(model_type, {})
+        for task in tasks:
+            entry[normalize_task(task)] = cls
+        return cls
+
+    return decorator
+
+
+def _load() -> None:
+    global _LOADED
+    if not _LOADED:
+        importlib.import_module("exportcore.configs.models")
+        _LOADED = True
+
+
+def canonical_model_type(model_type: str) -> str:
+    """Registry key for a model type ('xlm_roberta' and 'xlm-roberta' are the same)."""
+    _load()
+    if model_type in _REGISTRY:
+        return model_type
+    for candidate in (model_type.replace("_", "-"), model_type.replace("-", "_")):
+        if candidate in _REGISTRY:
+            return candidate
+    raise ExportError("unsupported_model_type", model_type=model_type)
+
+
+def supported_model_types() -> list[str]:
+    _load()
+    return sorted(_REGISTRY)
+
+
+def supported_tasks(model_type: str) -> list[str]:
+    return list(_REGISTRY[canonical_model_type(model_type)])
+
+
+def is_exportable(model_type: str | None, task: str | None = None) -> bool:
+    if not model_type:
+        return False
+    try:
+        tasks = supported_tasks(model_type)
+    except ExportError:
+        return False
+    if task is None:
+        return True
+    try:
+        base = split_past(normalize_task(task))[0]
+    except ExportError:
+        return False
+    return any(split_past(t)[0] == base for t in tasks)
+
+
+def get_config_class(model_type: str, task: str) -> type["OnnxConfig"]:
+    key = canonical_model_type(model_type)
+    name = normalize_task(task)
+    try:
+        return _REGISTRY[key][name]
+    except KeyError:
+        raise ExportError(
+            "unsupported_task", task=task, model_type=key, supported=", ".join(_REGISTRY[key])
+        ) from None
+
+
+def with_past_default(model_type: str, task: str) -> str:
+    """``task`` with ``-with-past`` where the model type supports it (and the task did not say)."""
+    base, past = split_past(task)
+    if not past and base + WITH_PAST in supported_tasks(model_type):
+        return base + WITH_PAST
+    return task
+
+
+def infer_task(model_type: str, architectures: Iterable[str] | None = None, pipeline_tag: str | None = None) -> str:
+    """The task a model is for, from ``config.architectures`` (local folders) or the Hub pipeline tag."""
+    supported = supported_tasks(model_type)
+    bases = [split_past(t)[0] for t in supported]
+    for architecture in architectures or ():
+        for candidate in candidate_tasks_for_architecture(architecture):
+            if candidate in bases:
+                return with_past_default(model_type, candidate)
+    if pipeline_tag and PIPELINE_TAGS.get(pipeline_tag) in bases:
+        return with_past_default(model_type, PIPELINE_TAGS[pipeline_tag])
+    if architectures or pipeline_tag:
+        what = ", ".join(architectures or ()) or f"pipeline tag {pipeline_tag}"
+        raise ExportError("task_not_inferable", model=model_type, reason=f"no supported task matches {what}")
+    if "feature-extraction" in bases:
+        return with_past_default(model_type, "feature-extraction")
+    raise ExportError("task_not_inferable", model=model_type, reason="config.json names no architecture")
+
+
+def model_table() -> list[dict]:
+    """``exportcore models --json``: one entry per model type."""
+    _load()
+    rows = []
+    for model_type in sorted(_REGISTRY):
+        classes = list(dict.fromkeys(cls.__name__ for cls in _REGISTRY[model_type].values()))
+        rows.append({"model_type": model_type, "tasks": list(_REGISTRY[model_type]), "config_class": classes[0]})
+    return rows

@@ -1,0 +1,269 @@
+"""One export, start to finish: resolve → plan → load → export → post-process → validate → publish.
+
+Every stage emits typed events through ``on_event``; ``cancel`` (anything with ``is_set()``) is
+honoured between stages and between validation rows. The run writes into a temporary folder beside
+the destination and moves it into place only at the end: a failed, cancelled or killed run leaves
+nothing at the destination (a run that fails validation is kept beside it as ``<dest>.failed-<time>``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from . import __version__
+from .errors import ExportError
+from .events import Event, LogLine, PlanReady, Progress, RunResult, StageFinished, StageStarted, ValidationRow, error_event
+from .options import ExportOptions
+
+#: Rough share of the run's time per stage, for the overall progress fraction.
+STAGE_WEIGHTS = {"resolve": 0.05, "plan": 0.02, "load": 0.13, "export": 0.45, "post-process": 0.05, "validate": 0.28, "publish": 0.02}
+
+#: Files copied next to the ONNX files so that the folder is self-contained.
+COPIED_FILES = (
+    "config.json",
+    "generation_config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "vocab.txt",
+    "vocab.json",
+    "merges.txt",
+    "spiece.model",
+    "sentencepiece.bpe.model",
+    "tokenizer.model",
+    "added_tokens.json",
+    "preprocessor_config.json",
+    "processor_config.json",
+    "feature_extractor_config.json",
+    "image_processor_config.json",
+    "chat_template.jinja",
+    "normalizer.json",
+)
+
+
+@dataclass
+class RunOutcome:
+    output_dir: Path
+    files: list[dict]
+    validation: str  # "passed" | "failed" | "skipped"
+    rows: list[ValidationRow] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class _NeverCancelled:
+    def is_set(self) -> bool:
+        return False
+
+
+class Runner:
+    def __init__(self, options: ExportOptions, on_event: Callable[[Event], None] | None, cancel: Any) -> None:
+        self.options = options
+        self.emit = on_event or (lambda event: None)
+        self.cancel = cancel or _NeverCancelled()
+        self.done_weight = 0.0
+        self.timings: dict[str, float] = {}
+        self.log_lines: list[str] = []
+
+    # ---- plumbing -------------------------------------------------------------------------------
+    def log(self, message: str, level: str = "info") -> None:
+        self.log_lines.append(f"{time.strftime('%H:%M:%S')} {level.upper():7} {message}")
+        self.emit(LogLine(level=level, message=message))
+
+    def check_cancel(self) -> None:
+        if self.cancel.is_set():
+            raise ExportError("cancelled")
+
+    @contextlib.contextmanager
+    def stage(self, name: str, detail: str = "") -> Iterator[None]:
+        self.check_cancel()
+        self.emit(StageStarted(stage=name, detail=detail))
+        self.emit(Progress(fraction=round(self.done_weight, 4), stage=name, message=detail or name))
+        start = time.perf_counter()
+        yield
+        seconds = time.perf_counter() - start
+        self.timings[name] = self.timings.get(name, 0.0) + seconds
+        self.done_weight += STAGE_WEIGHTS.get(name, 0.0)
+        self.emit(StageFinished(stage=name, seconds=round(seconds, 4), detail=detail))
+        self.emit(Progress(fraction=round(min(self.done_weight, 1.0), 4), stage=name, message=f"{name} done"))
+
+    # ---- the run --------------------------------------------------------------------------------
+    def run(self) -> RunOutcome:
+        start = time.perf_counter()
+        options = self.options
+        destination = Path(options.output_dir).expanduser().resolve()
+        check_destination(destination, options.overwrite)
+        run_dir: Path | None = None
+        try:
+            with self.stage("resolve", options.model):
+                from .plan import resolve
+                from .weights import locate_weights
+
+                source = locate_weights(options, progress=self._download_progress, cancel=self.cancel)
+                resolution = resolve(options, source)
+                self.log(f"{resolution.model_type} · {resolution.task} · {resolution.config_class.__name__}")
+            with self.stage("plan"):
+                from .plan import make_plan, plan_document
+
+                plan = make_plan(options, resolution)
+                document = plan_document(plan)
+                self.emit(PlanReady(plan=document))
+            run_dir = make_run_dir(destination)
+            check_free_space(run_dir, source.folder)
+            with self.stage("load"):
+                from .pipeline import load_for_plan
+
+                model = load_for_plan(plan)
+            from .pipeline import export_all, post_process, validation_checks
+
+            for submodel in plan.submodels:
+                with self.stage("export", submodel.name):
+                    export_all(plan, model, run_dir, [submodel], log=self.log)
+            with self.stage("post-process"):
+                post_process(plan, run_dir, log=self.log)
+            rows: list[ValidationRow] = []
+            validation = "skipped"
+            if options.validate:
+                with self.stage("validate"):
+                    from .validate import DEFAULT_SHAPE_SETS, run_checks
+
+                    shape_sets = options.validation_shapes or DEFAULT_SHAPE_SETS
+                    atol = (lambda cfg: options.atol) if options.atol is not None else (lambda cfg: cfg.atol)
+                    rows = run_checks(
+                        validation_checks(plan, model, run_dir),
+                        shape_sets,
+                        atol,
+                        on_row=self.emit,
+                        cancelled=self.cancel.is_set,
+                    )
+                    validation = "passed" if all(r.passed for r in rows) else "failed"
+            del model
+            with self.stage("publish"):
+                copy_model_files(source.folder, run_dir)
+                files = list_files(run_dir, plan.files)
+                write_records(run_dir, options, document, rows, validation, self.timings, self.log_lines)
+                if validation == "failed":
+                    failed = sum(not r.passed for r in rows)
+                    kept = keep_failed_run(run_dir, destination)
+                    run_dir = None
+                    self.log(f"validation failed; the files are kept in {kept}", "error")
+                    raise ExportError("validation_failed", failed=failed, total=len(rows), kept=str(kept))
+                publish(run_dir, destination)
+                run_dir = None
+            outcome = RunOutcome(destination, files, validation, rows, time.perf_counter() - start)
+            self.emit(RunResult(output_dir=str(destination), files=files, validation=validation, seconds=round(outcome.seconds, 3)))
+            return outcome
+        except ExportError as exc:
+            self.emit(error_event(exc, details="\n".join(self.log_lines[-20:])))
+            raise
+        except MemoryError as exc:
+            error = ExportError("internal_error", reason="out of memory")
+            self.emit(error_event(error, details=traceback.format_exc()))
+            raise error from exc
+        except Exception as exc:  # noqa: BLE001 - anything unexpected still becomes a coded error
+            error = ExportError("internal_error", reason=f"{type(exc).__name__}: {exc}")
+            self.emit(error_event(error, details=traceback.format_exc()))
+            raise error from exc
+        finally:
+            if run_dir is not None:
+                shutil.rmtree(run_dir, ignore_errors=True)
+
+    def _download_progress(self, done: int, total: int, filename: str = "") -> None:
+        fraction = self.done_weight + STAGE_WEIGHTS["resolve"] * (done / total if total else 0.0)
+        self.emit(Progress(fraction=round(fraction, 4), stage="resolve", message=f"downloading {filename}"))
+
+
+def run_export(options: ExportOptions, on_event: Callable[[Event], None] | None = None, cancel: Any = None) -> RunOutcome:
+    """Run a whole export. Raises ``ExportError`` (after emitting an error event) on any failure."""
+    return Runner(options, on_event, cancel).run()
+
+
+# ---- the run folder ------------------------------------------------------------------------------
+def check_destination(destination: Path, overwrite: bool) -> None:
+    if not str(destination) or destination == Path(destination.anchor):
+        raise ExportError("invalid_option", reason="an output folder is required")
+    if destination.exists() and not destination.is_dir():
+        raise ExportError("output_not_writable", path=str(destination), reason="it is a file")
+    if destination.is_dir() and any(destination.iterdir()) and not overwrite:
+        raise ExportError("destination_not_empty", path=str(destination))
+
+
+def make_run_dir(destination: Path) -> Path:
+    parent = destination.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{destination.name}.partial-", dir=parent))
+    except OSError as exc:
+        raise ExportError("output_not_writable", path=str(parent), reason=exc.strerror or str(exc)) from exc
+
+
+def check_free_space(run_dir: Path, model_folder: Path) -> None:
+    """ONNX files are about the size of the weights; a merged decoder run writes them ~3 times."""
+    weights = sum(p.stat().st_size for p in model_folder.glob("*") if p.suffix in (".safetensors", ".bin") and p.is_file())
+    needed = 3 * weights + 50 * 2**20
+    free = shutil.disk_usage(run_dir).free
+    if free < needed:
+        raise ExportError("disk_full", path=str(run_dir.parent), needed_mb=needed // 2**20, free_mb=free // 2**20)
+
+
+def copy_model_files(source: Path, run_dir: Path) -> None:
+    for name in COPIED_FILES:
+        path = source / name
+        if path.is_file():
+            shutil.copy2(path, run_dir / name)
+
+
+def list_files(run_dir: Path, planned: list[str]) -> list[dict]:
+    names = [n for n in planned if (run_dir / n).exists()]
+    names += sorted(p.name for p in run_dir.iterdir() if p.is_file() and p.name not in names)
+    return [{"name": n, "bytes": (run_dir / n).stat().st_size} for n in names]
+
+
+def write_records(run_dir: Path, options: ExportOptions, plan: dict, rows: list[ValidationRow], validation: str,
+                  timings: dict[str, float], log_lines: list[str]) -> None:
+    def dump(name: str, data: Any) -> None:
+        (run_dir / name).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    dump("export_options.json", {**options.to_dict(), "cli": options.to_cli_command(), "exportcore_version": __version__})
+    dump("export_plan.json", plan)
+    dump(
+        "validation_report.json",
+        {
+            "status": validation,
+            "checks": len(rows),
+            "failed": sum(not r.passed for r in rows),
+            "rows": [{k: v for k, v in r.to_dict().items() if k not in ("event", "time")} for r in rows],
+            "stage_seconds": {k: round(v, 3) for k, v in timings.items()},
+        },
+    )
+    (run_dir / "export.log").write_text("\n".join(log_lines) + "\n", encoding="utf-8")
+
+
+def publish(run_dir: Path, destination: Path) -> None:
+    """Move the finished run into place; an existing destination (``--overwrite``) is replaced."""
+    backup = None
+    if destination.exists():
+        backup = destination.with_name(f".{destination.name}.old-{os.getpid()}")
+        destination.rename(backup)
+    try:
+        run_dir.rename(destination)
+    except OSError:
+        if backup is not None:
+            backup.rename(destination)
+        raise
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def keep_failed_run(run_dir: Path, destination: Path) -> Path:
+    kept = destination.with_name(f"{destination.name}.failed-{time.strftime('%Y%m%d-%H%M%S')}")
+    run_dir.rename(kept)
+    return kept

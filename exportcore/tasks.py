@@ -1,0 +1,123 @@
+"""The task vocabulary: names, synonyms, ``-with-past`` variants and task inference rules.
+
+Light module (no torch, no transformers): the app imports it. Which model type supports which task
+lives in :mod:`exportcore.registry`; this module only knows words.
+"""
+
+from __future__ import annotations
+
+from .errors import ExportError
+
+WITH_PAST = "-with-past"
+
+#: Every task we know, with the transformers auto class that loads a model for it
+#: (a tuple where the right class depends on the architecture; the first that accepts the config wins).
+TASKS: dict[str, tuple[str, ...]] = {
+    "feature-extraction": ("AutoModel",),
+    "fill-mask": ("AutoModelForMaskedLM",),
+    "text-classification": ("AutoModelForSequenceClassification",),
+    "token-classification": ("AutoModelForTokenClassification",),
+    "question-answering": ("AutoModelForQuestionAnswering",),
+    "multiple-choice": ("AutoModelForMultipleChoice",),
+    "text-generation": ("AutoModelForCausalLM",),
+    "text2text-generation": ("AutoModelForSeq2SeqLM",),
+    "image-classification": ("AutoModelForImageClassification",),
+    "zero-shot-image-classification": ("AutoModelForZeroShotImageClassification", "AutoModel"),
+    "image-to-text": ("AutoModelForVision2Seq", "AutoModelForImageTextToText"),
+    "object-detection": ("AutoModelForObjectDetection",),
+    "image-segmentation": ("AutoModelForImageSegmentation",),
+    "semantic-segmentation": ("AutoModelForSemanticSegmentation",),
+    "depth-estimation": ("AutoModelForDepthEstimation",),
+    "masked-im": ("AutoModelForMaskedImageModeling",),
+    "automatic-speech-recognition": ("AutoModelForSpeechSeq2Seq", "AutoModelForCTC"),
+    "audio-classification": ("AutoModelForAudioClassification",),
+    "audio-frame-classification": ("AutoModelForAudioFrameClassification",),
+    "audio-xvector": ("AutoModelForAudioXVector",),
+}
+
+#: Other names people use for the same task (Optimum's and transformers' older vocabulary).
+SYNONYMS: dict[str, str] = {
+    "default": "feature-extraction",
+    "sentence-similarity": "feature-extraction",
+    "image-feature-extraction": "feature-extraction",
+    "masked-lm": "fill-mask",
+    "sequence-classification": "text-classification",
+    "zero-shot-classification": "text-classification",
+    "causal-lm": "text-generation",
+    "seq2seq-lm": "text2text-generation",
+    "summarization": "text2text-generation",
+    "translation": "text2text-generation",
+    "speech2seq-lm": "automatic-speech-recognition",
+    "audio-ctc": "automatic-speech-recognition",
+    "vision2seq-lm": "image-to-text",
+}
+
+#: Architecture class-name suffix -> candidate tasks, most specific first. The first candidate the
+#: model type supports wins (e.g. *ForSequenceClassification is audio-classification for wav2vec2).
+ARCHITECTURE_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ForMaskedLM", ("fill-mask",)),
+    ("ForSequenceClassification", ("text-classification", "audio-classification")),
+    ("ForTokenClassification", ("token-classification",)),
+    ("ForQuestionAnswering", ("question-answering",)),
+    ("ForMultipleChoice", ("multiple-choice",)),
+    ("ForCausalLM", ("text-generation",)),
+    ("LMHeadModel", ("text-generation", "fill-mask")),
+    ("ForConditionalGeneration", ("text2text-generation", "automatic-speech-recognition", "image-to-text")),
+    ("ForImageClassification", ("image-classification",)),
+    ("ForImageClassificationWithTeacher", ("image-classification",)),
+    ("ForCTC", ("automatic-speech-recognition",)),
+    ("ForAudioClassification", ("audio-classification",)),
+    ("ForAudioFrameClassification", ("audio-frame-classification",)),
+    ("ForXVector", ("audio-xvector",)),
+    ("ForObjectDetection", ("object-detection",)),
+    ("ForSemanticSegmentation", ("semantic-segmentation",)),
+    ("ForImageSegmentation", ("image-segmentation",)),
+    ("ForDepthEstimation", ("depth-estimation",)),
+    ("ForMaskedImageModeling", ("masked-im",)),
+    ("ForPreTraining", ("fill-mask", "feature-extraction")),
+    ("EncoderDecoderModel", ("image-to-text", "automatic-speech-recognition", "text2text-generation")),
+    ("Model", ("zero-shot-image-classification", "feature-extraction")),
+)
+
+#: Hub pipeline tag -> task.
+PIPELINE_TAGS: dict[str, str] = {
+    **{task: task for task in TASKS},
+    "sentence-similarity": "feature-extraction",
+    "image-feature-extraction": "feature-extraction",
+    "summarization": "text2text-generation",
+    "translation": "text2text-generation",
+    "zero-shot-classification": "text-classification",
+    "image-text-to-text": "image-to-text",
+}
+
+
+def split_past(task: str) -> tuple[str, bool]:
+    """``"text-generation-with-past"`` -> ``("text-generation", True)``."""
+    if task.endswith(WITH_PAST):
+        return task[: -len(WITH_PAST)], True
+    return task, False
+
+
+def normalize_task(task: str) -> str:
+    """Canonical task name (synonyms resolved, ``-with-past`` kept). Raises ``unknown_task``."""
+    name = task.strip().lower().replace("_", "-")
+    base, past = split_past(name)
+    base = SYNONYMS.get(base, base)
+    if base not in TASKS:
+        raise ExportError("unknown_task", task=task)
+    return base + (WITH_PAST if past else "")
+
+
+def all_task_names() -> list[str]:
+    return list(TASKS)
+
+
+def candidate_tasks_for_architecture(architecture: str) -> tuple[str, ...]:
+    for suffix, tasks in ARCHITECTURE_SUFFIXES:
+        if architecture.endswith(suffix):
+            return tasks
+    return ()
+
+
+def auto_classes(task: str) -> tuple[str, ...]:
+    return TASKS[split_past(normalize_task(task))[0]]

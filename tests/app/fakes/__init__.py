@@ -1,0 +1,1 @@
+"""Fake exportcore child processes speaking the real JSON-lines protocols (docs/interfaces.md)."""

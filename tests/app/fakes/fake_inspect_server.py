@@ -1,0 +1,51 @@
+"""A fake ``python -m exportcore.inspect_server``: same JSON-lines protocol, canned plans, tunable timing.
+
+    fake_inspect_server.py [--warmup S] [--delay S] [--crash-after N] [--never-ready]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from plans import FakeError, make_plan  # noqa: E402
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--warmup", type=float, default=0.0)
+    p.add_argument("--delay", type=float, default=0.0)
+    p.add_argument("--crash-after", type=int, default=0)
+    p.add_argument("--never-ready", action="store_true")
+    a = p.parse_args()
+    print("fake inspect server: warming up", file=sys.stderr, flush=True)
+    time.sleep(a.warmup)
+    if a.never_ready:
+        time.sleep(3600)
+    print(json.dumps({"ready": True, "seconds": a.warmup}), flush=True)
+    served = 0
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        req = json.loads(line)
+        if req.get("cmd") == "quit":
+            return 0
+        if a.crash_after and served >= a.crash_after:
+            os._exit(139)
+        time.sleep(a.delay)
+        try:
+            reply = {"id": req["id"], "plan": make_plan(req["model"], req.get("options") or {})}
+        except FakeError as exc:
+            reply = {"id": req["id"], "error": exc.to_dict()}
+        served += 1
+        print(json.dumps(reply), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""A fake ``python -m exportcore.worker JOB.json``: same events, files and exit codes, scriptable failures.
+
+    fake_worker.py [--rows N] [--sleep S] [--crash-at STAGE] [--exit-at STAGE:CODE] [--error-at STAGE:CODE]
+                   [--fail-validation] [--ignore-term] [--hang-at STAGE] JOB.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from plans import FakeError, make_plan  # noqa: E402
+
+STAGES = ("resolve", "plan", "load", "export", "post-process", "validate", "publish")
+
+
+def emit(kind: str, **fields) -> None:
+    print(json.dumps({"event": kind, "time": time.time(), **fields}), flush=True)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("job")
+    p.add_argument("--rows", type=int, default=6)
+    p.add_argument("--sleep", type=float, default=0.0)
+    p.add_argument("--crash-at", default="")
+    p.add_argument("--exit-at", default="")
+    p.add_argument("--error-at", default="")
+    p.add_argument("--fail-validation", action="store_true")
+    p.add_argument("--ignore-term", action="store_true")
+    p.add_argument("--hang-at", default="")
+    a = p.parse_args()
+    with open(a.job, encoding="utf-8") as fh:
+        job = json.load(fh)
+    out = job["output_dir"]
+    tmp = out.rstrip("/\\") + ".partial-fake"
+
+    def on_term(signum, frame):
+        shutil.rmtree(tmp, ignore_errors=True)
+        emit("error", code="cancelled", message="The export was cancelled.",
+             next_step="Nothing was written to the destination; start it again when ready.", params={}, details="")
+        sys.exit(130)
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN if a.ignore_term else on_term)
+    print("fake worker: some noise on stderr", file=sys.stderr, flush=True)
+    started = time.time()
+    for i, stage in enumerate(STAGES):
+        emit("stage_started", stage=stage, detail="")
+        emit("progress", fraction=i / len(STAGES), stage=stage, message=f"{stage}…")
+        t0 = time.time()
+        if a.crash_at == stage:
+            os.kill(os.getpid(), signal.SIGSEGV)
+        if a.exit_at.startswith(stage + ":"):
+            os._exit(int(a.exit_at.split(":")[1]))
+        if a.hang_at == stage:
+            while True:
+                time.sleep(0.05)
+        if a.error_at.startswith(stage + ":"):
+            code = a.error_at.split(":", 1)[1]
+            emit("error", code=code, message=f"fake {code}", next_step="fake next step",
+                 params={"reason": "fake reason", "submodel": "model"},
+                 details="Traceback (most recent call last):\n  File \"x.py\", line 1\nRuntimeError: fake")
+            return 3
+        if stage == "plan":
+            try:
+                emit("plan", plan=make_plan(job["model"], job))
+            except FakeError as exc:
+                d = exc.to_dict()
+                emit("error", **d, details="")
+                return 2
+        if stage == "export":
+            os.makedirs(tmp, exist_ok=True)
+            with open(os.path.join(tmp, "model.onnx"), "wb") as fh:
+                fh.write(b"\0" * 4096)
+            with open(os.path.join(tmp, "export_options.json"), "w", encoding="utf-8") as fh:
+                json.dump(job, fh)
+            emit("log", level="info", message="exported model.onnx")
+        failed = 0
+        if stage == "validate":
+            for r in range(a.rows):
+                bad = a.fail_validation and r == a.rows - 1
+                failed += bad
+                emit("validation_row", submodel="model", shape_set=f"set{r // 2}", output=("last_hidden_state", "pooler")[r % 2],
+                     expected_shape=[1, 7, 32], actual_shape=[1, 7, 32], shape_ok=True,
+                     max_abs_diff=(0.5 if bad else 1.5e-7 * (r + 1)), atol=1e-4, passed=not bad, note="")
+                time.sleep(a.sleep)
+            if failed:
+                emit("error", code="validation_failed",
+                     message=f"Validation failed: {failed} of {a.rows} checks differ from PyTorch beyond tolerance.",
+                     next_step="See validation_report.json", params={"failed": failed, "total": a.rows}, details="")
+                shutil.rmtree(tmp, ignore_errors=True)
+                return 1
+        elif a.sleep:
+            time.sleep(a.sleep)
+        if stage == "publish":
+            if os.path.exists(out):
+                shutil.rmtree(out)
+            os.replace(tmp, out)
+        emit("stage_finished", stage=stage, seconds=round(time.time() - t0, 4), detail="")
+    files = [{"name": n, "bytes": os.path.getsize(os.path.join(out, n))} for n in sorted(os.listdir(out))]
+    emit("progress", fraction=1.0, stage="publish", message="done")
+    emit("result", output_dir=out, files=files, validation="passed", seconds=round(time.time() - started, 3))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

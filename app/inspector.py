@@ -23,6 +23,7 @@ _INT_INPUTS = {
     "encoder_attention_mask", "cache_position", "labels", "bbox", "pixel_mask",
 }
 _BOOL_INPUTS = {"use_cache_branch"}
+_ONNX_FLOAT = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16"}
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -36,9 +37,9 @@ def tensor_dtype(name: str, submodel: dict, options: dict | None = None) -> str:
     options = options or {}
     if name in _BOOL_INPUTS:
         return "bool"
-    if name in _INT_INPUTS:
+    if name in _INT_INPUTS or name.endswith(("input_ids", "attention_mask")):
         return str(options.get("int_dtype") or "int64")
-    return str(options.get("float_dtype") or "fp32")
+    return _ONNX_FLOAT.get(str(options.get("float_dtype") or "fp32"), "float32")
 
 
 def format_axes(axes: dict) -> str:

@@ -19,11 +19,6 @@ from PySide6.QtWidgets import (
 from exportcore.options import DEFAULT_SHAPES, FLOAT_DTYPES, INT_DTYPES, format_shape_sets, parse_shape_sets
 from exportcore.tasks import WITH_PAST, split_past
 
-try:  # light per docs/interfaces.md; may not exist yet in early checkouts
-    from exportcore import registry as _registry
-except Exception:  # pragma: no cover - depends on the checkout
-    _registry = None
-
 SEQ2SEQ_BEHAVIOURS = ("monolith", "merged", "separate")
 OPSET_DEFAULT = 13  # the spin box's "Default" value; real opsets start above it
 TORCHSCRIPT_MAX_OPSET = 23
@@ -45,9 +40,11 @@ def supported_tasks_for(plan: dict | None) -> list[str]:
     if not plan:
         return []
     tasks = plan.get("supported_tasks")
-    if not tasks and _registry is not None and plan.get("model_type"):
-        try:
-            tasks = list(_registry.supported_tasks(plan["model_type"]))
+    if not tasks and plan.get("model_type"):
+        try:  # light (docs/interfaces.md) but pulls numpy: imported on first use, not at start-up
+            from exportcore import registry
+
+            tasks = list(registry.supported_tasks(plan["model_type"]))
         except Exception:
             tasks = None
     return list(tasks or ([plan["task"]] if plan.get("task") else []))

@@ -127,23 +127,32 @@ def cache_to_flat(cache: Cache) -> list[torch.Tensor]:
 
 
 def _dynamic_cache(pairs: list[tuple[torch.Tensor, torch.Tensor]], config: Any) -> DynamicCache:
-    # The config chooses the layer types (sliding window, hybrid). Use it only when it describes exactly these
-    # layers: Whisper-like configs count the encoder's layers.
+    # With a config, the cache takes the model's layer types: sliding-window layers keep only the last
+    # `sliding_window - 1` tokens and shared-KV layers hold none. Without one every layer is a full DynamicLayer.
+    # A config describing other layers than these (Whisper-like configs count the encoder's) is not used.
     if config is not None and pairs and len(DynamicCache(config=config).layers) != len(pairs):
         config = None
     return DynamicCache(ddp_cache_data=pairs or None, config=config)
 
 
-def flat_to_cache(flat: Sequence[torch.Tensor], config: Any = None, seq2seq: bool = False) -> Cache:
+def flat_to_cache(flat: Sequence[torch.Tensor], config: Any = None, seq2seq: bool = False,
+                  layer_types: bool = False) -> Cache:
     """The inverse of :func:`cache_to_flat`: a ``DynamicCache`` (or ``EncoderDecoderCache`` when ``seq2seq``).
 
-    Pass the model's ``config`` so sliding-window / hybrid models get the right layer types. Zero-length tensors
-    make a valid cache of length 0; an empty ``flat`` gives an empty cache.
+    By default every layer is a full-length ``DynamicLayer``, whatever ``config`` says: then each present is
+    ``past + seq`` long, as the flat ONNX interface needs (the next step feeds it back with an attention mask of
+    that length), and sliding-window / hybrid models (Mistral, Gemma2...) still attend within their window
+    because transformers builds the sliding mask from the model config. ``layer_types=True`` builds the cache
+    from ``config`` as ``generate`` does: sliding layers then truncate their presents to ``sliding_window - 1``
+    (different lengths per layer on hybrid models), which breaks that interface.
+
+    Zero-length tensors make a valid cache of length 0; an empty ``flat`` gives an empty cache.
     """
     flat = list(flat)
     group = 4 if seq2seq else 2
     if len(flat) % group:
         raise ValueError(f"{len(flat)} past tensors is not a multiple of {group}")
+    config = config if layer_types else None
     if not seq2seq:
         return _dynamic_cache([(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)], config)
     self_pairs = [(flat[i], flat[i + 1]) for i in range(0, len(flat), 4)]
@@ -204,7 +213,9 @@ class CausalLMWrapper(nn.Module):
         position_ids, past = (args[0], args[1:]) if self.with_position_ids else (None, args)
         if past and not self.use_past_in_inputs:
             raise TypeError(f"{len(past)} unexpected past tensors (use_past_in_inputs is False)")
-        cache = flat_to_cache(past, self.model.config) if self.use_past_in_inputs else None
+        # Also without past inputs: an explicit empty full-length cache, so the model does not create one by
+        # its config (whose sliding layers would truncate the presents).
+        cache = flat_to_cache(past) if self.use_past else None
         out = self.model(**model_call_kwargs(
             self.model, cache, input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids,
             use_cache=self.use_past))
@@ -255,7 +266,7 @@ class Seq2SeqDecoderWrapper(nn.Module):
         mask, past = (args[0], args[1:]) if self.with_encoder_attention_mask else (None, args)
         if past and not self.use_past_in_inputs:
             raise TypeError(f"{len(past)} unexpected past tensors (use_past_in_inputs is False)")
-        cache = flat_to_cache(past, self.model.config, seq2seq=True) if self.use_past_in_inputs else None
+        cache = flat_to_cache(past, seq2seq=True) if self.use_past else None
         out = self.model(**model_call_kwargs(
             self.model, cache, decoder_input_ids=input_ids,
             encoder_outputs=BaseModelOutput(last_hidden_state=encoder_hidden_states), attention_mask=mask,

@@ -12,7 +12,7 @@ import copy
 import enum
 from typing import Any, ClassVar
 
-from ..dummy_inputs import DummyInputGenerator
+from ..dummy_inputs import DummyInputGenerator, to_framework
 from ..errors import ExportError
 from ..normalized_config import NormalizedConfig
 from ..options import DEFAULT_SHAPES, check_dtype
@@ -201,8 +201,6 @@ class OnnxConfig:
         ``framework="pt"`` gives torch tensors, ``"np"`` NumPy arrays (what onnxruntime is fed).
         """
         if framework not in ("pt", "np"):
-            from ..dummy_inputs import to_framework
-
             to_framework(None, framework, self.float_dtype)  # raises the clear error
         shapes = self._shape_keywords(
             dict(
@@ -222,8 +220,13 @@ class OnnxConfig:
         dummy = {}
         for name in self._dummy_input_names():
             generator = self._generator_for(name, generators)
-            dummy[name] = generator.generate(name, framework, self.dummy_input_shape(name, generator))
+            values = self.adjust_dummy_input(name, generator.values(name, self.dummy_input_shape(name, generator)))
+            dummy[name] = to_framework(values, framework, self.float_dtype)
         return dummy
+
+    def adjust_dummy_input(self, name: str, values: Any) -> Any:
+        """Last word on a generated dummy array (e.g. a model that needs an EOS token in its ids)."""
+        return values
 
 
 class OnnxConfigWithPast(OnnxConfig):

@@ -84,10 +84,17 @@ class TextSeq2SeqOnnxConfig(OnnxSeq2SeqConfigWithPast):
     ENCODER_MAIN_INPUT: ClassVar[tuple[str, TensorSpec]] = ("input_ids", {0: "batch_size", 1: "encoder_sequence_length"})
     ENCODER_HAS_ATTENTION_MASK: ClassVar[bool] = True
 
+    #: Tasks that run the decoder; the others (classification, QA heads) take the encoder inputs only.
+    DECODING_TASKS: ClassVar[tuple[str, ...]] = ("feature-extraction", "text2text-generation")
+
     @property
     def inputs(self) -> TensorSpec:
         inputs: TensorSpec = {}
         main_name, main_axes = self.ENCODER_MAIN_INPUT
+        if self.task not in self.DECODING_TASKS:
+            inputs[main_name] = dict(main_axes)
+            inputs["attention_mask"] = {0: "batch_size", 1: "encoder_sequence_length"}
+            return inputs
         if self._behavior is not ConfigBehavior.DECODER:
             inputs[main_name] = dict(main_axes)
         if self.ENCODER_HAS_ATTENTION_MASK:
@@ -102,6 +109,12 @@ class TextSeq2SeqOnnxConfig(OnnxSeq2SeqConfigWithPast):
         if self._behavior is not ConfigBehavior.ENCODER and self.use_past_in_inputs:
             self.add_past_key_values(inputs, direction="inputs")
         return inputs
+
+    @property
+    def outputs(self) -> TensorSpec:
+        if self.task not in self.DECODING_TASKS:
+            return OnnxConfig.outputs.fget(self)
+        return super().outputs
 
     def dummy_input_shape(self, name: str, generator: DummyInputGenerator) -> list[int]:
         shape = generator.shape(name)

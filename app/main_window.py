@@ -1,0 +1,490 @@
+"""The main window: sources (left), inspector / run / history (centre), options + export queue (right)."""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import Any
+
+from PySide6.QtCore import QEvent, QMimeData, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QFrame, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox,
+    QPushButton, QScrollArea, QSplitter, QStyle, QTableView, QTabWidget, QVBoxLayout, QWidget,
+)
+
+from . import APP_NAME, __version__
+from .errors import from_error_dict
+from .export_job import ExportJob, ExportQueue, QueueModel, Runner
+from .i18n import LANGUAGE_NAMES, LanguageManager
+from .inspect_client import InspectClient
+from .inspector import InspectorView
+from .options_panel import OptionsPanel
+from .results import HistoryPanel, ResultsPanel
+from .run_view import RunView
+from .settings import Settings
+from .sources import SourcesPane, describe_ref
+
+STYLE = """
+QLabel[heading="true"] { font-weight: 600; color: #3c4043; }
+QLabel#hint, QLabel#placeholderText { color: #5f6368; }
+QLabel#placeholderTitle { font-size: 14pt; font-weight: 600; color: #3c4043; }
+QLabel#updatingLabel { color: #1565c0; }
+QLabel#destination { color: #5f6368; }
+QPushButton#exportButton { font-weight: 600; padding: 7px 18px; }
+QGroupBox { font-weight: 600; margin-top: 14px; }
+QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 3px; }
+"""
+
+
+class MainWindow(QMainWindow):
+    modelSelected = Signal(str)
+    #: emitted once the window was shown for the first time (start-up benchmark)
+    firstShown = Signal()
+
+    def __init__(self, settings: Settings | None = None, *, inspect_command: list[str] | None = None,
+                 worker_command: list[str] | None = None, runner: Runner | None = None,
+                 language: LanguageManager | None = None, start_helper: bool = True) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self.language = language or LanguageManager(self)
+        self.model_id = ""
+        self._shown = False
+        self.setAcceptDrops(True)
+        self.setStyleSheet(STYLE)
+        self.resize(1440, 880)
+
+        # -- back-end objects
+        self.client = InspectClient(inspect_command, self)
+        self.queue = ExportQueue(self, command=worker_command, runner=runner)
+
+        # -- left: sources
+        self.sources = SourcesPane(self.settings)
+        self.sources.setMinimumWidth(280)
+        self.sources.modelChosen.connect(self.select_model)
+
+        # -- centre: inspector / run / history
+        self.inspector = InspectorView()
+        self.run_view = RunView()
+        self.results = ResultsPanel()
+        self.run_view.results_slot.addWidget(self.results)
+        self.history = HistoryPanel()
+        self.history.model.set_entries(self.settings.history)
+        self.centre = QTabWidget()
+        st = self.style()
+        self.centre.addTab(self.inspector, st.standardIcon(QStyle.StandardPixmap.SP_FileDialogInfoView), "")
+        self.centre.addTab(self.run_view, st.standardIcon(QStyle.StandardPixmap.SP_MediaPlay), "")
+        self.centre.addTab(self.history, st.standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView), "")
+
+        # -- right: options, export button, queue
+        self.options = OptionsPanel()
+        self.options.set_output_folder(self.settings.output_folder)
+        self.options.load(self.settings.options)
+        scroll = QScrollArea()
+        scroll.setWidget(self.options)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.options_title = QLabel()
+        self.options_title.setProperty("heading", True)
+        self.export_button = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton), "")
+        self.export_button.setObjectName("exportButton")
+        self.export_button.clicked.connect(self.start_export)
+        self.destination = QLabel()
+        self.destination.setObjectName("destination")
+        self.destination.setWordWrap(True)
+        self.queue_title = QLabel()
+        self.queue_title.setProperty("heading", True)
+        self.queue_model = QueueModel(self.queue, self)
+        self.queue_view = QTableView()
+        self.queue_view.setModel(self.queue_model)
+        self.queue_view.verticalHeader().setVisible(False)
+        self.queue_view.verticalHeader().setDefaultSectionSize(22)
+        self.queue_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.queue_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.queue_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.queue_view.setShowGrid(False)
+        self.queue_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.queue_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.queue_view.setMaximumHeight(150)
+        self.queue_view.doubleClicked.connect(self._show_queued_job)
+        self.cancel_queued = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_BrowserStop), "")
+        self.cancel_queued.clicked.connect(self._cancel_selected)
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(10, 8, 10, 8)
+        rl.setSpacing(8)
+        rl.addWidget(self.options_title)
+        rl.addWidget(scroll, 1)
+        rl.addWidget(self.export_button)
+        rl.addWidget(self.destination)
+        qh = QHBoxLayout()
+        qh.addWidget(self.queue_title, 1)
+        qh.addWidget(self.cancel_queued)
+        rl.addLayout(qh)
+        rl.addWidget(self.queue_view)
+        right.setMinimumWidth(330)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.sources)
+        self.splitter.addWidget(self.centre)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([330, 740, 370])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        # -- status bar
+        self.helper_status = QLabel()
+        self.queue_status = QLabel()
+        self.statusBar().addWidget(self.helper_status)
+        self.statusBar().addPermanentWidget(self.queue_status)
+
+        self._build_menus()
+
+        # -- wiring
+        self.client.stateChanged.connect(self._helper_state)
+        self.client.planReady.connect(self._plan_ready)
+        self.client.inspectFailed.connect(self._inspect_failed)
+        self.client.busyChanged.connect(lambda busy: self.inspector.updating.setVisible(busy and self.inspector.plan
+                                                                                        is not None))
+        self.options.optionsChanged.connect(self._options_changed)
+        self.options.settingsChanged.connect(self._settings_changed)
+        self.queue.jobStarted.connect(self._job_started)
+        self.queue.jobFinished.connect(self._job_finished)
+        self.queue.changed.connect(self._update_export_button)
+        self.run_view.cancelRequested.connect(self.queue.cancel)
+        self.history.rerunRequested.connect(self.rerun)
+        self.history.loadOptionsRequested.connect(self.load_history_options)
+        self.history.clearRequested.connect(self._clear_history)
+        self.language.languageChanged.connect(lambda _l: self._sync_language_menu())
+        self._persist_timer = QTimer(self)
+        self._persist_timer.setSingleShot(True)
+        self._persist_timer.setInterval(400)
+        self._persist_timer.timeout.connect(self._persist_options)
+        self._queue_ticker = QTimer(self)
+        self._queue_ticker.setInterval(1000)
+        self._queue_ticker.timeout.connect(self.queue_model.refresh)
+
+        geometry = self.settings.window_geometry
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self.retranslate()
+        if start_helper:
+            self.client.start()
+
+    # -- menus ----------------------------------------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        st = self.style()
+        self.file_menu = self.menuBar().addMenu("")
+        self.open_action = QAction(st.standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon), "", self)
+        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
+        self.open_action.triggered.connect(self.sources.local.choose_folder)
+        self.quit_action = QAction("", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.file_menu.addAction(self.open_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+        self.language_menu = self.menuBar().addMenu("")
+        self.language_group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
+        for code in ("system", *LANGUAGE_NAMES):
+            act = QAction(LANGUAGE_NAMES.get(code, ""), self, checkable=True)
+            act.triggered.connect(lambda _c=False, code=code: self.set_language(code))
+            self.language_group.addAction(act)
+            self.language_menu.addAction(act)
+            self.language_actions[code] = act
+        self.help_menu = self.menuBar().addMenu("")
+        self.about_action = QAction(st.standardIcon(QStyle.StandardPixmap.SP_MessageBoxInformation), "", self)
+        self.about_action.triggered.connect(self._about)
+        self.help_menu.addAction(self.about_action)
+        self._sync_language_menu()
+
+    def _sync_language_menu(self) -> None:
+        self.language_actions[self.settings.language].setChecked(True)
+
+    def set_language(self, code: str) -> None:
+        self.settings.language = code
+        self.language.apply(code)  # LanguageChange events re-word every widget
+        self._sync_language_menu()
+
+    def _about(self) -> None:
+        QMessageBox.about(self, self.tr("About %1").replace("%1", APP_NAME), self.tr(
+            "<b>%1</b> %2<br>Turns Hugging Face transformers models into validated ONNX files.<br>"
+            "Exports run in a separate process; the window never loads PyTorch.")
+            .replace("%1", APP_NAME).replace("%2", __version__))
+
+    # -- model selection and inspection ---------------------------------------------------------------------------
+    def select_model(self, ref: str) -> None:
+        ref = str(ref).strip()
+        if not ref:
+            return
+        self.model_id = ref
+        self.settings.add_recent_model(ref)
+        self.sources.local.refresh_recent()
+        self.options.set_model(ref)
+        self.centre.setCurrentWidget(self.inspector)
+        self.setWindowTitle(f"{ref} — {APP_NAME}")
+        self.modelSelected.emit(ref)
+        self._request_inspect()
+        self._update_export_button()
+
+    def _request_inspect(self) -> None:
+        if not self.model_id:
+            return
+        if self.client.is_ready:
+            self.inspector.show_resolving(self.model_id)
+        else:
+            self.inspector.show_warming(self.model_id)
+        self.client.inspect(self.model_id, self.options.inspect_options())
+
+    def _options_changed(self) -> None:
+        self._persist_timer.start()
+        self._request_inspect()
+        self._update_export_button()
+
+    def _settings_changed(self) -> None:
+        self._persist_timer.start()
+        self._update_export_button()
+
+    def _persist_options(self) -> None:
+        self.settings.options = self.options.persisted()
+        folder = self.options.output_folder()
+        if folder:
+            self.settings.output_folder = folder
+
+    def _plan_ready(self, _rid: int, plan: dict, request: dict) -> None:
+        if request.get("model") != self.model_id:
+            return
+        self.options.update_from_plan(plan)
+        self.inspector.show_plan(self.model_id, plan, request.get("options") or {})
+        if self.options.inspect_options() != request.get("options"):
+            self._request_inspect()  # the plan enabled/disabled options: ask again with what the panel now says
+        self._update_export_button()
+
+    def _inspect_failed(self, _rid: int, error: dict, request: dict) -> None:
+        if request.get("model") != self.model_id:
+            return
+        self.inspector.show_error(self.model_id, from_error_dict(error))
+        self._update_export_button()
+
+    def _helper_state(self, state: str) -> None:
+        if state in ("starting", "warming") and self.model_id and self.inspector.plan is None:
+            self.inspector.show_warming(self.model_id)
+        self._refresh_helper_status()
+
+    def _refresh_helper_status(self) -> None:
+        state = self.client.state
+        if state == "ready":
+            secs = self.client.warmup_seconds
+            text = self.tr("Inspector ready") + (f" ({secs:.1f} s)" if secs else "")
+        elif state in ("starting", "warming"):
+            text = self.tr("Inspector warming up…")
+        elif state == "failed":
+            text = self.tr("Inspector unavailable")
+        else:
+            text = self.tr("Inspector stopped")
+        self.helper_status.setText(text)
+
+    # -- export ---------------------------------------------------------------------------------------------------
+    def destination_for(self, model: str, options: dict | None = None) -> str:
+        base = self.options.output_folder() or self.settings.output_folder
+        name = describe_ref(model)["name"].replace(":", "-") or "model"
+        path = os.path.join(base, f"{name}-onnx")
+        overwrite = (options or {}).get("overwrite", self.options.overwrite.isChecked())
+        if overwrite:
+            return path
+        taken = {str(j.options.get("output_dir")) for j in self.queue.jobs if not j.is_done}
+        candidate, n = path, 1
+        while candidate in taken or (os.path.isdir(candidate) and os.listdir(candidate)):
+            n += 1
+            candidate = f"{path}-{n}"
+        return candidate
+
+    def start_export(self) -> ExportJob | None:
+        if not self.model_id or self.options.problems():
+            return None
+        opts = self.options.export_options(self.model_id, "")
+        opts["output_dir"] = self.destination_for(self.model_id, opts)
+        return self.enqueue(opts)
+
+    def enqueue(self, options: dict) -> ExportJob:
+        job = self.queue.enqueue(options)
+        if self.queue.running is None or self.run_view.job is None or self.run_view.job.is_done:
+            self.run_view.attach(job)
+            self.results.set_options(options)
+            self.results.clear()
+            self.results.set_options(options)
+        self.centre.setCurrentWidget(self.run_view)
+        self._update_export_button()
+        return job
+
+    def _job_started(self, job: ExportJob) -> None:
+        if self.run_view.job is not job and (self.run_view.job is None or self.run_view.job.is_done):
+            self.run_view.attach(job)
+            self.results.clear()
+            self.results.set_options(job.options)
+        self._queue_ticker.start()
+        self._refresh_queue_status()
+
+    def _job_finished(self, job: ExportJob) -> None:
+        entry = {
+            "when": job.started_at or time.time(), "model": job.model, "task": job.options.get("task", "auto"),
+            "outcome": job.state, "seconds": round(job.elapsed(), 2), "output_dir": job.options.get("output_dir", ""),
+            "options": job.options, "files": (job.result or {}).get("files", []),
+            "error": (job.error or {}).get("code") if job.state != "succeeded" else None,
+        }
+        self.settings.add_history(entry)
+        self.history.model.add(entry)
+        if self.run_view.job is job:
+            if job.result:
+                self.results.show_result(job.result, job.options)
+            else:
+                self.results.set_options(job.options)
+        if self.queue.running is None and not self.queue.pending():
+            self._queue_ticker.stop()
+        self.queue_model.refresh()
+        self._refresh_queue_status()
+
+    def rerun(self, entry: dict) -> ExportJob | None:
+        opts = dict(entry.get("options") or {})
+        if not opts.get("model"):
+            return None
+        out = str(opts.get("output_dir") or "")
+        if not out or (not opts.get("overwrite") and os.path.isdir(out) and os.listdir(out)):
+            parent = os.path.dirname(out) if out else self.options.output_folder()
+            opts["output_dir"] = _unique(out) if out else self.destination_for(opts["model"], opts)
+            if not out:
+                opts["output_dir"] = os.path.join(parent, os.path.basename(opts["output_dir"]))
+        return self.enqueue(opts)
+
+    def load_history_options(self, entry: dict) -> None:
+        opts = dict(entry.get("options") or {})
+        model = opts.get("model") or entry.get("model")
+        if model:
+            self.select_model(str(model))
+            self.options.load(opts)
+
+    def _clear_history(self) -> None:
+        self.settings.clear_history()
+        self.history.model.set_entries([])
+
+    def _cancel_selected(self) -> None:
+        row = self.queue_view.currentIndex().row()
+        if 0 <= row < self.queue_model.rowCount():
+            self.queue.cancel(self.queue_model.job(row))
+        elif self.queue.running is not None:
+            self.queue.cancel(self.queue.running)
+
+    def _show_queued_job(self, index) -> None:
+        job = self.queue_model.job(index.row())
+        self.run_view.attach(job)
+        if job.result:
+            self.results.show_result(job.result, job.options)
+        else:
+            self.results.clear()
+            self.results.set_options(job.options)
+        self.centre.setCurrentWidget(self.run_view)
+
+    def _update_export_button(self) -> None:
+        problems = self.options.problems()
+        ok = bool(self.model_id) and not problems
+        self.export_button.setEnabled(ok)
+        busy = self.queue.running is not None
+        self.export_button.setText(self.tr("Add export to queue") if busy else self.tr("Export"))
+        if not self.model_id:
+            self.export_button.setToolTip(self.tr("Choose a model first."))
+            self.destination.setText("")
+        elif problems:
+            self.export_button.setToolTip("\n".join(problems))
+            self.destination.setText("\n".join(problems))
+        else:
+            self.export_button.setToolTip("")
+            self.destination.setText(self.tr("Writes to %1").replace("%1", self.destination_for(self.model_id)))
+        self.cancel_queued.setEnabled(any(not j.is_done for j in self.queue.jobs))
+        self._refresh_queue_status()
+
+    def _refresh_queue_status(self) -> None:
+        running = self.queue.running
+        waiting = len(self.queue.pending())
+        if running is None and not waiting:
+            self.queue_status.setText(self.tr("No export running"))
+        else:
+            self.queue_status.setText(self.tr("Exporting %1 · %2 waiting").replace(
+                "%1", running.model if running else "—").replace("%2", str(waiting)))
+
+    # -- drag & drop ----------------------------------------------------------------------------------------------
+    @staticmethod
+    def dropped_folder(mime: QMimeData) -> str | None:
+        for url in mime.urls() if mime.hasUrls() else []:
+            path = url.toLocalFile()
+            if path and os.path.isdir(path):
+                return path
+            if path and os.path.basename(path) == "config.json":
+                return os.path.dirname(path)
+        return None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.dropped_folder(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        folder = self.dropped_folder(event.mimeData())
+        if folder:
+            event.acceptProposedAction()
+            self.select_model(folder)
+
+    # -- language, lifecycle --------------------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        if not self.model_id:
+            self.setWindowTitle(APP_NAME)
+        self.centre.setTabText(0, self.tr("Inspector"))
+        self.centre.setTabText(1, self.tr("Export run"))
+        self.centre.setTabText(2, self.tr("History"))
+        self.options_title.setText(self.tr("Export options"))
+        self.queue_title.setText(self.tr("Queue"))
+        self.cancel_queued.setText(self.tr("Cancel"))
+        self.cancel_queued.setToolTip(self.tr("Cancel the selected (or the running) export"))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.open_action.setText(self.tr("&Open model folder…"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.language_menu.setTitle(self.tr("&Language"))
+        self.language_actions["system"].setText(self.tr("System default"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.about_action.setText(self.tr("&About"))
+        self.queue_model.retranslate()
+        self.history.retranslate()
+        self._refresh_helper_status()
+        self._update_export_button()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._shown:
+            self._shown = True
+            QTimer.singleShot(0, self.firstShown.emit)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._persist_options()
+        self.settings.window_geometry = self.saveGeometry()
+        self.settings.sync()
+        self.queue.shutdown(2500)
+        self.client.shutdown_now()
+        super().closeEvent(event)
+
+
+def _unique(path: str) -> str:
+    candidate, n = path, 1
+    while os.path.exists(candidate):
+        n += 1
+        candidate = f"{path}-{n}"
+    return candidate

@@ -1,0 +1,354 @@
+"""Results of a run (files with sizes, Open folder, Open in Netron, Copy CLI command) and the run history."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sys
+import time
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, QProcess, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QPushButton, QStyle, QTableView, QVBoxLayout,
+    QWidget,
+)
+
+from exportcore.options import ExportOptions
+
+from .export_job import STATE_COLOURS, state_text
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def human_size(n: int | float | None) -> str:
+    if not isinstance(n, (int, float)):
+        return "—"
+    for unit in ("B", "KB", "MB", "GB"):
+        if abs(n) < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GB"
+
+
+def cli_command(options: dict) -> str:
+    """The equivalent ``exportcore export …`` command (ExportOptions.to_cli_command)."""
+    try:
+        return ExportOptions.from_dict({k: v for k, v in options.items()}).to_cli_command()
+    except Exception:
+        known = {k: v for k, v in options.items() if k in ExportOptions.__dataclass_fields__}
+        return ExportOptions.from_dict(known).to_cli_command()
+
+
+def netron_command() -> list[str] | None:
+    """How to start Netron, when it is installed (the ``netron`` script, or the Python package)."""
+    exe = shutil.which("netron")
+    if exe:
+        return [exe]
+    if importlib.util.find_spec("netron") is not None:
+        return [sys.executable, "-m", "netron"]
+    return None
+
+
+class FilesModel(QAbstractTableModel):
+    COLUMNS = 2
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.files: list[dict] = []
+
+    def set_files(self, files: list[dict]) -> None:
+        self.beginResetModel()
+        self.files = [dict(f) for f in files or [] if isinstance(f, dict)]
+        self.endResetModel()
+
+    def total(self) -> int:
+        return sum(int(f.get("bytes") or 0) for f in self.files)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.files)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.files):
+            return None
+        f = self.files[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return str(f.get("name", "")) if index.column() == 0 else human_size(f.get("bytes"))
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
+            return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{f.get('bytes')} bytes"
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        if not 0 <= section < self.COLUMNS:
+            return None
+        return (self.tr("File"), self.tr("Size"))[section]
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.COLUMNS - 1)
+
+
+class HistoryModel(QAbstractTableModel):
+    """Past runs, newest first: when, model, task, outcome, time, folder."""
+
+    COLUMNS = 6
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.entries: list[dict] = []
+
+    def set_entries(self, entries: list[dict]) -> None:
+        self.beginResetModel()
+        self.entries = [dict(e) for e in entries]
+        self.endResetModel()
+
+    def add(self, entry: dict) -> None:
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self.entries.insert(0, dict(entry))
+        self.endInsertRows()
+
+    def entry(self, row: int) -> dict:
+        return self.entries[row]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.entries):
+            return None
+        e = self.entries[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return time.strftime("%Y-%m-%d %H:%M", time.localtime(float(e.get("when") or 0)))
+            if col == 1:
+                return str(e.get("model", ""))
+            if col == 2:
+                return str((e.get("options") or {}).get("task") or e.get("task") or "auto")
+            if col == 3:
+                return state_text(str(e.get("outcome", "")))
+            if col == 4:
+                s = e.get("seconds")
+                return f"{float(s):.1f} s" if isinstance(s, (int, float)) else ""
+            if col == 5:
+                return str(e.get("output_dir", ""))
+        if role == Qt.ItemDataRole.ForegroundRole and col == 3:
+            return QColor(STATE_COLOURS.get(str(e.get("outcome")), "#000000"))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return cli_command(e.get("options") or {"model": e.get("model", "")})
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        if not 0 <= section < self.COLUMNS:
+            return None
+        return (self.tr("When"), self.tr("Model"), self.tr("Task"), self.tr("Outcome"), self.tr("Time"),
+                self.tr("Folder"))[section]
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.COLUMNS - 1)
+        if self.entries:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.entries) - 1, self.COLUMNS - 1))
+
+
+def _table(model) -> QTableView:
+    v = QTableView()
+    v.setModel(model)
+    v.verticalHeader().setVisible(False)
+    v.verticalHeader().setDefaultSectionSize(24)
+    v.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    v.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    v.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    v.setShowGrid(False)
+    v.setAlternatingRowColors(True)
+    h = v.horizontalHeader()
+    h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    h.setStretchLastSection(True)
+    h.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return v
+
+
+def open_folder(path: str) -> bool:
+    return bool(path) and os.path.isdir(path) and QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
+class ResultsPanel(QWidget):
+    """The outcome of the run shown in the run view: files and what to do with them."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.files = FilesModel(self)
+        self.output_dir = ""
+        self.options: dict = {}
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.view = _table(self.files)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        st = self.style()
+        self.open_button = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon), "")
+        self.netron_button = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView), "")
+        self.copy_button = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView), "")
+        self.open_button.clicked.connect(lambda: open_folder(self.output_dir))
+        self.netron_button.clicked.connect(self.open_in_netron)
+        self.copy_button.clicked.connect(self.copy_cli)
+        self.copied = QLabel()
+        self.copied.setStyleSheet("color: #1e6b34")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.netron_button)
+        buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.copied)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(8, 8, 8, 8)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.view, 1)
+        lay.addLayout(buttons)
+        self.retranslate()
+        self.clear()
+
+    def clear(self) -> None:
+        self.files.set_files([])
+        self.output_dir = ""
+        self.options = {}
+        self._refresh()
+
+    def show_result(self, result: dict, options: dict) -> None:
+        self.files.set_files(result.get("files") or [])
+        self.output_dir = str(result.get("output_dir") or options.get("output_dir") or "")
+        self.options = dict(options)
+        self._refresh()
+
+    def set_options(self, options: dict) -> None:
+        """A run that ended without result still has a command line to copy."""
+        self.options = dict(options)
+        self._refresh()
+
+    def onnx_files(self) -> list[str]:
+        return [os.path.join(self.output_dir, f["name"]) for f in self.files.files
+                if str(f.get("name", "")).endswith(".onnx")]
+
+    def open_in_netron(self) -> bool:
+        cmd = netron_command()
+        files = self.onnx_files()
+        if not cmd or not files:
+            return False
+        row = self.view.currentIndex().row()
+        target = os.path.join(self.output_dir, self.files.files[row]["name"]) if row >= 0 else files[0]
+        return QProcess.startDetached(cmd[0], [*cmd[1:], target])[0]
+
+    def copy_cli(self) -> str:
+        text = cli_command(self.options) if self.options.get("model") else ""
+        if text:
+            QGuiApplication.clipboard().setText(text)
+            self.copied.setText(self.tr("Copied to the clipboard."))
+        return text
+
+    def _refresh(self) -> None:
+        has_files = bool(self.files.files)
+        self.open_button.setEnabled(bool(self.output_dir) and has_files)
+        has_netron = netron_command() is not None
+        self.netron_button.setEnabled(has_netron and bool(self.onnx_files()))
+        self.netron_button.setToolTip("" if has_netron else self.tr("Netron is not installed (pip install netron)."))
+        self.copy_button.setEnabled(bool(self.options.get("model")))
+        self.copied.setText("")
+        if has_files:
+            self.summary.setText(self.tr("%1 files, %2 in total, in %3").replace("%1", str(len(self.files.files)))
+                                 .replace("%2", human_size(self.files.total())).replace("%3", self.output_dir))
+        else:
+            self.summary.setText(self.tr("No files yet."))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.open_button.setText(self.tr("Open folder"))
+        self.netron_button.setText(self.tr("Open in Netron"))
+        self.copy_button.setText(self.tr("Copy CLI command"))
+        self.copy_button.setToolTip(self.tr("The equivalent 'exportcore export' command line"))
+        self.files.retranslate()
+        self._refresh()
+
+
+class HistoryPanel(QWidget):
+    """Past runs with their options and outcome; re-run or reuse the options."""
+
+    rerunRequested = Signal(dict)
+    loadOptionsRequested = Signal(dict)
+    clearRequested = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.model = HistoryModel(self)
+        self.view = _table(self.model)
+        self.view.doubleClicked.connect(lambda idx: self._load(idx.row()))
+        st = self.style()
+        self.rerun_button = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "")
+        self.load_button = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_ArrowBack), "")
+        self.open_button = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon), "")
+        self.copy_button = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView), "")
+        self.clear_button = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_TrashIcon), "")
+        self.rerun_button.clicked.connect(lambda: self._selected(self.rerunRequested.emit))
+        self.load_button.clicked.connect(lambda: self._selected(self.loadOptionsRequested.emit))
+        self.open_button.clicked.connect(lambda: self._selected(lambda e: open_folder(str(e.get("output_dir", "")))))
+        self.copy_button.clicked.connect(lambda: self._selected(
+            lambda e: QGuiApplication.clipboard().setText(cli_command(e.get("options") or {}))))
+        self.clear_button.clicked.connect(self.clearRequested)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self.model.rowsInserted.connect(self._update_buttons)
+        buttons = QHBoxLayout()
+        for b in (self.rerun_button, self.load_button, self.open_button, self.copy_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_button)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 10, 12, 10)
+        lay.addWidget(self.view, 1)
+        lay.addLayout(buttons)
+        self.retranslate()
+        self._update_buttons()
+
+    def _selected(self, fn) -> None:
+        row = self.view.currentIndex().row()
+        if 0 <= row < self.model.rowCount():
+            fn(self.model.entry(row))
+
+    def _load(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self.loadOptionsRequested.emit(self.model.entry(row))
+
+    def _update_buttons(self, *_: Any) -> None:
+        has = self.view.currentIndex().row() >= 0 and self.model.rowCount() > 0
+        for b in (self.rerun_button, self.load_button, self.open_button, self.copy_button):
+            b.setEnabled(has)
+        self.clear_button.setEnabled(self.model.rowCount() > 0)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.rerun_button.setText(self.tr("Run again"))
+        self.load_button.setText(self.tr("Use these options"))
+        self.open_button.setText(self.tr("Open folder"))
+        self.copy_button.setText(self.tr("Copy CLI command"))
+        self.clear_button.setText(self.tr("Clear history"))
+        self.model.retranslate()

@@ -44,7 +44,7 @@ Runner = Callable[[dict, Emit, Callable[[], bool]], int]
 class _Supervisor(QObject):
     """Lives in the job's QThread. Runs the child (or the in-process runner) and reports events."""
 
-    event = Signal(dict)
+    event = Signal(object)
     done = Signal(str, int)  # outcome, exit code
 
     def __init__(self, options: dict, command: list[str] | None, runner: Runner | None, kill_after_ms: int) -> None:
@@ -210,10 +210,10 @@ class ExportJob(QObject):
     stageFinished = Signal(str, float, str)
     progress = Signal(float, str, str)
     logLine = Signal(str, str)
-    planReceived = Signal(dict)
-    validationRow = Signal(dict)
-    resultReady = Signal(dict)
-    errorOccurred = Signal(dict)
+    planReceived = Signal(object)
+    validationRow = Signal(object)
+    resultReady = Signal(object)
+    errorOccurred = Signal(object)
     finished = Signal(str)
     _cancelRequested = Signal()
 
@@ -467,13 +467,12 @@ class QueueModel(QAbstractTableModel):
 def state_text(state: str) -> str:
     from PySide6.QtCore import QCoreApplication
 
-    tr = QCoreApplication.translate
     return {
-        "queued": tr("JobState", "queued"),
-        "running": tr("JobState", "running"),
-        "succeeded": tr("JobState", "succeeded"),
-        "validation_failed": tr("JobState", "validation failed"),
-        "failed": tr("JobState", "failed"),
-        "crashed": tr("JobState", "crashed"),
-        "cancelled": tr("JobState", "cancelled"),
+        "queued": QCoreApplication.translate("JobState", "queued"),
+        "running": QCoreApplication.translate("JobState", "running"),
+        "succeeded": QCoreApplication.translate("JobState", "succeeded"),
+        "validation_failed": QCoreApplication.translate("JobState", "validation failed"),
+        "failed": QCoreApplication.translate("JobState", "failed"),
+        "crashed": QCoreApplication.translate("JobState", "crashed"),
+        "cancelled": QCoreApplication.translate("JobState", "cancelled"),
     }.get(state, state)

@@ -248,6 +248,8 @@ class SearchResultsModel(_TableModel):
                 if model.local_path:
                     parts.append(self.tr("in the local cache: {0}").format(model.local_path))
                 return "\n".join(parts)
+            if col == self.COL_TASK and model.pipeline_tag:
+                return model.pipeline_tag
             if col == self.COL_DOWNLOADS and model.downloads is not None:
                 return f"{model.downloads:,}"
             if col == self.COL_LIKES and model.likes is not None:
@@ -284,7 +286,7 @@ class RepoFilesModel(_TableModel):
         self._included: set[str] = set()
 
     def headers(self) -> list[str]:
-        return [self.tr("File"), self.tr("Size"), self.tr("Downloaded")]
+        return [self.tr("File"), self.tr("Size"), self.tr("In download")]
 
     def set_files(self, files: Sequence[RepoFileInfo], included: Sequence[str] | None = None) -> None:
         self.beginResetModel()

@@ -25,15 +25,19 @@ STATES = ("stopped", "starting", "warming", "ready", "failed")
 class InspectClient(QObject):
     stateChanged = Signal(str)
     #: request id, plan document, the request (model, options)
-    planReady = Signal(int, dict, dict)
+    planReady = Signal(int, object, object)
     #: request id, error object {code, message, next_step, params}, the request
-    inspectFailed = Signal(int, dict, dict)
+    inspectFailed = Signal(int, object, object)
     #: a request was accepted (the inspector may show "updating…")
     busyChanged = Signal(bool)
 
     def __init__(self, command: list[str] | None = None, parent: QObject | None = None, *, max_restarts: int = 3,
-                 cache_size: int = 64) -> None:
+                 cache_size: int = 64, warmup_model: str | None = "demo:tiny-bert") -> None:
         super().__init__(parent)
+        #: inspected once after ``{"ready": true}`` (the helper's first real inspection loads ~3 s of modules);
+        #: the client reports "ready" only when that answer is back.
+        self.warmup_model = warmup_model
+        self._warmup_id: int | None = None
         self.command = list(command) if command else inspect_server_command()
         self.state = "stopped"
         self.warmup_seconds: float | None = None
@@ -150,13 +154,24 @@ class InspectClient(QObject):
 
     def _handle(self, msg: dict) -> None:
         if msg.get("ready"):
-            self.warmup_seconds = float(msg.get("seconds") or (time.perf_counter() - self._started_at))
-            self._restarts = 0
-            self._set_state("ready")
-            self._pump()
+            if self.warmup_model and self._proc is not None:
+                self._next_id += 1
+                self._warmup_id = self._next_id
+                request = {"model": self.warmup_model, "options": {}}
+                self._in_flight = (self._warmup_id, request, time.perf_counter())
+                self._proc.write((json.dumps({"id": self._warmup_id, **request}) + "\n").encode("utf-8"))
+            else:
+                self._became_ready()
             return
         if self._in_flight is None or msg.get("id") != self._in_flight[0]:
             return  # a stale answer
+        if msg.get("id") == self._warmup_id:
+            self._in_flight = None
+            self._warmup_id = None
+            if isinstance(msg.get("plan"), dict):
+                self._remember({"model": self.warmup_model, "options": {}}, msg["plan"])
+            self._became_ready()
+            return
         rid, request, sent = self._in_flight
         self._in_flight = None
         self.last_latency = time.perf_counter() - sent
@@ -175,6 +190,12 @@ class InspectClient(QObject):
             self._pump()
         else:
             self.busyChanged.emit(False)
+
+    def _became_ready(self) -> None:
+        self.warmup_seconds = time.perf_counter() - self._started_at
+        self._restarts = 0
+        self._set_state("ready")
+        self._pump()
 
     def _remember(self, request: dict, plan: dict) -> None:
         self._cache[_key(request)] = plan
@@ -206,6 +227,9 @@ class InspectClient(QObject):
         if proc is not None:
             proc.deleteLater()
         in_flight, self._in_flight = self._in_flight, None
+        if in_flight is not None and in_flight[0] == self._warmup_id:
+            in_flight = None
+        self._warmup_id = None
         if self._stopping:
             self._set_state("stopped")
             return

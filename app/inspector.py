@@ -28,6 +28,12 @@ _ONNX_FLOAT = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16"}
 Index = QModelIndex | QPersistentModelIndex
 
 
+def standard_icon(pixmap: QStyle.StandardPixmap):
+    """A standard icon of the current style (None without a QApplication, e.g. a model used headless)."""
+    app = QApplication.instance()
+    return app.style().standardIcon(pixmap) if isinstance(app, QApplication) else None
+
+
 def tensor_dtype(name: str, submodel: dict, options: dict | None = None) -> str:
     """The dtype of an input/output: from the plan when it says (``dtypes``), else by the naming conventions."""
     for key in ("dtypes", "input_dtypes", "output_dtypes"):
@@ -132,7 +138,7 @@ class PlannedFilesModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._files[index.row()]
         if role == Qt.ItemDataRole.DecorationRole:
-            return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+            return standard_icon(QStyle.StandardPixmap.SP_FileIcon)
         return None
 
     def files(self) -> list[str]:
@@ -172,6 +178,7 @@ class SubmodelPage(QWidget):
             t.setProperty("heading", True)
         self.inputs_view = _table(self.inputs_model)
         self.outputs_view = _table(self.outputs_model)
+        self.outputs_view.setColumnHidden(2, True)  # the plan has dummy shapes for inputs only
         top = QWidget()
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)

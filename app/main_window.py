@@ -44,7 +44,8 @@ class MainWindow(QMainWindow):
 
     def __init__(self, settings: Settings | None = None, *, inspect_command: list[str] | None = None,
                  worker_command: list[str] | None = None, runner: Runner | None = None,
-                 language: LanguageManager | None = None, start_helper: bool = True) -> None:
+                 language: LanguageManager | None = None, start_helper: bool = True,
+                 hub_options: dict | None = None, cache_options: dict | None = None) -> None:
         super().__init__()
         self.settings = settings or Settings()
         self.language = language or LanguageManager(self)
@@ -59,9 +60,10 @@ class MainWindow(QMainWindow):
         self.queue = ExportQueue(self, command=worker_command, runner=runner)
 
         # -- left: sources
-        self.sources = SourcesPane(self.settings)
-        self.sources.setMinimumWidth(280)
+        self.sources = SourcesPane(self.settings, hub_options=hub_options, cache_options=cache_options)
+        self.sources.setMinimumWidth(260)
         self.sources.modelChosen.connect(self.select_model)
+        self.sources.currentChanged.connect(self._sources_tab_changed)
 
         # -- centre: inspector / run / history
         self.inspector = InspectorView()
@@ -123,7 +125,7 @@ class MainWindow(QMainWindow):
         qh.addWidget(self.cancel_queued)
         rl.addLayout(qh)
         rl.addWidget(self.queue_view)
-        right.setMinimumWidth(330)
+        right.setMinimumWidth(360)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.sources)
@@ -132,7 +134,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([330, 740, 370])
+        self.splitter.setSizes([300, 740, 400])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
@@ -216,6 +218,19 @@ class MainWindow(QMainWindow):
             "<b>%1</b> %2<br>Turns Hugging Face transformers models into validated ONNX files.<br>"
             "Exports run in a separate process; the window never loads PyTorch.")
             .replace("%1", APP_NAME).replace("%2", __version__))
+
+    def _sources_tab_changed(self, index: int) -> None:
+        """The Hub browser (table + details) needs room; the Local and Demo lists do not."""
+        sizes = self.splitter.sizes()
+        if len(sizes) != 3 or sum(sizes) == 0:
+            return
+        want = 640 if self.sources.widget(index) is self.sources.hub else 300
+        delta = want - sizes[0]
+        if delta > 0:
+            take = min(delta, max(0, sizes[1] - 420))
+            self.splitter.setSizes([sizes[0] + take, sizes[1] - take, sizes[2]])
+        elif delta < 0:
+            self.splitter.setSizes([want, sizes[1] - delta, sizes[2]])
 
     # -- model selection and inspection ---------------------------------------------------------------------------
     def select_model(self, ref: str) -> None:
@@ -393,7 +408,7 @@ class MainWindow(QMainWindow):
         problems = self.options.problems()
         ok = bool(self.model_id) and not problems
         self.export_button.setEnabled(ok)
-        busy = self.queue.running is not None
+        busy = any(not j.is_done for j in self.queue.jobs)
         self.export_button.setText(self.tr("Add export to queue") if busy else self.tr("Export"))
         if not self.model_id:
             self.export_button.setToolTip(self.tr("Choose a model first."))

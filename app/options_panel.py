@@ -7,9 +7,10 @@ it). ``optionsChanged`` fires on any change that alters the plan; the main windo
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QDoubleValidator, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
@@ -66,6 +67,7 @@ class OptionsPanel(QWidget):
         self.plan_atol: float | None = None
         self._output_edited = False
         self._reasons: dict[str, str] = {}
+        self._past_auto_off = False
 
         # -- model group
         self.task = QComboBox()
@@ -148,8 +150,15 @@ class OptionsPanel(QWidget):
         f.addRow(self.output_label, out_row)
         f.addRow("", self.overwrite)
 
+        for combo in (self.task, self.behaviour, self.float_dtype, self.int_dtype):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
+        for edit in (self.validation_shapes, self.atol, self.output_dir):
+            edit.setMinimumWidth(60)
+        for check in (self.use_past, self.past_in_inputs, self.validate, self.overwrite, self.dynamo):
+            check.setMinimumWidth(60)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(0, 0, 6, 0)
         layout.setSpacing(10)
         for box in (self.model_box, self.precision_box, self.exporter_box, self.shapes_box, self.validation_box,
                     self.output_box):
@@ -247,7 +256,7 @@ class OptionsPanel(QWidget):
             "shapes": self.shape_overrides(),
             "atol": self.atol_value(),
         }
-        if self.use_past.isEnabled():
+        if self.use_past.isEnabled() and self.base_tasks:  # only once the model's tasks are known
             opts["use_past"] = self.use_past.isChecked()
             if self.past_in_inputs.isEnabled():
                 opts["use_past_in_inputs"] = self.past_in_inputs.isChecked()
@@ -410,7 +419,7 @@ class OptionsPanel(QWidget):
 
     def _fill_tasks(self) -> None:
         current = self.task.currentData()
-        with QSignalBlocker(self.task):
+        with _blocked(self.task):
             self.task.clear()
             self.task.addItem(self.tr("Automatic (from the model)"), "auto")
             for t in self.base_tasks:
@@ -450,6 +459,13 @@ class OptionsPanel(QWidget):
             r["validation_shapes"] = r["atol"] = self.tr("Validation is turned off.")
 
         # apply
+        if "use_past" in r and self.use_past.isChecked() and known:
+            with _blocked(self.use_past):
+                self.use_past.setChecked(False)  # shown as it will be: no past for this model/task
+        elif "use_past" not in r and known and not self.use_past.isChecked() and self._past_auto_off:
+            with _blocked(self.use_past):
+                self.use_past.setChecked(True)
+        self._past_auto_off = "use_past" in r and known
         self._reasons = r
         for name in ("use_past", "use_past_in_inputs", "behaviour", "dynamo", "validation_shapes", "atol"):
             w = getattr(self, "past_in_inputs" if name == "use_past_in_inputs" else name)
@@ -462,12 +478,12 @@ class OptionsPanel(QWidget):
         if merged_reason:
             r["behaviour:merged"] = merged_reason
             if self.behaviour.currentIndex() == 1:
-                with QSignalBlocker(self.behaviour):
+                with _blocked(self.behaviour):
                     self.behaviour.setCurrentIndex(2)
         lo, hi = (DYNAMO_MIN_OPSET - 1, DYNAMO_MAX_OPSET) if dyn else (OPSET_DEFAULT, TORCHSCRIPT_MAX_OPSET)
         if (self.opset.minimum(), self.opset.maximum()) != (lo, hi):
             was_default = self.opset.value() == self.opset.minimum()
-            with QSignalBlocker(self.opset):
+            with _blocked(self.opset):
                 self.opset.setRange(lo, hi)
                 if was_default:
                     self.opset.setValue(lo)
@@ -507,7 +523,7 @@ class OptionsPanel(QWidget):
         self.opset_label.setText(self.tr("Opset"))
         self.opset.setSpecialValueText(self.tr("Default"))
         self.dynamo.setText(self.tr("Use torch.export (dynamo)"))
-        self.validate.setText(self.tr("Compare ONNX Runtime with PyTorch"))
+        self.validate.setText(self.tr("Validate against PyTorch"))
         self.vshapes_label.setText(self.tr("Shape sets"))
         self.validation_shapes.setPlaceholderText(self.tr("default: 3 sets, e.g. batch_size=1,sequence_length=7;…"))
         self.atol_label.setText(self.tr("Tolerance (atol)"))
@@ -530,19 +546,28 @@ class OptionsPanel(QWidget):
 
 
 class _Blocker:
-    """Block the panel's own signals while it is updated programmatically."""
+    """Block the panel's own signals (and its children's) while it is updated programmatically."""
 
     def __init__(self, panel: OptionsPanel) -> None:
         self.panel = panel
 
     def __enter__(self) -> None:
-        self.old = self.panel.blockSignals(True)
-        self.blockers = [QSignalBlocker(w) for w in self.panel.findChildren(QWidget)]
+        self.widgets = [self.panel, *self.panel.findChildren(QWidget)]
+        self.old = [w.blockSignals(True) for w in self.widgets]
 
     def __exit__(self, *exc: Any) -> None:
-        for b in self.blockers:
-            b.unblock()
-        self.panel.blockSignals(self.old)
+        for w, old in zip(self.widgets, self.old):
+            w.blockSignals(old)
+        self.widgets = []
+
+
+@contextmanager
+def _blocked(widget: QWidget):
+    old = widget.blockSignals(True)
+    try:
+        yield widget
+    finally:
+        widget.blockSignals(old)
 
 
 def _mark(widget: QWidget, bad: bool, tip: str) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from exportcore.options import ExportOptions
 
+from .inspector import standard_icon
 from .export_job import STATE_COLOURS, state_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -80,7 +81,7 @@ class FilesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return str(f.get("name", "")) if index.column() == 0 else human_size(f.get("bytes"))
         if role == Qt.ItemDataRole.DecorationRole and index.column() == 0:
-            return QApplication.style().standardIcon(QStyle.StandardPixmap.SP_FileIcon)
+            return standard_icon(QStyle.StandardPixmap.SP_FileIcon)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -289,8 +290,8 @@ class ResultsPanel(QWidget):
 class HistoryPanel(QWidget):
     """Past runs with their options and outcome; re-run or reuse the options."""
 
-    rerunRequested = Signal(dict)
-    loadOptionsRequested = Signal(dict)
+    rerunRequested = Signal(object)
+    loadOptionsRequested = Signal(object)
     clearRequested = Signal()
 
     def __init__(self, parent=None) -> None:

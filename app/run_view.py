@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from exportcore.events import STAGES
 
 from .errors import ErrorBanner, from_error_dict
+from .inspector import standard_icon
 from .export_job import ExportJob
 
 Index = QModelIndex | QPersistentModelIndex
@@ -25,11 +26,10 @@ FAIL_BG, FAIL_FG = QColor("#fdecea"), QColor("#b71c1c")
 
 
 def stage_name(stage: str) -> str:
-    tr = QCoreApplication.translate
     return {
-        "resolve": tr("Stages", "Resolve"), "plan": tr("Stages", "Plan"), "load": tr("Stages", "Load weights"),
-        "export": tr("Stages", "Export"), "post-process": tr("Stages", "Post-process"),
-        "validate": tr("Stages", "Validate"), "publish": tr("Stages", "Publish"),
+        "resolve": QCoreApplication.translate("Stages", "Resolve"), "plan": QCoreApplication.translate("Stages", "Plan"), "load": QCoreApplication.translate("Stages", "Load weights"),
+        "export": QCoreApplication.translate("Stages", "Export"), "post-process": QCoreApplication.translate("Stages", "Post-process"),
+        "validate": QCoreApplication.translate("Stages", "Validate"), "publish": QCoreApplication.translate("Stages", "Publish"),
     }.get(stage, stage)
 
 
@@ -133,7 +133,9 @@ class StageListModel(QAbstractTableModel):
             icon = {"running": QStyle.StandardPixmap.SP_MediaPlay, "done": QStyle.StandardPixmap.SP_DialogApplyButton,
                     "failed": QStyle.StandardPixmap.SP_MessageBoxCritical,
                     "cancelled": QStyle.StandardPixmap.SP_DialogCancelButton}.get(state)
-            return QApplication.style().standardIcon(icon) if icon is not None else None
+            return standard_icon(icon) if icon is not None else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.detail.get(stage) or None
         if role == Qt.ItemDataRole.ForegroundRole:
             return {"pending": QColor("#9e9e9e"), "skipped": QColor("#9e9e9e"), "failed": FAIL_FG,
                     "running": QColor("#1565c0")}.get(state)
@@ -159,10 +161,9 @@ class StageListModel(QAbstractTableModel):
 
 
 def _state_word(state: str) -> str:
-    tr = QCoreApplication.translate
-    return {"pending": tr("StageState", "waiting"), "running": tr("StageState", "running"),
-            "done": tr("StageState", "done"), "failed": tr("StageState", "failed"),
-            "skipped": tr("StageState", "skipped"), "cancelled": tr("StageState", "cancelled")}.get(state, state)
+    return {"pending": QCoreApplication.translate("StageState", "waiting"), "running": QCoreApplication.translate("StageState", "running"),
+            "done": QCoreApplication.translate("StageState", "done"), "failed": QCoreApplication.translate("StageState", "failed"),
+            "skipped": QCoreApplication.translate("StageState", "skipped"), "cancelled": QCoreApplication.translate("StageState", "cancelled")}.get(state, state)
 
 
 class ValidationModel(QAbstractTableModel):
@@ -347,8 +348,11 @@ class RunView(QWidget):
         self.banner = SummaryBanner()
         self.error_banner = ErrorBanner()
         self.stage_view = _table(self.stages)
-        self.stage_view.setMinimumWidth(300)
+        self.stage_view.setColumnHidden(3, True)  # the latest message is in the progress bar and the tooltip
+        self.stage_view.setMinimumWidth(200)
         self.validation_view = _table(self.validation)
+        self.validation_view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.validation_view.horizontalHeader().moveSection(5, 0)  # pass/fail first: visible at a glance
         self.log = LogPane()
         self.validation_title = QLabel()
         self.validation_title.setProperty("heading", True)
@@ -369,6 +373,7 @@ class RunView(QWidget):
         top.addWidget(left)
         top.addWidget(right)
         top.setStretchFactor(1, 2)
+        top.setSizes([215, 560])
         top.setChildrenCollapsible(False)
         self.lower_tabs = QTabWidget()
         self.lower_tabs.setDocumentMode(True)

@@ -47,12 +47,27 @@ def load_demo_models() -> list[dict]:
         return []
 
 
-def _make_external(module: str, cls: str) -> QWidget | None:
+def hub_exportable(model_type: str | None, task: str | None) -> bool | None:
+    """The Hub list's "can we export it" badge: None while the model type is unknown."""
+    if not model_type:
+        return None
+    try:
+        from exportcore import registry  # light, but pulls numpy: only once results arrive
+
+        return registry.is_exportable(model_type, task)
+    except Exception:
+        return None
+
+
+def _make_external(module: str, cls: str, **kwargs: Any) -> QWidget | None:
     """An embedded widget from another module of the app (if that module is present and works)."""
     try:
         mod = __import__(f"app.{module}", fromlist=[cls])
-        widget = getattr(mod, cls)()
+        widget = getattr(mod, cls)(**kwargs)
     except Exception:
+        import logging
+
+        logging.getLogger(__name__).exception("could not embed app.%s.%s", module, cls)
         return None
     return widget if hasattr(widget, "modelChosen") else None
 
@@ -116,7 +131,7 @@ class DemoModels(QWidget):
 class LocalSources(QWidget):
     modelChosen = Signal(str)
 
-    def __init__(self, settings, parent=None) -> None:
+    def __init__(self, settings, parent=None, cache_options: dict | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
         self.open_button = QPushButton(self.style().standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon), "")
@@ -134,7 +149,7 @@ class LocalSources(QWidget):
         self.recent_view.setMaximumHeight(140)
         self.cache_title = QLabel()
         self.cache_title.setProperty("heading", True)
-        self.cache_browser = _make_external("cache_browser", "CacheBrowser")
+        self.cache_browser = _make_external("cache_browser", "CacheBrowser", **(cache_options or {}))
         if self.cache_browser is not None:
             self.cache_browser.modelChosen.connect(self.modelChosen)
             cache_widget: QWidget = self.cache_browser
@@ -231,11 +246,15 @@ class SourcesPane(QTabWidget):
 
     modelChosen = Signal(str)
 
-    def __init__(self, settings, parent=None) -> None:
+    def __init__(self, settings, parent=None, *, hub_options: dict | None = None,
+                 cache_options: dict | None = None) -> None:
         super().__init__(parent)
         self.setDocumentMode(True)
-        self.hub = _make_external("hub_browser", "HubBrowser") or HubPlaceholder()
-        self.local = LocalSources(settings)
+        hub_kwargs = {"is_exportable": hub_exportable, "offline": settings.offline or None, **(hub_options or {})}
+        self.hub = _make_external("hub_browser", "HubBrowser", **hub_kwargs) or HubPlaceholder()
+        if hasattr(self.hub, "offlineChanged"):
+            self.hub.offlineChanged.connect(lambda on: setattr(settings, "offline", bool(on)))
+        self.local = LocalSources(settings, cache_options=cache_options)
         self.demo = DemoModels()
         st = self.style()
         self.addTab(self.hub, st.standardIcon(QStyle.StandardPixmap.SP_DriveNetIcon), "")

@@ -105,6 +105,7 @@ class Task:
                            "finished": on_finished}
         self._cancel = threading.Event()
         self._done = False
+        self._settled = False
         self._dispatcher = _dispatcher()
 
     # ---- control (creating thread) ----------------------------------------------------------
@@ -125,6 +126,11 @@ class Task:
     def done(self) -> bool:
         """True once ``on_finished`` was delivered."""
         return self._done
+
+    @property
+    def settled(self) -> bool:
+        """True once the result or the error was delivered (or the task finished)."""
+        return self._settled or self._done
 
     # ---- worker side ------------------------------------------------------------------------
     def report(self, value: Any = None) -> None:
@@ -154,6 +160,8 @@ class Task:
             return
         if self._cancel.is_set():
             return
+        if kind in ("result", "error"):
+            self._settled = True
         callback = self._callbacks.get(kind)
         if callback is not None:
             self._call(callback, payload)
@@ -226,5 +234,5 @@ class LatestTask:
 
     @property
     def busy(self) -> bool:
-        """A task was started, not cancelled, and has not finished yet."""
-        return self._task is not None and not self._task.done and not self._task.cancelled
+        """A task was started, not cancelled, and its outcome has not arrived yet."""
+        return self._task is not None and not self._task.settled and not self._task.cancelled

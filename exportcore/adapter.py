@@ -3,8 +3,11 @@ masks and model outputs.
 
 Everything version-specific lives here: the name of the cache keyword (``cache`` since transformers 5.24,
 ``past_key_values`` before; the old name is announced for removal in 5.40), how a cache is built from flat
-tensors (``DynamicCache(ddp_cache_data=..., config=...)``, ``EncoderDecoderCache``), how a cache is read back
+tensors (``DynamicCache(ddp_cache_data=...)``, ``EncoderDecoderCache``), how a cache is read back
 (``cache.layers[i].keys`` / ``.values``) and which attention implementation each torch exporter can trace.
+
+Caches are built with full-length layers on purpose, also for sliding-window / hybrid models: see
+:func:`flat_to_cache`.
 
 The wrappers below turn a transformers model into a module with *flat* tensor inputs and outputs, in the order
 Optimum's exporter uses, so ``torch.onnx.export`` sees plain tensors only:
@@ -40,8 +43,8 @@ from .errors import ExportError
 #: Cache keyword / output field names, newest first.
 CACHE_NAMES = ("cache", "past_key_values")
 
-#: Model types whose default sdpa attention does not go through the dynamo exporter (a view/reshape error in
-#: the decomposition); eager attention exports on both paths.
+#: Model types given eager attention on the dynamo path: FACTS.md saw T5 with sdpa fail there (a view/reshape
+#: error in the decomposition). The tiny test models export with either; eager is the safe choice.
 EAGER_ON_DYNAMO = frozenset({"t5", "mt5", "umt5", "longt5"})
 
 _DTYPES = {
@@ -196,10 +199,11 @@ class CausalLMWrapper(nn.Module):
 
     ``past`` is ``key, value`` per layer. Returns ``(logits,)`` plus the presents (``key, value`` per layer)
     when ``use_past``. ``use_past_in_inputs=False`` is Optimum's ``decoder_model`` (first step, no past inputs).
+    ``output_name`` picks another first output (``last_hidden_state`` for a base model without LM head).
     """
 
     def __init__(self, model: nn.Module, use_past_in_inputs: bool = False, use_past: bool | None = None,
-                 position_ids: bool = True) -> None:
+                 position_ids: bool = True, output_name: str = "logits") -> None:
         super().__init__()
         use_past = use_past_in_inputs if use_past is None else use_past
         if use_past_in_inputs and not use_past:
@@ -208,6 +212,7 @@ class CausalLMWrapper(nn.Module):
         self.use_past_in_inputs = use_past_in_inputs
         self.use_past = use_past
         self.with_position_ids = position_ids
+        self.output_name = output_name
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, *args: torch.Tensor):
         position_ids, past = (args[0], args[1:]) if self.with_position_ids else (None, args)
@@ -220,8 +225,8 @@ class CausalLMWrapper(nn.Module):
             self.model, cache, input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids,
             use_cache=self.use_past))
         if not self.use_past:
-            return (out.logits,)
-        return (out.logits, *cache_to_flat(output_cache(out)))
+            return (out[self.output_name],)
+        return (out[self.output_name], *cache_to_flat(output_cache(out)))
 
 
 class EncoderWrapper(nn.Module):
@@ -249,10 +254,11 @@ class Seq2SeqDecoderWrapper(nn.Module):
     ``past`` per layer: ``decoder.key, decoder.value, encoder.key, encoder.value``. Returns ``(logits, *present)``
     where present per layer is ``decoder.key, decoder.value`` and, without past inputs (first step), also
     ``encoder.key, encoder.value``. ``encoder_attention_mask=False`` for models whose decoder takes none (Whisper).
+    ``output_name`` picks another first output (``last_hidden_state`` for a base model without LM head).
     """
 
     def __init__(self, model: nn.Module, use_past_in_inputs: bool = False, use_past: bool | None = None,
-                 encoder_attention_mask: bool = True) -> None:
+                 encoder_attention_mask: bool = True, output_name: str = "logits") -> None:
         super().__init__()
         use_past = use_past_in_inputs if use_past is None else use_past
         if use_past_in_inputs and not use_past:
@@ -261,23 +267,29 @@ class Seq2SeqDecoderWrapper(nn.Module):
         self.use_past_in_inputs = use_past_in_inputs
         self.use_past = use_past
         self.with_encoder_attention_mask = encoder_attention_mask
+        self.output_name = output_name
 
     def forward(self, input_ids: torch.Tensor, encoder_hidden_states: torch.Tensor, *args: torch.Tensor):
         mask, past = (args[0], args[1:]) if self.with_encoder_attention_mask else (None, args)
         if past and not self.use_past_in_inputs:
             raise TypeError(f"{len(past)} unexpected past tensors (use_past_in_inputs is False)")
         cache = flat_to_cache(past, seq2seq=True) if self.use_past else None
+        if encoder_hidden_states is None and past:
+            # With the cross-attention cache the encoder states are unused, but T5/BART still index
+            # encoder_outputs[0]: give them a placeholder shaped like the cached encoder length.
+            key = past[2]
+            encoder_hidden_states = key.new_zeros(key.shape[0], key.shape[2], self.model.config.d_model)
         out = self.model(**model_call_kwargs(
             self.model, cache, decoder_input_ids=input_ids,
             encoder_outputs=BaseModelOutput(last_hidden_state=encoder_hidden_states), attention_mask=mask,
             use_cache=self.use_past))
         if not self.use_past:
-            return (out.logits,)
+            return (out[self.output_name],)
         present = cache_to_flat(output_cache(out))
         if self.use_past_in_inputs:
             # The cross-attention cache equals the past input; Optimum's with-past decoder does not output it.
             present = [t for i, t in enumerate(present) if i % 4 < 2]
-        return (out.logits, *present)
+        return (out[self.output_name], *present)
 
 
 # --------------------------------------------------------------------------- export preparation and loading
@@ -292,7 +304,8 @@ def export_attn_implementation(model: nn.Module, dynamo: bool) -> str | None:
 
 
 @contextlib.contextmanager
-def export_context(model: nn.Module, dynamo: bool = False, attn_implementation: str | None = None) -> Iterator[nn.Module]:
+def export_context(model: nn.Module, dynamo: bool = False,
+                   attn_implementation: str | None = None) -> Iterator[nn.Module]:
     """Prepare ``model`` for ``torch.onnx.export`` and restore it afterwards.
 
     Inside: eval mode, no autograd, the attention implementation the exporter can trace (``attn_implementation``
@@ -345,5 +358,6 @@ def load_model(model_dir: str | Path, task_auto_class_name: str = "AutoModel", d
     except (OSError, ValueError, KeyError, RuntimeError) as exc:
         if not trust_remote_code and "trust_remote_code" in str(exc):
             raise ExportError("remote_code_required", model=str(model_dir)) from exc
-        raise ExportError("model_load_failed", reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ExportError("model_load_failed", reason=reason) from exc
     return model.eval()

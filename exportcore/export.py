@@ -41,10 +41,10 @@ class Reordered(nn.Module):
     def __init__(self, inner: nn.Module, given: list[str], wanted: list[str]):
         super().__init__()
         self.inner = inner
-        self.index = [given.index(name) for name in wanted]
+        self.index = [given.index(name) if name in given else None for name in wanted]  # None: pass None
 
     def forward(self, *args: torch.Tensor):
-        return self.inner(*(args[i] for i in self.index))
+        return self.inner(*(None if i is None else args[i] for i in self.index))
 
 
 def build_module(model: nn.Module, cfg: OnnxConfig) -> nn.Module:

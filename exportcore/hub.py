@@ -739,19 +739,24 @@ def _cancel_requested(cancel: Any) -> bool:
 
 
 class _ByteCounter:
-    """Receives chunk counts from huggingface_hub (as its ``tqdm_class``) and reports totals."""
+    """Receives chunk counts from huggingface_hub (as its ``tqdm_class``) and reports totals.
 
-    def __init__(self, base: int, total: int, filename: str, progress: ProgressCallback | None, cancel: Any):
-        self.base = base
-        self.total = total
-        self.filename = filename
-        self.progress = progress
-        self.cancel = cancel
+    huggingface_hub treats it as a tqdm bar: plain HTTP downloads call ``update(n)`` per chunk,
+    Xet downloads also ``update_transfer(n)`` (network bytes; ignored here) and may set ``total``
+    or ``n``. Our own state lives in underscore attributes; unknown tqdm methods are no-ops.
+    """
+
+    def __init__(self, base: int, grand_total: int, filename: str, progress: ProgressCallback | None,
+                 cancel: Any):
+        self._base = base
+        self._grand_total = grand_total
+        self._filename = filename
+        self._progress = progress
+        self._cancel = cancel
         self.done = 0
-
-    def factory(self, *args: Any, **kwargs: Any) -> "_ByteCounter":
-        # huggingface_hub instantiates its progress class once per file; we hand back this counter.
-        return self
+        # tqdm-like attributes huggingface_hub may read or write
+        self.total: int | None = None
+        self.n = 0
 
     def __enter__(self) -> "_ByteCounter":
         return self
@@ -759,27 +764,34 @@ class _ByteCounter:
     def __exit__(self, *exc: Any) -> None:
         return None
 
-    def close(self) -> None:
-        return None
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return _noop
 
     def update(self, n: int | float | None = 1) -> None:
-        self.done += int(n or 0)
-        if self.progress is not None:
-            self.progress(self.base + max(self.done, 0), self.total, self.filename)
-        if _cancel_requested(self.cancel):
+        step = int(n or 0)
+        self.done += step
+        self.n += step
+        if self._progress is not None:
+            self._progress(self._base + max(self.done, 0), self._grand_total, self._filename)
+        if _cancel_requested(self._cancel):
             raise _Cancelled()
 
-    def set_postfix_str(self, *args: Any, **kwargs: Any) -> None:
-        return None
+    def update_transfer(self, n: int | float | None = 1) -> None:
+        if _cancel_requested(self._cancel):
+            raise _Cancelled()
 
-    def refresh(self, *args: Any, **kwargs: Any) -> None:
-        return None
+
+def _noop(*args: Any, **kwargs: Any) -> None:
+    return None
 
 
 class _TqdmShim:
     """A class-like callable: ``_TqdmShim(counter)(**kwargs)`` returns the shared counter.
 
-    huggingface_hub calls non-tqdm progress classes as ``cls(**kwargs)``.
+    huggingface_hub calls non-tqdm progress classes as ``cls(**kwargs)``; the ``update_transfer``
+    attribute tells its Xet reporter to route network bytes to the same (one) bar.
     """
 
     def __init__(self, counter: _ByteCounter):
@@ -787,6 +799,9 @@ class _TqdmShim:
 
     def __call__(self, *args: Any, **kwargs: Any) -> _ByteCounter:
         return self.counter
+
+    def update_transfer(self, n: int | float | None = 1) -> None:  # marker, see class docstring
+        return None
 
 
 def _local_only_file(repo_id: str, filename: str, revision: str | None, cache_dir: Path) -> Path | None:
@@ -899,6 +914,7 @@ def snapshot_download(
     files: Sequence[str] | None = None,
     allow_patterns: Sequence[str] | str | None = None,
     ignore_patterns: Sequence[str] | str | None = None,
+    export_files_only: bool = False,
     progress: ProgressCallback | None = None,
     cancel: Any = None,
     offline: bool | None = None,
@@ -909,7 +925,8 @@ def snapshot_download(
     """Download a repository's files into the cache and return the snapshot folder.
 
     ``files`` (exact paths) or ``allow_patterns``/``ignore_patterns`` choose the files (all when
-    none is given). ``progress(done_bytes, total_bytes, current_file)`` is called from this thread
+    none is given); ``export_files_only=True`` keeps what an ONNX export needs
+    (:func:`select_export_files`: configs, tokenizer files, one PyTorch weight format). ``progress(done_bytes, total_bytes, current_file)`` is called from this thread
     after each received chunk and each finished file. ``cancel`` (a ``threading.Event`` or a
     callable returning True) stops the download between files and between chunks: it raises
     ``ExportError('cancelled', stage='download')`` and leaves no partial blob.
@@ -935,8 +952,12 @@ def snapshot_download(
         missing = wanted - {f.path for f in entries}
         if missing:
             raise ExportError("hub_file_not_found", model=label, file=sorted(missing)[0])
+    elif export_files_only:
+        entries = select_export_files(entries)
     entries = list(filter_repo_objects(entries, allow_patterns=allow_patterns, ignore_patterns=ignore_patterns,
                                        key=lambda f: f.path))
+    # config.json first (a gated repo fails before anything else is stored), weights last
+    entries.sort(key=lambda f: (f.path != "config.json", f.path.endswith(_WEIGHT_SUFFIXES), f.path))
     total = sum(f.size or 0 for f in entries)
     done = 0
     if progress is not None:

@@ -14,8 +14,12 @@ for Optimum ignore these outputs on the cache branch either way. ``encoder_prese
 behaviour.
 
 Weights: large initializers (rank > 1, or rank 1 and not int32/int64) of both decoders move to the outer graph,
-identical ones stored once; small shape constants stay in their branch (as Optimum keeps them: ONNX Runtime's
-optimizer mishandles outer-scope shape constants in subgraphs).
+identical ones stored once (renamed only where a name would clash); small shape constants stay in their branch
+(as Optimum keeps them: ONNX Runtime's optimizer mishandles outer-scope shape constants in subgraphs).
+
+Input/output shapes: where the two decoders name a dimension differently, the with-past name wins (e.g. the
+attention mask's ``past_sequence_length + sequence_length``: the no-past case is that with a past of 0).
+Optimum instead renames the attention mask's axis to ``attention_mask_sequence_length``; names are labels only.
 """
 
 from __future__ import annotations
@@ -94,6 +98,17 @@ def save_onnx(model: ModelProto, path: str | Path, external_data: bool | None = 
     onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
                     location=data_path.name, size_threshold=1024)
     return [path, data_path]
+
+
+def external_data_files(path: str | Path) -> list[Path]:
+    """The external data files an ONNX file refers to (without loading any tensor data)."""
+    path = Path(path)
+    model = onnx.load(str(path), load_external_data=False)
+    files = set()
+    for tensor in _tensors(model.graph):
+        if tensor.data_location == TensorProto.EXTERNAL:
+            files.update(path.parent / e.value for e in tensor.external_data if e.key == "location")
+    return sorted(files)
 
 
 def _load(model: ModelProto | str | Path) -> ModelProto:
@@ -190,32 +205,81 @@ def _pool_weights(graphs: list[GraphProto]) -> list[TensorProto]:
         pooled.append(kept)
         for gi, tensor in members:
             mappings[gi][tensor.name] = name
+            tensor.ClearField("raw_data")  # it leaves its graph below; keeps peak memory at one copy
 
     for graph, mapping in zip(graphs, mappings):
         _rename_inputs(graph, mapping)
-        keep = [t for t in graph.initializer if t.name not in mapping]
-        del graph.initializer[:]
-        graph.initializer.extend(keep)
+        _remove_initializers(graph, set(mapping))
     return pooled
 
 
-def dedupe_initializers(model: ModelProto) -> int:
-    """Store identical weights of ``model`` once (in place); returns how many initializers were removed."""
+def _remove_initializers(graph: GraphProto, names: set[str]) -> None:
+    # In place, by index: rebuilding the list would copy every remaining weight.
+    for i in reversed(range(len(graph.initializer))):
+        if graph.initializer[i].name in names:
+            del graph.initializer[i]
+
+
+def _move_into(graph: GraphProto, tensors: list[TensorProto]) -> None:
+    """Append ``tensors`` to the graph's initializers, freeing each source after its copy (protobuf can only
+    copy between messages; this keeps one copy of the weights in memory, not two)."""
+    for tensor in tensors:
+        graph.initializer.add().CopyFrom(tensor)
+        tensor.ClearField("raw_data")
+    tensors.clear()
+
+
+def _untranspose_ties(graph: GraphProto) -> int:
+    """Replace each 2-D weight that is the transpose of another one (tied input embedding / LM head: the
+    exporter stores ``lm_head`` as a transposed copy) by a ``Transpose`` of that other weight. Square matrices
+    are skipped (ties are never square, and checking every square projection would cost a full pass)."""
+    candidates = [t for t in _movable_weights(graph) if len(t.dims) == 2 and t.dims[0] != t.dims[1]]
+    by_shape: dict[tuple, list[TensorProto]] = {}
+    for t in candidates:
+        by_shape.setdefault(tuple(t.dims), []).append(t)
+    transposed: dict[tuple, str] = {}  # fingerprint of an earlier weight's transpose -> that weight's name
+    tied: dict[str, str] = {}  # later weight -> the earlier weight it is the transpose of
+    for t in candidates:
+        if tuple(reversed(t.dims)) not in by_shape:
+            continue
+        source = transposed.get(_fingerprint(t))
+        if source is not None:
+            tied[t.name] = source
+        else:
+            data = numpy_helper.to_array(t).T
+            transposed.setdefault((t.data_type, data.shape, hashlib.sha256(data.tobytes()).hexdigest()), t.name)
+    if not tied:
+        return 0
+    _remove_initializers(graph, set(tied))
+    for i, (name, source) in enumerate(tied.items()):
+        graph.node.insert(i, helper.make_node("Transpose", [source], [name], name=f"tied/{name}", perm=[1, 0]))
+    return len(tied)
+
+
+def dedupe_initializers(model: ModelProto, transposed: bool = True) -> int:
+    """Store identical weights of ``model`` once (in place), and with ``transposed`` also replace a weight that
+    is the transpose of another by a ``Transpose`` node. Returns how many initializers were removed."""
     before = len(model.graph.initializer)
-    pooled = _pool_weights([model.graph])
-    model.graph.initializer.extend(pooled)
-    return before - len(model.graph.initializer)
+    _move_into(model.graph, _pool_weights([model.graph]))
+    removed = before - len(model.graph.initializer)
+    return removed + (_untranspose_ties(model.graph) if transposed else 0)
 
 
 def dedupe_tied_weights(model_path: str | Path, save_path: str | Path | None = None,
-                        external_data: bool | None = None) -> int:
+                        external_data: bool | None = None, transposed: bool = True) -> int:
     """Rewrite the ONNX file at ``model_path`` (or write ``save_path``) with identical initializers stored
-    once, e.g. tied input/output embeddings. Returns how many initializers were removed; the file is left
-    untouched when none were."""
+    once and tied transposed copies replaced (see :func:`dedupe_initializers`). Returns how many initializers
+    were removed; the file is left untouched when none were."""
+    model_path = Path(model_path)
+    old_data = external_data_files(model_path)
     model = onnx.load(str(model_path))
-    removed = dedupe_initializers(model)
-    if removed or save_path is not None:
-        save_onnx(model, save_path or model_path, external_data=external_data)
+    removed = dedupe_initializers(model, transposed=transposed)
+    if save_path is None and removed:
+        written = save_onnx(model, model_path, external_data=external_data)
+        for stale in set(old_data) - set(written):  # e.g. the dynamo exporter's `model.onnx.data`
+            stale.unlink(missing_ok=True)
+    elif save_path is not None:
+        save_onnx(model, save_path, external_data=external_data)
     return removed
 
 
@@ -277,8 +341,9 @@ def _fill_missing_outputs(with_past: GraphProto, no_past: GraphProto, mode: str)
         if mode == "passthrough" and past_name in past_inputs:
             with_past.node.append(helper.make_node("Identity", [past_name], [out.name], name=f"passthrough_{out.name}"))
             outputs[out.name] = _merged_info(out.name, past_inputs[past_name], None)
-        elif mode in ("passthrough", "empty") and match:
-            # Optimum's filler: an empty tensor of the right rank (0 on the batch axis).
+        elif match:
+            # Optimum's filler (also when there is no past input to pass through): an empty tensor of the
+            # right rank, 0 on the batch axis.
             dims = [d if isinstance(d, int) else 1 for d in _dims(out)]
             dims[0] = 0
             value = helper.make_tensor(f"{out.name}_empty", out.type.tensor_type.elem_type, dims, vals=[])
@@ -343,9 +408,10 @@ def merge_decoders(decoder: ModelProto | str | Path, decoder_with_past: ModelPro
     if_node = helper.make_node(
         "If", ["use_cache_branch"], [o.name for o in outputs], name="optimum::if",
         then_branch=branch(with_past.graph, "with_past"), else_branch=branch(no_past.graph, "no_past"))
-    graph = helper.make_graph([if_node], graph_name, inputs, outputs, initializer=weights)
-    merged = helper.make_model(graph, producer_name=producer_name, opset_imports=_opset_imports([no_past, with_past]))
+    merged = helper.make_model(helper.make_graph([if_node], graph_name, inputs, outputs),
+                               producer_name=producer_name, opset_imports=_opset_imports([no_past, with_past]))
     merged.ir_version = max(no_past.ir_version, with_past.ir_version)
+    _move_into(merged.graph, weights)  # after make_model, which copies its graph
     functions = {}
     for model in (no_past, with_past):
         for fn in model.functions:

@@ -64,7 +64,7 @@ def post_process(plan: Plan, run_dir: Path, log: Log) -> None:
             merge.merge_decoders(
                 run_dir / "decoder_model.onnx",
                 run_dir / "decoder_with_past_model.onnx",
-                run_dir / "decoder_model_merged.onnx",
+                save_path=run_dir / "decoder_model_merged.onnx",
             )
         except ExportError:
             raise
@@ -94,29 +94,37 @@ def validation_checks(plan: Plan, model, run_dir: Path) -> list[Check]:
             Check("decoder_model_merged (first step)", merged, decoder, build_module(model, decoder), _no_cache_feeds(with_past))
         )
         checks.append(
-            Check("decoder_model_merged (with cache)", merged, with_past, build_module(model, with_past), _cache_feeds)
+            Check("decoder_model_merged (with cache)", merged, with_past, build_module(model, with_past), _cache_feeds(decoder))
         )
         return checks
     return [Check(s.name, run_dir / s.file_name, s.onnx_config, build_module(model, s.onnx_config)) for s in plan.submodels]
 
 
-def _cache_feeds(feeds: dict) -> dict:
-    return {**feeds, "use_cache_branch": np.array([True])}
+def _fill_from(cfg, override: dict[str, int] | None = None):
+    """Extra feeds for a merged decoder: the inputs one branch does not use, taken from ``cfg``'s dummies."""
+
+    def extra(feeds: dict, shapes: dict[str, int], use_cache_branch: bool) -> dict:
+        filler = cfg.rename_ambiguous_inputs(cfg.generate_dummy_inputs("np", **{**shapes, **(override or {})}))
+        return {**filler, **feeds, "use_cache_branch": np.array([use_cache_branch])}
+
+    return extra
+
+
+def _cache_feeds(decoder_cfg):
+    """Cache branch: the merged file still has the first step's inputs (encoder_hidden_states), unused here."""
+    fill = _fill_from(decoder_cfg)
+    return lambda feeds, shapes: fill(feeds, shapes, True)
 
 
 def _no_cache_feeds(with_past_cfg):
     """First decoding step through a merged decoder: empty past inputs, ``use_cache_branch = False``."""
+    fill = _fill_from(with_past_cfg, {"past_sequence_length": 0})
 
-    def extra(feeds: dict) -> dict:
-        batch = next(iter(feeds.values())).shape[0]
-        shapes = with_past_cfg.dummy_shapes(batch_size=batch, past_sequence_length=0)
-        dtype = np.float32 if with_past_cfg.float_dtype == "fp32" else np.float16
-        past = {}
-        for name, shape in shapes.items():
-            if name.startswith("past_key_values."):
-                shape = list(shape)
-                shape[2] = 0
-                past[name] = np.zeros(shape, dtype=dtype)
-        return {**feeds, **past, "use_cache_branch": np.array([False])}
+    def extra(feeds: dict, shapes: dict[str, int]) -> dict:
+        merged = fill(feeds, shapes, False)
+        for name, value in merged.items():
+            if name.startswith("past_key_values.") and ".encoder." in name:
+                merged[name] = value[:, :, :0]  # unused on this branch: empty, as a runtime would feed
+        return merged
 
     return extra

@@ -107,7 +107,9 @@ def make_plan(options: ExportOptions, resolution: Resolution | None = None) -> P
                 submodels.append(Submodel("decoder_with_past_model", with_past))
                 merge = options.post_process
     elif issubclass(cls, OnnxConfigWithPast):
-        in_inputs = use_past if options.use_past_in_inputs is None else (options.use_past_in_inputs and use_past)
+        # Only generation feeds the cache back in; feature-extraction-with-past only returns it (as in Optimum).
+        default_in_inputs = use_past and base_task == "text-generation"
+        in_inputs = default_in_inputs if options.use_past_in_inputs is None else (options.use_past_in_inputs and use_past)
         submodels = [Submodel("model", cls(config, **common, use_past=use_past, use_past_in_inputs=in_inputs))]
     else:
         submodels = [Submodel("model", cls(config, **common))]

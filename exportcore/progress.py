@@ -10,6 +10,8 @@ from .events import ErrorEvent, Event, LogLine, Progress, RunResult, StageFinish
 
 
 class ConsoleReporter:
+    MAX_FAILED_ROWS = 8
+
     def __init__(self, json_events: bool = False, tty: bool = False, stream: TextIO | None = None) -> None:
         self.json_events = json_events
         self.tty = tty
@@ -32,13 +34,18 @@ class ConsoleReporter:
             self._line(f"  {event.level}: {event.message}")
         elif isinstance(event, ValidationRow):
             self.rows.append(event)
-            if not event.passed:
+            shown = sum(not r.passed for r in self.rows)
+            if not event.passed and shown == self.MAX_FAILED_ROWS + 1:
+                self._line("  … more failed checks: see validation_report.json")
+            if not event.passed and shown <= self.MAX_FAILED_ROWS:
                 diff = "n/a" if event.max_abs_diff is None else f"{event.max_abs_diff:.2e}"
-                self._line(
-                    f"  ✗ {event.submodel} [{event.shape_set}] {event.output}: max diff {diff} > atol {event.atol:g}"
-                    + ("" if event.shape_ok else f" (shape {event.actual_shape} ≠ {event.expected_shape})")
-                    + (f" — {event.note}" if event.note else "")
-                )
+                if event.note:
+                    problem = event.note
+                elif not event.shape_ok:
+                    problem = f"shape {event.actual_shape} ≠ {event.expected_shape}"
+                else:
+                    problem = f"max diff {diff} > atol {event.atol:g}"
+                self._line(f"  ✗ {event.submodel} [{event.shape_set}] {event.output}: {problem}"[:300])
         elif isinstance(event, RunResult):
             self._result(event)
         elif isinstance(event, ErrorEvent):

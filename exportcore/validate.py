@@ -46,7 +46,7 @@ class Check:
     onnx_path: Path
     cfg: OnnxConfig  # configuration whose dummy inputs feed both sides
     torch_module: object  # positional inputs in cfg.inputs order
-    extra_feeds: Callable[[dict], dict] | None = None  # e.g. use_cache_branch and empty pasts for a merged decoder
+    extra_feeds: Callable[[dict, dict], dict] | None = None  # (feeds, shapes) -> feeds; merged decoders
 
 
 def run_checks(
@@ -78,7 +78,10 @@ def run_checks(
             arrays = check.cfg.generate_dummy_inputs("np", **shapes)
             feeds = check.cfg.rename_ambiguous_inputs(arrays)
             if check.extra_feeds:
-                feeds = check.extra_feeds(feeds)
+                feeds = check.extra_feeds(feeds, shapes)
+            # The exporter drops inputs the graph does not use; feed what the file asks for.
+            wanted = {i.name for i in session.get_inputs()}
+            feeds = {k: v for k, v in feeds.items() if k in wanted}
             tensors = [torch.from_numpy(np.ascontiguousarray(a)) for a in arrays.values()]
             if check.cfg.float_dtype != "fp32":
                 from .dummy_inputs import TORCH_FLOAT

@@ -251,12 +251,15 @@ class Fault:
     method: str | None = None
     times: int | None = None  # None = forever
     seconds: float = 0.0
+    query: re.Pattern | None = None
     hits: int = 0
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, query: str = "") -> bool:
         if self.method and self.method.upper() != method:
             return False
         if self.times is not None and self.hits >= self.times:
+            return False
+        if self.query is not None and not self.query.search(query):
             return False
         return bool(self.path.search(path))
 
@@ -344,11 +347,17 @@ class FakeHub:
 
     # ---- faults and log --------------------------------------------------------------------
     def inject(self, kind: str, *, path: str = ".*", method: str | None = None, times: int | None = None,
-               seconds: float = 5.0) -> Fault:
-        """Make matching requests fail. ``path`` is a regex searched in the URL path."""
+               seconds: float = 5.0, query: str | None = None) -> Fault:
+        """Make matching requests fail.
+
+        ``path`` is a regex searched in the decoded URL path, ``query`` one searched in the decoded
+        query string; ``times`` limits how many requests the fault hits (None: all); ``seconds``
+        is the pause of a ``delay`` fault.
+        """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault {kind!r}; choose {FAULT_KINDS}")
-        fault = Fault(kind=kind, path=re.compile(path), method=method, times=times, seconds=seconds)
+        fault = Fault(kind=kind, path=re.compile(path), method=method, times=times, seconds=seconds,
+                      query=re.compile(query) if query is not None else None)
         with self._lock:
             self.faults.append(fault)
         return fault
@@ -367,11 +376,11 @@ class FakeHub:
             return [r for r in self.requests
                     if pattern.search(r.path) and (method is None or r.method == method.upper())]
 
-    def _record(self, record: RequestRecord) -> Fault | None:
+    def _record(self, record: RequestRecord, raw_query: str = "") -> Fault | None:
         with self._lock:
             self.requests.append(record)
             for fault in self.faults:
-                if fault.matches(record.method, record.path):
+                if fault.matches(record.method, record.path, unquote(raw_query.replace("+", " "))):
                     fault.hits += 1
                     return fault
         return None
@@ -434,7 +443,7 @@ class _Handler(BaseHTTPRequestHandler):
         query = parse_qs(parts.query, keep_blank_values=True)
         headers = {k.lower(): v for k, v in self.headers.items()}
         record = RequestRecord(self.command, path, query, headers)
-        fault = self.fake._record(record)
+        fault = self.fake._record(record, parts.query)
         try:
             if fault is not None and self._apply_fault(fault):
                 return

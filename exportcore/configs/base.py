@@ -29,7 +29,7 @@ class ConfigBehavior(str, enum.Enum):
 
 
 class OnnxConfig:
-    DEFAULT_ONNX_OPSET: ClassVar[int] = 14
+    DEFAULT_ONNX_OPSET: ClassVar[int] = 18
     ATOL_FOR_VALIDATION: ClassVar[float] = 1e-5
     NORMALIZED_CONFIG_CLASS: ClassVar[type[NormalizedConfig]] = NormalizedConfig
     DUMMY_INPUT_GENERATOR_CLASSES: ClassVar[tuple[type[DummyInputGenerator], ...]] = ()
@@ -359,6 +359,8 @@ class OnnxSeq2SeqConfigWithPast(OnnxConfigWithPast):
         renamed: TensorSpec = {}
         for name, axes in outputs.items():
             sequence = "encoder_sequence_length" if "encoder" in name else "decoder_sequence_length"
+            if self.use_past_in_inputs and not self.is_merged:
+                sequence = "1"  # one token per step (Optimum's name for that axis)
             renamed[name] = {
                 axis: (sequence if "sequence" in symbol else symbol) for axis, symbol in axes.items()
             }
@@ -383,8 +385,8 @@ class OnnxSeq2SeqConfigWithPast(OnnxConfigWithPast):
             inputs_or_outputs[f"{prefix}.{i}.decoder.key"] = {0: "batch_size", 2: decoder_length}
             inputs_or_outputs[f"{prefix}.{i}.decoder.value"] = {0: "batch_size", 2: decoder_length}
             if with_encoder:
-                inputs_or_outputs[f"{prefix}.{i}.encoder.key"] = {0: "batch_size", 2: "encoder_sequence_length_out"}
-                inputs_or_outputs[f"{prefix}.{i}.encoder.value"] = {0: "batch_size", 2: "encoder_sequence_length_out"}
+                inputs_or_outputs[f"{prefix}.{i}.encoder.key"] = {0: "batch_size", 2: "encoder_sequence_length"}
+                inputs_or_outputs[f"{prefix}.{i}.encoder.value"] = {0: "batch_size", 2: "encoder_sequence_length"}
 
     @property
     def torch_to_onnx_input_map(self) -> dict[str, str]:

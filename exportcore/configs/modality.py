@@ -48,18 +48,25 @@ class TextDecoderOnnxConfig(OnnxConfigWithPast):
     NORMALIZED_CONFIG_CLASS = NormalizedTextConfig
     DUMMY_INPUT_GENERATOR_CLASSES = (DummyTextInputGenerator, DummyPastKeyValuesGenerator)
     USES_POSITION_IDS: ClassVar[bool] = True
+    #: Optimum orders ONNX inputs as the model's forward signature does; GPT-2's takes the cache before the mask.
+    PAST_BEFORE_ATTENTION_MASK: ClassVar[bool] = False
 
     @property
     def inputs(self) -> TensorSpec:
         inputs: TensorSpec = {"input_ids": {0: "batch_size", 1: "sequence_length"}}
+        past: TensorSpec = {}
+        if self.use_past_in_inputs:
+            self.add_past_key_values(past, direction="inputs")
+        if self.PAST_BEFORE_ATTENTION_MASK:
+            inputs.update(past)
         if self.use_past_in_inputs:
             inputs["attention_mask"] = {0: "batch_size", 1: "past_sequence_length + sequence_length"}
         else:
             inputs["attention_mask"] = {0: "batch_size", 1: "sequence_length"}
         if self.USES_POSITION_IDS and self.task in ("text-generation", "feature-extraction"):
             inputs["position_ids"] = {0: "batch_size", 1: "sequence_length"}
-        if self.use_past_in_inputs:
-            self.add_past_key_values(inputs, direction="inputs")
+        if not self.PAST_BEFORE_ATTENTION_MASK:
+            inputs.update(past)
         return inputs
 
     def dummy_input_shape(self, name: str, generator: DummyInputGenerator) -> list[int]:
@@ -100,11 +107,9 @@ class TextSeq2SeqOnnxConfig(OnnxSeq2SeqConfigWithPast):
         if self.ENCODER_HAS_ATTENTION_MASK:
             inputs["attention_mask"] = {0: "batch_size", 1: "encoder_sequence_length"}
         if self._behavior is not ConfigBehavior.ENCODER:
-            if self.use_past_in_inputs:
-                inputs["decoder_input_ids"] = {0: "batch_size"}
-            else:
-                inputs["decoder_input_ids"] = {0: "batch_size", 1: "decoder_sequence_length"}
-        if self._behavior is ConfigBehavior.DECODER:
+            inputs["decoder_input_ids"] = {0: "batch_size", 1: "decoder_sequence_length"}
+        # With the cross-attention cache as input the encoder states are unused (Optimum's file has no such input).
+        if self._behavior is ConfigBehavior.DECODER and not self.use_past_in_inputs:
             inputs["encoder_outputs"] = {0: "batch_size", 1: "encoder_sequence_length"}
         if self._behavior is not ConfigBehavior.ENCODER and self.use_past_in_inputs:
             self.add_past_key_values(inputs, direction="inputs")
@@ -169,14 +174,11 @@ class AudioToTextOnnxConfig(OnnxSeq2SeqConfigWithPast):
         if self._behavior is not ConfigBehavior.DECODER:
             inputs["input_features"] = {0: "batch_size", 1: "feature_size", 2: "encoder_sequence_length"}
         if self._behavior is not ConfigBehavior.ENCODER:
-            if self.use_past_in_inputs:
-                inputs["decoder_input_ids"] = {0: "batch_size"}
-            else:
-                inputs["decoder_input_ids"] = {0: "batch_size", 1: "decoder_sequence_length"}
-        if self._behavior is ConfigBehavior.DECODER:
+            inputs["decoder_input_ids"] = {0: "batch_size", 1: "decoder_sequence_length"}
+        if self._behavior is ConfigBehavior.DECODER and not self.use_past_in_inputs:
             inputs["encoder_outputs"] = {0: "batch_size", 1: "encoder_sequence_length"}
-            if self.use_past_in_inputs:
-                self.add_past_key_values(inputs, direction="inputs")
+        if self._behavior is ConfigBehavior.DECODER and self.use_past_in_inputs:
+            self.add_past_key_values(inputs, direction="inputs")
         return inputs
 
     def dummy_input_shape(self, name: str, generator: DummyInputGenerator) -> list[int]:

@@ -238,6 +238,13 @@ def test_snapshot_download_with_progress(fake_hub, hf_cache):
     assert not fake_hub.requests_to(r"tf_model\.h5")
 
 
+def test_snapshot_download_export_files_only(fake_hub):
+    snapshot = hub.snapshot_download(MINILM, export_files_only=True)
+    names = {p.relative_to(snapshot).as_posix() for p in snapshot.rglob("*") if p.is_file()}
+    assert names == {f.path for f in hub.model_info(MINILM).export_files}
+    assert "pytorch_model.bin" not in names and "model.safetensors" in names
+
+
 def test_snapshot_download_all_files_and_offline_reuse(fake_hub, monkeypatch):
     snapshot = hub.snapshot_download("google/tiny-vit")
     assert {p.name for p in snapshot.iterdir()} == set(fake_hub.repo("google/tiny-vit").files)
@@ -286,6 +293,7 @@ def test_gated_download_needs_a_token(fake_hub):
     with pytest.raises(ExportError) as excinfo:
         hub.snapshot_download(GATED)
     assert _code(excinfo) == "hub_gated"
+    assert hub.scan_cache().models == []  # config.json is fetched first: nothing half-stored
     path = hub.download_config(GATED, token=fake_hub.valid_tokens.copy().pop())
     assert json.loads(path.read_text())["model_type"] == "llama"
     assert fake_hub.requests_to(r"/resolve/")[-1].headers["authorization"].startswith("Bearer ")

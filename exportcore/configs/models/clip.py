@@ -11,7 +11,7 @@ class CLIPOnnxConfig(TextAndVisionOnnxConfig):
     def inputs(self):
         return {
             "input_ids": {0: "text_batch_size", 1: "sequence_length"},
-            "pixel_values": {0: "image_batch_size", 1: "num_channels", 2: "height", 3: "width"},
+            "pixel_values": {0: "batch_size", 1: "num_channels", 2: "height", 3: "width"},
             "attention_mask": {0: "text_batch_size", 1: "sequence_length"},
         }
 

@@ -17,3 +17,4 @@ class GPT2OnnxConfig(TextDecoderOnnxConfig):
     NORMALIZED_CONFIG_CLASS = NormalizedTextConfig.with_args(
         num_layers="n_layer", num_attention_heads="n_head", hidden_size="n_embd"
     )
+    PAST_BEFORE_ATTENTION_MASK = True

@@ -8,7 +8,6 @@ class ViTOnnxConfig(VisionOnnxConfig):
 
     @property
     def outputs(self):
-        outputs = super().outputs
-        if self.task == "feature-extraction":
-            outputs["pooler_output"] = {0: "batch_size"}
-        return outputs
+        if self.task == "feature-extraction":  # as Optimum declares it: only the batch axis
+            return {"last_hidden_state": {0: "batch_size"}}
+        return super().outputs

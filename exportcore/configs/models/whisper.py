@@ -16,9 +16,13 @@ class WhisperOnnxConfig(AudioToTextOnnxConfig):
 
     @property
     def inputs(self):
+        # Whisper's encoder takes a fixed number of frames: only the batch axis is dynamic (as in Optimum).
         if self.task == "audio-classification":  # the encoder with a classification head
-            return {"input_features": {0: "batch_size", 1: "feature_size", 2: "encoder_sequence_length"}}
-        return super().inputs
+            return {"input_features": {0: "batch_size"}}
+        inputs = super().inputs
+        if "input_features" in inputs:
+            inputs["input_features"] = {0: "batch_size"}
+        return inputs
 
     @property
     def outputs(self):

@@ -1,0 +1,203 @@
+"""The models already in the local Hugging Face cache, with sizes; pick one to inspect it.
+
+The cache is scanned on the app's thread pool (never on the GUI thread); a new scan makes a stale
+one's answer be ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from exportcore import hub
+
+from .hub_models import ROLE_ITEM, CachedModelsModel
+from .tasks import LatestTask
+
+__all__ = ["CacheBrowser"]
+
+log = logging.getLogger(__name__)
+
+_ERROR_STYLE = "color: #b3261e;"
+
+
+class CacheBrowser(QWidget):
+    """Lists cached models (id, type, size, files, revisions, modified, status)."""
+
+    #: the user picked a cached model: its snapshot folder
+    modelChosen = Signal(str)
+    #: a scan finished (successfully or not)
+    scanFinished = Signal()
+
+    def __init__(self, parent: QWidget | None = None, *, cache_dir: str | Path | None = None,
+                 auto_scan: bool = True) -> None:
+        super().__init__(parent)
+        self.setObjectName("CacheBrowser")
+        self._cache_dir = str(cache_dir) if cache_dir is not None else None
+        self._auto_scan = auto_scan
+        self._scanned_once = False
+        self._scan = LatestTask()
+        self._last: hub.CacheScan | None = None
+
+        self.filterEdit = QLineEdit(self)
+        self.filterEdit.setObjectName("filterEdit")
+        self.filterEdit.setPlaceholderText(self.tr("Filter cached models…"))
+        self.filterEdit.setClearButtonEnabled(True)
+        self.refreshButton = QPushButton(self.tr("Refresh"), self)
+        self.refreshButton.setObjectName("refreshButton")
+        self.cacheLabel = QLabel(self)
+        self.cacheLabel.setObjectName("cacheLabel")
+        self.cacheLabel.setWordWrap(True)
+        self.cacheLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.model = CachedModelsModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(CachedModelsModel.COL_ID)
+        self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
+        self.view = QTableView(self)
+        self.view.setObjectName("modelsView")
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(CachedModelsModel.COL_ID, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAlternatingRowColors(True)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(24)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(CachedModelsModel.COL_ID, QHeaderView.ResizeMode.Stretch)
+        for col in range(1, self.model.columnCount()):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+
+        self.statusLabel = QLabel(self)
+        self.statusLabel.setObjectName("statusLabel")
+        self.statusLabel.setWordWrap(True)
+        self.inspectButton = QPushButton(self.tr("Inspect"), self)
+        self.inspectButton.setObjectName("inspectButton")
+        self.inspectButton.setEnabled(False)
+
+        top = QHBoxLayout()
+        top.addWidget(self.filterEdit, 1)
+        top.addWidget(self.refreshButton)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.statusLabel, 1)
+        bottom.addWidget(self.inspectButton)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.cacheLabel)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bottom)
+
+        self.refreshButton.clicked.connect(self.refresh)
+        self.filterEdit.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view.doubleClicked.connect(self._double_clicked)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.inspectButton.clicked.connect(self.choose_current)
+        self._set_status(self.tr("Not scanned yet."))
+
+    # ---- public ---------------------------------------------------------------------------
+    def cache_dir(self) -> str:
+        return self._cache_dir or str(hub.default_cache_dir())
+
+    def set_cache_dir(self, cache_dir: str | Path | None) -> None:
+        self._cache_dir = str(cache_dir) if cache_dir is not None else None
+        self.refresh()
+
+    def last_scan(self) -> hub.CacheScan | None:
+        return self._last
+
+    @Slot()
+    def refresh(self) -> None:
+        """Scan the cache again (off the GUI thread)."""
+        self._scanned_once = True
+        self._set_status(self.tr("Scanning {0}…").format(self.cache_dir()))
+        self._scan.start(hub.scan_cache, self._cache_dir, on_result=self._scan_done, on_error=self._scan_failed)
+
+    def is_scanning(self) -> bool:
+        return self._scan.busy
+
+    def selected_model(self) -> hub.CachedModel | None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            rows = self.view.selectionModel().selectedRows()
+            if not rows:
+                return None
+            index = rows[0]
+        return self.proxy.data(self.proxy.index(index.row(), 0), ROLE_ITEM)
+
+    @Slot()
+    def choose_current(self) -> None:
+        model = self.selected_model()
+        if model is not None and model.snapshot_path:
+            self.modelChosen.emit(model.snapshot_path)
+
+    def shutdown(self) -> None:
+        self._scan.cancel()
+
+    # ---- events ---------------------------------------------------------------------------
+    def showEvent(self, event: Any) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._auto_scan and not self._scanned_once:
+            QTimer.singleShot(0, self._first_scan)
+
+    def _first_scan(self) -> None:
+        if not self._scanned_once:
+            self.refresh()
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802
+        self.shutdown()
+        super().closeEvent(event)
+
+    @Slot(QModelIndex)
+    def _double_clicked(self, index: QModelIndex) -> None:
+        model = self.proxy.data(self.proxy.index(index.row(), 0), ROLE_ITEM)
+        if model is not None and model.snapshot_path:
+            self.modelChosen.emit(model.snapshot_path)
+
+    def _selection_changed(self, *_args: Any) -> None:
+        model = self.selected_model()
+        self.inspectButton.setEnabled(model is not None and bool(model.snapshot_path))
+
+    # ---- results --------------------------------------------------------------------------
+    def _scan_done(self, scan: hub.CacheScan) -> None:
+        self._last = scan
+        self.model.set_items(scan.models)
+        self.cacheLabel.setText(self.tr("{0} — {1} on disk").format(scan.cache_dir, hub.format_size(scan.size_on_disk)))
+        if not scan.models:
+            text = self.tr("No model in the cache yet. Download one from the Hub tab.")
+        else:
+            text = self.tr("{0} cached models.").format(len(scan.models))
+        if scan.warnings:
+            text += " " + self.tr("{0} folders could not be read (see tooltip).").format(len(scan.warnings))
+        self._set_status(text)
+        self.statusLabel.setToolTip("\n".join(scan.warnings))
+        self._selection_changed()
+        self.scanFinished.emit()
+
+    def _scan_failed(self, exc: BaseException) -> None:
+        self.model.clear()
+        self.statusLabel.setStyleSheet(_ERROR_STYLE)
+        self.statusLabel.setText(self.tr("The cache could not be read: {0}").format(exc))
+        log.info("cache scan failed: %s", exc)
+        self.scanFinished.emit()
+
+    def _set_status(self, text: str) -> None:
+        self.statusLabel.setStyleSheet("")
+        self.statusLabel.setText(text)

@@ -1,0 +1,128 @@
+"""OptionsPanel: options dicts, impossible combinations disabled with a reason, invalid input blocks export."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from conftest import FAKES
+
+sys.path.insert(0, str(FAKES))
+from plans import make_plan  # noqa: E402
+
+from exportcore.options import ExportOptions  # noqa: E402
+
+from app.options_panel import OptionsPanel  # noqa: E402
+
+
+@pytest.fixture
+def panel(qtbot, tmp_path):
+    p = OptionsPanel()
+    qtbot.addWidget(p)
+    p.set_output_folder(str(tmp_path))
+    return p
+
+
+def test_before_the_plan_no_past_is_forced(panel):
+    panel.set_model("demo:tiny-bert")
+    opts = panel.inspect_options()
+    assert opts["task"] == "auto" and "use_past" not in opts and "monolith" not in opts
+
+
+def test_encoder_model_disables_past_and_behaviour(panel):
+    panel.set_model("demo:tiny-bert")
+    panel.update_from_plan(make_plan("demo:tiny-bert"))
+    assert not panel.use_past.isEnabled() and not panel.use_past.isChecked()
+    assert "past" in panel.disabled_reason("use_past")
+    assert panel.use_past.toolTip() == panel.disabled_reason("use_past")
+    assert not panel.behaviour.isEnabled() and "encoder–decoder" in panel.disabled_reason("behaviour")
+    assert [panel.task.itemData(i) for i in range(panel.task.count())][:3] == ["auto", "feature-extraction",
+                                                                                "fill-mask"]
+
+
+def test_decoder_past_toggles_past_in_inputs(panel, qtbot):
+    panel.set_model("demo:tiny-gpt2")
+    panel.update_from_plan(make_plan("gpt2"))
+    assert panel.use_past.isEnabled() and panel.use_past.isChecked() and panel.past_in_inputs.isEnabled()
+    with qtbot.waitSignal(panel.optionsChanged):
+        panel.use_past.setChecked(False)
+    assert not panel.past_in_inputs.isEnabled()
+    assert panel.disabled_reason("use_past_in_inputs")
+    assert panel.inspect_options()["use_past"] is False
+    # a task without a -with-past variant disables past
+    panel.task.setCurrentIndex(panel.task.findData("text-classification"))
+    assert not panel.use_past.isEnabled()
+    assert "text-classification" in panel.disabled_reason("use_past")
+
+
+def test_seq2seq_behaviour_and_merge_needs_past(panel):
+    panel.set_model("demo:tiny-t5")
+    panel.update_from_plan(make_plan("t5"))
+    assert panel.behaviour.isEnabled()
+    assert panel.behaviour_value() == "merged"
+    assert not panel.past_in_inputs.isEnabled()  # seq2seq decides that itself
+    panel.use_past.setChecked(False)
+    item = panel.behaviour.model().item(1)
+    assert not item.isEnabled() and "past" in item.toolTip()
+    assert panel.behaviour_value() == "separate"  # moved off the impossible choice
+    opts = panel.inspect_options()
+    assert opts["monolith"] is False and opts["post_process"] is False
+    panel.behaviour.setCurrentIndex(0)
+    assert panel.inspect_options()["monolith"] is True
+
+
+def test_dynamo_rules(panel):
+    panel.set_model("demo:tiny-t5")
+    panel.update_from_plan(make_plan("t5"))
+    assert not panel.dynamo.isEnabled() and "T5" in panel.disabled_reason("dynamo").upper()
+    panel.set_model("demo:tiny-bert")
+    panel.update_from_plan(make_plan("bert"))
+    assert panel.dynamo.isEnabled()
+    panel.dynamo.setChecked(True)
+    assert panel.opset.minimum() == 17 and panel.opset.maximum() == 25  # 17 = "Default"
+    panel.opset.setValue(12)
+    assert panel.opset.value() == 17 and panel.inspect_options()["opset"] is None
+    panel.dynamo.setChecked(False)
+    assert panel.opset.maximum() == 23
+
+
+def test_invalid_inputs_are_problems(panel):
+    panel.validation_shapes.setText("batch_size=1,sequence_length=7;batch_size=3,sequence_length=23")
+    assert panel.problems() == []
+    assert panel.validation_shape_sets() == [{"batch_size": 1, "sequence_length": 7},
+                                             {"batch_size": 3, "sequence_length": 23}]
+    panel.validation_shapes.setText("batch=oops")
+    assert panel.problems() and panel.validation_shapes.toolTip()
+    panel.validation_shapes.setText("")
+    panel.atol.setText("0")
+    assert panel.problems()
+    panel.atol.setText("1e-3")
+    assert panel.problems() == [] and panel.atol_value() == 1e-3
+
+
+def test_export_options_round_trip_through_exportoptions(panel, tmp_path):
+    panel.set_model("demo:tiny-gpt2")
+    panel.update_from_plan(make_plan("gpt2"))
+    panel.float_dtype.setCurrentText("fp16")
+    panel.int_dtype.setCurrentText("int32")
+    panel.shape_spins["sequence_length"].setValue(9)
+    opts = panel.export_options("demo:tiny-gpt2", str(tmp_path / "o"))
+    eo = ExportOptions.from_dict(opts)
+    assert eo.float_dtype == "fp16" and eo.int_dtype == "int32" and eo.shapes == {"sequence_length": 9}
+    assert "--int-dtype int32" in eo.to_cli_command()
+    # persisted options load back, emitting one change
+    saved = panel.persisted()
+    other = OptionsPanel()
+    other.load(saved)
+    assert other.persisted() == saved
+    other.deleteLater()
+
+
+def test_load_a_history_run(panel):
+    panel.set_model("demo:tiny-t5")
+    panel.update_from_plan(make_plan("t5"))
+    panel.load({"model": "demo:tiny-t5", "task": "text2text-generation", "use_past": True, "post_process": False,
+                "opset": 17, "atol": 0.001})
+    assert panel.current_task() == "text2text-generation"
+    assert panel.behaviour_value() == "separate" and panel.opset.value() == 17 and panel.atol_value() == 0.001

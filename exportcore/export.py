@@ -84,7 +84,8 @@ def _dynamic_shapes(cfg: OnnxConfig) -> tuple:
             dims[name] = torch.export.Dim(name)
         return dims[name]
 
-    return tuple({axis: dim(symbol) for axis, symbol in axes.items()} for axes in cfg.onnx_inputs.values())
+    specs = tuple({axis: dim(symbol) for axis, symbol in axes.items()} for axes in cfg.onnx_inputs.values())
+    return (specs,)  # the traced modules take ``*args``: varargs shapes are one nested tuple
 
 
 def export_submodel(

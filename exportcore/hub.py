@@ -581,7 +581,7 @@ def search_models(
     params.append(("sort", SORTS[sort]))
     params.append(("limit", limit))
     params.extend(("expand", f) for f in SEARCH_FIELDS)
-    label = f"search '{query.strip()}'" if query.strip() else "search"
+    label = f"search: {query.strip()}" if query.strip() else "search"
     return _fetch_page(f"{endpoint()}/api/models", params, label=label, token=token, timeout=timeout)
 
 

@@ -20,6 +20,8 @@ def normalize_file(path: Path, dedupe: bool = True) -> None:
     from .merge import dedupe_initializers, external_data_files, save_onnx
 
     old_data = external_data_files(path)
+    if not dedupe and all(p.name == path.name + "_data" for p in old_data):
+        return  # already in our layout
     model = onnx.load(str(path), load_external_data=True)
     removed = dedupe_initializers(model) if dedupe else 0
     if not removed and not any(p.name != path.name + "_data" for p in old_data):

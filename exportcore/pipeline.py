@@ -54,7 +54,13 @@ def export_all(plan: Plan, model, run_dir: Path, submodels: list[Submodel], log:
         log(f"exported {submodel.file_name}")
 
 
-def post_process(plan: Plan, run_dir: Path, log: Log) -> None:
+def has_tied_weights(model) -> bool:
+    """Whether parameters are shared (e.g. the LM head and the embeddings): only then can the ONNX file hold
+    the same weight twice (TorchScript folds a transposed copy), so only then is dedupe worth reading the file."""
+    return sum(1 for _ in model.named_parameters(remove_duplicate=False)) != sum(1 for _ in model.named_parameters())
+
+
+def post_process(plan: Plan, run_dir: Path, log: Log, tied_weights: bool = True) -> None:
     from . import onnx_files
 
     if plan.merge:
@@ -75,7 +81,7 @@ def post_process(plan: Plan, run_dir: Path, log: Log) -> None:
         log("merged decoder_model + decoder_with_past_model into decoder_model_merged.onnx")
     for name in plan.files:
         path = run_dir / name
-        onnx_files.normalize_file(path, dedupe=plan.options.post_process)
+        onnx_files.normalize_file(path, dedupe=plan.options.post_process and (tied_weights or plan.merge))
         opset = onnx_files.read_opset(path)
         log(f"{name}: opset {opset}")
 

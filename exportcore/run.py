@@ -122,13 +122,13 @@ class Runner:
                 from .pipeline import load_for_plan
 
                 model = load_for_plan(plan)
-            from .pipeline import export_all, post_process, validation_checks
+            from .pipeline import export_all, has_tied_weights, post_process, validation_checks
 
             for submodel in plan.submodels:
                 with self.stage("export", submodel.name):
                     export_all(plan, model, run_dir, [submodel], log=self.log)
             with self.stage("post-process"):
-                post_process(plan, run_dir, log=self.log)
+                post_process(plan, run_dir, log=self.log, tied_weights=has_tied_weights(model))
             rows: list[ValidationRow] = []
             validation = "skipped"
             if options.validate:

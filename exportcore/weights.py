@@ -35,7 +35,7 @@ def locate_weights(options: ExportOptions, progress: Callable[..., None] | None 
 
     folder = hub.snapshot_download(
         model, revision=options.revision, cache_dir=options.cache_dir, progress=progress, cancel=cancel,
-        files=None,
+        export_files_only=True,  # configs, tokenizer files and one PyTorch weight format
     )
     folder = Path(folder)
     raw = read_config_json(folder)

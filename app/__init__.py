@@ -8,7 +8,3 @@ imports torch or transformers (tests/app/test_no_heavy_imports.py).
 __version__ = "0.1.0"
 APP_NAME = "ONNX Export Studio"
 ORG_NAME = "OnnxExportStudio"
-
-from . import _refcount_guard  # noqa: E402  (PySide6 6.12.0 on Python 3.11: see the module)
-
-_refcount_guard.apply()

@@ -70,7 +70,13 @@ def main() -> int:
             QTimer.singleShot(50, start_when_ready)
             return
         w.select_model(a.model)
-        QTimer.singleShot(300, start_export)
+        wait_plan()
+
+    def wait_plan() -> None:  # the inspector has settled (its own rendering is measured elsewhere)
+        if w.inspector.state != "plan" or w.client._in_flight is not None or w.client._newest is not None:
+            QTimer.singleShot(50, wait_plan)
+            return
+        QTimer.singleShot(500, start_export)
 
     def start_export() -> None:
         state["t0"] = time.perf_counter()

@@ -124,6 +124,8 @@ def main() -> int:
     print(f"inspector update after an option/model change ({len(values)} changes): median "
           f"{statistics.median(values):.1f} ms, p90 {values[int(len(values) * 0.9) - 1]:.1f} ms, "
           f"max {values[-1]:.1f} ms")
+    slowest = sorted(latencies, key=lambda kv: -kv[1])[:3]
+    print("slowest: " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in slowest))
     if state["missed"]:
         print(f"{state['missed']} changes produced no new plan within 2 s (no-op changes)")
     print(f"target <= 150 ms: {'OK' if values[-1] <= 150 else 'MISSED'}")

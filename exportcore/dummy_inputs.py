@@ -10,12 +10,25 @@ from __future__ import annotations
 import zlib
 from typing import Any, ClassVar
 
-import numpy as np
-
+import importlib
 from .errors import ExportError
 from .normalized_config import NormalizedConfig
 
-NP_INT = {"int64": np.int64, "int32": np.int32}
+
+
+class _LazyNumpy:
+    """numpy on first use: the registry imports these classes in the GUI process, which needs no numpy."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(importlib.import_module("numpy"), name)
+
+
+np = _LazyNumpy()
+
+
+def np_int(int_dtype: str) -> Any:
+    return {"int64": np.int64, "int32": np.int32}[int_dtype]
+
 TORCH_FLOAT = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16"}
 
 
@@ -81,10 +94,10 @@ class DummyInputGenerator:
         return np.random.default_rng(zlib.crc32(name.encode()))
 
     def random_int(self, name: str, shape: list[int], low: int, high: int) -> np.ndarray:
-        return self.rng(name).integers(low, max(high, low + 1), size=shape).astype(NP_INT[self.int_dtype])
+        return self.rng(name).integers(low, max(high, low + 1), size=shape).astype(np_int(self.int_dtype))
 
     def ones(self, shape: list[int]) -> np.ndarray:
-        return np.ones(shape, dtype=NP_INT[self.int_dtype])
+        return np.ones(shape, dtype=np_int(self.int_dtype))
 
     def random_float(self, name: str, shape: list[int], low: float = -1.0, high: float = 1.0) -> np.ndarray:
         return self.rng(name).uniform(low, high, size=shape).astype(np.float32)
@@ -108,7 +121,7 @@ class DummyTextInputGenerator(DummyInputGenerator):
             return self.random_int(name, shape, 0, min(types, 2))
         # position_ids continue after the past, if any
         start = self.shapes.get("position_offset", 0)
-        return np.broadcast_to(np.arange(start, start + shape[-1], dtype=NP_INT[self.int_dtype]), shape).copy()
+        return np.broadcast_to(np.arange(start, start + shape[-1], dtype=np_int(self.int_dtype)), shape).copy()
 
 
 class DummyDecoderTextInputGenerator(DummyTextInputGenerator):

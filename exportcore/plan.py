@@ -140,6 +140,7 @@ def submodel_document(submodel: Submodel, options: ExportOptions, shapes: dict[s
         "inputs": axes_to_json(cfg.onnx_inputs),
         "outputs": axes_to_json(cfg.outputs),
         "input_dtypes": input_dtypes(cfg),
+        "output_dtypes": output_dtypes(cfg),
         "dummy_shapes": dummy,
         "opset": options.opset or cfg.DEFAULT_ONNX_OPSET,
         "atol": options.atol if options.atol is not None else cfg.atol,
@@ -161,6 +162,12 @@ def input_dtypes(cfg: OnnxConfig) -> dict[str, str]:
     return result
 
 
+def output_dtypes(cfg: OnnxConfig) -> dict[str, str]:
+    """Every output is floating point in the export's float dtype (logits, hidden states, caches, embeddings)."""
+    float_type = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16"}[cfg.float_dtype]
+    return {name: float_type for name in cfg.outputs}
+
+
 def plan_document(plan: Plan) -> dict:
     """The ``exportcore inspect --json`` document."""
     res = plan.resolution
@@ -168,6 +175,7 @@ def plan_document(plan: Plan) -> dict:
         "model": res.source.model,
         "model_type": res.model_type,
         "task": res.task,
+        "supported_tasks": registry.supported_tasks(res.model_type),
         "library": res.library,
         "files": plan.files,
         "merge": plan.merge,

@@ -9,6 +9,7 @@ nothing at the destination (a run that fails validation is kept beside it as ``<
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import shutil
@@ -92,6 +93,7 @@ class Runner:
         seconds = time.perf_counter() - start
         self.timings[name] = self.timings.get(name, 0.0) + seconds
         self.done_weight += STAGE_WEIGHTS.get(name, 0.0)
+        self.log(f"{name}{' ' + detail if detail else ''}: {seconds:.2f} s, peak memory {peak_rss_mb():.0f} MB", "debug")
         self.emit(StageFinished(stage=name, seconds=round(seconds, 4), detail=detail))
         self.emit(Progress(fraction=round(min(self.done_weight, 1.0), 4), stage=name, message=f"{name} done"))
 
@@ -133,19 +135,20 @@ class Runner:
             validation = "skipped"
             if options.validate:
                 with self.stage("validate"):
-                    from .validate import DEFAULT_SHAPE_SETS, run_checks
+                    from .validate import DEFAULT_SHAPE_SETS, compare, torch_references
 
                     shape_sets = options.validation_shapes or DEFAULT_SHAPE_SETS
+                    if not options.dynamic_axes:  # a static file only accepts the traced shapes
+                        shape_sets = [plan.shapes]
+                        self.log("static axes (--no-dynamic-axes): validating at the traced shapes only", "warning")
                     atol = (lambda cfg: options.atol) if options.atol is not None else (lambda cfg: cfg.atol)
-                    rows = run_checks(
-                        validation_checks(plan, model, run_dir),
-                        shape_sets,
-                        atol,
-                        on_row=self.emit,
-                        cancelled=self.cancel.is_set,
-                    )
+                    cases = torch_references(validation_checks(plan, model, run_dir), shape_sets, atol, self.cancel.is_set)
+                    del model  # free the weights before onnxruntime loads the files: one copy in memory at a time
+                    gc.collect()
+                    rows = compare(cases, on_row=self.emit, cancelled=self.cancel.is_set)
                     validation = "passed" if all(r.passed for r in rows) else "failed"
-            del model
+            else:
+                del model
             with self.stage("publish"):
                 copy_model_files(source.folder, run_dir)
                 files = list_files(run_dir, plan.files)
@@ -179,6 +182,13 @@ class Runner:
     def _download_progress(self, done: int, total: int, filename: str = "") -> None:
         fraction = self.done_weight + STAGE_WEIGHTS["resolve"] * (done / total if total else 0.0)
         self.emit(Progress(fraction=round(fraction, 4), stage="resolve", message=f"downloading {filename}"))
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far (what the benchmarks and the run log report)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run_export(options: ExportOptions, on_event: Callable[[Event], None] | None = None, cancel: Any = None) -> RunOutcome:

@@ -49,71 +49,104 @@ class Check:
     extra_feeds: Callable[[dict, dict], dict] | None = None  # (feeds, shapes) -> feeds; merged decoders
 
 
-def run_checks(
+@dataclass
+class Case:
+    """One check at one shape set, with PyTorch's outputs already computed."""
+
+    check: Check
+    label: str
+    feeds: dict
+    reference: list[np.ndarray]
+    atol: float
+
+
+def torch_references(
     checks: Iterable[Check],
     shape_sets: list[dict[str, int]],
     atol: Callable[[OnnxConfig], float],
-    on_row: Callable[[ValidationRow], None],
     cancelled: Callable[[], bool] = lambda: False,
-) -> list[ValidationRow]:
-    import onnxruntime as ort
+) -> list[Case]:
+    """Phase 1, while the model is loaded: the inputs of every case and PyTorch's outputs for them."""
     import torch
 
-    rows: list[ValidationRow] = []
-    sessions: dict[Path, ort.InferenceSession] = {}
+    from .dummy_inputs import TORCH_FLOAT
+
+    cases = []
     for check in checks:
-        if check.onnx_path not in sessions:
-            options = ort.SessionOptions()
-            options.log_severity_level = 3
-            try:
-                sessions[check.onnx_path] = ort.InferenceSession(str(check.onnx_path), options, providers=["CPUExecutionProvider"])
-            except Exception as exc:  # noqa: BLE001
-                raise ExportError("validation_error", reason=f"onnxruntime cannot load {check.onnx_path.name}: {exc}") from exc
-        session = sessions[check.onnx_path]
-        tolerance = atol(check.cfg)
         for shapes in shape_sets:
             if cancelled():
                 raise ExportError("cancelled")
-            label = shape_set_label(shapes, check.cfg)
             arrays = check.cfg.generate_dummy_inputs("np", **shapes)
             feeds = check.cfg.rename_ambiguous_inputs(arrays)
             if check.extra_feeds:
                 feeds = check.extra_feeds(feeds, shapes)
-            # The exporter drops inputs the graph does not use; feed what the file asks for.
-            wanted = {i.name for i in session.get_inputs()}
-            feeds = {k: v for k, v in feeds.items() if k in wanted}
             tensors = [torch.from_numpy(np.ascontiguousarray(a)) for a in arrays.values()]
             if check.cfg.float_dtype != "fp32":
-                from .dummy_inputs import TORCH_FLOAT
-
-                tensors = [t.to(getattr(torch, TORCH_FLOAT[check.cfg.float_dtype])) if t.is_floating_point() else t for t in tensors]
+                low = getattr(torch, TORCH_FLOAT[check.cfg.float_dtype])
+                tensors = [t.to(low) if t.is_floating_point() else t for t in tensors]
             with torch.no_grad():
                 reference = check.torch_module(*tensors)
             reference = reference if isinstance(reference, (tuple, list)) else (reference,)
-            names = list(check.cfg.outputs)
+            outputs = [t.detach().float().numpy() if t.is_floating_point() else t.numpy() for t in reference]
+            cases.append(Case(check, shape_set_label(shapes, check.cfg), feeds, outputs, atol(check.cfg)))
+        check.torch_module = None  # the references are all we need from PyTorch now
+    return cases
+
+
+def _session(path: Path):
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    try:
+        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # noqa: BLE001
+        raise ExportError("validation_error", reason=f"onnxruntime cannot load {path.name}: {exc}") from exc
+
+
+def compare(cases: list[Case], on_row: Callable[[ValidationRow], None], cancelled: Callable[[], bool] = lambda: False) -> list[ValidationRow]:
+    """Phase 2, after the model is released: run each file in onnxruntime and compare, one row per output."""
+    rows: list[ValidationRow] = []
+
+    def emit(row: ValidationRow) -> None:
+        rows.append(row)
+        on_row(row)
+
+    by_file: dict[Path, list[Case]] = {}
+    for case in cases:
+        by_file.setdefault(case.check.onnx_path, []).append(case)
+    for path, file_cases in by_file.items():
+        session = _session(path)
+        wanted = {i.name for i in session.get_inputs()}
+        for case in file_cases:
+            if cancelled():
+                raise ExportError("cancelled")
+            names = list(case.check.cfg.outputs)
+            # The exporter drops inputs the graph does not use; feed what the file asks for.
+            feeds = {k: v for k, v in case.feeds.items() if k in wanted}
             try:
                 results = session.run(names, feeds)
             except Exception as exc:  # noqa: BLE001 - an ORT failure at a new shape is a validation failure
+                note = f"onnxruntime failed: {str(exc).splitlines()[0][:300]}"
                 for name in names:
-                    row = ValidationRow(
-                        submodel=check.submodel, shape_set=label, output=name, expected_shape=[], actual_shape=[],
-                        shape_ok=False, max_abs_diff=None, atol=tolerance, passed=False,
-                        note=f"onnxruntime failed: {str(exc).splitlines()[0][:300]}",
-                    )
-                    rows.append(row)
-                    on_row(row)
+                    emit(ValidationRow(
+                        submodel=case.check.submodel, shape_set=case.label, output=name, expected_shape=[],
+                        actual_shape=[], shape_ok=False, max_abs_diff=None, atol=case.atol, passed=False, note=note,
+                    ))
                 continue
-            for name, expected, actual in zip(names, reference, results):
-                expected_np = expected.detach().float().numpy()
-                actual_np = np.asarray(actual, dtype=np.float32) if actual.dtype.kind == "f" or str(actual.dtype) == "bfloat16" else np.asarray(actual)
-                shape_ok = list(expected_np.shape) == list(actual_np.shape)
-                diff = float(np.max(np.abs(expected_np - actual_np))) if shape_ok and expected_np.size else (0.0 if shape_ok else None)
-                passed = shape_ok and diff is not None and diff <= tolerance and np.isfinite(diff)
-                row = ValidationRow(
-                    submodel=check.submodel, shape_set=label, output=name,
-                    expected_shape=list(expected_np.shape), actual_shape=list(actual_np.shape),
-                    shape_ok=shape_ok, max_abs_diff=diff, atol=tolerance, passed=bool(passed),
-                )
-                rows.append(row)
-                on_row(row)
+            for name, expected, actual in zip(names, case.reference, results):
+                actual = np.asarray(actual)
+                actual = actual.astype(np.float32) if actual.dtype.kind == "f" or str(actual.dtype) == "bfloat16" else actual
+                shape_ok = list(expected.shape) == list(actual.shape)
+                if shape_ok and expected.size:
+                    diff = float(np.max(np.abs(expected.astype(np.float64) - actual.astype(np.float64))))
+                else:
+                    diff = 0.0 if shape_ok else None
+                passed = bool(shape_ok and diff is not None and np.isfinite(diff) and diff <= case.atol)
+                emit(ValidationRow(
+                    submodel=case.check.submodel, shape_set=case.label, output=name,
+                    expected_shape=list(expected.shape), actual_shape=list(actual.shape),
+                    shape_ok=shape_ok, max_abs_diff=diff, atol=case.atol, passed=passed,
+                ))
+        del session
     return rows

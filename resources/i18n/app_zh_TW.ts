@@ -2,80 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_TW">
     <context>
-        <name />
-        <message>
-            <location filename="../../app/hub_browser.py" line="121" />
-            <source>Could not reach the Hugging Face Hub: {0}.</source>
-            <extracomment>Pipeline tags offered in the task filter (the Hub's vocabulary, transformers-exportable first). (sort key in exportcore.hub.SORTS, English label; the combo shows the tr() version)</extracomment>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="122" />
-            <source>Check your connection and try again, or turn on Offline to browse the models already in the local cache.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="125" />
-            <source>“{0}” was not found on the Hub.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="126" />
-            <source>Check the spelling of the id. Private models need you to be logged in (HF_TOKEN).</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="128" />
-            <source>“{0}” is gated or private, and the Hub refused access.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="129" />
-            <source>Accept the model's terms on huggingface.co, then log in (set HF_TOKEN or run 'hf auth login').</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="132" />
-            <source>“{0}” is not in the local cache, and Offline is on.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="133" />
-            <source>Turn Offline off to fetch it from the Hub.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="135" />
-            <source>“{0}” has no file “{1}”.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="136" />
-            <source>Pick another revision or another model.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="138" />
-            <source>“{0}” is not a Hub model link or id.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="139" />
-            <source>Paste a link such as https://huggingface.co/org/name, or an id such as org/name.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="141" />
-            <source>The download was cancelled.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="141" />
-            <source>Partial files were removed; start it again when ready.</source>
-            <translation type="unfinished" />
-        </message>
-    </context>
-    <context>
         <name>CacheBrowser</name>
         <message>
             <location filename="../../app/cache_browser.py" line="58" />
@@ -132,57 +58,57 @@
     <context>
         <name>CachedModelsModel</name>
         <message>
-            <location filename="../../app/hub_models.py" line="337" />
+            <location filename="../../app/hub_models.py" line="339" />
             <source>Model</source>
             <translation>模型</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="337" />
+            <location filename="../../app/hub_models.py" line="339" />
             <source>Type</source>
             <translation>類型</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="337" />
+            <location filename="../../app/hub_models.py" line="339" />
             <source>Size</source>
             <translation>大小</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="337" />
+            <location filename="../../app/hub_models.py" line="339" />
             <source>Files</source>
             <translation>檔案</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="337" />
+            <location filename="../../app/hub_models.py" line="339" />
             <source>Revisions</source>
             <translation>版本</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="338" />
+            <location filename="../../app/hub_models.py" line="340" />
             <source>Modified</source>
             <translation>修改時間</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="338" />
+            <location filename="../../app/hub_models.py" line="340" />
             <source>Status</source>
             <translation>狀態</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="342" />
+            <location filename="../../app/hub_models.py" line="344" />
             <source>complete</source>
             <translation>完整</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="344" />
+            <location filename="../../app/hub_models.py" line="346" />
             <source>config only</source>
             <translation>僅設定檔</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="345" />
+            <location filename="../../app/hub_models.py" line="347" />
             <source>no config.json</source>
             <translation>沒有 config.json</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="364" />
+            <location filename="../../app/hub_models.py" line="366" />
             <source>{0} bytes</source>
             <translation>{0} 位元組</translation>
         </message>
@@ -779,248 +705,324 @@
     <context>
         <name>HubBrowser</name>
         <message>
-            <location filename="../../app/hub_browser.py" line="196" />
+            <location filename="../../app/hub_browser.py" line="204" />
             <source>Paste a Hub link or a model id (org/name)…</source>
-            <extracomment>the user picked a model: a Hub id (``org/name``) or a local snapshot folder a download finished: the local snapshot folder search results were shown (also after "Load more") or the search failed the details pane was filled (repo id) or shows an error an error was shown inline (its ExportError code)</extracomment>
             <translation>貼上 Hub 連結或模型 ID（org/name）…</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="198" />
+            <location filename="../../app/hub_browser.py" line="206" />
             <source>Open</source>
             <translation>開啟</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="200" />
+            <location filename="../../app/hub_browser.py" line="208" />
             <source>Offline (local cache only)</source>
             <translation>離線（僅用本機快取）</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="202" />
+            <location filename="../../app/hub_browser.py" line="210" />
             <source>Send nothing to the Hub: search and details use the local cache.</source>
             <translation>不傳送任何資料到 Hub：搜尋與詳細資訊都使用本機快取。</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="206" />
+            <location filename="../../app/hub_browser.py" line="214" />
             <source>Search models…</source>
             <translation>搜尋模型…</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="210" />
+            <location filename="../../app/hub_browser.py" line="218" />
             <source>All tasks</source>
             <translation>所有任務</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="215" />
+            <location filename="../../app/hub_browser.py" line="223" />
             <source>transformers</source>
             <translation>transformers</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="216" />
+            <location filename="../../app/hub_browser.py" line="224" />
             <source>Any library</source>
             <translation>任何函式庫</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="219" />
+            <location filename="../../app/hub_browser.py" line="227" />
             <source>Most downloads</source>
             <translation>最多下載</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="219" />
+            <location filename="../../app/hub_browser.py" line="227" />
             <source>Most likes</source>
             <translation>最多喜歡</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="220" />
+            <location filename="../../app/hub_browser.py" line="228" />
             <source>Recently updated</source>
             <translation>最近更新</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="220" />
+            <location filename="../../app/hub_browser.py" line="228" />
             <source>Trending</source>
             <translation>熱門</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="245" />
+            <location filename="../../app/hub_browser.py" line="257" />
             <source>Load more</source>
             <translation>載入更多</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="294" />
+            <location filename="../../app/hub_browser.py" line="306" />
             <source>Model card</source>
             <translation>模型卡</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="295" />
+            <location filename="../../app/hub_browser.py" line="307" />
             <source>Files</source>
             <translation>檔案</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="306" />
+            <location filename="../../app/hub_browser.py" line="318" />
             <source>Inspect</source>
             <translation>檢視</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="308" />
+            <location filename="../../app/hub_browser.py" line="320" />
             <source>Open this model in the export inspector</source>
             <translation>在匯出檢視器中開啟此模型</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="309" />
+            <location filename="../../app/hub_browser.py" line="321" />
             <source>Download</source>
             <translation>下載</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="311" />
+            <location filename="../../app/hub_browser.py" line="323" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="432" />
+            <location filename="../../app/hub_browser.py" line="444" />
             <source>Searching the local cache…</source>
             <translation>正在搜尋本機快取…</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="432" />
+            <location filename="../../app/hub_browser.py" line="444" />
             <source>Searching…</source>
             <translation>搜尋中…</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="446" />
+            <location filename="../../app/hub_browser.py" line="458" />
             <source>Loading more…</source>
             <translation>正在載入更多…</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="458" />
+            <location filename="../../app/hub_browser.py" line="470" />
             <source>Nothing to open</source>
             <translation>沒有可開啟的項目</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="469" />
+            <location filename="../../app/hub_browser.py" line="481" />
             <source>Loading…</source>
             <translation>載入中…</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="499" />
+            <location filename="../../app/hub_browser.py" line="512" />
             <source>Starting the download of {0}…</source>
             <translation>正在開始下載 {0}…</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="513" />
+            <location filename="../../app/hub_browser.py" line="526" />
             <source>Cancelling…</source>
             <translation>正在取消…</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="596" />
+            <location filename="../../app/hub_browser.py" line="609" />
             <source>No cached model matches.</source>
             <translation>快取中沒有相符的模型。</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="597" />
+            <location filename="../../app/hub_browser.py" line="610" />
             <source>No model matches. Try other words or “All tasks”.</source>
             <translation>沒有相符的模型。請換個關鍵字，或選擇「所有任務」。</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="599" />
+            <location filename="../../app/hub_browser.py" line="612" />
             <source>{0} models in the local cache (offline).</source>
             <translation>本機快取中有 {0} 個模型（離線）。</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="601" />
+            <location filename="../../app/hub_browser.py" line="614" />
             <source>Showing the first {0} models.</source>
             <translation>顯示前 {0} 個模型。</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="603" />
+            <location filename="../../app/hub_browser.py" line="616" />
             <source>{0} models.</source>
             <translation>{0} 個模型。</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="637" />
+            <location filename="../../app/hub_browser.py" line="650" />
             <source>No model selected</source>
             <translation>尚未選擇模型</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="638" />
+            <location filename="../../app/hub_browser.py" line="651" />
             <source>Pick a model in the list, or paste a Hub link above.</source>
             <translation>請從清單中選擇模型，或在上方貼上 Hub 連結。</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="658" />
+            <location filename="../../app/hub_browser.py" line="672" />
             <source>The model card could not be loaded. {0} {1}</source>
             <translation>無法載入模型卡。{0} {1}</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="660" />
+            <location filename="../../app/hub_browser.py" line="674" />
             <source>This model has no model card.</source>
             <translation>此模型沒有模型卡。</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="665" />
+            <location filename="../../app/hub_browser.py" line="679" />
             <source>Download: {0} files, {1} (whole repository: {2} files, {3})</source>
             <translation>下載：{0} 個檔案，{1}（整個儲存庫：{2} 個檔案，{3}）</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="668" />
+            <location filename="../../app/hub_browser.py" line="682" />
             <source>{0} files, {1}</source>
             <translation>{0} 個檔案，{1}</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="678" />
+            <location filename="../../app/hub_browser.py" line="704" />
             <source>model type: {0}</source>
             <translation>模型類型：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="678" />
+            <location filename="../../app/hub_browser.py" line="704" />
             <source>unknown</source>
             <translation>未知</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="680" />
+            <location filename="../../app/hub_browser.py" line="714" />
             <source>{0} downloads</source>
             <translation>{0} 次下載</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="682" />
+            <location filename="../../app/hub_browser.py" line="716" />
             <source>{0} likes</source>
             <translation>{0} 個喜歡</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="684" />
+            <location filename="../../app/hub_browser.py" line="718" />
             <source>updated {0}</source>
             <translation>更新於 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="686" />
+            <location filename="../../app/hub_browser.py" line="720" />
             <source>gated</source>
             <translation>受限</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="688" />
+            <location filename="../../app/hub_browser.py" line="722" />
             <source>private</source>
             <translation>私人</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="690" />
+            <location filename="../../app/hub_browser.py" line="724" />
             <source>from the local cache</source>
             <translation>來自本機快取</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="697" />
+            <location filename="../../app/hub_browser.py" line="711" />
             <source>exportable: {0}</source>
             <translation>可匯出：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="737" />
+            <location filename="../../app/hub_browser.py" line="121" />
+            <source>Could not reach the Hugging Face Hub: {0}.</source>
+            <extracomment>Pipeline tags offered in the task filter (the Hub's vocabulary, transformers-exportable first). (sort key in exportcore.hub.SORTS, English label; the combo shows the tr() version)</extracomment>
+            <translation>無法連線到 Hugging Face Hub：{0}。</translation>
+        </message>
+        <message>
+            <location filename="../../app/hub_browser.py" line="122" />
+            <source>Check your connection and try again, or turn on Offline to browse the models already in the local cache.</source>
+            <translation>請檢查網路連線後重試，或開啟「離線」以瀏覽本機快取中已有的模型。</translation>
+        </message>
+        <message>
+            <location filename="../../app/hub_browser.py" line="125" />
+            <source>“{0}” was not found on the Hub.</source>
+            <translation>Hub 上找不到「{0}」。</translation>
+        </message>
+        <message>
+            <location filename="../../app/hub_browser.py" line="126" />
+            <source>Check the spelling of the id. Private models need you to be logged in (HF_TOKEN).</source>
+            <translation>請檢查 ID 的拼字。私人模型需要登入（HF_TOKEN）。</translation>
+        </message>
+        <message>
+            <location filename="../../app/hub_browser.py" line="129" />
+            <source>“{0}” is gated or private, and the Hub refused access.</source>
+            <translation>「{0}」是受限或私人模型，Hub 拒絕存取。</translation>
+        </message>
+        <message>
+            <location filename="../../app/hub_browser.py" line="131" />
+            <source>Accept the model's terms on huggingface.co, then log in (set HF_TOKEN or run 'hf auth login').</source>
+            <translation>請先在 huggingface.co 接受模型的使用條款，再登入（設定 HF_TOKEN 或執行「hf auth login」）。</translation>
+        </message>
+        <message>
+            <location filename="../../app/hub_browser.py" line="134" />
+            <source>“{0}” is not in the local cache, and Offline is on.</source>
+            <translation>「{0}」不在本機快取中，而且已開啟「離線」。</translation>
+        </message>
+        <message>
+            <location filename="../../app/hub_browser.py" line="136" />
+            <source>Turn Offline off to fetch it from the Hub.</source>
+            <translation>請關閉「離線」以從 Hub 取得。</translation>
+        </message>
+        <message>
+            <location filename="../../app/hub_browser.py" line="138" />
+            <source>“{0}” has no file “{1}”.</source>
+            <translation>「{0}」沒有檔案「{1}」。</translation>
+        </message>
+        <message>
+            <location filename="../../app/hub_browser.py" line="139" />
+            <source>Pick another revision or another model.</source>
+            <translation>請選擇其他版本或其他模型。</translation>
+        </message>
+        <message>
+            <location filename="../../app/hub_browser.py" line="141" />
+            <source>“{0}” is not a Hub model link or id.</source>
+            <translation>「{0}」不是 Hub 模型連結或 ID。</translation>
+        </message>
+        <message>
+            <location filename="../../app/hub_browser.py" line="142" />
+            <source>Paste a link such as https://huggingface.co/org/name, or an id such as org/name.</source>
+            <translation>請貼上連結（例如 https://huggingface.co/org/name）或 ID（例如 org/name）。</translation>
+        </message>
+        <message>
+            <location filename="../../app/hub_browser.py" line="145" />
+            <source>The download was cancelled.</source>
+            <translation>下載已取消。</translation>
+        </message>
+        <message>
+            <location filename="../../app/hub_browser.py" line="146" />
+            <source>Partial files were removed; start it again when ready.</source>
+            <translation>未完成的檔案已刪除；準備好後可再次開始。</translation>
+        </message>
+        <message>
+            <location filename="../../app/hub_browser.py" line="194" />
+            <source>Offline because HF_HUB_OFFLINE is set in the environment.</source>
+            <extracomment>the user picked a model: a Hub id (``org/name``) or a local snapshot folder a download finished: the local snapshot folder search results were shown (also after "Load more") or the search failed the details pane was filled (repo id) or shows an error an error was shown inline (its ExportError code)</extracomment>
+            <translation>因環境變數設定了 HF_HUB_OFFLINE，目前為離線。</translation>
+        </message>
+        <message>
+            <location filename="../../app/hub_browser.py" line="780" />
             <source>{0} of {1}</source>
             <translation>{0} / {1}</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="748" />
+            <location filename="../../app/hub_browser.py" line="793" />
             <source>Downloaded to {0}</source>
             <translation>已下載到 {0}</translation>
         </message>
         <message>
-            <location filename="../../app/hub_browser.py" line="764" />
+            <location filename="../../app/hub_browser.py" line="809" />
             <source>Download cancelled. Partial files were removed.</source>
             <translation>下載已取消，未完成的檔案已刪除。</translation>
         </message>
@@ -1185,133 +1187,133 @@
     <context>
         <name>MainWindow</name>
         <message>
-            <location filename="../../app/main_window.py" line="216" />
+            <location filename="../../app/main_window.py" line="217" />
             <source>About %1</source>
             <extracomment>emitted once the window was shown for the first time (start-up benchmark)</extracomment>
             <translation>關於 %1</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="217" />
+            <location filename="../../app/main_window.py" line="218" />
             <source>&lt;b&gt;%1&lt;/b&gt; %2&lt;br&gt;Turns Hugging Face transformers models into validated ONNX files.&lt;br&gt;Exports run in a separate process; the window never loads PyTorch.</source>
             <translation>&lt;b&gt;%1&lt;/b&gt; %2&lt;br&gt;將 Hugging Face transformers 模型轉換為經過驗證的 ONNX 檔案。&lt;br&gt;匯出在獨立的程序中執行；視窗本身不會載入 PyTorch。</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="284" />
+            <location filename="../../app/main_window.py" line="298" />
             <source>Inspector ready</source>
             <translation>檢視器已就緒</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="286" />
+            <location filename="../../app/main_window.py" line="300" />
             <source>Inspector warming up…</source>
             <translation>檢視器準備中…</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="288" />
+            <location filename="../../app/main_window.py" line="302" />
             <source>Inspector unavailable</source>
             <translation>檢視器無法使用</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="290" />
+            <location filename="../../app/main_window.py" line="304" />
             <source>Inspector stopped</source>
             <translation>檢視器已停止</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="398" />
+            <location filename="../../app/main_window.py" line="412" />
             <source>Add export to queue</source>
             <translation>加入匯出佇列</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="398" />
+            <location filename="../../app/main_window.py" line="412" />
             <source>Export</source>
             <translation>匯出</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="400" />
+            <location filename="../../app/main_window.py" line="414" />
             <source>Choose a model first.</source>
             <translation>請先選擇模型。</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="407" />
+            <location filename="../../app/main_window.py" line="421" />
             <source>Writes to %1</source>
             <translation>將寫入 %1</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="415" />
+            <location filename="../../app/main_window.py" line="429" />
             <source>No export running</source>
             <translation>沒有正在執行的匯出</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="417" />
+            <location filename="../../app/main_window.py" line="431" />
             <source>Exporting %1 · %2 waiting</source>
             <translation>正在匯出 %1 · %2 個等待中</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="452" />
+            <location filename="../../app/main_window.py" line="466" />
             <source>Inspector</source>
             <translation>檢視器</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="453" />
+            <location filename="../../app/main_window.py" line="467" />
             <source>Export run</source>
             <translation>匯出執行</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="454" />
+            <location filename="../../app/main_window.py" line="468" />
             <source>History</source>
             <translation>歷史</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="455" />
+            <location filename="../../app/main_window.py" line="469" />
             <source>Export options</source>
             <translation>匯出選項</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="456" />
+            <location filename="../../app/main_window.py" line="470" />
             <source>Queue</source>
             <translation>佇列</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="457" />
+            <location filename="../../app/main_window.py" line="471" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="458" />
+            <location filename="../../app/main_window.py" line="472" />
             <source>Cancel the selected (or the running) export</source>
             <translation>取消所選（或正在執行）的匯出</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="459" />
+            <location filename="../../app/main_window.py" line="473" />
             <source>&amp;File</source>
             <translation>檔案(&amp;F)</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="460" />
+            <location filename="../../app/main_window.py" line="474" />
             <source>&amp;Open model folder…</source>
             <translation>開啟模型資料夾(&amp;O)…</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="461" />
+            <location filename="../../app/main_window.py" line="475" />
             <source>&amp;Quit</source>
             <translation>結束(&amp;Q)</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="462" />
+            <location filename="../../app/main_window.py" line="476" />
             <source>&amp;Language</source>
             <translation>語言(&amp;L)</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="463" />
+            <location filename="../../app/main_window.py" line="477" />
             <source>System default</source>
             <translation>系統預設</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="464" />
+            <location filename="../../app/main_window.py" line="478" />
             <source>&amp;Help</source>
             <translation>說明(&amp;H)</translation>
         </message>
         <message>
-            <location filename="../../app/main_window.py" line="465" />
+            <location filename="../../app/main_window.py" line="479" />
             <source>&amp;About</source>
             <translation>關於(&amp;A)</translation>
         </message>
@@ -1594,37 +1596,37 @@
     <context>
         <name>RepoFilesModel</name>
         <message>
-            <location filename="../../app/hub_models.py" line="287" />
+            <location filename="../../app/hub_models.py" line="289" />
             <source>File</source>
             <translation>檔案</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="287" />
+            <location filename="../../app/hub_models.py" line="289" />
             <source>Size</source>
             <translation>大小</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="287" />
+            <location filename="../../app/hub_models.py" line="289" />
             <source>In download</source>
             <translation>納入下載</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="315" />
+            <location filename="../../app/hub_models.py" line="317" />
             <source>yes</source>
             <translation>是</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="315" />
+            <location filename="../../app/hub_models.py" line="317" />
             <source>skipped</source>
             <translation>略過</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="320" />
+            <location filename="../../app/hub_models.py" line="322" />
             <source>{0} bytes</source>
             <translation>{0} 位元組</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="322" />
+            <location filename="../../app/hub_models.py" line="324" />
             <source>Not needed for an ONNX export (another weight format, or not a model file).</source>
             <translation>ONNX 匯出不需要（其他權重格式，或不是模型檔）。</translation>
         </message>
@@ -1675,82 +1677,82 @@
     <context>
         <name>RunView</name>
         <message>
-            <location filename="../../app/run_view.py" line="438" />
+            <location filename="../../app/run_view.py" line="446" />
             <source>Export running…</source>
             <translation>匯出中…</translation>
         </message>
         <message>
-            <location filename="../../app/run_view.py" line="439" />
+            <location filename="../../app/run_view.py" line="447" />
             <source>Waiting in the queue…</source>
             <translation>在佇列中等待…</translation>
         </message>
         <message>
-            <location filename="../../app/run_view.py" line="461" />
+            <location filename="../../app/run_view.py" line="469" />
             <source>Export running — %1…</source>
             <translation>匯出中 — %1…</translation>
         </message>
         <message>
-            <location filename="../../app/run_view.py" line="504" />
+            <location filename="../../app/run_view.py" line="534" />
             <source>&lt;b&gt;Export succeeded.&lt;/b&gt; All %1 validation checks passed (largest difference %2) in %3 s.</source>
             <translation>&lt;b&gt;匯出成功。&lt;/b&gt;全部 %1 項驗證皆通過（最大差異 %2），耗時 %3 秒。</translation>
         </message>
         <message>
-            <location filename="../../app/run_view.py" line="507" />
+            <location filename="../../app/run_view.py" line="537" />
             <source>&lt;b&gt;Export succeeded&lt;/b&gt; in %1 s (not validated).</source>
             <translation>&lt;b&gt;匯出成功&lt;/b&gt;，耗時 %1 秒（未驗證）。</translation>
         </message>
         <message>
-            <location filename="../../app/run_view.py" line="511" />
+            <location filename="../../app/run_view.py" line="541" />
             <source>&lt;b&gt;Validation failed:&lt;/b&gt; %1 of %2 checks differ from PyTorch beyond the tolerance. The files were kept and marked as failed.</source>
             <translation>&lt;b&gt;驗證失敗：&lt;/b&gt;%2 項檢查中有 %1 項與 PyTorch 的差異超過容許值。檔案已保留並標示為失敗。</translation>
         </message>
         <message>
-            <location filename="../../app/run_view.py" line="516" />
+            <location filename="../../app/run_view.py" line="546" />
             <source>&lt;b&gt;Export cancelled&lt;/b&gt; after %1 s. Nothing was written to the output folder.</source>
             <translation>&lt;b&gt;匯出已取消&lt;/b&gt;（%1 秒後）。輸出資料夾中沒有寫入任何檔案。</translation>
         </message>
         <message>
-            <location filename="../../app/run_view.py" line="519" />
+            <location filename="../../app/run_view.py" line="549" />
             <source>&lt;b&gt;Export failed&lt;/b&gt; after %1 s.</source>
             <translation>&lt;b&gt;匯出失敗&lt;/b&gt;（%1 秒後）。</translation>
         </message>
         <message>
-            <location filename="../../app/run_view.py" line="524" />
+            <location filename="../../app/run_view.py" line="554" />
             <source>Cancelling…</source>
             <translation>正在取消…</translation>
         </message>
         <message>
-            <location filename="../../app/run_view.py" line="537" />
+            <location filename="../../app/run_view.py" line="567" />
             <source>Cancel</source>
             <translation>取消</translation>
         </message>
         <message>
-            <location filename="../../app/run_view.py" line="538" />
+            <location filename="../../app/run_view.py" line="568" />
             <source>Stages</source>
             <translation>階段</translation>
         </message>
         <message>
-            <location filename="../../app/run_view.py" line="539" />
+            <location filename="../../app/run_view.py" line="569" />
             <source>Log</source>
             <translation>記錄</translation>
         </message>
         <message>
-            <location filename="../../app/run_view.py" line="540" />
+            <location filename="../../app/run_view.py" line="570" />
             <source>Results</source>
             <translation>結果</translation>
         </message>
         <message>
-            <location filename="../../app/run_view.py" line="551" />
+            <location filename="../../app/run_view.py" line="581" />
             <source>Validation (ONNX Runtime vs PyTorch)</source>
             <translation>驗證（ONNX Runtime 對 PyTorch）</translation>
         </message>
         <message>
-            <location filename="../../app/run_view.py" line="553" />
+            <location filename="../../app/run_view.py" line="583" />
             <source>%1 passed, %2 failed</source>
             <translation>%1 項通過，%2 項失敗</translation>
         </message>
         <message>
-            <location filename="../../app/run_view.py" line="558" />
+            <location filename="../../app/run_view.py" line="588" />
             <source>&lt;b&gt;No export yet.&lt;/b&gt; Choose a model, check the inspector, then press Export.</source>
             <translation>&lt;b&gt;尚未匯出。&lt;/b&gt;請選擇模型、查看檢視器，然後按「匯出」。</translation>
         </message>
@@ -1818,17 +1820,17 @@
             <translation>在本機快取中：{0}</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="258" />
+            <location filename="../../app/hub_models.py" line="260" />
             <source>unknown model type</source>
             <translation>未知的模型類型</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="259" />
+            <location filename="../../app/hub_models.py" line="261" />
             <source>{0} · {1}</source>
             <translation>{0} · {1}</translation>
         </message>
         <message>
-            <location filename="../../app/hub_models.py" line="259" />
+            <location filename="../../app/hub_models.py" line="261" />
             <source>no task tag</source>
             <translation>沒有任務標籤</translation>
         </message>

@@ -76,13 +76,19 @@ def cls_for(model_type: str, task: str = "feature-extraction"):
     return registry.get_config_class(model_type, task if task in tasks else tasks[0])
 
 
+def seq2seq_past_names(layers: int) -> list[str]:
+    return [f"past_key_values.{i}.{part}.{kv}"
+            for i in range(layers) for part in ("decoder", "encoder") for kv in ("key", "value")]
+
+
 def params(func) -> list[tuple[str, object]]:
     return [(p.name, p.default) for p in inspect.signature(func).parameters.values() if p.name != "self"]
 
 
 def all_registered_classes() -> list[type]:
     return sorted(
-        {registry.get_config_class(mt, t) for mt in registry.supported_model_types() for t in registry.supported_tasks(mt)},
+        {registry.get_config_class(mt, t)
+         for mt in registry.supported_model_types() for t in registry.supported_tasks(mt)},
         key=lambda c: c.__name__,
     )
 
@@ -268,9 +274,7 @@ def test_add_past_key_values_seq2seq_uses_decoder_layers_and_self_cross_names():
 
     inputs: dict = {}
     with_past.add_past_key_values(inputs, direction="inputs")
-    assert list(inputs) == [
-        f"past_key_values.{i}.{part}.{kv}" for i in range(3) for part in ("decoder", "encoder") for kv in ("key", "value")
-    ]
+    assert list(inputs) == seq2seq_past_names(3)
     for name, axes in inputs.items():
         if ".decoder." in name:
             assert axes == {0: "batch_size", 2: "past_decoder_sequence_length"}
@@ -362,9 +366,7 @@ def test_with_behavior_encoder_and_decoder_specs():
 
     # With the cross-attention cache as an input the encoder states are unused: Optimum's file has no such input.
     with_past = monolith.with_behavior("decoder", use_past=True, use_past_in_inputs=True)
-    assert list(with_past.onnx_inputs) == ["encoder_attention_mask", "input_ids"] + [
-        f"past_key_values.{i}.{part}.{kv}" for i in range(2) for part in ("decoder", "encoder") for kv in ("key", "value")
-    ]
+    assert list(with_past.onnx_inputs) == ["encoder_attention_mask", "input_ids", *seq2seq_past_names(2)]
     assert with_past.onnx_inputs["input_ids"] == {0: "batch_size", 1: "decoder_sequence_length"}
     dummy = with_past.rename_ambiguous_inputs(with_past.generate_dummy_inputs("np"))
     assert dummy["input_ids"].shape == (2, 1)  # traced as one decoding step

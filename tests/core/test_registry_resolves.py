@@ -41,6 +41,7 @@ VARIANTS = {
     "custom": ({"batch_size": 3, "sequence_length": 7, "num_choices": 5}, "int32", "bf16"),
 }
 
+
 @pytest.fixture(scope="module")
 def folder(tiny_model_dir):
     """model_type -> a folder holding only its tiny config.json (one per model type for the module)."""

@@ -70,9 +70,12 @@ def position_ids_from_mask(attention_mask: np.ndarray) -> np.ndarray:
 
 
 def greedy_decoder_only(model_path: str | Path, input_ids: np.ndarray, attention_mask: np.ndarray,
-                        max_new_tokens: int) -> np.ndarray:
-    """Greedy decoding of a decoder-only ``model.onnx``; returns ``[batch, prompt + max_new_tokens]`` token ids
-    (the prompt, left-padded as given, followed by the new tokens)."""
+                        max_new_tokens: int) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy decoding of a decoder-only ``model.onnx``.
+
+    Returns ``(tokens, logits)``: ``tokens`` is ``[batch, prompt + max_new_tokens]`` (the prompt, left-padded as
+    given, followed by the new tokens), ``logits`` is ``[max_new_tokens, batch, vocab]``, the next-token logits of
+    each step."""
     session = Session(model_path)
     past_names = _past_names(session)
     if not past_names:
@@ -82,23 +85,29 @@ def greedy_decoder_only(model_path: str | Path, input_ids: np.ndarray, attention
     tokens = input_ids.astype(np.int64)
     mask = attention_mask.astype(np.int64)
     step_ids = tokens
+    step_logits: list[np.ndarray] = []
     for _ in range(max_new_tokens):
         feeds = {"input_ids": step_ids, "attention_mask": mask, **past}
         if "position_ids" in session.inputs:
             feeds["position_ids"] = position_ids_from_mask(mask)[:, -step_ids.shape[1]:]
         out = session.run(feeds)
-        next_token = out["logits"][:, -1, :].argmax(axis=-1).astype(np.int64)[:, None]
+        step_logits.append(out["logits"][:, -1, :])
+        next_token = step_logits[-1].argmax(axis=-1).astype(np.int64)[:, None]
         tokens = np.concatenate([tokens, next_token], axis=1)
         mask = np.concatenate([mask, np.ones((batch, 1), dtype=np.int64)], axis=1)
         past = {name: out["present." + name[len("past_key_values."):]] for name in past_names}
         step_ids = next_token
-    return tokens
+    return tokens, np.stack(step_logits)
 
 
 def greedy_seq2seq(encoder_path: str | Path, decoder_merged_path: str | Path, input_ids: np.ndarray,
-                   attention_mask: np.ndarray, decoder_start_token_id: int, max_new_tokens: int) -> np.ndarray:
-    """Greedy decoding with an encoder and a merged decoder; returns ``[batch, 1 + max_new_tokens]`` decoder tokens
-    (the start token first), as ``generate`` returns them for encoder-decoder models."""
+                   attention_mask: np.ndarray, decoder_start_token_id: int,
+                   max_new_tokens: int) -> tuple[np.ndarray, np.ndarray]:
+    """Greedy decoding with an encoder and a merged decoder.
+
+    Returns ``(tokens, logits)``: ``tokens`` is ``[batch, 1 + max_new_tokens]`` decoder tokens (the start token
+    first, as ``generate`` returns them for encoder-decoder models), ``logits`` is ``[max_new_tokens, batch, vocab]``,
+    the next-token logits of each step."""
     encoder = Session(encoder_path)
     decoder = Session(decoder_merged_path)
     if "use_cache_branch" not in decoder.inputs:
@@ -110,6 +119,7 @@ def greedy_seq2seq(encoder_path: str | Path, decoder_merged_path: str | Path, in
     tokens = np.full((batch, 1), decoder_start_token_id, dtype=np.int64)
     past = {name: decoder.empty_past(name, batch) for name in past_names}
     use_cache = False
+    step_logits: list[np.ndarray] = []
     for _ in range(max_new_tokens):
         feeds = {
             "input_ids": tokens[:, -1:] if use_cache else tokens,
@@ -120,7 +130,8 @@ def greedy_seq2seq(encoder_path: str | Path, decoder_merged_path: str | Path, in
         if "encoder_attention_mask" in decoder.inputs:
             feeds["encoder_attention_mask"] = attention_mask
         out = decoder.run(feeds)
-        next_token = out["logits"][:, -1, :].argmax(axis=-1).astype(np.int64)[:, None]
+        step_logits.append(out["logits"][:, -1, :])
+        next_token = step_logits[-1].argmax(axis=-1).astype(np.int64)[:, None]
         tokens = np.concatenate([tokens, next_token], axis=1)
         # Self-attention past: this step's presents. Cross-attention past: the first step's presents, kept as they
         # are (what Optimum's runtime does; it does not read present.*.encoder.* on the cache branch).
@@ -129,4 +140,4 @@ def greedy_seq2seq(encoder_path: str | Path, decoder_merged_path: str | Path, in
             for name in past_names
         }
         use_cache = True
-    return tokens
+    return tokens, np.stack(step_logits)

@@ -198,7 +198,8 @@ def test_inspect_seq2seq_with_past_splits_like_optimum(inspected):
     past = [f"past_key_values.{i}.{part}.{kv}" for i in range(2) for part in ("decoder", "encoder")
             for kv in ("key", "value")]
     assert [n for n in with_past["inputs"] if n.startswith("past_key_values")] == past
-    assert with_past["inputs"]["past_key_values.0.decoder.key"] == {"0": "batch_size", "2": "past_decoder_sequence_length"}
+    assert with_past["inputs"]["past_key_values.0.decoder.key"] == {
+        "0": "batch_size", "2": "past_decoder_sequence_length"}
     assert with_past["dummy_shapes"]["input_ids"] == [2, 1]  # one decoding step
     assert list(with_past["outputs"]) == ["logits"] + [
         f"present.{i}.decoder.{kv}" for i in range(2) for kv in ("key", "value")]

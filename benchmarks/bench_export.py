@@ -1,0 +1,91 @@
+"""Export + validation benchmark: whole-process wall time and peak RSS of ``exportcore export``, per stage too.
+
+    python benchmarks/bench_export.py [--runs N] [--only tiny,bert-base,gpt2-small]
+
+Models (random weights, seeded, built once into benchmarks/out/models): a tiny BERT (the demo model),
+a BERT-base-sized encoder (hidden 768, 12 layers) and a GPT-2-small-sized decoder exported with its cache.
+Targets (issue 3): tiny ≤ 2.5 s; BERT-base ≤ 6 s and ≤ 1.1 GB; GPT-2-small with past ≤ 12 s and ≤ 1.4 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import ensure_dir, load_average, machine, measure, median_of, python  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+
+BUILD = """
+import sys, torch, transformers as T
+torch.manual_seed(0)
+name, target = sys.argv[1], sys.argv[2]
+if name == "bert-base":
+    T.BertModel(T.BertConfig(architectures=["BertModel"])).save_pretrained(target)
+elif name == "gpt2-small":
+    T.GPT2LMHeadModel(T.GPT2Config(architectures=["GPT2LMHeadModel"])).save_pretrained(target)
+"""
+
+CASES = {
+    "tiny": ("demo:tiny-bert", []),
+    "bert-base": ("bert-base", ["--task", "feature-extraction"]),
+    "gpt2-small": ("gpt2-small", ["--task", "text-generation-with-past"]),
+}
+
+
+def model_path(name: str) -> str:
+    if name.startswith("demo:"):
+        return name
+    folder = OUT / "models" / name
+    if not (folder / "config.json").exists():
+        ensure_dir(folder.parent)
+        subprocess.run([python(), "-c", BUILD, name, str(folder)], check=True, capture_output=True)
+    return str(folder)
+
+
+def run_case(label: str, runs: int) -> dict:
+    model, extra = CASES[label]
+    model = model_path(model)
+    results, stages = [], {}
+    for i in range(runs):
+        dest = OUT / "exports" / label
+        shutil.rmtree(dest, ignore_errors=True)
+        r = measure([python(), "-m", "exportcore", "export", model, str(dest), *extra])
+        if r["returncode"] != 0:
+            raise SystemExit(f"{label}: export failed\n{r['stderr'][-2000:]}")
+        report = json.loads((dest / "validation_report.json").read_text())
+        stages = report["stage_seconds"]
+        results.append(r)
+    summary = median_of(results)
+    summary["stages"] = stages
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", default=",".join(CASES))
+    parser.add_argument("--json", type=Path, help="also write the numbers here")
+    args = parser.parse_args()
+    ensure_dir(OUT)
+    # Warm the demo weights and the OS file cache first: we measure exports, not first-use model building.
+    subprocess.run([python(), "-c", "from exportcore.demo import materialize; materialize('demo:tiny-bert')"], check=True, capture_output=True)
+    table = {}
+    print(f"machine: {machine()}, load average before: {load_average()}")
+    print(f"{'case':<12} {'wall s':>8} {'peak MB':>8}  stages (s)")
+    for label in args.only.split(","):
+        row = run_case(label, args.runs)
+        table[label] = row
+        stages = " ".join(f"{k}={v:.2f}" for k, v in row["stages"].items())
+        print(f"{label:<12} {row['seconds']:>8.2f} {row['peak_mb']:>8.0f}  {stages}", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(table, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -34,6 +34,7 @@ from .paths import child_environment, is_frozen, worker_command
 DEFAULT_MODEL = "demo:tiny-bert"
 DEFAULT_TIMEOUT = 600.0
 HEAVY_MODULES = ("torch", "transformers")
+MAX_ROWS_SHOWN = 6
 
 
 class SelfTestFailure(Exception):
@@ -133,10 +134,12 @@ def run_self_test(model: str = DEFAULT_MODEL, *, dynamo: bool = False, keep: boo
     diffs = [r["max_abs_diff"] for r in rows if r.get("max_abs_diff") is not None]
     say(f"  validation: {result['validation']} — {sum(bool(r.get('passed')) for r in rows)}/{len(rows)} rows passed"
         + (f", worst max abs diff {max(diffs):.2e}" if diffs else ""))
-    for r in rows:
+    for r in rows[:MAX_ROWS_SHOWN]:
         diff = "—" if r.get("max_abs_diff") is None else f"{r['max_abs_diff']:.2e}"
         say(f"    {r.get('submodel', '')} [{r.get('shape_set', '')}] {r.get('output', '')}: "
             f"{'ok' if r.get('passed') else 'FAIL'} ({diff} ≤ {r.get('atol')})")
+    if len(rows) > MAX_ROWS_SHOWN:
+        say(f"    … {len(rows) - MAX_ROWS_SHOWN} more rows, all passed")
     say("  app process imported torch/transformers: no")
     if verbose:
         for line in _tail(stderr_file, 200):

@@ -1,6 +1,6 @@
 """Whole-process cost of `exportcore inspect` (issue 2 target: <= 2.5 s for a local tiny model, no weights loaded).
 
-Measures wall time and peak RSS of complete processes, as a user meets them:
+Measures wall time, CPU time and peak RSS of complete processes, as a user meets them:
 
 - ``exportcore inspect FOLDER`` on local tiny models (config.json plus *garbage* weight files: inspection must not
   read them, or it fails);
@@ -10,8 +10,9 @@ Measures wall time and peak RSS of complete processes, as a user meets them:
   config.json the transformers way; transformers 5 imports torch with any config class, so no inspection can be
   cheaper than this).
 
-Each command runs ``--runs`` times (default 5); the table shows the median wall time and the median peak RSS
-(``os.wait4`` gives each child's own ``ru_maxrss``).
+Each command runs ``--runs`` times (default 5, round-robin so that other load on the machine falls on all alike); the
+table shows median wall time, median CPU (user+sys) and median peak RSS (``os.wait4`` gives each child's own
+``ru_usage``). On a busy machine wall times inflate; CPU time is the steadier figure.
 
     /work/venv/bin/python benchmarks/bench_inspect.py            # print the table
     /work/venv/bin/python benchmarks/bench_inspect.py --write    # and update our section of docs/benchmarks.md

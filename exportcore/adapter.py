@@ -247,6 +247,15 @@ class EncoderWrapper(nn.Module):
         return self.encoder(**kwargs).last_hidden_state
 
 
+def encoder_hidden_size(config: Any) -> int:
+    """Width of the encoder states a seq2seq decoder reads: ``d_model`` (T5, BART, Whisper...) or, for a composite
+    model (vision-encoder-decoder), its encoder's hidden size."""
+    encoder = getattr(config, "encoder", None)
+    if encoder is not None and getattr(encoder, "hidden_size", None):
+        return encoder.hidden_size
+    return getattr(config, "d_model", None) or config.hidden_size
+
+
 class Seq2SeqDecoderWrapper(nn.Module):
     """The decoder (with LM head) of a seq2seq model with flat tensors:
     ``forward(input_ids, encoder_hidden_states[, encoder_attention_mask], *past)``.
@@ -278,7 +287,7 @@ class Seq2SeqDecoderWrapper(nn.Module):
             # With the cross-attention cache the encoder states are unused, but T5/BART still index
             # encoder_outputs[0]: give them a placeholder shaped like the cached encoder length.
             key = past[2]
-            encoder_hidden_states = key.new_zeros(key.shape[0], key.shape[2], self.model.config.d_model)
+            encoder_hidden_states = key.new_zeros(key.shape[0], key.shape[2], encoder_hidden_size(self.model.config))
         out = self.model(**model_call_kwargs(
             self.model, cache, decoder_input_ids=input_ids,
             encoder_outputs=BaseModelOutput(last_hidden_state=encoder_hidden_states), attention_mask=mask,
@@ -337,6 +346,12 @@ def to_torch_dtype(dtype: str | torch.dtype | None) -> torch.dtype | None:
         return _DTYPES[dtype]
     except KeyError:
         raise ExportError("invalid_dtype", kind="float dtype", value=dtype, choices="fp32, fp16, bf16") from None
+
+
+def available_auto_classes(names: Sequence[str]) -> list[str]:
+    """The Auto classes among ``names`` that the installed transformers has (``AutoModelForVision2Seq`` is gone in
+    transformers 5; ``AutoModelForImageTextToText`` replaces it)."""
+    return [name for name in names if hasattr(transformers, name)]
 
 
 def load_model(model_dir: str | Path, task_auto_class_name: str = "AutoModel", dtype: str | torch.dtype | None = None,

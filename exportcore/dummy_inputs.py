@@ -183,7 +183,8 @@ class DummyVisionInputGenerator(DummyInputGenerator):
 
     def shape(self, name: str) -> list[int]:
         nc = self.normalized_config
-        channels = self.shapes.get("num_channels") or (nc.num_channels if nc.has("num_channels") else 3)
+        # The model's own channel count wins over the shape keyword (a grayscale model takes 1 channel).
+        channels = nc.num_channels if nc.has("num_channels") else self.shapes.get("num_channels", 3)
         size = nc.image_size if nc.has("image_size") else None
         if isinstance(size, (list, tuple)):
             height, width = size
@@ -212,3 +213,20 @@ class DummyAudioInputGenerator(DummyInputGenerator):
 
     def values(self, name: str, shape: list[int]) -> np.ndarray:
         return self.random_float(name, shape)
+
+
+class DummyBboxInputGenerator(DummyInputGenerator):
+    """``bbox`` of layout models (LayoutLM, LiLT): per token ``[x0, y0, x1, y1]`` with ``x0 <= x1``, ``y0 <= y1``,
+    in the 0-1000 page coordinates their 2-D position embeddings take."""
+
+    SUPPORTED_INPUT_NAMES = ("bbox",)
+
+    def shape(self, name: str) -> list[int]:
+        return [self.batch_size, self.sequence_length, 4]
+
+    def values(self, name: str, shape: list[int]) -> np.ndarray:
+        limit = min(1000, int(getattr(self.normalized_config.config, "max_2d_position_embeddings", 1024)) - 1)
+        corners = self.random_int(name, shape, 0, limit + 1)
+        low = np.minimum(corners[..., :2], corners[..., 2:])
+        high = np.maximum(corners[..., :2], corners[..., 2:])
+        return np.concatenate([low, high], axis=-1).astype(np_int(self.int_dtype))

@@ -22,7 +22,7 @@ def load_for_plan(plan: Plan):
     res = plan.resolution
     task = split_past(res.task)[0]
     last_error: ExportError | None = None
-    for auto_class in auto_classes(task):
+    for auto_class in adapter.available_auto_classes(auto_classes(task)):
         try:
             return adapter.load_model(
                 res.source.folder, auto_class, dtype=plan.options.float_dtype, trust_remote_code=plan.options.trust_remote_code

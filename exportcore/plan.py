@@ -65,8 +65,9 @@ def load_transformers_config(source: ModelSource, trust_remote_code: bool = Fals
         if "trust_remote_code" in str(exc):
             raise ExportError("remote_code_required", model=source.model) from None
         raise ExportError("malformed_config", path=str(source.folder), reason=str(exc).splitlines()[0]) from None
-    except (OSError, TypeError, KeyError) as exc:
-        raise ExportError("malformed_config", path=str(source.folder), reason=str(exc).splitlines()[0]) from None
+    except Exception as exc:  # noqa: BLE001 - transformers validates fields with its own exception types
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ExportError("malformed_config", path=str(source.folder), reason=reason) from None
 
 
 def resolve(options: ExportOptions, source: ModelSource | None = None, pipeline_tag: str | None = None) -> Resolution:
@@ -81,6 +82,11 @@ def resolve(options: ExportOptions, source: ModelSource | None = None, pipeline_
     elif options.use_past and not task.endswith(WITH_PAST):
         task = task + WITH_PAST
     config_class = registry.get_config_class(model_type, task)
+    if options.monolith and task.endswith(WITH_PAST) and issubclass(config_class, OnnxSeq2SeqConfigWithPast):
+        if options.task != "auto" or options.use_past:
+            raise ExportError("invalid_option", reason="--monolith exports one file without the cache: drop -with-past")
+        task = split_past(task)[0]  # one file: the inferred task loses its cache
+        config_class = registry.get_config_class(model_type, task)
     config = load_transformers_config(source, options.trust_remote_code)
     return Resolution(source, model_type, task, config_class, config)
 
@@ -150,7 +156,8 @@ def submodel_document(submodel: Submodel, options: ExportOptions, shapes: dict[s
 def input_dtypes(cfg: OnnxConfig) -> dict[str, str]:
     """ONNX element type per input (what the inspector's dtype column shows)."""
     float_type = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16"}[cfg.float_dtype]
-    integer = {"input_ids", "attention_mask", "token_type_ids", "position_ids", "pixel_mask", "encoder_attention_mask"}
+    integer = {"input_ids", "attention_mask", "token_type_ids", "position_ids", "pixel_mask", "encoder_attention_mask",
+               "bbox"}
     result = {}
     for name in cfg.onnx_inputs:
         if name == "use_cache_branch":

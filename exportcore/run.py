@@ -151,8 +151,8 @@ class Runner:
                 del model
             with self.stage("publish"):
                 copy_model_files(source.folder, run_dir)
-                files = list_files(run_dir, plan.files)
                 write_records(run_dir, options, document, rows, validation, self.timings, self.log_lines)
+                files = list_files(run_dir, plan.files)
                 if validation == "failed":
                     failed = sum(not r.passed for r in rows)
                     kept = keep_failed_run(run_dir, destination)

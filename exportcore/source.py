@@ -31,7 +31,8 @@ class ModelSource:
 
     @property
     def architectures(self) -> list[str]:
-        return list(self.raw_config.get("architectures") or [])
+        value = self.raw_config.get("architectures") or []
+        return [value] if isinstance(value, str) else list(value)
 
 
 def looks_like_hub_id(model: str) -> bool:

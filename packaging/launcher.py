@@ -53,9 +53,20 @@ def main(argv: list[str] | None = None) -> int:
         return self_test_main([a for a in argv if a != "--self-test"])
     if len(argv) >= 2 and argv[0] == "-m" and argv[1] in ("exportcore", "exportcore.cli"):
         return _run_cli(argv[2:])
+    _set_desktop_file_name()
     from app.__main__ import main as app_main
 
     return app_main(argv)
+
+
+def _set_desktop_file_name() -> None:
+    """Let Wayland / X11 docks match the window to onnx-export-studio.desktop (its icon and name)."""
+    try:
+        from PySide6.QtGui import QGuiApplication
+
+        QGuiApplication.setDesktopFileName("onnx-export-studio")
+    except Exception:  # noqa: BLE001  (cosmetic only)
+        pass
 
 
 if __name__ == "__main__":

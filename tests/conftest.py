@@ -288,3 +288,6 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Pa
         return folder
 
     return make
+
+from tests.architectures import ARCHITECTURE_CONFIGS  # noqa: E402 - issue 6: the architecture-coverage types
+TINY_CONFIGS.update(ARCHITECTURE_CONFIGS)

@@ -47,10 +47,7 @@ class OnnxConfig:
         },
         "multiple-choice": {"logits": {0: "batch_size", 1: "num_choices"}},
         "text-generation": {"logits": {0: "batch_size", 1: "sequence_length"}},
-        "text2text-generation": {
-            "logits": {0: "batch_size", 1: "decoder_sequence_length"},
-            "encoder_last_hidden_state": {0: "batch_size", 1: "encoder_sequence_length"},
-        },
+        "text2text-generation": {"logits": {0: "batch_size", 1: "decoder_sequence_length"}},
         "image-classification": {"logits": {0: "batch_size"}},
         "zero-shot-image-classification": {
             "logits_per_image": {0: "image_batch_size", 1: "text_batch_size"},
@@ -95,7 +92,7 @@ class OnnxConfig:
         self._preprocessors = preprocessors
         self.int_dtype = check_dtype("int dtype", int_dtype)
         self.float_dtype = check_dtype("float dtype", float_dtype)
-        self.legacy = legacy
+        self.legacy = legacy  # Optimum 1.x's interface (decoders without position_ids)
         self._normalized_config = self.NORMALIZED_CONFIG_CLASS(config)
 
     def __repr__(self) -> str:

@@ -50,6 +50,10 @@ class TextDecoderOnnxConfig(OnnxConfigWithPast):
     USES_POSITION_IDS: ClassVar[bool] = True
     #: Optimum orders ONNX inputs as the model's forward signature does; GPT-2's takes the cache before the mask.
     PAST_BEFORE_ATTENTION_MASK: ClassVar[bool] = False
+    #: The forward signature's order of the inputs when neither Llama's (input_ids, attention_mask, position_ids,
+    #: cache) nor GPT-2's (input_ids, cache, attention_mask, position_ids) — e.g. OPT's puts the cache between the
+    #: mask and position_ids. ``"past_key_values"`` stands for all the cache inputs.
+    FORWARD_ORDER: ClassVar[tuple[str, ...] | None] = None
 
     @property
     def inputs(self) -> TensorSpec:
@@ -63,10 +67,15 @@ class TextDecoderOnnxConfig(OnnxConfigWithPast):
             inputs["attention_mask"] = {0: "batch_size", 1: "past_sequence_length + sequence_length"}
         else:
             inputs["attention_mask"] = {0: "batch_size", 1: "sequence_length"}
-        if self.USES_POSITION_IDS and self.task in ("text-generation", "feature-extraction"):
+        # legacy: Optimum 1.x's decoder interface had no position_ids
+        if self.USES_POSITION_IDS and not self.legacy and self.task in ("text-generation", "feature-extraction"):
             inputs["position_ids"] = {0: "batch_size", 1: "sequence_length"}
         if not self.PAST_BEFORE_ATTENTION_MASK:
             inputs.update(past)
+        if self.FORWARD_ORDER:
+            rank = {name: i for i, name in enumerate(self.FORWARD_ORDER)}
+            key = lambda name: rank.get(name.split(".")[0], len(rank))  # noqa: E731 - stable sort by forward order
+            inputs = {name: inputs[name] for name in sorted(inputs, key=key)}
         return inputs
 
     def dummy_input_shape(self, name: str, generator: DummyInputGenerator) -> list[int]:
@@ -98,10 +107,8 @@ class TextSeq2SeqOnnxConfig(OnnxSeq2SeqConfigWithPast):
     def inputs(self) -> TensorSpec:
         inputs: TensorSpec = {}
         main_name, main_axes = self.ENCODER_MAIN_INPUT
-        if self.task not in self.DECODING_TASKS:
-            inputs[main_name] = dict(main_axes)
-            inputs["attention_mask"] = {0: "batch_size", 1: "encoder_sequence_length"}
-            return inputs
+        if self.task not in self.DECODING_TASKS:  # plain "sequence_length" here, as Optimum names it
+            return {name: {0: "batch_size", 1: "sequence_length"} for name in (main_name, "attention_mask")}
         if self._behavior is not ConfigBehavior.DECODER:
             inputs[main_name] = dict(main_axes)
         if self.ENCODER_HAS_ATTENTION_MASK:

@@ -560,14 +560,6 @@ def test_unknown_dtype_is_an_export_error(kwargs, kind):
 # Optimum's ``legacy`` flag
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="EXPORTCORE BUG (low priority): legacy=True is accepted and stored but has no effect. In Optimum 1.x, "
-    "where the flag comes from, legacy=True is the decoder interface without position_ids "
-    "(TextDecoderWithPositionIdsOnnxConfig adds position_ids only when `not self.legacy`; optimum-onnx 0.1.0 dropped "
-    "the flag, see docs/research/optimum-names.md §6.3). Fix: in TextDecoderOnnxConfig.inputs add position_ids only "
-    "when `self.USES_POSITION_IDS and not self.legacy and ...` — or document legacy as accepted-and-ignored.",
-)
 @pytest.mark.parametrize("model_type", ["gpt2", "llama"])
 def test_legacy_decoders_have_no_position_ids(model_type):
     cls = cls_for(model_type)

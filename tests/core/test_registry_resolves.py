@@ -28,12 +28,13 @@ from exportcore.configs import OnnxSeq2SeqConfigWithPast
 from exportcore.errors import ExportError
 from exportcore.options import DEFAULT_SHAPES, ExportOptions
 from exportcore.plan import make_plan, plan_document, resolve
+from tests.architectures import cache_heads, expected_size
 from tests.conftest import TINY_CONFIGS, tiny_config
 
 PAIRS = [(mt, task) for mt in registry.supported_model_types() for task in registry.supported_tasks(mt)]
 
 INTEGER_INPUTS = {"input_ids", "attention_mask", "token_type_ids", "position_ids", "decoder_input_ids",
-                  "decoder_attention_mask", "encoder_attention_mask", "pixel_mask"}
+                  "decoder_attention_mask", "encoder_attention_mask", "pixel_mask", "bbox"}
 
 #: (shape keywords, int_dtype, float_dtype) — the defaults, and non-default everything.
 VARIANTS = {
@@ -74,15 +75,27 @@ def kv_heads_and_head_dim(model_type: str, c) -> tuple[int, int]:
         return c.num_heads, c.d_kv
     if model_type in ("bart", "whisper"):
         return c.decoder_attention_heads, c.d_model // c.decoder_attention_heads
-    raise AssertionError(f"{model_type} has a cache: teach kv_heads_and_head_dim about it")
+    return cache_heads(model_type, c)  # the architecture-coverage types (tests/architectures.py)
 
 
 def hidden_size(model_type: str, c) -> int:
+    """Size of the encoder states a decoder reads (a vision-encoder-decoder's are its encoder's)."""
+    if model_type == "vision-encoder-decoder":
+        return c.encoder.hidden_size
     return getattr(c, "d_model", None) or c.hidden_size
 
 
 def vision(c):
-    return getattr(c, "vision_config", None) or c
+    encoder = getattr(c, "encoder", None)  # vision-encoder-decoder: the image side is the encoder's config
+    return getattr(c, "vision_config", None) or (encoder if hasattr(encoder, "num_channels") else c)
+
+
+def image_size(c, kw, axis: str) -> int:
+    """The image height or width a vision config fixes (an int or [height, width]), else the shape keyword."""
+    size = getattr(vision(c), "image_size", None)
+    if isinstance(size, (list, tuple)):
+        return size[0] if axis == "height" else size[1]
+    return size or kw[f"image_{axis}"]
 
 
 class Expect:
@@ -117,8 +130,8 @@ class Expect:
         if symbol == "num_channels":
             return vision(c).num_channels
         if symbol in ("height", "width"):
-            return vision(c).image_size
-        return None
+            return image_size(c, kw, symbol)
+        return expected_size(self.model_type, c, name, symbol)
 
     def static(self, name: str, axis: int):
         """Expected size of an axis that is not dynamic."""
@@ -130,11 +143,12 @@ class Expect:
             return {2: hidden_size(self.model_type, c)}.get(axis)
         if name == "input_ids":  # a decoder step with the cache filled: one new token
             return {1: 1}.get(axis)
-        if name == "input_features":
+        if name == "input_features" and self.model_type == "whisper":
             return {1: c.num_mel_bins, 2: 2 * c.max_source_positions}.get(axis)
         if name == "pixel_values":
-            return {1: vision(c).num_channels, 2: vision(c).image_size, 3: vision(c).image_size}.get(axis)
-        return None
+            return {1: vision(c).num_channels, 2: image_size(c, self.kw, "height"),
+                    3: image_size(c, self.kw, "width")}.get(axis)
+        return expected_size(self.model_type, c, name, axis)
 
 
 def check_dummies(cfg, framework: str, expect: Expect, int_dtype: str, float_dtype: str) -> dict[str, list[int]]:
@@ -231,14 +245,6 @@ def test_cached_tasks_plan_past_somewhere_and_plain_tasks_plan_none(folder):
         assert any_past == with_past, (model_type, task)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="EXPORTCORE BUG: --monolith with an inferred -with-past task plans one model without any cache but "
-    "still reports the task as '...-with-past' (inspect shows task text2text-generation-with-past, use_past false). "
-    "Optimum refuses --monolith together with a -with-past task. Fix in plan.make_plan/resolve: when monolith and "
-    "the task came from inference, drop -with-past (like --no-past); when the user asked for -with-past explicitly, "
-    "raise ExportError('invalid_option', reason='--monolith exports no cache; drop -with-past').",
-)
 @pytest.mark.parametrize("model_type", ["t5", "bart", "whisper"])
 def test_monolith_plan_agrees_with_its_task(folder, tiny_model_dir, model_type):
     task_folder = tiny_model_dir(model_type, "text2text-generation" if model_type != "whisper"
@@ -413,23 +419,7 @@ OPTIMUM = {
     },
 }
 
-MISMATCHES: dict[tuple, str] = {
-    ("t5", "text2text-generation", True): "OPTIMUM MISMATCH: the seq2seq monolith (--monolith, text2text-generation) "
-    "has an extra output 'encoder_last_hidden_state'; Optimum's task table for text2text-generation is only "
-    "'logits' {0: batch_size, 1: decoder_sequence_length}. Fix: drop encoder_last_hidden_state from "
-    "OnnxConfig._TASK_TO_COMMON_OUTPUTS['text2text-generation'].",
-    ("bart", "text-classification", False): "OPTIMUM MISMATCH: BART classification inputs use axis "
-    "'encoder_sequence_length'; Optimum (M2M100OnnxConfig inputs_for_other_tasks) uses {0: batch_size, "
-    "1: sequence_length}, the symbol its outputs use too. Fix: the non-decoding branch of "
-    "TextSeq2SeqOnnxConfig.inputs should use {0: 'batch_size', 1: 'sequence_length'}.",
-    ("bart", "question-answering", False): "OPTIMUM MISMATCH: as bart-text-classification: inputs say "
-    "'encoder_sequence_length' while start_logits/end_logits say 'sequence_length' (one dimension, two names).",
-    ("whisper", "automatic-speech-recognition-with-past", False): "OPTIMUM MISMATCH: Whisper's encoder_model output "
-    "last_hidden_state declares {0: batch_size, 1: encoder_sequence_length}; Optimum's WhisperOnnxConfig.outputs "
-    "reduces it to {0: batch_size} (fixed 1500 positions), as it already does for input_features. Fix: in "
-    "WhisperOnnxConfig.outputs set last_hidden_state (ENCODER) / encoder_last_hidden_state (MONOLITH) to "
-    "{0: 'batch_size'}.",
-}
+MISMATCHES: dict[tuple, str] = {}  # known differences from Optimum's names (none at the moment)
 
 
 def _optimum_params():
@@ -652,13 +642,6 @@ def test_pipeline_tag_the_model_type_cannot_do():
 # sizes a model config fixes win over the keyword defaults
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="EXPORTCORE BUG: DummyVisionInputGenerator uses the num_channels shape keyword (always present, default 3) "
-    "before the model config's num_channels, so a 1-channel ViT gets a 3-channel dummy and its trace fails. Optimum "
-    "takes normalized_config.num_channels when the config has it. Fix: prefer nc.num_channels when nc.has(...), "
-    "as is already done for image_size.",
-)
 def test_config_num_channels_wins_over_the_keyword_default(tiny_model_dir):
     folder = tiny_model_dir("vit", num_channels=1)
     plan = make_plan(ExportOptions(model=str(folder), task="image-classification"))
@@ -680,14 +663,6 @@ def test_config_fixed_sizes_win_over_keyword_defaults(folder):
 # config.json files that are valid JSON but not what transformers expects
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="EXPORTCORE BUG: a config.json field of the wrong type (\"n_layer\": \"two\") makes transformers 5 raise "
-    "huggingface_hub.errors.StrictDataclassFieldValidationError, which plan.load_transformers_config does not "
-    "catch: `exportcore inspect` prints a traceback and exits 1 instead of malformed_config / exit 2. Fix: also "
-    "catch huggingface_hub.errors.StrictDataclassError (or any Exception from AutoConfig) -> "
-    "ExportError('malformed_config', ...).",
-)
 def test_config_field_of_the_wrong_type_is_malformed_config(tmp_path):
     (tmp_path / "config.json").write_text(
         '{"model_type": "gpt2", "n_layer": "two", "architectures": ["GPT2LMHeadModel"]}', encoding="utf-8")
@@ -696,12 +671,6 @@ def test_config_field_of_the_wrong_type_is_malformed_config(tmp_path):
     assert excinfo.value.code == "malformed_config"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="EXPORTCORE BUG: \"architectures\": \"T5ForConditionalGeneration\" (a string, which transformers accepts) "
-    "is iterated character by character: task_not_inferable 'no supported task matches T, 5, F, o, r, …'. Fix: "
-    "ModelSource.architectures should wrap a str in a list.",
-)
 def test_architectures_given_as_a_string(tiny_model_dir):
     import json
 

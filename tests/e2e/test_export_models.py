@@ -49,6 +49,15 @@ WHISPER_OUTPUT_DIMS = pytest.mark.xfail(
 )
 
 
+PROGRESS_OVER_ONE = pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "exportcore bug: run.py Runner.stage adds STAGE_WEIGHTS['export'] (0.45) once per exported submodel, so a "
+        "3-submodel seq2seq run reports progress fractions up to 1.88 and jumps back to 1.0 (clamped) after each stage"
+    ),
+)
+
+
 def _params(marks: dict[str, pytest.MarkDecorator] | None = None):
     marks = marks or {}
     return [pytest.param(c, id=c, marks=[marks[c]] if c in marks else []) for c in ALL]
@@ -124,7 +133,7 @@ def test_files_records_and_copies(case_id, tiny_exports):
     # The outcome's file list is what is on disk, planned files first.
     listed = [f["name"] for f in export.outcome.files]
     assert listed[: len(case.files)] == list(case.files)
-    assert set(listed) == names - RECORDS  # the run records are written after the list
+    assert names - RECORDS <= set(listed) <= names  # model files all listed (the run records may be)
     assert all(f["bytes"] == (out / f["name"]).stat().st_size for f in export.outcome.files)
 
     options = export.json("export_options.json")
@@ -149,18 +158,32 @@ def test_onnx_names_in_plan_order_and_weights_stored_once(case_id, tiny_exports)
             branch = next(i for i in model.graph.input if i.name == "use_cache_branch")
             assert branch.type.tensor_type.elem_type == onnx.TensorProto.BOOL
             assert _dims(branch) == [1]
-            assert [n.op_type for n in model.graph.node] == ["If"]
+            # One If on use_cache_branch; beside it only Transposes of shared weights (a tied LM head stored once).
+            ifs = [n for n in model.graph.node if n.op_type == "If"]
+            assert len(ifs) == 1 and list(ifs[0].input) == ["use_cache_branch"]
+            initializers = {t.name for t in model.graph.initializer}
+            for node in model.graph.node:
+                assert node is ifs[0] or (node.op_type == "Transpose" and set(node.input) <= initializers), node
         if any(n.startswith("past_key_values.") for n in inputs):
             assert any(n.startswith("present.") for n in outputs)
-        # Tied / shared weights stored once: no two large tensors with the same contents (both branches included).
+        # Tied / shared weights stored once: no two large tensors with the same contents, or one the transpose of
+        # the other (a tied LM head), in the whole file (both branches of a merged decoder included).
         seen: dict[str, str] = {}
         for tensor in _all_tensors(model.graph):
             data = onnx.numpy_helper.to_array(tensor)
             if data.nbytes < 1024:
                 continue
-            digest = hashlib.sha1(data.tobytes() + str((tensor.data_type, tuple(tensor.dims))).encode()).hexdigest()
-            assert digest not in seen, f"{file_name}: {tensor.name} duplicates {seen[digest]}"
-            seen[digest] = tensor.name
+            digests = [_digest(data)] + ([_digest(data.T)] if data.ndim == 2 else [])
+            clash = [seen[d] for d in digests if d in seen]
+            assert not clash, f"{file_name}: {tensor.name} duplicates {clash[0]}"
+            seen.update((d, tensor.name) for d in digests)
+
+
+def _digest(array) -> str:
+    import numpy as np
+
+    array = np.ascontiguousarray(array)
+    return hashlib.sha1(array.tobytes() + str((array.dtype, array.shape)).encode()).hexdigest()
 
 
 def _all_tensors(graph):
@@ -245,7 +268,7 @@ def test_validation_report_proves_the_dynamic_axes(case_id, tiny_exports):
         assert len(sub_rows) == len(labels) * len(outputs)
 
 
-@pytest.mark.parametrize("case_id", _params())
+@pytest.mark.parametrize("case_id", _params({c: PROGRESS_OVER_ONE for c in ALL if CASES[c].merged}))
 def test_events_of_the_run(case_id, tiny_exports):
     from exportcore.events import ErrorEvent, PlanReady, Progress, RunResult, StageFinished, StageStarted, ValidationRow
 
@@ -262,7 +285,11 @@ def test_events_of_the_run(case_id, tiny_exports):
     rows = [e for e in events if isinstance(e, ValidationRow)]
     assert len(rows) == export.json("validation_report.json")["checks"]
     fractions = [e.fraction for e in events if isinstance(e, Progress)]
-    assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
+    assert all(0.0 <= f <= 1.0 for f in fractions), fractions
+    assert fractions == sorted(fractions), fractions
+    assert fractions[-1] == pytest.approx(1.0)
+    # 100 % only at the end: the validation stage starts below it.
+    assert next(e.fraction for e in events if isinstance(e, Progress) and e.stage == "validate") < 1.0
     assert isinstance(events[-1], RunResult) and events[-1].validation == "passed"
     assert events[-1].output_dir == str(export.output_dir)
 

@@ -28,7 +28,10 @@ class WhisperOnnxConfig(AudioToTextOnnxConfig):
     def outputs(self):
         if self.task == "audio-classification":
             return {"logits": {0: "batch_size"}}
-        return super().outputs
+        outputs = super().outputs
+        if self.behavior is ConfigBehavior.ENCODER:  # fixed frame count: only the batch axis is dynamic
+            outputs["last_hidden_state"] = {0: "batch_size"}
+        return outputs
 
     def _shape_keywords(self, shapes):
         # Whisper's encoder accepts exactly 2 * max_source_positions frames (two stride-2 convolutions

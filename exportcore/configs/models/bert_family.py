@@ -1,0 +1,101 @@
+"""BERT's relatives that take BERT's inputs (input_ids, attention_mask, token_type_ids) or RoBERTa's (no
+token_type_ids), with the usual encoder heads. Input order = their forward signatures' order (checked by
+tests/e2e/test_architectures.py)."""
+
+from ...registry import register
+from .bert import ENCODER_TASKS, BertOnnxConfig, DistilBertOnnxConfig
+
+# ---- BERT's inputs (with token_type_ids)
+
+
+@register("albert", *ENCODER_TASKS)
+class AlbertOnnxConfig(BertOnnxConfig):
+    pass
+
+
+@register("convbert", *ENCODER_TASKS)
+class ConvBertOnnxConfig(BertOnnxConfig):
+    pass
+
+
+@register("electra", *ENCODER_TASKS)
+class ElectraOnnxConfig(BertOnnxConfig):
+    pass
+
+
+@register("roformer", *ENCODER_TASKS)
+class RoFormerOnnxConfig(BertOnnxConfig):
+    pass
+
+
+@register("squeezebert", *ENCODER_TASKS)
+class SqueezeBertOnnxConfig(BertOnnxConfig):
+    pass
+
+
+@register("mobilebert", *ENCODER_TASKS)
+class MobileBertOnnxConfig(BertOnnxConfig):
+    pass
+
+
+@register("nystromformer", *ENCODER_TASKS)
+class NystromformerOnnxConfig(BertOnnxConfig):
+    pass
+
+
+@register("rembert", *ENCODER_TASKS)
+class RemBertOnnxConfig(BertOnnxConfig):
+    pass
+
+
+@register("megatron-bert", *ENCODER_TASKS)
+class MegatronBertOnnxConfig(BertOnnxConfig):
+    pass
+
+
+@register("splinter", "feature-extraction", "question-answering")
+class SplinterOnnxConfig(BertOnnxConfig):
+    pass
+
+
+# ---- RoBERTa's inputs (no token_type_ids)
+
+
+@register("camembert", *ENCODER_TASKS)
+class CamembertOnnxConfig(DistilBertOnnxConfig):
+    pass
+
+
+@register("xlm-roberta", *ENCODER_TASKS)
+class XLMRobertaOnnxConfig(DistilBertOnnxConfig):
+    pass
+
+
+@register("data2vec-text", *ENCODER_TASKS)
+class Data2VecTextOnnxConfig(DistilBertOnnxConfig):
+    pass
+
+
+@register("ibert", *ENCODER_TASKS)
+class IBertOnnxConfig(DistilBertOnnxConfig):
+    pass
+
+
+@register("mpnet", *ENCODER_TASKS)
+class MPNetOnnxConfig(DistilBertOnnxConfig):
+    pass
+
+
+@register("big_bird", *ENCODER_TASKS)
+class BigBirdOnnxConfig(DistilBertOnnxConfig):
+    pass
+
+
+@register("modernbert", "feature-extraction", "fill-mask", "text-classification", "token-classification")
+class ModernBertOnnxConfig(DistilBertOnnxConfig):
+    pass
+
+
+@register("esm", "feature-extraction", "fill-mask", "text-classification", "token-classification")
+class EsmOnnxConfig(DistilBertOnnxConfig):
+    pass

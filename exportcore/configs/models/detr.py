@@ -1,0 +1,29 @@
+"""Detection transformers: DETR (and Table Transformer, Conditional DETR) on a convolutional backbone, YOLOS on
+patches. ``object-detection`` outputs ``logits`` and ``pred_boxes`` per query."""
+
+from ...registry import register
+from .vit import ViTOnnxConfig
+
+
+@register("yolos", "feature-extraction", "object-detection")
+class YolosOnnxConfig(ViTOnnxConfig):
+    pass
+
+
+@register("detr", "feature-extraction", "object-detection", "image-segmentation")
+class DetrOnnxConfig(ViTOnnxConfig):
+    @property
+    def outputs(self):
+        if self.task == "image-segmentation":
+            return {"logits": {0: "batch_size", 1: "num_queries"}, "pred_masks": {0: "batch_size", 1: "num_queries"}}
+        return super().outputs
+
+
+@register("table-transformer", "feature-extraction", "object-detection")
+class TableTransformerOnnxConfig(DetrOnnxConfig):
+    pass
+
+
+@register("conditional_detr", "feature-extraction", "object-detection")
+class ConditionalDetrOnnxConfig(DetrOnnxConfig):
+    pass

@@ -1,0 +1,76 @@
+"""Vision encoder + text decoder (``vision-encoder-decoder``: TrOCR, Donut, ViT-GPT2 captioners) for
+image-to-text: ``encoder_model.onnx`` (pixel_values -> last_hidden_state) and the decoder with its self- and
+cross-attention cache (``decoder_model_merged.onnx``), as Optimum exports them: the decoder takes no encoder
+attention mask (every patch is attended)."""
+
+from ...normalized_config import NormalizedSeq2SeqConfig
+from ...dummy_inputs import (
+    DummyDecoderTextInputGenerator,
+    DummySeq2SeqEncoderOutputGenerator,
+    DummySeq2SeqPastKeyValuesGenerator,
+    DummyVisionInputGenerator,
+)
+from ...registry import register
+from ..base import ConfigBehavior, OnnxSeq2SeqConfigWithPast
+
+
+class VisionEncoderDecoderNormalizedConfig(NormalizedSeq2SeqConfig):
+    """Encoder attributes from ``config.encoder``, decoder ones from ``config.decoder`` (under the standard names
+    every transformers config maps through its attribute_map)."""
+
+    ATTRIBUTES = {
+        **NormalizedSeq2SeqConfig.ATTRIBUTES,
+        "hidden_size": "encoder.hidden_size",  # what the decoder's cross-attention reads
+        "image_size": "encoder.image_size",
+        "num_channels": "encoder.num_channels",
+        "vocab_size": "decoder.vocab_size",
+        "num_layers": "decoder.num_hidden_layers",
+        "decoder_num_layers": "decoder.num_hidden_layers",
+        "decoder_num_attention_heads": "decoder.num_attention_heads",
+        "encoder_num_attention_heads": "encoder.num_attention_heads",
+    }
+
+    @property
+    def decoder_head_dim(self) -> int:
+        decoder = self.config.decoder
+        return decoder.hidden_size // decoder.num_attention_heads
+
+
+@register("vision-encoder-decoder", "image-to-text", "image-to-text-with-past")
+class VisionEncoderDecoderOnnxConfig(OnnxSeq2SeqConfigWithPast):
+    MODALITY = "image-to-text"
+    ATOL_FOR_VALIDATION = 1e-4
+    NORMALIZED_CONFIG_CLASS = VisionEncoderDecoderNormalizedConfig
+    DUMMY_INPUT_GENERATOR_CLASSES = (
+        DummyVisionInputGenerator,
+        DummyDecoderTextInputGenerator,
+        DummySeq2SeqEncoderOutputGenerator,
+        DummySeq2SeqPastKeyValuesGenerator,
+    )
+
+    @property
+    def inputs(self):
+        inputs = {}
+        if self._behavior is not ConfigBehavior.DECODER:
+            inputs["pixel_values"] = {0: "batch_size", 1: "num_channels", 2: "height", 3: "width"}
+        if self._behavior is not ConfigBehavior.ENCODER:
+            inputs["decoder_input_ids"] = {0: "batch_size", 1: "decoder_sequence_length"}
+        if self._behavior is ConfigBehavior.DECODER and not self.use_past_in_inputs:
+            inputs["encoder_outputs"] = {0: "batch_size", 1: "encoder_sequence_length"}
+        if self._behavior is ConfigBehavior.DECODER and self.use_past_in_inputs:
+            self.add_past_key_values(inputs, direction="inputs")
+        return inputs
+
+    @property
+    def outputs(self):
+        if self._behavior is ConfigBehavior.ENCODER:
+            return {"last_hidden_state": {0: "batch_size"}}  # a fixed number of patches
+        return super().outputs
+
+    def dummy_input_shape(self, name, generator):
+        shape = generator.shape(name)
+        if name.startswith("decoder_") and self.use_past_in_inputs:
+            shape[1] = 1
+        return shape
+
+

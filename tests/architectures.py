@@ -1,0 +1,300 @@
+"""Tiny configurations for the model types registered beyond the first twelve (issue 6: architecture coverage).
+
+``ARCHITECTURE_CONFIGS[model_type]()`` returns a tiny transformers configuration (hidden ~32, 2 layers, vocab 128,
+small images and audio) for every model type that ``tests/conftest.py``'s ``TINY_CONFIGS`` does not already have;
+conftest merges this dict into ``TINY_CONFIGS``, so the registry/config tests cover these types too, and
+tests/e2e/test_architectures.py exports and validates each registered (model type, task) with them.
+
+Nothing here imports torch or transformers at import time; each callable imports its configuration class.
+
+Also here, for tests that need to know sizes from the transformers configs (independently of exportcore's
+normalized configs): :func:`cache_heads` (KV heads and head size of a decoder cache) and :func:`expected_size`
+(sizes of inputs specific to a model type).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+H = 32  # hidden size
+L = 2  # layers
+A = 4  # attention heads
+V = 128  # vocabulary
+I = 37  # noqa: E741 - intermediate (feed-forward) size
+IMG = 32  # image size of the vision models that take one from their config
+AUDIO_CONV = dict(conv_dim=(H, H, H), conv_stride=(5, 2, 2), conv_kernel=(10, 3, 3),
+                  num_conv_pos_embeddings=16, num_conv_pos_embedding_groups=2)
+
+
+def _cfg(name: str, **kwargs: Any) -> Callable[[], Any]:
+    """A callable building ``transformers.<name>(**kwargs)`` (imported when called)."""
+
+    def build():
+        import transformers
+
+        return getattr(transformers, name)(**kwargs)
+
+    build.__name__ = f"tiny_{name}"
+    return build
+
+
+TEXT = dict(vocab_size=V, hidden_size=H, num_hidden_layers=L, num_attention_heads=A, intermediate_size=I,
+            max_position_embeddings=64)
+DECODER = dict(TEXT, bos_token_id=1, eos_token_id=2, pad_token_id=0)
+#: Grouped-query attention with an explicit head size that is not hidden / heads.
+GQA = dict(DECODER, num_key_value_heads=2, head_dim=16)
+BART = dict(vocab_size=V, d_model=H, encoder_layers=L, decoder_layers=L, encoder_attention_heads=A,
+            decoder_attention_heads=A, encoder_ffn_dim=I, decoder_ffn_dim=I, max_position_embeddings=64,
+            pad_token_id=1, bos_token_id=0, eos_token_id=2, decoder_start_token_id=2)
+T5 = dict(vocab_size=V, d_model=H, d_kv=16, d_ff=I, num_layers=L, num_decoder_layers=L, num_heads=A,
+          decoder_start_token_id=0, pad_token_id=0, eos_token_id=1)
+VIT = dict(hidden_size=H, num_hidden_layers=L, num_attention_heads=A, intermediate_size=I, image_size=IMG,
+           patch_size=4)
+SWIN = dict(image_size=IMG, patch_size=4, embed_dim=16, depths=(1, 1), num_heads=(2, 4), window_size=4)
+AUDIO = dict(TEXT, **AUDIO_CONV)
+
+
+def _detr(name: str, **kwargs: Any) -> Callable[[], Any]:
+    def build():
+        import transformers
+
+        backbone = transformers.ResNetConfig(embedding_size=8, hidden_sizes=[8, 16], depths=[1, 1],
+                                             out_features=["stage2"])
+        return getattr(transformers, name)(
+            use_timm_backbone=False, use_pretrained_backbone=False, backbone_config=backbone, d_model=H,
+            encoder_layers=1, decoder_layers=1, encoder_attention_heads=A, decoder_attention_heads=A,
+            encoder_ffn_dim=I, decoder_ffn_dim=I, num_queries=5, num_labels=3, **kwargs)
+
+    build.__name__ = f"tiny_{name}"
+    return build
+
+
+def _clip_like(name: str, text: dict | None = None, vision: dict | None = None, **kwargs: Any):
+    text_config = dict(vocab_size=V, hidden_size=H, num_hidden_layers=L, num_attention_heads=A,
+                       intermediate_size=I, max_position_embeddings=64, **(text or {}))
+    vision_config = dict(hidden_size=H, num_hidden_layers=L, num_attention_heads=A, intermediate_size=I,
+                         image_size=IMG, patch_size=4, **(vision or {}))
+    return _cfg(name, text_config=text_config, vision_config=vision_config, **kwargs)
+
+
+def _vision_encoder_decoder():
+    """A ViT encoder with a TrOCR decoder (TrOCR's layout), hidden sizes that differ (the decoder projects)."""
+    import transformers
+
+    encoder = transformers.ViTConfig(**VIT)
+    decoder = transformers.TrOCRConfig(vocab_size=V, d_model=24, decoder_layers=L, decoder_attention_heads=A,
+                                       decoder_ffn_dim=I, max_position_embeddings=64, pad_token_id=1,
+                                       bos_token_id=0, eos_token_id=2, decoder_start_token_id=2)
+    config = transformers.VisionEncoderDecoderConfig(encoder=encoder.to_dict(), decoder=decoder.to_dict())
+    config.decoder_start_token_id, config.pad_token_id, config.eos_token_id = 2, 1, 2
+    return config
+
+
+ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
+    # ---- encoders with BERT's inputs
+    "albert": _cfg("AlbertConfig", **TEXT, embedding_size=16, type_vocab_size=2),
+    "convbert": _cfg("ConvBertConfig", **TEXT, embedding_size=H, type_vocab_size=2),
+    "electra": _cfg("ElectraConfig", **TEXT, embedding_size=H, type_vocab_size=2),
+    "roformer": _cfg("RoFormerConfig", **TEXT, type_vocab_size=2),
+    "squeezebert": _cfg("SqueezeBertConfig", **TEXT, embedding_size=H, type_vocab_size=2),
+    "mobilebert": _cfg("MobileBertConfig", **TEXT, embedding_size=H, intra_bottleneck_size=H, true_hidden_size=H,
+                       num_feedforward_networks=1, type_vocab_size=2),
+    "nystromformer": _cfg("NystromformerConfig", **{**TEXT, "max_position_embeddings": 80}, num_landmarks=4,
+                          segment_means_seq_len=64, type_vocab_size=2),
+    "rembert": _cfg("RemBertConfig", **TEXT, input_embedding_size=16, output_embedding_size=16, type_vocab_size=2),
+    "megatron-bert": _cfg("MegatronBertConfig", **TEXT, type_vocab_size=2),
+    "splinter": _cfg("SplinterConfig", **TEXT, type_vocab_size=2, question_token_id=5),
+    "xlm": _cfg("XLMConfig", vocab_size=V, emb_dim=H, n_layers=L, n_heads=A, max_position_embeddings=64),
+    "flaubert": _cfg("FlaubertConfig", vocab_size=V, emb_dim=H, n_layers=L, n_heads=A, max_position_embeddings=64),
+    "deberta": _cfg("DebertaConfig", **TEXT, type_vocab_size=0),  # DeBERTa's default: no token types
+    "deberta-v2": _cfg("DebertaV2Config", **TEXT, type_vocab_size=2),  # with token types (the other branch)
+    # ---- encoders with RoBERTa's inputs
+    "camembert": _cfg("CamembertConfig", **{**TEXT, "max_position_embeddings": 66}, type_vocab_size=1,
+                      pad_token_id=1),
+    "xlm-roberta": _cfg("XLMRobertaConfig", **{**TEXT, "max_position_embeddings": 66}, type_vocab_size=1,
+                        pad_token_id=1),
+    "data2vec-text": _cfg("Data2VecTextConfig", **{**TEXT, "max_position_embeddings": 66}, type_vocab_size=1,
+                          pad_token_id=1),
+    "ibert": _cfg("IBertConfig", **{**TEXT, "max_position_embeddings": 66}, type_vocab_size=1, pad_token_id=1),
+    "mpnet": _cfg("MPNetConfig", **{**TEXT, "max_position_embeddings": 66}, pad_token_id=1),
+    "big_bird": _cfg("BigBirdConfig", **TEXT, attention_type="original_full", type_vocab_size=2, pad_token_id=0),
+    "modernbert": _cfg("ModernBertConfig", **TEXT, global_attn_every_n_layers=2, local_attention=16,
+                       pad_token_id=0, bos_token_id=1, eos_token_id=2, cls_token_id=1, sep_token_id=2),
+    "esm": _cfg("EsmConfig", **TEXT, pad_token_id=1, mask_token_id=4, position_embedding_type="rotary"),
+    # ---- decoders
+    "mistral": _cfg("MistralConfig", **GQA, sliding_window=4),
+    "mixtral": _cfg("MixtralConfig", **GQA, num_local_experts=4, num_experts_per_tok=2, sliding_window=None),
+    "qwen3": _cfg("Qwen3Config", **GQA),
+    "qwen3_moe": _cfg("Qwen3MoeConfig", **GQA, num_experts=4, num_experts_per_tok=2, moe_intermediate_size=16,
+                      decoder_sparse_step=1),
+    "granite": _cfg("GraniteConfig", **{k: v for k, v in GQA.items() if k != "head_dim"}),
+    "olmo": _cfg("OlmoConfig", **{k: v for k, v in GQA.items() if k != "head_dim"}),
+    "olmo2": _cfg("Olmo2Config", **{k: v for k, v in GQA.items() if k != "head_dim"}),
+    "stablelm": _cfg("StableLmConfig", **{k: v for k, v in GQA.items() if k != "head_dim"}),
+    "cohere": _cfg("CohereConfig", **{k: v for k, v in GQA.items() if k != "head_dim"}),
+    "smollm3": _cfg("SmolLM3Config", **{k: v for k, v in GQA.items() if k != "head_dim"}),
+    "helium": _cfg("HeliumConfig", **GQA),
+    "arcee": _cfg("ArceeConfig", **GQA),
+    "glm": _cfg("GlmConfig", **GQA),
+    "starcoder2": _cfg("Starcoder2Config", **{k: v for k, v in GQA.items() if k != "head_dim"}),
+    "phi": _cfg("PhiConfig", **DECODER),
+    "phi3": _cfg("Phi3Config", **{k: v for k, v in GQA.items() if k != "head_dim"}),
+    "gemma": _cfg("GemmaConfig", **GQA),
+    "gemma2": _cfg("Gemma2Config", **GQA, sliding_window=4),
+    "gemma3_text": _cfg("Gemma3TextConfig", **GQA, sliding_window=4, rope_scaling=None),
+    "nemotron": _cfg("NemotronConfig", **{k: v for k, v in GQA.items() if k != "head_dim"}),
+    "gpt_neo": _cfg("GPTNeoConfig", vocab_size=V, hidden_size=H, num_layers=L, num_heads=A, intermediate_size=I,
+                    max_position_embeddings=64, attention_types=[[["global", "local"], 1]], window_size=4,
+                    bos_token_id=1, eos_token_id=2, pad_token_id=0),
+    "gptj": _cfg("GPTJConfig", vocab_size=V, n_embd=H, n_layer=L, n_head=A, n_positions=64, rotary_dim=4,
+                 bos_token_id=1, eos_token_id=2, pad_token_id=0),
+    "codegen": _cfg("CodeGenConfig", vocab_size=V, n_embd=H, n_layer=L, n_head=A, n_positions=64, n_ctx=64,
+                    rotary_dim=4, bos_token_id=1, eos_token_id=2, pad_token_id=0),
+    "gpt_neox": _cfg("GPTNeoXConfig", **DECODER),
+    "opt": _cfg("OPTConfig", vocab_size=V, hidden_size=H, num_hidden_layers=L, num_attention_heads=A, ffn_dim=I,
+                word_embed_proj_dim=H, max_position_embeddings=64, bos_token_id=2, eos_token_id=2, pad_token_id=1),
+    "bloom": _cfg("BloomConfig", vocab_size=V, hidden_size=H, n_layer=L, n_head=A, bos_token_id=1, eos_token_id=2,
+                  pad_token_id=0),
+    "mpt": _cfg("MptConfig", vocab_size=V, d_model=H, n_layers=L, n_heads=A, max_seq_len=64, expansion_ratio=2,
+                bos_token_id=1, eos_token_id=2, pad_token_id=0),
+    "falcon": _cfg("FalconConfig", vocab_size=V, hidden_size=H, num_hidden_layers=L, num_attention_heads=A,
+                   bos_token_id=1, eos_token_id=2, pad_token_id=0),
+    "gpt_bigcode": _cfg("GPTBigCodeConfig", vocab_size=V, n_embd=H, n_layer=L, n_head=A, n_positions=64,
+                        bos_token_id=1, eos_token_id=2, pad_token_id=0),
+    # ---- encoder-decoder text
+    "mbart": _cfg("MBartConfig", **BART),
+    "marian": _cfg("MarianConfig", **{**BART, "pad_token_id": 1, "decoder_start_token_id": 1}),
+    "pegasus": _cfg("PegasusConfig", **{**BART, "pad_token_id": 0, "decoder_start_token_id": 0, "eos_token_id": 1}),
+    "blenderbot": _cfg("BlenderbotConfig", **BART),
+    "blenderbot-small": _cfg("BlenderbotSmallConfig", **BART),
+    "m2m_100": _cfg("M2M100Config", **BART, encoder_layerdrop=0.0, decoder_layerdrop=0.0),
+    "bigbird_pegasus": _cfg("BigBirdPegasusConfig", **BART, attention_type="original_full"),
+    "mt5": _cfg("MT5Config", **T5),
+    "longt5": _cfg("LongT5Config", **T5, local_radius=2, global_block_size=4),
+    "umt5": _cfg("UMT5Config", **T5),
+    # ---- vision
+    "deit": _cfg("DeiTConfig", **VIT, encoder_stride=4),
+    "beit": _cfg("BeitConfig", **VIT, use_mask_token=True),
+    "data2vec-vision": _cfg("Data2VecVisionConfig", **VIT),
+    "dinov2": _cfg("Dinov2Config", **VIT),
+    "dinov2_with_registers": _cfg("Dinov2WithRegistersConfig", **VIT, num_register_tokens=2),
+    "vit_msn": _cfg("ViTMSNConfig", **VIT),
+    "cvt": _cfg("CvtConfig", embed_dim=[16, 32], num_heads=[1, 2], depth=[1, 1], patch_sizes=[7, 3],
+                patch_stride=[4, 2], patch_padding=[2, 1], mlp_ratio=[2.0, 2.0], attention_drop_rate=[0.0, 0.0],
+                drop_rate=[0.0, 0.0], drop_path_rate=[0.0, 0.0], qkv_bias=[True, True], cls_token=[False, True],
+                qkv_projection_method=["dw_bn", "dw_bn"], kernel_qkv=[3, 3], padding_kv=[1, 1],
+                stride_kv=[2, 2], padding_q=[1, 1], stride_q=[1, 1]),
+    "levit": _cfg("LevitConfig", image_size=IMG, patch_size=16, hidden_sizes=[16, 32, 48], num_attention_heads=[1, 2, 3],
+                  depths=[1, 1, 1], key_dim=[8, 8, 8], drop_path_rate=0, mlp_ratio=[2, 2, 2],
+                  attention_ratio=[2, 2, 2], down_ops=[["Subsample", 8, 1, 2, 2, 2], ["Subsample", 8, 2, 2, 2, 2]]),
+    "pvt": _cfg("PvtConfig", image_size=IMG, hidden_sizes=[8, 16], depths=[1, 1], num_attention_heads=[1, 2],
+                num_encoder_blocks=2, sequence_reduction_ratios=[4, 2], patch_sizes=[4, 2], strides=[4, 2],
+                mlp_ratios=[2, 2]),
+    "pvt_v2": _cfg("PvtV2Config", image_size=IMG, hidden_sizes=[8, 16], depths=[1, 1], num_attention_heads=[1, 2],
+                   num_encoder_blocks=2, sr_ratios=[4, 2], patch_sizes=[7, 3], strides=[4, 2], mlp_ratios=[2, 2]),
+    "hiera": _cfg("HieraConfig", image_size=[IMG, IMG], patch_size=[3, 3], patch_stride=[2, 2], patch_padding=[1, 1],
+                  embed_dim=8, depths=[1, 1], num_heads=[1, 2], query_stride=[2, 2], masked_unit_size=[4, 4],
+                  masked_unit_attention=[True, False], mlp_ratio=2.0, num_query_pool=1),
+    "swin": _cfg("SwinConfig", **SWIN, encoder_stride=8),
+    "swinv2": _cfg("Swinv2Config", **SWIN, encoder_stride=8),
+    "donut-swin": _cfg("DonutSwinConfig", **SWIN),
+    "focalnet": _cfg("FocalNetConfig", image_size=IMG, patch_size=4, embed_dim=8, depths=[1, 1],
+                     hidden_sizes=[8, 16], focal_levels=[1, 1], focal_windows=[3, 3], encoder_stride=8),
+    "convnext": _cfg("ConvNextConfig", hidden_sizes=[8, 16], depths=[1, 1], num_stages=2, image_size=IMG),
+    "convnextv2": _cfg("ConvNextV2Config", hidden_sizes=[8, 16], depths=[1, 1], num_stages=2, image_size=IMG),
+    "resnet": _cfg("ResNetConfig", embedding_size=8, hidden_sizes=[8, 16], depths=[1, 1]),
+    "regnet": _cfg("RegNetConfig", embedding_size=8, hidden_sizes=[8, 16], depths=[1, 1], groups_width=8),
+    "bit": _cfg("BitConfig", embedding_size=8, hidden_sizes=[8, 16], depths=[1, 1], num_groups=4),
+    "poolformer": _cfg("PoolFormerConfig", hidden_sizes=[8, 16], depths=[1, 1], num_encoder_blocks=2,
+                       patch_sizes=[7, 3], strides=[4, 2], padding=[2, 1], mlp_ratio=2.0),
+    "mobilenet_v1": _cfg("MobileNetV1Config", image_size=IMG, depth_multiplier=0.25),
+    "mobilenet_v2": _cfg("MobileNetV2Config", image_size=IMG, depth_multiplier=0.25),
+    "efficientnet": _cfg("EfficientNetConfig", image_size=IMG, width_coefficient=0.1, depth_coefficient=0.1,
+                         hidden_dim=32, num_hidden_layers=4),
+    "mobilevit": _cfg("MobileViTConfig", image_size=IMG, hidden_sizes=[16, 16, 16], neck_hidden_sizes=[8, 8, 8, 8, 8, 8, 16],
+                      num_attention_heads=2, aspp_out_channels=16),
+    "mobilevitv2": _cfg("MobileViTV2Config", image_size=IMG, width_multiplier=0.25, aspp_out_channels=16),
+    "segformer": _cfg("SegformerConfig", num_encoder_blocks=2, depths=[1, 1], sr_ratios=[4, 2], hidden_sizes=[8, 16],
+                      patch_sizes=[7, 3], strides=[4, 2], num_attention_heads=[1, 2], mlp_ratios=[2, 2],
+                      decoder_hidden_size=16),
+    "dpt": _cfg("DPTConfig", **{**VIT, "num_hidden_layers": 4}, backbone_out_indices=[0, 1, 2, 3],
+                neck_hidden_sizes=[8, 8, 16, 16], fusion_hidden_size=16, head_in_index=-1),
+    "glpn": _cfg("GLPNConfig", num_encoder_blocks=2, depths=[1, 1], sr_ratios=[4, 2], hidden_sizes=[8, 16],
+                 patch_sizes=[7, 3], strides=[4, 2], num_attention_heads=[1, 2], mlp_ratios=[2, 2],
+                 decoder_hidden_size=16),
+    "yolos": _cfg("YolosConfig", **{**VIT, "image_size": [IMG, IMG]}, num_detection_tokens=5, num_labels=3),
+    "detr": _detr("DetrConfig"),
+    "table-transformer": _detr("TableTransformerConfig"),
+    "conditional_detr": _detr("ConditionalDetrConfig"),
+    # ---- image and text
+    "chinese_clip": _clip_like("ChineseCLIPConfig", text={"type_vocab_size": 2}, projection_dim=H),
+    "groupvit": _cfg("GroupViTConfig",
+                     text_config=dict(vocab_size=V, hidden_size=H, num_hidden_layers=L, num_attention_heads=A,
+                                      intermediate_size=I, max_position_embeddings=64),
+                     vision_config=dict(hidden_size=H, num_hidden_layers=L, num_attention_heads=A,
+                                        intermediate_size=I, image_size=IMG, patch_size=4, depths=[1, 1],
+                                        num_group_tokens=[4, 0], num_output_groups=[4, 1]),
+                     projection_dim=H, projection_intermediate_dim=H),
+    "siglip": _clip_like("SiglipConfig"),
+    "vision-encoder-decoder": lambda: _vision_encoder_decoder(),
+    # ---- layout
+    "layoutlm": _cfg("LayoutLMConfig", **TEXT, type_vocab_size=2, max_2d_position_embeddings=128),
+    "lilt": _cfg("LiltConfig", **{**TEXT, "max_position_embeddings": 66, "hidden_size": 48}, type_vocab_size=1, pad_token_id=1,
+                 channel_shrink_ratio=4, max_2d_position_embeddings=1024),
+    "speech_to_text": _cfg("Speech2TextConfig", **{k: v for k, v in BART.items() if k != "max_position_embeddings"},
+                           max_source_positions=64, max_target_positions=64, num_conv_layers=2,
+                           conv_kernel_sizes=(5, 5), conv_channels=16, input_feat_per_channel=8, input_channels=1),
+    # ---- audio on spectrograms
+    "audio-spectrogram-transformer": _cfg("ASTConfig", hidden_size=H, num_hidden_layers=L, num_attention_heads=A,
+                                          intermediate_size=I, patch_size=8, frequency_stride=8, time_stride=8,
+                                          max_length=32, num_mel_bins=16),
+    # ---- audio on waveforms
+    "hubert": _cfg("HubertConfig", **AUDIO),
+    "sew": _cfg("SEWConfig", **AUDIO, squeeze_factor=2),
+    "sew-d": _cfg("SEWDConfig", **AUDIO, squeeze_factor=2, position_buckets=16),
+    "unispeech": _cfg("UniSpeechConfig", **AUDIO),
+    "unispeech-sat": _cfg("UniSpeechSatConfig", **AUDIO, tdnn_dim=(16, 16), tdnn_kernel=(3, 1),
+                          tdnn_dilation=(1, 1), xvector_output_dim=8),
+    "wavlm": _cfg("WavLMConfig", **AUDIO, tdnn_dim=(16, 16), tdnn_kernel=(3, 1), tdnn_dilation=(1, 1),
+                  xvector_output_dim=8),
+    "data2vec-audio": _cfg("Data2VecAudioConfig", **{**AUDIO, "num_conv_pos_embeddings": 5}, conv_pos_kernel_size=5,
+                           tdnn_dim=(16, 16), tdnn_kernel=(3, 1), tdnn_dilation=(1, 1), xvector_output_dim=8),
+    "wav2vec2-conformer": _cfg("Wav2Vec2ConformerConfig", **AUDIO, conv_depthwise_kernel_size=3,
+                               tdnn_dim=(16, 16), tdnn_kernel=(3, 1), tdnn_dilation=(1, 1), xvector_output_dim=8),
+}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# sizes the transformers configs promise (for the registry tests; independent of exportcore's normalized configs)
+
+
+def cache_heads(model_type: str, c: Any) -> tuple[int, int]:
+    """(KV heads, head size) of one layer of the decoder cache of ``model_type`` with config ``c``."""
+    if model_type in ("speech_to_text", "mbart", "marian", "pegasus", "blenderbot", "blenderbot-small", "m2m_100", "bigbird_pegasus"):
+        return c.decoder_attention_heads, c.d_model // c.decoder_attention_heads
+    if model_type in ("mt5", "longt5", "umt5"):
+        return c.num_heads, c.d_kv
+    if model_type == "vision-encoder-decoder":
+        return c.decoder.num_attention_heads, c.decoder.hidden_size // c.decoder.num_attention_heads
+    if model_type == "falcon":
+        return (c.num_kv_heads if c.new_decoder_architecture or not c.multi_query else 1,
+                c.hidden_size // c.num_attention_heads)
+    if model_type == "gpt_bigcode":
+        return (1 if c.multi_query else c.n_head), c.n_embd // c.n_head
+    heads = getattr(c, "num_attention_heads", None)
+    hidden = getattr(c, "hidden_size", None)
+    kv = getattr(c, "num_key_value_heads", None) or heads
+    head_dim = getattr(c, "head_dim", None) or hidden // heads
+    return kv, head_dim
+
+
+def expected_size(model_type: str, c: Any, name: str, axis: int | str) -> int | None:
+    """Size of input ``name``'s static ``axis`` (an int) or of its dynamic axis named ``axis`` (a str) where only
+    the model type knows it; None when not known here."""
+    if name == "bbox" and axis == 2:
+        return 4  # x0, y0, x1, y1
+    if model_type == "speech_to_text" and name == "input_features" and axis == 2:
+        return c.input_feat_per_channel * c.input_channels
+    if model_type == "audio-spectrogram-transformer" and name == "input_values":
+        return {1: c.max_length, 2: c.num_mel_bins}.get(axis)
+    return None

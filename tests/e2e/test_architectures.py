@@ -1,0 +1,120 @@
+"""Architecture coverage: every registered (model type, task) exports and validates on a tiny seeded model.
+
+Parametrized over ``exportcore.registry`` at collection time, so a registration added later is a new case here
+without editing this file, and a registered model type without a tiny configuration (``TINY_CONFIGS`` of
+tests/conftest.py, which includes tests/architectures.py) fails ``test_every_registered_type_has_a_tiny_config``.
+
+Each case builds (once per session and test process, shared by the tasks that load the same transformers class)
+the tiny model with ``torch.manual_seed(0)`` through the transformers Auto class the export itself uses for the
+task, saves it with ``save_pretrained``, and runs ``exportcore.run.run_export`` in this process with the task given
+explicitly and the default validation: onnxruntime against PyTorch at the default shape sets (>= 3, see
+exportcore.validate.DEFAULT_SHAPE_SETS). The case passes when validation passed at >= 3 shape sets for every
+checked file, and the ONNX inputs of a single-file export are in the model's forward-signature order (the order
+Optimum's exporter writes).
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from exportcore import registry
+from tests.conftest import TINY_CONFIGS
+
+SEED = 0
+PAIRS = [(mt, task) for mt in registry.supported_model_types() for task in registry.supported_tasks(mt)]
+
+#: (model type, task) cases too heavy for the default run (``-m "not slow"``); CI runs them.
+SLOW: set[tuple[str, str]] = set()
+
+
+def _params():
+    for model_type, task in PAIRS:
+        marks = [pytest.mark.slow] if (model_type, task) in SLOW else []
+        yield pytest.param(model_type, task, id=f"{model_type}-{task}", marks=marks)
+
+
+def test_every_registered_type_has_a_tiny_config():
+    missing = sorted(set(registry.supported_model_types()) - set(TINY_CONFIGS))
+    assert not missing, f"registered model types without a tiny config (tests/architectures.py): {missing}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# tiny models, built once per (model type, transformers class) and shared by the tasks that load that class
+
+_lock = threading.Lock()
+_built: dict[tuple[str, str], Path] = {}
+
+
+def auto_class_for(model_type: str, task: str) -> str:
+    """The first transformers Auto class of ``task`` that knows ``model_type`` (what the export loads it with)."""
+    import transformers
+
+    from exportcore.adapter import available_auto_classes
+    from exportcore.tasks import auto_classes
+
+    config_class = type(TINY_CONFIGS[model_type]())
+    for name in available_auto_classes(auto_classes(task)):
+        if config_class in getattr(transformers, name)._model_mapping:
+            return name
+    raise AssertionError(f"no transformers class for {model_type} / {task}")
+
+
+def model_dir(model_type: str, task: str, base: Path) -> Path:
+    """The saved tiny model (seeded) for ``task``: built once per (model type, Auto class) and test process."""
+    import torch
+    import transformers
+
+    auto = auto_class_for(model_type, task)
+    key = (model_type, auto)
+    with _lock:
+        if key not in _built:
+            torch.manual_seed(SEED)
+            model = getattr(transformers, auto).from_config(TINY_CONFIGS[model_type]())
+            model.config.architectures = [type(model).__name__]
+            folder = base / "architectures" / f"{model_type}-{auto}"
+            model.save_pretrained(folder)
+            _built[key] = folder
+        return _built[key]
+
+
+def forward_order(model_class: type, names: list[str]) -> list[str]:
+    """``names`` (ONNX input names) sorted as Optimum orders them: by the forward signature's parameter order."""
+    params = list(inspect.signature(model_class.forward).parameters)
+
+    def position(name: str) -> int:
+        base = name.split(".")[0]
+        if base == "past_key_values" and base not in params:
+            base = "cache"  # transformers >= 5.24 calls the cache argument "cache"
+        return params.index(base) if base in params else len(params)
+
+    return sorted(names, key=position)
+
+
+@pytest.mark.parametrize("model_type, task", list(_params()))
+def test_export_validates(model_type, task, tmp_path_factory, tmp_path):
+    from exportcore.options import ExportOptions
+    from exportcore.run import run_export
+
+    source = model_dir(model_type, task.removesuffix("-with-past"), tmp_path_factory.getbasetemp())
+    out = tmp_path / "onnx"
+    outcome = run_export(ExportOptions(model=str(source), output_dir=str(out), task=task))
+
+    failed = [r.to_dict() for r in outcome.rows if not r.passed]
+    assert outcome.validation == "passed", f"validation failed: {failed[:3]}"
+    shape_sets: dict[str, set[str]] = {}
+    for row in outcome.rows:
+        shape_sets.setdefault(row.submodel, set()).add(row.shape_set)
+    assert shape_sets and all(len(s) >= 3 for s in shape_sets.values()), shape_sets
+
+    plan = json.loads((out / "export_plan.json").read_text(encoding="utf-8"))
+    if [s["name"] for s in plan["submodels"]] == ["model"]:
+        import transformers
+
+        architecture = json.loads((source / "config.json").read_text(encoding="utf-8"))["architectures"][0]
+        names = list(plan["submodels"][0]["inputs"])
+        assert names == forward_order(getattr(transformers, architecture), names), "not the forward order"

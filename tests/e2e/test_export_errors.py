@@ -1,0 +1,322 @@
+"""Failures as a user meets them: a stable ``ExportError`` code, one line (plus a next step), the README's exit code
+(0 ok, 1 validation failed, 2 bad input, 3 export failed, 130 cancelled), no traceback, and nothing half-written.
+
+Most cases run the CLI in-process (``exportcore.cli.main``, what the console script calls; fast, and lets a test
+monkeypatch); the exit-code contract is also checked in real subprocesses for the cheap bad-input cases and the
+validation failure. Plus the options that change the file: ``--int-dtype int32``, ``--dtype fp16``, ``--dynamo``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections import namedtuple
+from pathlib import Path
+
+import pytest
+
+from exportcore.errors import ExportError, exit_code_for
+from tests.e2e.models import run_collecting, tiny_models  # noqa: F401 - fixture
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+# --------------------------------------------------------------------------------------------- helpers
+def _env(tmp_path: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "HF_HOME": str(tmp_path / "hf-home"),
+        "EXPORTSTUDIO_CACHE": str(tmp_path / "studio-cache"),
+        "PYTHONPATH": str(REPO),
+    }
+
+
+def _cli_subprocess(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "exportcore", "export", *args],
+        capture_output=True, text=True, env=_env(tmp_path), cwd=tmp_path, timeout=180,
+    )
+
+
+def _cli(capsys, *args: str) -> tuple[int, str, str]:
+    from exportcore.cli import main
+
+    code = main(["export", *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _assert_one_error(stderr: str, code: str) -> str:
+    """Exactly one ``error [code]: message`` line followed by a next step; no traceback. Returns the message."""
+    assert "Traceback" not in stderr, stderr[-2000:]
+    lines = stderr.splitlines()
+    errors = [i for i, line in enumerate(lines) if line.startswith("error [")]
+    assert len(errors) == 1, stderr[-2000:]
+    line = lines[errors[0]]
+    assert line.startswith(f"error [{code}]: "), line
+    assert lines[errors[0] + 1].startswith("  next step: "), stderr[-2000:]
+    return line.split(": ", 1)[1]
+
+
+def _beside(destination: Path) -> list[str]:
+    """Entries next to the destination that a run created (run folders, backups, failed runs)."""
+    return sorted(p.name for p in destination.parent.iterdir() if p.name != destination.name and destination.name in p.name)
+
+
+def _copy_model(tiny_models, case_id: str, tmp_path: Path) -> Path:
+    folder = tmp_path / f"model-{case_id}"
+    shutil.copytree(tiny_models(case_id), folder)
+    return folder
+
+
+# --------------------------------------------------------------------------------------------- bad input (exit 2)
+def test_non_empty_destination_is_refused_and_left_unchanged(tiny_models, tmp_path):
+    source = tiny_models("bert-text-classification")
+    destination = tmp_path / "out"
+    destination.mkdir()
+    (destination / "keep.txt").write_text("mine")
+    proc = _cli_subprocess(tmp_path, str(source), str(destination))
+    assert proc.returncode == 2, proc.stderr
+    message = _assert_one_error(proc.stderr, "destination_not_empty")
+    assert str(destination) in message
+    assert [p.name for p in destination.iterdir()] == ["keep.txt"] and (destination / "keep.txt").read_text() == "mine"
+    assert _beside(destination) == []
+
+
+def test_overwrite_replaces_a_non_empty_destination(tiny_models, tmp_path, capsys):
+    source = tiny_models("bert-text-classification")
+    destination = tmp_path / "out"
+    destination.mkdir()
+    (destination / "keep.txt").write_text("old export")
+    (destination / "model.onnx").write_bytes(b"stale")
+    code, _, err = _cli(capsys, str(source), str(destination), "--overwrite")
+    assert code == 0, err
+    names = {p.name for p in destination.iterdir()}
+    assert "keep.txt" not in names, "the old folder's files must be gone (replaced, not merged)"
+    assert {"model.onnx", "validation_report.json", "config.json"} <= names
+    assert (destination / "model.onnx").stat().st_size > 1000
+    assert json.loads((destination / "validation_report.json").read_text())["status"] == "passed"
+    assert _beside(destination) == [], "a backup or run folder was left beside the destination"
+
+
+def test_config_without_weights_is_missing_weights(tiny_model_dir, tmp_path):
+    source = tiny_model_dir("bert", task="feature-extraction")  # config.json only
+    destination = tmp_path / "out"
+    proc = _cli_subprocess(tmp_path, str(source), str(destination))
+    assert proc.returncode == 2, proc.stderr
+    message = _assert_one_error(proc.stderr, "missing_weights")
+    assert str(source) in message and ".safetensors" in message
+    assert not destination.exists() and _beside(destination) == []
+
+
+def test_unknown_model_type_is_unsupported_model_type(tmp_path):
+    source = tmp_path / "frob"
+    source.mkdir()
+    (source / "config.json").write_text(json.dumps({"model_type": "frobnicator", "architectures": ["FrobModel"]}))
+    (source / "model.safetensors").write_bytes(b"\0" * 64)  # weights present: the model type is what is wrong
+    destination = tmp_path / "out"
+    proc = _cli_subprocess(tmp_path, str(source), str(destination))
+    assert proc.returncode == 2, proc.stderr
+    message = _assert_one_error(proc.stderr, "unsupported_model_type")
+    assert "frobnicator" in message
+    assert not destination.exists() and _beside(destination) == []
+
+
+# --------------------------------------------------------------------------------------------- validation (exit 1)
+def test_validation_failure_exits_1_and_keeps_the_run_beside_the_destination(tiny_models, tmp_path):
+    """--atol 1e-30: every output whose ONNX and PyTorch values differ at all fails. The tiny GPT-2's logits and
+    presents differ by ~1e-7..1e-6 (float32 rounding), so some rows fail on every run; the test checks that exactly the
+    rows with a nonzero difference failed."""
+    source = tiny_models("gpt2")
+    destination = tmp_path / "out" / "gpt2"
+    proc = _cli_subprocess(tmp_path, str(source), str(destination), "--atol", "1e-30")
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    _assert_one_error(proc.stderr, "validation_failed")
+    assert "✗ model [" in proc.stderr, "failed rows are shown"
+    assert not destination.exists(), "a failed run must leave nothing at the destination"
+    beside = _beside(destination)
+    assert len(beside) == 1 and beside[0].startswith("gpt2.failed-"), beside
+    kept = destination.parent / beside[0]
+    report = json.loads((kept / "validation_report.json").read_text())
+    assert report["status"] == "failed"
+    nonzero = [r for r in report["rows"] if r["max_abs_diff"] and r["max_abs_diff"] > 1e-30]
+    assert report["failed"] == len(nonzero) > 0
+    assert all(not r["passed"] for r in nonzero) and all(r["atol"] == 1e-30 for r in report["rows"])
+    assert (kept / "model.onnx").is_file() and (kept / "export_plan.json").is_file()
+    assert str(kept) in proc.stderr, "the user is told where the files are"
+
+
+# --------------------------------------------------------------------------------------------- export failed (exit 3)
+def test_not_enough_disk_is_disk_full_and_writes_nothing(tiny_models, tmp_path, capsys, monkeypatch):
+    source = tiny_models("bert-text-classification")
+    destination = tmp_path / "out" / "bert"
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 1024, 1024))
+    code, _, err = _cli(capsys, str(source), str(destination))
+    assert code == 3 == exit_code_for("disk_full"), err
+    message = _assert_one_error(err, "disk_full")
+    assert "MB needed" in message
+    assert not destination.parent.exists() or not any(destination.parent.iterdir()), "a run folder was left"
+
+
+# --------------------------------------------------------------------------------------------- cancelled (130)
+def test_cancel_flag_set_at_export_stage_cancels_and_leaves_nothing(tiny_models, tmp_path):
+    from exportcore.events import ErrorEvent, StageStarted
+    from exportcore.options import ExportOptions
+    from exportcore.run import run_export
+
+    source = tiny_models("bert-text-classification")
+    destination = tmp_path / "out" / "bert"
+    cancel = threading.Event()
+    events = []
+
+    def on_event(event):
+        events.append(event)
+        if isinstance(event, StageStarted) and event.stage == "export":
+            cancel.set()
+
+    with pytest.raises(ExportError) as info:
+        run_export(ExportOptions(model=str(source), output_dir=str(destination)), on_event=on_event, cancel=cancel)
+    assert info.value.code == "cancelled" and exit_code_for("cancelled") == 130
+    assert "\n" not in info.value.message
+    errors = [e for e in events if isinstance(e, ErrorEvent)]
+    assert [e.code for e in errors] == ["cancelled"]
+    stages = [e.stage for e in events if isinstance(e, StageStarted)]
+    assert "validate" not in stages and "publish" not in stages, "the run went on after the cancel"
+    assert not destination.exists() and _beside(destination) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "exportcore bug: validate.run_checks wraps onnxruntime.InferenceSession(...) in `except Exception` and turns "
+        "everything into validation_error, including the ExportError('cancelled') that the worker's SIGTERM handler "
+        "raises when the signal lands while a session is being created (exit 3 instead of 130)"
+    ),
+)
+def test_cancellation_raised_while_loading_a_validation_session_stays_cancelled(tiny_models, tmp_path, monkeypatch):
+    """What the worker's SIGTERM handler does (set the flag, raise ``cancelled`` wherever Python is), simulated
+    deterministically at the moment onnxruntime loads the first file for validation."""
+    import onnxruntime
+
+    from exportcore.options import ExportOptions
+    from exportcore.run import run_export
+
+    source = tiny_models("bert-text-classification")
+    destination = tmp_path / "out" / "bert"
+    cancel = threading.Event()
+
+    def interrupted(*args, **kwargs):
+        cancel.set()
+        raise ExportError("cancelled")
+
+    monkeypatch.setattr(onnxruntime, "InferenceSession", interrupted)
+    with pytest.raises(ExportError) as info:
+        run_export(ExportOptions(model=str(source), output_dir=str(destination)), cancel=cancel)
+    assert not destination.exists() and _beside(destination) == []
+    assert info.value.code == "cancelled"
+
+
+# --------------------------------------------------------------------------------------------- options that change the file
+@pytest.mark.parametrize("case_id", ["bert-feature-extraction", "gpt2"])
+def test_int32_export_has_int32_inputs_and_validates(case_id, tiny_models, tmp_path):
+    import onnx
+
+    from exportcore.options import ExportOptions
+
+    destination = tmp_path / "out"
+    _, outcome = run_collecting(ExportOptions(model=str(tiny_models(case_id)), output_dir=str(destination), int_dtype="int32"))
+    assert outcome.validation == "passed"
+    plan = json.loads((destination / "export_plan.json").read_text())
+    declared = plan["submodels"][0]["input_dtypes"]
+    model = onnx.load(str(destination / "model.onnx"))
+    types = {i.name: i.type.tensor_type.elem_type for i in model.graph.input}
+    integer = [n for n, t in types.items() if t in (onnx.TensorProto.INT32, onnx.TensorProto.INT64)]
+    assert {"input_ids", "attention_mask"} <= set(integer)
+    for name in integer:
+        assert types[name] == onnx.TensorProto.INT32, f"{name} is not int32"
+        assert declared[name] == "int32"
+    # A runtime that rejects int64 inputs (the point of the option) can feed int32 everywhere.
+    assert all(types[n] != onnx.TensorProto.INT64 for n in types)
+
+
+FP16_ATOL = 1e-2  # fp16 keeps 11 significant bits: ~2.5 ulps at |x| in [2, 4), where BERT's LayerNorm outputs lie
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "exportcore bug: --dtype fp16 on the default (TorchScript) path writes an invalid model: with transformers' "
+        "sdpa attention the exporter produces float32 MatMul weights and Casts next to float16 LayerNorm weights, and "
+        "onnxruntime refuses to load it (LayerNormalization T bound to float and float16) -> validation_error; "
+        "eager attention exports a consistent float16 graph"
+    ),
+)
+def test_fp16_bert_exports_and_validates(tiny_models, tmp_path):
+    from exportcore.options import ExportOptions
+
+    destination = tmp_path / "out"
+    options = ExportOptions(model=str(tiny_models("bert-feature-extraction")), output_dir=str(destination),
+                            float_dtype="fp16", atol=FP16_ATOL)
+    _, outcome = run_collecting(options)
+    assert outcome.validation == "passed"
+    import onnx
+
+    model = onnx.load(str(destination / "model.onnx"))
+    assert model.graph.output[0].type.tensor_type.elem_type == onnx.TensorProto.FLOAT16
+
+
+@pytest.mark.slow
+def test_fp16_bert_on_the_dynamo_path_validates_with_an_fp16_tolerance(tiny_models, tmp_path):
+    """Where fp16 does export (the dynamo path), ONNX and PyTorch agree to fp16 precision (diffs of 1-2 ulps), not to
+    the config's fp32 atol of 1e-4."""
+    from exportcore.options import ExportOptions
+
+    destination = tmp_path / "out"
+    options = ExportOptions(model=str(tiny_models("bert-feature-extraction")), output_dir=str(destination),
+                            float_dtype="fp16", atol=FP16_ATOL, dynamo=True)
+    _, outcome = run_collecting(options)
+    assert outcome.validation == "passed"
+    worst = max(r.max_abs_diff for r in outcome.rows)
+    assert 0 < worst <= FP16_ATOL
+
+
+@pytest.mark.slow
+def test_dynamo_export_of_gpt2_with_past(tiny_models, tmp_path):
+    import hashlib
+
+    import numpy as np
+    import onnx
+
+    from exportcore.options import ExportOptions
+
+    destination = tmp_path / "out"
+    _, outcome = run_collecting(ExportOptions(model=str(tiny_models("gpt2")), output_dir=str(destination), dynamo=True))
+    assert outcome.validation == "passed"
+    names = {p.name for p in destination.iterdir()}
+    assert "model.onnx" in names and not [n for n in names if n.endswith(".data") or n.endswith("_data")]
+    plan = json.loads((destination / "export_plan.json").read_text())["submodels"][0]
+    model = onnx.load(str(destination / "model.onnx"))
+    assert [i.name for i in model.graph.input] == list(plan["inputs"])
+    assert [o.name for o in model.graph.output] == list(plan["outputs"])
+    for value in model.graph.input:  # named dynamic axes survive the dynamo path
+        dims = value.type.tensor_type.shape.dim
+        for axis, symbol in plan["inputs"][value.name].items():
+            assert dims[int(axis)].dim_param, f"{value.name}[{axis}] is static, plan says {symbol}"
+    report = json.loads((destination / "validation_report.json").read_text())
+    assert report["status"] == "passed" and any("past_sequence=0" in r["shape_set"] for r in report["rows"])
+    # The tied LM head is stored once, as on the TorchScript path.
+    seen = {}
+    for tensor in model.graph.initializer:
+        data = onnx.numpy_helper.to_array(tensor)
+        if data.nbytes < 1024:
+            continue
+        for variant in [data] + ([data.T] if data.ndim == 2 else []):
+            digest = hashlib.sha1(np.ascontiguousarray(variant).tobytes()).hexdigest()
+            assert digest not in seen, f"{tensor.name} duplicates {seen[digest]}"
+        seen[hashlib.sha1(np.ascontiguousarray(data).tobytes()).hexdigest()] = tensor.name

@@ -25,7 +25,7 @@ TASKS: dict[str, tuple[str, ...]] = {
     "zero-shot-image-classification": ("AutoModelForZeroShotImageClassification", "AutoModel"),
     "image-to-text": ("AutoModelForVision2Seq", "AutoModelForImageTextToText"),
     "object-detection": ("AutoModelForObjectDetection",),
-    "image-segmentation": ("AutoModelForImageSegmentation",),
+    "image-segmentation": ("AutoModelForImageSegmentation", "AutoModelForSemanticSegmentation"),
     "semantic-segmentation": ("AutoModelForSemanticSegmentation",),
     "depth-estimation": ("AutoModelForDepthEstimation",),
     "masked-im": ("AutoModelForMaskedImageModeling",),

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from exportcore import registry
+from tests.architectures import CONFIG_OVERRIDES
 from tests.conftest import TINY_CONFIGS
 
 SEED = 0
@@ -74,7 +75,11 @@ def model_dir(model_type: str, task: str, base: Path) -> Path:
     with _lock:
         if key not in _built:
             torch.manual_seed(SEED)
-            model = getattr(transformers, auto).from_config(TINY_CONFIGS[model_type]())
+            config = TINY_CONFIGS[model_type]()
+            for name, value in CONFIG_OVERRIDES.get(model_type, {}).items():
+                setattr(config, name, value)
+            config.architectures = config.architectures or []  # a tuple mapping (DeiT) picks its first class
+            model = getattr(transformers, auto).from_config(config)
             model.config.architectures = [type(model).__name__]
             folder = base / "architectures" / f"{model_type}-{auto}"
             model.save_pretrained(folder)

@@ -312,33 +312,6 @@ def export_attn_implementation(model: nn.Module, dynamo: bool) -> str | None:
     return None
 
 
-def _rotate_half_interleaved(x: torch.Tensor) -> torch.Tensor:
-    """transformers' interleaved ``rotate_half`` (Cohere, Helium, GLM) with ``reshape`` for ``flatten(-2)``: the
-    same numbers, but the TorchScript exporter fails on the original ("All tensors must have the same rank")."""
-    return torch.stack((-x[..., 1::2], x[..., 0::2]), dim=-1).reshape(x.shape)
-
-
-#: Model types whose modeling module rotates query/key pairs interleaved (``x[..., ::2]``, ``x[..., 1::2]``).
-INTERLEAVED_ROTARY = frozenset({"cohere", "helium", "glm"})
-
-
-@contextlib.contextmanager
-def _export_patches(model: nn.Module) -> Iterator[None]:
-    """Swap export-hostile helpers of the model's modeling module for traceable equivalents while exporting."""
-    import sys
-
-    module = sys.modules.get(type(model).__module__)
-    patched = {}
-    if getattr(model.config, "model_type", None) in INTERLEAVED_ROTARY and hasattr(module, "rotate_half"):
-        patched["rotate_half"] = module.rotate_half
-        module.rotate_half = _rotate_half_interleaved
-    try:
-        yield
-    finally:
-        for name, original in patched.items():
-            setattr(module, name, original)
-
-
 @contextlib.contextmanager
 def export_context(model: nn.Module, dynamo: bool = False,
                    attn_implementation: str | None = None) -> Iterator[nn.Module]:
@@ -356,7 +329,7 @@ def export_context(model: nn.Module, dynamo: bool = False,
         model.set_attn_implementation(impl)
     model.eval()
     try:
-        with torch.no_grad(), warnings.catch_warnings(), _export_patches(model):
+        with torch.no_grad(), warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=torch.jit.TracerWarning)
             yield model
     finally:

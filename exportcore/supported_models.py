@@ -20,7 +20,35 @@ DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "supported-models.md"
 
 #: Model types tried on transformers 5.24 + torch 2.13 and not registered: model type -> (reason, what the user
 #: gets). ``exportcore inspect`` / ``export`` on them fail with ``unsupported_model_type`` (exit code 2).
-NOT_EXPORTABLE: dict[str, tuple[str, str]] = {}
+NOT_EXPORTABLE: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(("cohere", "glm", "helium"), (
+        "interleaved rotary embedding (`rotate_half` = `torch.stack(...).flatten(-2)`): the TorchScript exporter "
+        "cannot trace it; with an export-friendly rewrite the file exports but onnxruntime rejects a reshape in "
+        "the attention at every new shape",
+        "`export_failed`: AssertionError: All tensors must have the same rank",
+    )),
+    **dict.fromkeys(("mixtral", "qwen3_moe"), (
+        "mixture-of-experts routing counts tokens per expert with `torch.histc`, which has no ONNX export",
+        "`export_failed`: UnsupportedOperatorError: Exporting the operator 'aten::histc' to ONNX opset version 18 "
+        "is not supported",
+    )),
+    "nystromformer": (
+        "landmark attention reshapes by the config's `segment_means_seq_len`: the model only runs at that one "
+        "sequence length, so no export can have a dynamic sequence axis",
+        "`validation_failed` / `export_failed`: RuntimeError: shape '[-1, 4, 4, 16, 8]' is invalid for input of "
+        "size 1024 (any other length than segment_means_seq_len)",
+    ),
+    "mobilevitv2": (
+        "folds patches back with `nn.Fold` (`aten::col2im`), which the TorchScript exporter cannot translate",
+        "`export_failed`: TypeError: 'NoneType' object is not subscriptable (Occurred when translating col2im)",
+    ),
+    "dinov2_with_registers": (
+        "position embeddings are resized with antialiased bicubic interpolation on every call, which has no "
+        "ONNX export",
+        "`export_failed`: UnsupportedOperatorError: Exporting the operator 'aten::_upsample_bicubic2d_aa' to ONNX "
+        "opset version 18 is not supported",
+    ),
+}
 
 #: Default validation shape sets (exportcore.validate.DEFAULT_SHAPE_SETS), as the words the table uses.
 _BATCH = "batch 1, 3, 2"

@@ -22,7 +22,8 @@ A = 4  # attention heads
 V = 128  # vocabulary
 I = 37  # noqa: E741 - intermediate (feed-forward) size
 IMG = 32  # image size of the vision models that take one from their config
-AUDIO_CONV = dict(conv_dim=(H, H, H), conv_stride=(5, 2, 2), conv_kernel=(10, 3, 3),
+#: Waveform front end downsampling 200x (16000 samples -> 80 frames): cheap to export and validate.
+AUDIO_CONV = dict(conv_dim=(H, H, H), conv_stride=(10, 5, 4), conv_kernel=(10, 5, 4),
                   num_conv_pos_embeddings=16, num_conv_pos_embedding_groups=2)
 
 
@@ -96,7 +97,7 @@ ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
     "convbert": _cfg("ConvBertConfig", **TEXT, embedding_size=H, type_vocab_size=2),
     "electra": _cfg("ElectraConfig", **TEXT, embedding_size=H, type_vocab_size=2),
     "roformer": _cfg("RoFormerConfig", **TEXT, type_vocab_size=2),
-    "squeezebert": _cfg("SqueezeBertConfig", **TEXT, embedding_size=H, type_vocab_size=2),
+    "squeezebert": _cfg("SqueezeBertConfig", **{**TEXT, "intermediate_size": 64}, embedding_size=H, type_vocab_size=2),
     "mobilebert": _cfg("MobileBertConfig", **TEXT, embedding_size=H, intra_bottleneck_size=H, true_hidden_size=H,
                        num_feedforward_networks=1, type_vocab_size=2),
     "nystromformer": _cfg("NystromformerConfig", **{**TEXT, "max_position_embeddings": 80}, num_landmarks=4,
@@ -131,11 +132,11 @@ ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
     "olmo": _cfg("OlmoConfig", **{k: v for k, v in GQA.items() if k != "head_dim"}),
     "olmo2": _cfg("Olmo2Config", **{k: v for k, v in GQA.items() if k != "head_dim"}),
     "stablelm": _cfg("StableLmConfig", **{k: v for k, v in GQA.items() if k != "head_dim"}),
-    "cohere": _cfg("CohereConfig", **{k: v for k, v in GQA.items() if k != "head_dim"}),
+    "cohere": _cfg("CohereConfig", **DECODER),
     "smollm3": _cfg("SmolLM3Config", **{k: v for k, v in GQA.items() if k != "head_dim"}),
-    "helium": _cfg("HeliumConfig", **{k: v for k, v in GQA.items() if k != "head_dim"}),
+    "helium": _cfg("HeliumConfig", **{**GQA, "head_dim": H // A}),  # its o_proj assumes heads * head_dim == hidden
     "arcee": _cfg("ArceeConfig", **GQA),
-    "glm": _cfg("GlmConfig", **{k: v for k, v in GQA.items() if k != "head_dim"}),
+    "glm": _cfg("GlmConfig", **DECODER, head_dim=H // A),
     "starcoder2": _cfg("Starcoder2Config", **{k: v for k, v in GQA.items() if k != "head_dim"}),
     "phi": _cfg("PhiConfig", **DECODER),
     "phi3": _cfg("Phi3Config", **{k: v for k, v in GQA.items() if k != "head_dim"}),
@@ -187,9 +188,9 @@ ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
     "levit": _cfg("LevitConfig", image_size=IMG, patch_size=16, hidden_sizes=[16, 32, 48], num_attention_heads=[1, 2, 3],
                   depths=[1, 1, 1], key_dim=[8, 8, 8], drop_path_rate=0, mlp_ratio=[2, 2, 2],
                   attention_ratio=[2, 2, 2], down_ops=[["Subsample", 8, 1, 2, 2, 2], ["Subsample", 8, 2, 2, 2, 2]]),
-    "pvt": _cfg("PvtConfig", image_size=IMG, hidden_sizes=[8, 16], depths=[1, 1], num_attention_heads=[1, 2],
-                num_encoder_blocks=2, sequence_reduction_ratios=[4, 2], patch_sizes=[4, 2], strides=[4, 2],
-                mlp_ratios=[2, 2]),
+    "pvt": _cfg("PvtConfig", image_size=IMG, hidden_sizes=[8, 8, 16, 16], depths=[1, 1, 1, 1],
+                num_attention_heads=[1, 1, 2, 2], num_encoder_blocks=4, sequence_reduction_ratios=[4, 2, 1, 1],
+                patch_sizes=[4, 2, 2, 2], strides=[4, 2, 2, 2], mlp_ratios=[2, 2, 2, 2], num_labels=3),
     "pvt_v2": _cfg("PvtV2Config", image_size=IMG, hidden_sizes=[8, 16], depths=[1, 1], num_attention_heads=[1, 2],
                    num_encoder_blocks=2, sr_ratios=[4, 2], patch_sizes=[7, 3], strides=[4, 2], mlp_ratios=[2, 2]),
     "hiera": _cfg("HieraConfig", image_size=[IMG, IMG], patch_size=[3, 3], patch_stride=[2, 2], patch_padding=[1, 1],
@@ -270,7 +271,7 @@ ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
 
 #: Attributes changed on the shared tiny configs of the first twelve types (tests/conftest.py) for tasks those
 #: tests do not export: a sequence classifier on a decoder needs a padding token to find each row's last token.
-CONFIG_OVERRIDES: dict[str, dict[str, Any]] = {"gpt2": {"pad_token_id": 0}}
+CONFIG_OVERRIDES: dict[str, dict[str, Any]] = {"gpt2": {"pad_token_id": 0}, "qwen2": {"pad_token_id": 0}}
 
 
 def cache_heads(model_type: str, c: Any) -> tuple[int, int]:

@@ -61,7 +61,7 @@ class OnnxConfig:
             "pred_boxes": {0: "batch_size", 1: "num_queries"},
         },
         "image-segmentation": {"logits": {0: "batch_size", 2: "height", 3: "width"}},
-        "semantic-segmentation": {"logits": {0: "batch_size", 2: "height", 3: "width"}},
+        "semantic-segmentation": {"logits": {0: "batch_size", 1: "num_labels", 2: "height", 3: "width"}},
         "depth-estimation": {"predicted_depth": {0: "batch_size", 1: "height", 2: "width"}},
         "masked-im": {"reconstruction": {0: "batch_size"}},
         "automatic-speech-recognition": {"logits": {0: "batch_size", 1: "sequence_length"}},

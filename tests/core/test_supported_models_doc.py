@@ -29,3 +29,18 @@ def test_check_mode(tmp_path):
     assert supported_models.main(["--check", "--output", str(stale)]) == 1
     assert supported_models.main(["--output", str(stale)]) == 0
     assert supported_models.main(["--check", "--output", str(stale)]) == 0
+
+
+def test_not_exportable_types_fail_as_documented(tiny_model_dir):
+    """``exportcore inspect`` on a listed type stops with unsupported_model_type (what the doc promises)."""
+    from exportcore.errors import ExportError
+    from exportcore.options import ExportOptions
+    from exportcore.plan import resolve
+    from tests.conftest import TINY_CONFIGS
+    import pytest
+
+    for model_type in supported_models.NOT_EXPORTABLE:
+        assert model_type in TINY_CONFIGS, f"{model_type}: keep its tiny config (tests/architectures.py) as evidence"
+        with pytest.raises(ExportError) as excinfo:
+            resolve(ExportOptions(model=str(tiny_model_dir(model_type))))
+        assert excinfo.value.code == "unsupported_model_type"

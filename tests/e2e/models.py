@@ -48,10 +48,6 @@ class Case:
     copied: tuple[str, ...] = ("config.json",)  # files copied from the model folder
 
     @property
-    def with_past(self) -> bool:
-        return self.task.endswith("-with-past")
-
-    @property
     def merged(self) -> bool:
         return "decoder_model_merged.onnx" in self.files
 

@@ -33,10 +33,44 @@ PAIRS = [(mt, task) for mt in registry.supported_model_types() for task in regis
 SLOW: set[tuple[str, str]] = set()
 
 
+#: Registered pairs that fail, one defect each (outside this issue's model types; see the reason).
+KNOWN_FAILURES: dict[tuple[str, str], str] = {
+    ("whisper", "automatic-speech-recognition"): (
+        "EXPORTCORE BUG: Whisper ASR without cache: the first-step decoder (decoder_model.onnx, no cache given) "
+        "goes through transformers' mask code that uses torch.diff -> UnsupportedOperatorError: Exporting the "
+        "operator 'aten::diff' to ONNX opset version 18 is not supported (the -with-past export, which gives the "
+        "decoder an empty cache, works). Fix: give the no-past Seq2SeqDecoderWrapper an empty cache too, or "
+        "register only automatic-speech-recognition-with-past."
+    ),
+}
+
+
 def _params():
     for model_type, task in PAIRS:
         marks = [pytest.mark.slow] if (model_type, task) in SLOW else []
+        if (model_type, task) in KNOWN_FAILURES:
+            marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[(model_type, task)]))
         yield pytest.param(model_type, task, id=f"{model_type}-{task}", marks=marks)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _lean_process():
+    """Hundreds of tiny exports in one process: one torch thread per xdist worker (two workers on two cores would
+    otherwise oversubscribe them), and the objects alive now (torch, transformers, onnx...) moved out of the
+    garbage collector's sight, so the collection each export run does costs milliseconds, not ~0.3 s."""
+    import gc
+    import os
+
+    import torch
+
+    threads = torch.get_num_threads()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        torch.set_num_threads(1)
+    gc.collect()
+    gc.freeze()
+    yield
+    gc.unfreeze()
+    torch.set_num_threads(threads)
 
 
 def test_every_registered_type_has_a_tiny_config():

@@ -68,12 +68,6 @@ def _beside(destination: Path) -> list[str]:
     return sorted(p.name for p in destination.parent.iterdir() if p.name != destination.name and destination.name in p.name)
 
 
-def _copy_model(tiny_models, case_id: str, tmp_path: Path) -> Path:
-    folder = tmp_path / f"model-{case_id}"
-    shutil.copytree(tiny_models(case_id), folder)
-    return folder
-
-
 # --------------------------------------------------------------------------------------------- bad input (exit 2)
 def test_non_empty_destination_is_refused_and_left_unchanged(tiny_models, tmp_path):
     source = tiny_models("bert-text-classification")

@@ -38,11 +38,6 @@ class MobileBertOnnxConfig(BertOnnxConfig):
     pass
 
 
-@register("nystromformer", *ENCODER_TASKS)
-class NystromformerOnnxConfig(BertOnnxConfig):
-    pass
-
-
 @register("rembert", *ENCODER_TASKS)
 class RemBertOnnxConfig(BertOnnxConfig):
     pass

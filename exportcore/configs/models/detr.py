@@ -10,13 +10,9 @@ class YolosOnnxConfig(ViTOnnxConfig):
     pass
 
 
-@register("detr", "feature-extraction", "object-detection", "image-segmentation")
+@register("detr", "feature-extraction", "object-detection")
 class DetrOnnxConfig(ViTOnnxConfig):
-    @property
-    def outputs(self):
-        if self.task == "image-segmentation":
-            return {"logits": {0: "batch_size", 1: "num_queries"}, "pred_masks": {0: "batch_size", 1: "num_queries"}}
-        return super().outputs
+    pass
 
 
 @register("table-transformer", "feature-extraction", "object-detection")

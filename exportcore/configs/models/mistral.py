@@ -14,18 +14,8 @@ class MistralOnnxConfig(LlamaOnnxConfig):
     pass
 
 
-@register("mixtral", *DECODER_TASKS)
-class MixtralOnnxConfig(LlamaOnnxConfig):
-    pass
-
-
 @register("qwen3", *DECODER_TASKS)
 class Qwen3OnnxConfig(LlamaOnnxConfig):
-    pass
-
-
-@register("qwen3_moe", *DECODER_TASKS, "token-classification")
-class Qwen3MoeOnnxConfig(LlamaOnnxConfig):
     pass
 
 
@@ -49,28 +39,13 @@ class StableLMOnnxConfig(LlamaOnnxConfig):
     pass
 
 
-@register("cohere", *GENERATION_TASKS)
-class CohereOnnxConfig(LlamaOnnxConfig):
-    pass
-
-
 @register("smollm3", *DECODER_TASKS)
 class SmolLM3OnnxConfig(LlamaOnnxConfig):
     pass
 
 
-@register("helium", *GENERATION_TASKS)
-class HeliumOnnxConfig(LlamaOnnxConfig):
-    pass
-
-
 @register("arcee", *GENERATION_TASKS)
 class ArceeOnnxConfig(LlamaOnnxConfig):
-    pass
-
-
-@register("glm", *GENERATION_TASKS)
-class GLMOnnxConfig(LlamaOnnxConfig):
     pass
 
 

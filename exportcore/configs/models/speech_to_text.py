@@ -34,11 +34,11 @@ class Speech2TextOnnxConfig(AudioToTextOnnxConfig):
     def outputs(self):
         outputs = super().outputs
         if self._behavior is not ConfigBehavior.DECODER:
-            # frames -> positions through the stride-2 convolutions (Optimum's formula string)
+            # The encoder's states (a one-file export returns them too, as Optimum's does); frames -> positions
+            # through the stride-2 convolutions, spelled as Optimum spells it.
             factor = 2 * self._config.num_conv_layers
             name = "last_hidden_state" if self._behavior is ConfigBehavior.ENCODER else "encoder_last_hidden_state"
-            if name in outputs or self._behavior is ConfigBehavior.ENCODER:
-                outputs[name] = {0: "batch_size", 1: f"( encoder_sequence_length + {factor} - 1 ) // {factor}"}
+            outputs[name] = {0: "batch_size", 1: f"( encoder_sequence_length + {factor} - 1 ) // {factor}"}
         return outputs
 
     def dummy_input_shape(self, name, generator):

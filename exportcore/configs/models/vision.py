@@ -27,11 +27,6 @@ class Dinov2OnnxConfig(ViTOnnxConfig):
     pass
 
 
-@register("dinov2_with_registers", "feature-extraction", "image-classification")
-class Dinov2WithRegistersOnnxConfig(ViTOnnxConfig):
-    pass
-
-
 @register("vit_msn", "feature-extraction", "image-classification")
 class VitMSNOnnxConfig(ViTOnnxConfig):
     pass
@@ -139,11 +134,6 @@ class EfficientNetOnnxConfig(ViTOnnxConfig):
 
 @register("mobilevit", "feature-extraction", "image-classification", "image-segmentation")
 class MobileViTOnnxConfig(ViTOnnxConfig):
-    pass
-
-
-@register("mobilevitv2", "feature-extraction", "image-classification", "image-segmentation")
-class MobileViTV2OnnxConfig(ViTOnnxConfig):
     pass
 
 

@@ -307,7 +307,13 @@ class Seq2SeqDecoderWrapper(nn.Module):
 def export_attn_implementation(model: nn.Module, dynamo: bool) -> str | None:
     """The attention implementation to force for this exporter path, or ``None`` to keep the model's."""
     model_type = getattr(model.config, "model_type", None)
-    if dynamo and model_type in EAGER_ON_DYNAMO and model.config._attn_implementation != "eager":
+    if model.config._attn_implementation == "eager":
+        return None
+    if dynamo and model_type in EAGER_ON_DYNAMO:
+        return "eager"
+    # TorchScript traces sdpa in half precision into a graph that mixes float32 and float16 (onnxruntime refuses
+    # it: "LayerNormalization T bound to float and float16"); eager attention stays in one dtype.
+    if not dynamo and next(model.parameters()).dtype in (torch.float16, torch.bfloat16):
         return "eager"
     return None
 

@@ -99,7 +99,9 @@ def export_submodel(
     constant_folding: bool = True,
     dynamo: bool = False,
     submodel_name: str = "model",
+    traced_shapes: dict | None = None,
 ) -> None:
+    """Export one submodel to ``path``; with ``traced_shapes`` (a dict) also record each output's traced shape."""
     module = build_module(model, cfg).eval()
     dummy = cfg.generate_dummy_inputs("pt", **shapes)
     args = tuple(dummy.values())
@@ -133,6 +135,10 @@ def export_submodel(
                     do_constant_folding=constant_folding,
                     dynamo=False,
                 )
+        if traced_shapes is not None:
+            with torch.no_grad():
+                outputs = module(*args)
+            traced_shapes.update({name: list(t.shape) for name, t in zip(output_names, outputs)})
     except ExportError:
         raise
     except Exception as exc:  # noqa: BLE001 - every exporter failure becomes a coded error

@@ -47,3 +47,19 @@ def remove(path: Path) -> None:
         for data in external_data_files(path):
             data.unlink(missing_ok=True)
         path.unlink()
+
+
+def pin_static_output_dims(model, declared: dict[str, dict[int, str]], traced: dict[str, list[int]]) -> None:
+    """Give output axes the configuration does not declare dynamic their traced size (in place).
+
+    The TorchScript exporter names axes it cannot infer (Whisper's heads: ``Concatpresent.0.decoder.key_dim_1``);
+    a runtime reading the file would take them for dynamic. Optimum pins them the same way.
+    """
+    for output in model.graph.output:
+        shape = traced.get(output.name)
+        if shape is None:
+            continue
+        dims = output.type.tensor_type.shape.dim
+        for index, dim in enumerate(dims):
+            if index not in declared.get(output.name, {}) and index < len(shape) and dim.HasField("dim_param"):
+                dim.dim_value = shape[index]

@@ -35,7 +35,8 @@ def load_for_plan(plan: Plan):
     raise last_error
 
 
-def export_all(plan: Plan, model, run_dir: Path, submodels: list[Submodel], log: Log) -> None:
+def export_all(plan: Plan, model, run_dir: Path, submodels: list[Submodel], log: Log, traced_shapes: dict | None = None) -> None:
+    """Export ``submodels``; for decoders that will be merged, record their traced output shapes in ``traced_shapes``."""
     options = plan.options
     for submodel in submodels:
         cfg = submodel.onnx_config
@@ -50,6 +51,7 @@ def export_all(plan: Plan, model, run_dir: Path, submodels: list[Submodel], log:
             constant_folding=options.constant_folding,
             dynamo=options.dynamo,
             submodel_name=submodel.name,
+            traced_shapes=traced_shapes.setdefault(submodel.name, {}) if traced_shapes is not None and plan.merge else None,
         )
         log(f"exported {submodel.file_name}")
 
@@ -60,18 +62,21 @@ def has_tied_weights(model) -> bool:
     return sum(1 for _ in model.named_parameters(remove_duplicate=False)) != sum(1 for _ in model.named_parameters())
 
 
-def post_process(plan: Plan, run_dir: Path, log: Log, tied_weights: bool = True) -> None:
+def post_process(plan: Plan, run_dir: Path, log: Log, tied_weights: bool = True, traced_shapes: dict | None = None) -> None:
     from . import onnx_files
 
     if plan.merge:
+        import onnx
+
         from . import merge
 
+        decoders = []
+        for name in ("decoder_model", "decoder_with_past_model"):
+            proto = onnx.load(str(run_dir / f"{name}.onnx"))
+            onnx_files.pin_static_output_dims(proto, plan.submodel(name).onnx_config.outputs, (traced_shapes or {}).get(name, {}))
+            decoders.append(proto)
         try:
-            merge.merge_decoders(
-                run_dir / "decoder_model.onnx",
-                run_dir / "decoder_with_past_model.onnx",
-                save_path=run_dir / "decoder_model_merged.onnx",
-            )
+            merge.merge_decoders(*decoders, save_path=run_dir / "decoder_model_merged.onnx")
         except ExportError:
             raise
         except Exception as exc:  # noqa: BLE001

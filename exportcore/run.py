@@ -84,7 +84,8 @@ class Runner:
             raise ExportError("cancelled")
 
     @contextlib.contextmanager
-    def stage(self, name: str, detail: str = "") -> Iterator[None]:
+    def stage(self, name: str, detail: str = "", share: float = 1.0) -> Iterator[None]:
+        """One stage (or ``share`` of one: the export stage runs once per submodel)."""
         self.check_cancel()
         self.emit(StageStarted(stage=name, detail=detail))
         self.emit(Progress(fraction=round(self.done_weight, 4), stage=name, message=detail or name))
@@ -92,7 +93,7 @@ class Runner:
         yield
         seconds = time.perf_counter() - start
         self.timings[name] = self.timings.get(name, 0.0) + seconds
-        self.done_weight += STAGE_WEIGHTS.get(name, 0.0)
+        self.done_weight += STAGE_WEIGHTS.get(name, 0.0) * share
         self.log(f"{name}{' ' + detail if detail else ''}: {seconds:.2f} s, peak memory {peak_rss_mb():.0f} MB", "debug")
         self.emit(StageFinished(stage=name, seconds=round(seconds, 4), detail=detail))
         self.emit(Progress(fraction=round(min(self.done_weight, 1.0), 4), stage=name, message=f"{name} done"))
@@ -126,11 +127,12 @@ class Runner:
                 model = load_for_plan(plan)
             from .pipeline import export_all, has_tied_weights, post_process, validation_checks
 
+            traced_shapes: dict = {}
             for submodel in plan.submodels:
-                with self.stage("export", submodel.name):
-                    export_all(plan, model, run_dir, [submodel], log=self.log)
+                with self.stage("export", submodel.name, share=1 / len(plan.submodels)):
+                    export_all(plan, model, run_dir, [submodel], log=self.log, traced_shapes=traced_shapes)
             with self.stage("post-process"):
-                post_process(plan, run_dir, log=self.log, tied_weights=has_tied_weights(model))
+                post_process(plan, run_dir, log=self.log, tied_weights=has_tied_weights(model), traced_shapes=traced_shapes)
             rows: list[ValidationRow] = []
             validation = "skipped"
             if options.validate:

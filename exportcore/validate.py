@@ -100,6 +100,8 @@ def _session(path: Path):
     options.log_severity_level = 3
     try:
         return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    except ExportError:
+        raise  # a cancel that arrived meanwhile stays a cancel
     except Exception as exc:  # noqa: BLE001
         raise ExportError("validation_error", reason=f"onnxruntime cannot load {path.name}: {exc}") from exc
 

@@ -124,7 +124,8 @@ def main() -> int:
         f"| build: PyInstaller (analysis + collect, `--clean`) | {sec['pyinstaller']:.0f} s |",
         f"| build: `.tar.gz` (gzip -6) | {sec['targz']:.0f} s |" if sec.get("targz") else None,
         f"| build: `.deb` (dpkg-deb, {info.get('deb_compression', 'xz')}) | {sec['deb']:.0f} s |" if sec.get("deb") else None,
-        f"| build: whole `build-linux.sh` (venv present) | {sec['total']:.0f} s |",
+        None if info.get("pyinstaller_reused") else
+        f"| build: whole `build-linux.sh` (build venv already present) | {sec['total']:.0f} s |",
         f"| bundle size (`du -sh packaging/dist/{NAME}`) | {du_h(bundle)} ({mib(size['bundle'])}) |",
         f"| `.tar.gz` | {mib(size.get('targz'))} |",
         f"| `.deb` | {mib(size.get('deb'))} |",

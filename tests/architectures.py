@@ -7,6 +7,9 @@ tests/e2e/test_architectures.py exports and validates each registered (model typ
 
 Nothing here imports torch or transformers at import time; each callable imports its configuration class.
 
+The model types that are *not* registered (``exportcore.supported_models.NOT_EXPORTABLE``) keep their tiny
+configurations here too: tests/core/test_supported_models_doc.py checks that they resolve to unsupported_model_type.
+
 Also here, for tests that need to know sizes from the transformers configs (independently of exportcore's
 normalized configs): :func:`cache_heads` (KV heads and head size of a decoder cache) and :func:`expected_size`
 (sizes of inputs specific to a model type).
@@ -124,7 +127,8 @@ ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
     "esm": _cfg("EsmConfig", **TEXT, pad_token_id=1, mask_token_id=4, position_embedding_type="rotary"),
     # ---- decoders
     "mistral": _cfg("MistralConfig", **GQA, sliding_window=4),
-    "mixtral": _cfg("MixtralConfig", **{**GQA, "intermediate_size": 32}, num_local_experts=4, num_experts_per_tok=2, sliding_window=None),
+    "mixtral": _cfg("MixtralConfig", **{**GQA, "intermediate_size": 32}, num_local_experts=4, num_experts_per_tok=2,
+                    sliding_window=None),
     "qwen3": _cfg("Qwen3Config", **GQA),
     "qwen3_moe": _cfg("Qwen3MoeConfig", **GQA, num_experts=4, num_experts_per_tok=2, moe_intermediate_size=16,
                       decoder_sparse_step=1),
@@ -185,7 +189,8 @@ ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
                 drop_rate=[0.0, 0.0], drop_path_rate=[0.0, 0.0], qkv_bias=[True, True], cls_token=[False, True],
                 qkv_projection_method=["dw_bn", "dw_bn"], kernel_qkv=[3, 3], padding_kv=[1, 1],
                 stride_kv=[2, 2], padding_q=[1, 1], stride_q=[1, 1]),
-    "levit": _cfg("LevitConfig", image_size=IMG, patch_size=16, hidden_sizes=[16, 32, 48], num_attention_heads=[1, 2, 3],
+    "levit": _cfg("LevitConfig", image_size=IMG, patch_size=16, hidden_sizes=[16, 32, 48],
+                  num_attention_heads=[1, 2, 3],
                   depths=[1, 1, 1], key_dim=[8, 8, 8], drop_path_rate=0, mlp_ratio=[2, 2, 2],
                   attention_ratio=[2, 2, 2], down_ops=[["Subsample", 8, 1, 2, 2, 2], ["Subsample", 8, 2, 2, 2, 2]]),
     "pvt": _cfg("PvtConfig", image_size=IMG, hidden_sizes=[8, 8, 16, 16], depths=[1, 1, 1, 1],
@@ -212,7 +217,8 @@ ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
     "mobilenet_v2": _cfg("MobileNetV2Config", image_size=IMG, depth_multiplier=0.25),
     "efficientnet": _cfg("EfficientNetConfig", image_size=IMG, width_coefficient=0.1, depth_coefficient=0.1,
                          hidden_dim=128, num_hidden_layers=4),
-    "mobilevit": _cfg("MobileViTConfig", image_size=IMG, hidden_sizes=[16, 16, 16], neck_hidden_sizes=[8, 8, 8, 8, 8, 8, 16],
+    "mobilevit": _cfg("MobileViTConfig", image_size=IMG, hidden_sizes=[16, 16, 16],
+                      neck_hidden_sizes=[8, 8, 8, 8, 8, 8, 16],
                       num_attention_heads=2, aspp_out_channels=16),
     "mobilevitv2": _cfg("MobileViTV2Config", image_size=64, width_multiplier=0.25, aspp_out_channels=16),
     "segformer": _cfg("SegformerConfig", num_encoder_blocks=2, depths=[1, 1], sr_ratios=[4, 2], hidden_sizes=[8, 16],
@@ -240,7 +246,9 @@ ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
     "vision-encoder-decoder": lambda: _vision_encoder_decoder(),
     # ---- layout
     "layoutlm": _cfg("LayoutLMConfig", **TEXT, type_vocab_size=2, max_2d_position_embeddings=128),
-    "lilt": _cfg("LiltConfig", **{**TEXT, "max_position_embeddings": 66, "hidden_size": 48}, type_vocab_size=1, pad_token_id=1,
+    # LiLT splits the hidden size into 6 box coordinates after shrinking it by channel_shrink_ratio: 48 / 4 / 6
+    "lilt": _cfg("LiltConfig", **{**TEXT, "max_position_embeddings": 66, "hidden_size": 48}, type_vocab_size=1,
+                 pad_token_id=1,
                  channel_shrink_ratio=4, max_2d_position_embeddings=1024),
     "speech_to_text": _cfg("Speech2TextConfig", **{k: v for k, v in BART.items() if k != "max_position_embeddings"},
                            max_source_positions=64, max_target_positions=64, num_conv_layers=2,
@@ -276,7 +284,8 @@ CONFIG_OVERRIDES: dict[str, dict[str, Any]] = {"gpt2": {"pad_token_id": 0}, "qwe
 
 def cache_heads(model_type: str, c: Any) -> tuple[int, int]:
     """(KV heads, head size) of one layer of the decoder cache of ``model_type`` with config ``c``."""
-    if model_type in ("speech_to_text", "mbart", "marian", "pegasus", "blenderbot", "blenderbot-small", "m2m_100", "bigbird_pegasus"):
+    if model_type in ("speech_to_text", "mbart", "marian", "pegasus", "blenderbot", "blenderbot-small", "m2m_100",
+                      "bigbird_pegasus"):
         return c.decoder_attention_heads, c.d_model // c.decoder_attention_heads
     if model_type in ("mt5", "longt5", "umt5"):
         return c.num_heads, c.d_kv

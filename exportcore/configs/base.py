@@ -135,9 +135,12 @@ class OnnxConfig:
         mapping = self.torch_to_onnx_input_map
         return {mapping.get(name, name): value for name, value in inputs.items()}
 
+    #: Half precision keeps 11 (fp16) or 8 (bf16) significant bits: compare at that precision, not fp32's.
+    HALF_PRECISION_ATOL: ClassVar[dict[str, float]] = {"fp16": 1e-2, "bf16": 5e-2}
+
     @property
     def atol(self) -> float:
-        return self.ATOL_FOR_VALIDATION
+        return max(self.ATOL_FOR_VALIDATION, self.HALF_PRECISION_ATOL.get(self.float_dtype, 0.0))
 
     @classmethod
     def class_chain(cls) -> list[str]:

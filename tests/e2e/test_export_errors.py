@@ -185,14 +185,6 @@ def test_cancel_flag_set_at_export_stage_cancels_and_leaves_nothing(tiny_models,
     assert not destination.exists() and _beside(destination) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "exportcore bug: validate.run_checks wraps onnxruntime.InferenceSession(...) in `except Exception` and turns "
-        "everything into validation_error, including the ExportError('cancelled') that the worker's SIGTERM handler "
-        "raises when the signal lands while a session is being created (exit 3 instead of 130)"
-    ),
-)
 def test_cancellation_raised_while_loading_a_validation_session_stays_cancelled(tiny_models, tmp_path, monkeypatch):
     """What the worker's SIGTERM handler does (set the flag, raise ``cancelled`` wherever Python is), simulated
     deterministically at the moment onnxruntime loads the first file for validation."""
@@ -242,15 +234,6 @@ def test_int32_export_has_int32_inputs_and_validates(case_id, tiny_models, tmp_p
 FP16_ATOL = 1e-2  # fp16 keeps 11 significant bits: ~2.5 ulps at |x| in [2, 4), where BERT's LayerNorm outputs lie
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "exportcore bug: --dtype fp16 on the default (TorchScript) path writes an invalid model: with transformers' "
-        "sdpa attention the exporter produces float32 MatMul weights and Casts next to float16 LayerNorm weights, and "
-        "onnxruntime refuses to load it (LayerNormalization T bound to float and float16) -> validation_error; "
-        "eager attention exports a consistent float16 graph"
-    ),
-)
 def test_fp16_bert_exports_and_validates(tiny_models, tmp_path):
     from exportcore.options import ExportOptions
 

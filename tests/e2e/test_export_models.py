@@ -39,23 +39,8 @@ TRACE = {"batch": 2, "sequence": 16}  # DEFAULT_SHAPES used for the trace
 ALL = list(CASES)
 
 #: Known deviations, one bug each (see the report of the e2e tests).
-WHISPER_OUTPUT_DIMS = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "exportcore bug: the TorchScript exporter names Whisper's decoder present heads / head_dim axes "
-        "'Concatpresent.N.decoder.key_dim_1/_3' (dynamic) and exportcore/export.py keeps them; Optimum's "
-        "fix_dynamic_axes sets every output axis the config does not declare dynamic to its static size"
-    ),
-)
 
 
-PROGRESS_OVER_ONE = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "exportcore bug: run.py Runner.stage adds STAGE_WEIGHTS['export'] (0.45) once per exported submodel, so a "
-        "3-submodel seq2seq run reports progress fractions up to 1.88 and jumps back to 1.0 (clamped) after each stage"
-    ),
-)
 
 
 def _params(marks: dict[str, pytest.MarkDecorator] | None = None):
@@ -197,7 +182,7 @@ def _all_tensors(graph):
                 yield from _all_tensors(sub)
 
 
-@pytest.mark.parametrize("case_id", _params({"whisper": WHISPER_OUTPUT_DIMS}))
+@pytest.mark.parametrize("case_id", _params())
 def test_dynamic_axes_in_file_are_the_plans(case_id, tiny_exports):
     export = tiny_exports(case_id)
     plan = export.json("export_plan.json")
@@ -269,7 +254,7 @@ def test_validation_report_proves_the_dynamic_axes(case_id, tiny_exports):
         assert len(sub_rows) == len(labels) * len(outputs)
 
 
-@pytest.mark.parametrize("case_id", _params({c: PROGRESS_OVER_ONE for c in ALL if CASES[c].merged}))
+@pytest.mark.parametrize("case_id", _params())
 def test_events_of_the_run(case_id, tiny_exports):
     from exportcore.events import ErrorEvent, PlanReady, Progress, RunResult, StageFinished, StageStarted, ValidationRow
 

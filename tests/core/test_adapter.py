@@ -403,6 +403,7 @@ def test_seq2seq_onnx_torchscript(name, tmp_path):
 # --------------------------------------------------------------------------- ONNX (dynamo path)
 
 
+@pytest.mark.slow
 def test_gpt2_onnx_dynamo(tmp_path):
     """torch.export path with named Dims. The attention mask needs its own dim (a derived ``past + seq`` dim is
     rejected), varargs take a nested tuple. Known difference: with an empty past, query positions that are

@@ -3,6 +3,9 @@
     python -m pytest -m packaging tests/packaging                 # builds with packaging/build-linux.sh (~5 min)
     OES_PACKAGING_REUSE=1 python -m pytest -m packaging tests/packaging
                                                                   # reuse packaging/dist/ if newer than the sources
+    OES_PACKAGING_REUSE=force …                                   # reuse it whatever changed since
+
+With pytest-xdist workers (pyproject's addopts) the first worker builds and the others wait for it (a file lock).
 
 The build uses ``$OES_BUILD_PYTHON`` if set, else this interpreter (it must have the project's dependencies; the
 build script installs the pinned PyInstaller into it if missing). Every run of the app happens in a clean
@@ -12,6 +15,7 @@ reachable. The .deb tests install the package system-wide with ``dpkg -i`` (root
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -29,7 +33,7 @@ REPO = Path(__file__).resolve().parents[2]
 DIST = REPO / "packaging" / "dist"
 NAME = "onnx-export-studio"
 INFO = DIST / "build-info.json"
-#: What a change to makes a previous build stale.
+#: A change to any of these makes an earlier build stale (for OES_PACKAGING_REUSE=1).
 SOURCES = [REPO / "app", REPO / "exportcore", REPO / "resources", REPO / "packaging" / f"{NAME}.spec",
            REPO / "packaging" / "launcher.py", REPO / "packaging" / "build-linux.sh", REPO / "packaging" / "linux",
            REPO / "pyproject.toml"]
@@ -55,21 +59,34 @@ def _fresh_build() -> dict | None:
     return info
 
 
+#: When this test process started: a build finished after it was made for this run (by this or another xdist worker).
+SESSION_START = time.time()
+
+
 @pytest.fixture(scope="module")
 def build() -> dict:
-    if os.environ.get("OES_PACKAGING_REUSE"):
-        info = _fresh_build()
-        if info:
-            print(f"reusing the build of {info['built']} ({INFO})")
-            return info
-        print("no fresh build to reuse: building")
-    env = {**os.environ, "OES_SKIP_SELF_TEST": "1"}  # the tests below run it, in a cleaner environment
-    env.setdefault("OES_BUILD_PYTHON", sys.executable)
-    out = subprocess.run(["bash", str(REPO / "packaging" / "build-linux.sh")], env=env, cwd=str(REPO),
-                         capture_output=True, text=True, timeout=2400)
-    assert out.returncode == 0, f"build-linux.sh failed:\n{out.stdout[-5000:]}\n{out.stderr[-5000:]}"
-    print(out.stdout[-2000:])
-    return json.loads(INFO.read_text())
+    """One build per test run, even with pytest-xdist workers: they take a lock, the first one builds."""
+    DIST.mkdir(parents=True, exist_ok=True)
+    with open(DIST / ".build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if INFO.is_file() and INFO.stat().st_mtime >= SESSION_START:
+                return json.loads(INFO.read_text())  # another worker built it for this run
+            if os.environ.get("OES_PACKAGING_REUSE"):
+                info = _fresh_build()
+                if info:
+                    print(f"reusing the build of {info['built']} ({INFO})")
+                    return info
+                print("no fresh build to reuse: building")
+            env = {**os.environ, "OES_SKIP_SELF_TEST": "1"}  # the tests below run it, in a cleaner environment
+            env.setdefault("OES_BUILD_PYTHON", sys.executable)
+            out = subprocess.run(["bash", str(REPO / "packaging" / "build-linux.sh")], env=env, cwd=str(REPO),
+                                 capture_output=True, text=True, timeout=2400)
+            assert out.returncode == 0, f"build-linux.sh failed:\n{out.stdout[-5000:]}\n{out.stderr[-5000:]}"
+            print(out.stdout[-2000:])
+            return json.loads(INFO.read_text())
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def clean_env(home: Path, **extra: str) -> dict[str, str]:

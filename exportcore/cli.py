@@ -229,5 +229,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK if result.validation != "failed" else exit_code_for("validation_failed")
 
 
+def console_main() -> None:
+    """The ``exportcore`` command: ``main()``, then exit without interpreter teardown.
+
+    torch's teardown costs about a second after an export; everything is written and flushed by then.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # closed pipe (`exportcore models | head`)
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    raise SystemExit(main())
+    console_main()

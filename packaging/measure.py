@@ -101,6 +101,8 @@ def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--write", action="store_true")
+    p.add_argument("--row", action="append", default=[], metavar="WHAT=VALUE",
+                   help="an extra table row measured elsewhere (e.g. a build from a clean checkout)")
     a = p.parse_args()
     info = json.loads((DIST / "build-info.json").read_text())
     bundle = Path(info["bundle"])
@@ -125,7 +127,8 @@ def main() -> int:
         f"| build: `.tar.gz` (gzip -6) | {sec['targz']:.0f} s |" if sec.get("targz") else None,
         f"| build: `.deb` (dpkg-deb, {info.get('deb_compression', 'xz')}) | {sec['deb']:.0f} s |" if sec.get("deb") else None,
         None if info.get("pyinstaller_reused") else
-        f"| build: whole `build-linux.sh` (build venv already present) | {sec['total']:.0f} s |",
+        f"| build: whole `build-linux.sh` (build venv already present"
+        f"{'; self-test skipped' if not sec.get('self_test') else ''}) | {sec['total']:.0f} s |",
         f"| bundle size (`du -sh packaging/dist/{NAME}`) | {du_h(bundle)} ({mib(size['bundle'])}) |",
         f"| `.tar.gz` | {mib(size.get('targz'))} |",
         f"| `.deb` | {mib(size.get('deb'))} |",
@@ -138,6 +141,7 @@ def main() -> int:
         f"| `--self-test`, weights cached (median of {len(warm)}) | {statistics.median(warm):.1f} s "
         f"(export + validation in the worker {export:.1f} s) |",
     ]
+    lines += [f"| {what} | {value} |" for what, _, value in (row.partition("=") for row in a.row)]
     text = "\n".join(line for line in lines if line is not None)
     text += ("\n\nThe window appears before torch or transformers are imported (the app reports `torch=False`); "
              "the worker child process pays for torch when an export starts. "

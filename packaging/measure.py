@@ -101,7 +101,7 @@ def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--write", action="store_true")
-    p.add_argument("--row", action="append", default=[], metavar="WHAT=VALUE",
+    p.add_argument("--row", action="append", default=[], metavar="WHAT::VALUE",
                    help="an extra table row measured elsewhere (e.g. a build from a clean checkout)")
     a = p.parse_args()
     info = json.loads((DIST / "build-info.json").read_text())
@@ -141,7 +141,7 @@ def main() -> int:
         f"| `--self-test`, weights cached (median of {len(warm)}) | {statistics.median(warm):.1f} s "
         f"(export + validation in the worker {export:.1f} s) |",
     ]
-    lines += [f"| {what} | {value} |" for what, _, value in (row.partition("=") for row in a.row)]
+    lines += [f"| {what} | {value} |" for what, _, value in (row.partition("::") for row in a.row)]
     text = "\n".join(line for line in lines if line is not None)
     text += ("\n\nThe window appears before torch or transformers are imported (the app reports `torch=False`); "
              "the worker child process pays for torch when an export starts. "

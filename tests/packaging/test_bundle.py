@@ -218,3 +218,8 @@ def test_deb_installs_runs_and_uninstalls_cleanly(build, tmp_path):
     assert not left, f"left behind after dpkg -r: {left[:20]}"
     assert not Path("/opt/onnx-export-studio").exists()
     assert not Path("/usr/bin/onnx-export-studio").exists()
+    # dpkg keeps a removed package that has maintainer scripts as "config-files" until it is purged: purge it too,
+    # so that the machine's package database is as before the test
+    purged = subprocess.run(["dpkg", "--purge", NAME], capture_output=True, text=True)
+    assert purged.returncode == 0, purged.stdout + purged.stderr
+    assert _dpkg_status(NAME) in ("", "unknown ok not-installed")

@@ -282,7 +282,9 @@ class Seq2SeqDecoderWrapper(nn.Module):
         mask, past = (args[0], args[1:]) if self.with_encoder_attention_mask else (None, args)
         if past and not self.use_past_in_inputs:
             raise TypeError(f"{len(past)} unexpected past tensors (use_past_in_inputs is False)")
-        cache = flat_to_cache(past, seq2seq=True) if self.use_past else None
+        # Always a cache, even an empty one: without it transformers 5.24 builds the mask with aten::diff,
+        # which has no ONNX export (Whisper without past).
+        cache = flat_to_cache(past, seq2seq=True)
         if encoder_hidden_states is None and past:
             # With the cross-attention cache the encoder states are unused, but T5/BART still index
             # encoder_outputs[0]: give them a placeholder shaped like the cached encoder length.

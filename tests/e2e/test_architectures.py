@@ -43,14 +43,6 @@ SLOW: set[tuple[str, str]] = {
 
 #: Registered pairs that fail, one defect each (outside this issue's model types; see the reason).
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("whisper", "automatic-speech-recognition"): (
-        "EXPORTCORE BUG: Whisper ASR without cache (encoder_model + decoder_model, no merge) fails on transformers "
-        "5.24: exporting decoder_model raised UnsupportedOperatorError: Exporting the operator 'aten::diff' to ONNX "
-        "opset version 18 is not supported (transformers' mask code when no cache is given); in one run with "
-        "other cases before it in the process the export passed and validation failed 3 of 3 checks instead. "
-        "automatic-speech-recognition-with-past of the same model validates. Fix: give the no-past "
-        "Seq2SeqDecoderWrapper an (empty) cache as the with-past path does, or stop registering the no-past task."
-    ),
 }
 
 

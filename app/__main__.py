@@ -9,7 +9,6 @@ the GUI: that is how the frozen bundle (where ``sys.executable`` is this app) st
 from __future__ import annotations
 
 import argparse
-import os
 import runpy
 import sys
 import time

@@ -21,12 +21,13 @@ from collections import deque
 from typing import Any, Callable
 
 from PySide6.QtCore import (
-    QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QProcess, QProcessEnvironment, Qt, QThread,
+    QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QProcess, Qt, QThread,
     QTimer, Signal, Slot,
 )
 from PySide6.QtGui import QColor
 
-from .paths import child_environment, worker_command
+from .qt_util import child_process
+from .paths import worker_command
 
 KILL_AFTER_MS = 1500
 #: stderr lines that are known noise (FACTS.md) and are not shown in the log pane.
@@ -70,11 +71,7 @@ class _Supervisor(QObject):
         job_file = os.path.join(self.job_dir, "job.json")
         with open(job_file, "w", encoding="utf-8") as fh:
             json.dump(self.options, fh, ensure_ascii=False, indent=1)
-        proc = QProcess(self)
-        env = QProcessEnvironment()
-        for k, v in child_environment().items():
-            env.insert(k, v)
-        proc.setProcessEnvironment(env)
+        proc = child_process(self)
         proc.readyReadStandardOutput.connect(self._on_stdout)
         proc.readyReadStandardError.connect(self._on_stderr)
         proc.finished.connect(self._on_finished)

@@ -15,9 +15,10 @@ import time
 from collections import OrderedDict, deque
 from typing import Any
 
-from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
+from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
-from .paths import child_environment, inspect_server_command
+from .qt_util import child_process
+from .paths import inspect_server_command
 
 STATES = ("stopped", "starting", "warming", "ready", "failed")
 
@@ -60,11 +61,7 @@ class InspectClient(QObject):
         if self._proc is not None:
             return
         self._stopping = False
-        proc = QProcess(self)
-        env = QProcessEnvironment()
-        for k, v in child_environment().items():
-            env.insert(k, v)
-        proc.setProcessEnvironment(env)
+        proc = child_process(self)
         proc.readyReadStandardOutput.connect(self._on_stdout)
         proc.readyReadStandardError.connect(self._on_stderr)
         proc.errorOccurred.connect(self._on_error)

@@ -12,8 +12,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QListView, QProgressBar, QScrollArea,
-    QSizePolicy, QSplitter, QStackedWidget, QStyle, QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView, QApplication, QFrame, QHBoxLayout, QHeaderView, QLabel, QListView, QProgressBar, QSizePolicy, QSplitter, QStackedWidget, QStyle, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from .errors import ErrorBanner, FriendlyError

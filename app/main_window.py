@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any
 
 from PySide6.QtCore import QEvent, QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QFrame, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox,
+    QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox,
     QPushButton, QScrollArea, QSplitter, QStyle, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 

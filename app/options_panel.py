@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from exportcore.options import DEFAULT_SHAPES, FLOAT_DTYPES, INT_DTYPES, format_shape_sets, parse_shape_sets
-from exportcore.tasks import WITH_PAST, split_past
+from exportcore.tasks import split_past
 
 SEQ2SEQ_BEHAVIOURS = ("monolith", "merged", "separate")
 OPSET_DEFAULT = 13  # the spin box's "Default" value; real opsets start above it

@@ -12,12 +12,13 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, QProcess, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QHBoxLayout, QHeaderView, QLabel, QPushButton, QStyle, QTableView, QVBoxLayout,
+    QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout,
     QWidget,
 )
 
 from exportcore.options import ExportOptions
 
+from .qt_util import read_only_table
 from .inspector import standard_icon
 from .export_job import STATE_COLOURS, state_text
 
@@ -166,23 +167,6 @@ class HistoryModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.entries) - 1, self.COLUMNS - 1))
 
 
-def _table(model) -> QTableView:
-    v = QTableView()
-    v.setModel(model)
-    v.verticalHeader().setVisible(False)
-    v.verticalHeader().setDefaultSectionSize(24)
-    v.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    v.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    v.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    v.setShowGrid(False)
-    v.setAlternatingRowColors(True)
-    h = v.horizontalHeader()
-    h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    h.setStretchLastSection(True)
-    h.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    return v
-
-
 def open_folder(path: str) -> bool:
     return bool(path) and os.path.isdir(path) and QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
@@ -197,7 +181,7 @@ class ResultsPanel(QWidget):
         self.options: dict = {}
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.view = _table(self.files)
+        self.view = read_only_table(self.files, single_selection=True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         st = self.style()
         self.open_button = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon), "")
@@ -297,7 +281,7 @@ class HistoryPanel(QWidget):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.model = HistoryModel(self)
-        self.view = _table(self.model)
+        self.view = read_only_table(self.model, single_selection=True)
         self.view.doubleClicked.connect(lambda idx: self._load(idx.row()))
         st = self.style()
         self.rerun_button = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "")

@@ -10,12 +10,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QFrame, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit, QProgressBar,
-    QPushButton, QSplitter, QStyle, QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit, QProgressBar,
+    QPushButton, QSplitter, QStyle, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from exportcore.events import STAGES
 
+from .qt_util import read_only_table
 from .errors import ErrorBanner, from_error_dict
 from .inspector import standard_icon
 from .export_job import ExportJob
@@ -254,22 +255,6 @@ class ValidationModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 5), self.index(len(self.rows) - 1, 5))
 
 
-def _table(model) -> QTableView:
-    v = QTableView()
-    v.setModel(model)
-    v.verticalHeader().setVisible(False)
-    v.verticalHeader().setDefaultSectionSize(24)
-    v.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    v.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    v.setShowGrid(False)
-    v.setAlternatingRowColors(True)
-    h = v.horizontalHeader()
-    h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    h.setStretchLastSection(True)
-    h.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    return v
-
-
 class SummaryBanner(QFrame):
     STYLES = {
         "info": ("#e8f0fe", "#c6dafc", "#174ea6"),
@@ -347,10 +332,10 @@ class RunView(QWidget):
         self.cancel_button.setEnabled(False)
         self.banner = SummaryBanner()
         self.error_banner = ErrorBanner()
-        self.stage_view = _table(self.stages)
+        self.stage_view = read_only_table(self.stages)
         self.stage_view.setColumnHidden(3, True)  # the latest message is in the progress bar and the tooltip
         self.stage_view.setMinimumWidth(200)
-        self.validation_view = _table(self.validation)
+        self.validation_view = read_only_table(self.validation)
         self.validation_view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         # ResizeToContents re-measures every row on every insert (O(n²) over a run, 100+ ms stalls measured):
         # fixed widths, fitted to the contents at most twice a second while rows arrive.

@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Any, Sequence
 
-from .errors import EXIT_BAD_INPUT, EXIT_OK, ExportError, exit_code_for
+from .errors import EXIT_OK, ExportError, exit_code_for
 from .options import DEFAULT_SHAPES, FLOAT_DTYPES, INT_DTYPES, ExportOptions, parse_shape_sets
 
 SHAPE_FLAG_ALIASES = {"image_width": ["--width"], "image_height": ["--height"]}

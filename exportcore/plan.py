@@ -11,7 +11,6 @@ from typing import Any
 
 from . import registry
 from .configs.base import ConfigBehavior, OnnxConfig, OnnxConfigWithPast, OnnxSeq2SeqConfigWithPast
-from .configs.modality import TextDecoderOnnxConfig
 from .errors import ExportError
 from .options import DEFAULT_SHAPES, ExportOptions
 from .source import ModelSource, locate

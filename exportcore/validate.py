@@ -12,7 +12,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from .configs.base import OnnxConfig, OnnxConfigWithPast
+from .configs.base import OnnxConfig
 from .errors import ExportError
 from .events import ValidationRow
 

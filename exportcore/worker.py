@@ -12,7 +12,7 @@ import signal
 import sys
 import threading
 
-from .errors import EXIT_BAD_INPUT, EXIT_OK, ExportError, exit_code_for
+from .errors import EXIT_OK, ExportError, exit_code_for
 from .events import error_event
 
 

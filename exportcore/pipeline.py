@@ -38,6 +38,9 @@ def load_for_plan(plan: Plan):
 def export_all(plan: Plan, model, run_dir: Path, submodels: list[Submodel], log: Log, traced_shapes: dict | None = None) -> None:
     """Export ``submodels``; for decoders that will be merged, record their traced output shapes in ``traced_shapes``."""
     options = plan.options
+    fold = folds_constants(plan, model)
+    if options.constant_folding and not fold:
+        log("tied weights: exporting without constant folding so they are stored once (onnxruntime folds at load)")
     for submodel in submodels:
         cfg = submodel.onnx_config
         opset = options.opset or cfg.DEFAULT_ONNX_OPSET
@@ -48,7 +51,7 @@ def export_all(plan: Plan, model, run_dir: Path, submodels: list[Submodel], log:
             opset=opset,
             shapes=plan.shapes,
             dynamic_axes=options.dynamic_axes,
-            constant_folding=options.constant_folding,
+            constant_folding=fold,
             dynamo=options.dynamo,
             submodel_name=submodel.name,
             traced_shapes=traced_shapes.setdefault(submodel.name, {}) if traced_shapes is not None and plan.merge else None,
@@ -60,6 +63,19 @@ def has_tied_weights(model) -> bool:
     """Whether parameters are shared (e.g. the LM head and the embeddings): only then can the ONNX file hold
     the same weight twice (TorchScript folds a transposed copy), so only then is dedupe worth reading the file."""
     return sum(1 for _ in model.named_parameters(remove_duplicate=False)) != sum(1 for _ in model.named_parameters())
+
+
+def folds_constants(plan: Plan, model) -> bool:
+    """Whether the TorchScript exporter folds constants for this run.
+
+    Folding turns a tied LM head into a transposed copy of the embedding (GPT-2: +154 MB in the file and a
+    read-rewrite of the whole file to dedupe it). Without folding the shared parameter is exported once.
+    """
+    return plan.options.constant_folding and (plan.options.dynamo or not has_tied_weights(model))
+
+
+def may_hold_duplicate_weights(plan: Plan, model) -> bool:
+    return has_tied_weights(model) and (plan.options.dynamo or folds_constants(plan, model))
 
 
 def post_process(plan: Plan, run_dir: Path, log: Log, tied_weights: bool = True, traced_shapes: dict | None = None) -> None:
@@ -84,11 +100,17 @@ def post_process(plan: Plan, run_dir: Path, log: Log, tied_weights: bool = True,
         for name in ("decoder_model.onnx", "decoder_with_past_model.onnx"):
             onnx_files.remove(run_dir / name)
         log("merged decoder_model + decoder_with_past_model into decoder_model_merged.onnx")
+    # Only ONNX files are in the run folder yet: anything else is external data some exporter wrote.
+    external_data = any(p.suffix != ".onnx" for p in run_dir.iterdir())
     for name in plan.files:
         path = run_dir / name
-        onnx_files.normalize_file(path, dedupe=plan.options.post_process and (tied_weights or plan.merge))
-        opset = onnx_files.read_opset(path)
-        log(f"{name}: opset {opset}")
+        dedupe = plan.options.post_process and (tied_weights or plan.merge)
+        if dedupe or external_data:
+            onnx_files.normalize_file(path, dedupe=dedupe)
+        # The dynamo exporter may not honour the requested opset: read back what the file has. (Parsing a large
+        # single-file model only for this would cost seconds; TorchScript files carry the opset asked for.)
+        if plan.options.dynamo or external_data or path.stat().st_size < 100 * 2**20:
+            log(f"{name}: opset {onnx_files.read_opset(path)}")
 
 
 def validation_checks(plan: Plan, model, run_dir: Path) -> list[Check]:

@@ -125,14 +125,14 @@ class Runner:
                 from .pipeline import load_for_plan
 
                 model = load_for_plan(plan)
-            from .pipeline import export_all, has_tied_weights, post_process, validation_checks
+            from .pipeline import export_all, may_hold_duplicate_weights, post_process, validation_checks
 
             traced_shapes: dict = {}
             for submodel in plan.submodels:
                 with self.stage("export", submodel.name, share=1 / len(plan.submodels)):
                     export_all(plan, model, run_dir, [submodel], log=self.log, traced_shapes=traced_shapes)
             with self.stage("post-process"):
-                post_process(plan, run_dir, log=self.log, tied_weights=has_tied_weights(model), traced_shapes=traced_shapes)
+                post_process(plan, run_dir, log=self.log, tied_weights=may_hold_duplicate_weights(plan, model), traced_shapes=traced_shapes)
             rows: list[ValidationRow] = []
             validation = "skipped"
             if options.validate:

@@ -475,16 +475,7 @@ class HubBrowser(QWidget):
     def show_model(self, repo_id: str, revision: str | None = None) -> None:
         """Load the details pane for ``repo_id`` (off the GUI thread)."""
         self._details_timer.stop()
-        self._details = None
-        self._pending_revision = revision
-        self.titleLabel.setText(repo_id if not revision else f"{repo_id} @ {revision}")
-        self.metaLabel.setText(self.tr("Loading…"))
-        self.detailsError.setVisible(False)
-        self.cardView.clear()
-        self.filesModel.set_files([])
-        self.sizeLabel.clear()
-        self._reset_progress_area()
-        self._update_buttons()
+        self._clear_details(repo_id if not revision else f"{repo_id} @ {revision}", self.tr("Loading…"), revision)
         self._details_task.start(
             load_details, repo_id, revision, offline=self.is_offline(), timeout=self._timeout,
             cache_dir=self._cache_dir, token=self._token,
@@ -645,10 +636,14 @@ class HubBrowser(QWidget):
     # details
     # ------------------------------------------------------------------------------------------
     def _show_empty_details(self) -> None:
+        self._clear_details(self.tr("No model selected"), self.tr("Pick a model in the list, or paste a Hub link above."))
+
+    def _clear_details(self, title: str, meta: str, revision: str | None = None) -> None:
+        """An empty details pane showing ``title`` and ``meta`` (waiting for ``revision``'s details, if any)."""
         self._details = None
-        self._pending_revision = None
-        self.titleLabel.setText(self.tr("No model selected"))
-        self.metaLabel.setText(self.tr("Pick a model in the list, or paste a Hub link above."))
+        self._pending_revision = revision
+        self.titleLabel.setText(title)
+        self.metaLabel.setText(meta)
         self.detailsError.setVisible(False)
         self.cardView.clear()
         self.filesModel.set_files([])

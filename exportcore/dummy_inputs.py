@@ -85,10 +85,6 @@ class DummyInputGenerator:
     def values(self, name: str, shape: list[int]) -> np.ndarray:
         raise NotImplementedError
 
-    def generate(self, name: str, framework: str = "pt", shape: list[int] | None = None) -> Any:
-        shape = list(self.shape(name) if shape is None else shape)
-        return to_framework(self.values(name, shape), framework, self.float_dtype)
-
     # helpers -----------------------------------------------------------------------------------
     def rng(self, name: str) -> np.random.Generator:
         return np.random.default_rng(zlib.crc32(name.encode()))

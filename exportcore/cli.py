@@ -144,7 +144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 # ---- inspect -------------------------------------------------------------------------------------
 def cmd_inspect(args: argparse.Namespace) -> int:
     options = options_from_args(args)
-    from .plan import inspect  # transformers (and torch) from here on
+    from .plan import inspect  # transformers (and torch) only if config.json alone is not enough
 
     document = inspect(options)
     if args.json:

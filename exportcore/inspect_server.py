@@ -36,12 +36,12 @@ def main() -> int:
 
     channel = protocol_stdout()
     start = time.perf_counter()
-    import transformers  # noqa: F401 - the warm-up: transformers imports torch
-
     from . import plan, registry  # noqa: F401
 
     registry.supported_model_types()
-    handle({"id": None, "model": "demo:tiny-bert"})  # the first real inspection pays for config classes etc.
+    # Inspection reads config.json without transformers (light_config); transformers (and torch) are
+    # imported only for the rare configuration that needs them, so the helper starts fast and stays small.
+    handle({"id": None, "model": "demo:tiny-bert"})
     channel.write(json.dumps({"ready": True, "seconds": round(time.perf_counter() - start, 3)}) + "\n")
     channel.flush()
     for line in sys.stdin:

@@ -1,7 +1,8 @@
 """resolve + plan: from a model's config.json to the submodels, their configurations and the files.
 
-Exactly what ``exportcore inspect`` prints and what an export runs. Needs transformers' config
-classes (which import torch on transformers 5), never weights.
+Exactly what ``exportcore inspect`` prints and what an export runs. Never reads weights. An export
+resolves with transformers' configuration classes (it needs them to build the model anyway);
+inspection first tries config.json alone (``light_config``) and falls back to them.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from . import registry
 from .configs.base import ConfigBehavior, OnnxConfig, OnnxConfigWithPast, OnnxSeq2SeqConfigWithPast
 from .errors import ExportError
+from .light_config import light_config, NeedsTransformers
 from .options import DEFAULT_SHAPES, ExportOptions
 from .source import ModelSource, locate
 from .tasks import normalize_task, split_past, WITH_PAST
@@ -69,7 +71,9 @@ def load_transformers_config(source: ModelSource, trust_remote_code: bool = Fals
         raise ExportError("malformed_config", path=str(source.folder), reason=reason) from None
 
 
-def resolve(options: ExportOptions, source: ModelSource | None = None, pipeline_tag: str | None = None) -> Resolution:
+def resolve(options: ExportOptions, source: ModelSource | None = None, pipeline_tag: str | None = None,
+            light: bool = False) -> Resolution:
+    """``light=True`` reads the configuration without transformers, or raises ``NeedsTransformers``."""
     source = source or locate(options.model, revision=options.revision, cache_dir=options.cache_dir)
     model_type = registry.canonical_model_type(source.model_type)  # fails fast, before transformers
     if options.task == "auto":
@@ -86,7 +90,10 @@ def resolve(options: ExportOptions, source: ModelSource | None = None, pipeline_
             raise ExportError("invalid_option", reason="--monolith exports one file without the cache: drop -with-past")
         task = split_past(task)[0]  # one file: the inferred task loses its cache
         config_class = registry.get_config_class(model_type, task)
-    config = load_transformers_config(source, options.trust_remote_code)
+    if light:
+        config = light_config(source.raw_config, model_type, options.trust_remote_code)
+    else:
+        config = load_transformers_config(source, options.trust_remote_code)
     return Resolution(source, model_type, task, config_class, config)
 
 
@@ -189,5 +196,9 @@ def plan_document(plan: Plan) -> dict:
     }
 
 
-def inspect(options: ExportOptions) -> dict:
-    return plan_document(make_plan(options))
+def inspect(options: ExportOptions, source: ModelSource | None = None, pipeline_tag: str | None = None) -> dict:
+    source = source or locate(options.model, revision=options.revision, cache_dir=options.cache_dir)
+    try:
+        return plan_document(make_plan(options, resolve(options, source, pipeline_tag, light=True)))
+    except NeedsTransformers:
+        return plan_document(make_plan(options, resolve(options, source, pipeline_tag)))

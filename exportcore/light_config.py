@@ -1,0 +1,105 @@
+"""A model's configuration read from config.json alone, without importing transformers (or torch).
+
+Inspection needs a handful of attributes (layers, heads, sizes…). transformers 5 imports torch as soon as
+a configuration class is touched (≈2–3 s here), so ``exportcore inspect`` reads config.json itself and
+fills what it does not say from ``resources/config_defaults.json``: each configuration class's
+defaults, attribute aliases and sub-configurations, recorded from the installed transformers by
+``exportcore.light_config_build``.
+
+Where the table cannot vouch for a value, reading it raises ``NeedsTransformers`` and the caller
+falls back to transformers' own class: an attribute ``__init__`` derives from others the file sets
+(``head_dim`` from ``hidden_size`` when the file gives no ``head_dim``), one ``__init__`` rewrites, one
+next to an argument the recording could not probe, remote code, or a table recorded for another
+transformers version.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import metadata
+from typing import Any
+
+_MISSING = object()
+
+
+class NeedsTransformers(Exception):
+    """This configuration (or one attribute of it) must be read by transformers itself."""
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict | None:
+    from .demo import resources_dir
+    from .light_config_build import TABLE_FILE
+
+    path = resources_dir() / TABLE_FILE
+    try:
+        table = json.loads(path.read_text(encoding="utf-8"))
+        installed = metadata.version("transformers")
+    except (OSError, ValueError, metadata.PackageNotFoundError):
+        return None
+    return table if table.get("transformers_version") == installed else None
+
+
+class LightConfig:
+    """Attribute access like a transformers configuration; dict-valued sub-configurations are LightConfigs."""
+
+    def __init__(self, raw: dict, class_name: str) -> None:
+        table = _table()
+        if table is None or class_name not in table["classes"]:
+            raise NeedsTransformers(class_name)
+        entry = table["classes"][class_name]
+        aliases = entry["attribute_map"]
+        object.__setattr__(self, "_entry", entry)
+        object.__setattr__(self, "_class_name", class_name)
+        object.__setattr__(self, "_explicit", {aliases.get(key, key): value for key, value in raw.items()})
+        defaults = entry["defaults"]
+        changed = {k for k, v in self._explicit.items() if defaults.get(k, _MISSING) != v}
+        object.__setattr__(self, "_changed", changed)
+        object.__setattr__(self, "_blind", bool(changed & set(entry["unprobed"])))
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        entry = self._entry
+        name = entry["attribute_map"].get(name, name)
+        if name in entry["transformed"] and name in self._explicit:
+            raise NeedsTransformers(f"{self._class_name}.{name}")
+        value = self._explicit.get(name, _MISSING)
+        if value is _MISSING:
+            value = entry["defaults"].get(name, _MISSING)
+            if value is _MISSING:
+                raise AttributeError(f"{self._class_name} has no attribute {name!r}")
+            if self._blind or self._changed & set(entry["derived"].get(name, ())):
+                raise NeedsTransformers(f"{self._class_name}.{name}")
+        if name in entry["sub_configs"] and isinstance(value, dict):
+            return self._sub_config(name, value)
+        return value
+
+    def _sub_config(self, name: str, raw: dict) -> "LightConfig":
+        class_name = self._entry["sub_configs"][name]
+        if class_name is None:  # an AutoConfig slot: the dict names its own model type
+            class_name = (_table() or {}).get("model_types", {}).get(raw.get("model_type", ""))
+            if class_name is None:
+                raise NeedsTransformers(f"{self._class_name}.{name}")
+        return LightConfig(raw, class_name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("a LightConfig is read-only")
+
+    def to_dict(self) -> dict:
+        return {**self._entry["defaults"], **self._explicit}
+
+    def __repr__(self) -> str:
+        return f"LightConfig({self._class_name}, model_type={self._explicit.get('model_type')!r})"
+
+
+def light_config(raw: dict, model_type: str, trust_remote_code: bool = False) -> LightConfig:
+    """The configuration of a registered ``model_type`` from its config.json, or ``NeedsTransformers``."""
+    if "auto_map" in raw and trust_remote_code:
+        raise NeedsTransformers("remote code")
+    table = _table()
+    class_name = (table or {}).get("model_types", {}).get(model_type)
+    if class_name is None:
+        raise NeedsTransformers(model_type)
+    return LightConfig(raw, class_name)

@@ -88,6 +88,58 @@ def _dynamic_shapes(cfg: OnnxConfig) -> tuple:
     return (specs,)  # the traced modules take ``*args``: varargs shapes are one nested tuple
 
 
+class _ParameterCapture:
+    """Keeps the parameters the TorchScript exporter hands its graph (after constant folding).
+
+    Wraps the exporter's internal ``_model_to_graph`` without changing what it returns. Absent (another torch),
+    the export writes its parameters itself, as before.
+    """
+
+    def __init__(self) -> None:
+        self.params: dict[str, torch.Tensor] = {}
+        self._module: Any = None
+        self._original: Any = None
+
+    def install(self) -> bool:
+        try:
+            from torch.onnx._internal.torchscript_exporter import utils as torchscript_utils
+        except ImportError:
+            return False
+        original = getattr(torchscript_utils, "_model_to_graph", None)
+        if original is None:
+            return False
+
+        def model_to_graph(*args, **kwargs):
+            graph, params_dict, torch_out = original(*args, **kwargs)
+            self.params.update(params_dict)
+            return graph, params_dict, torch_out
+
+        self._module, self._original = torchscript_utils, original
+        torchscript_utils._model_to_graph = model_to_graph
+        return True
+
+    def uninstall(self) -> None:
+        if self._module is not None:
+            self._module._model_to_graph = self._original
+            self._module = None
+
+
+def _export_torchscript(module: nn.Module, args: tuple, path: Path, **kwargs: Any) -> None:
+    """TorchScript export with the weights streamed into the file by ``initializers`` (peak ≈ one copy of them)."""
+    capture = _ParameterCapture()
+    if not capture.install():
+        torch.onnx.export(module, args, str(path), dynamo=False, **kwargs)
+        return
+    try:
+        torch.onnx.export(module, args, str(path), dynamo=False, export_params=False, **kwargs)
+    finally:
+        capture.uninstall()
+    from . import initializers
+
+    initializers.write_model(initializers.load_graph(path), capture.params, path)
+    capture.params.clear()
+
+
 def export_submodel(
     model: nn.Module,
     cfg: OnnxConfig,
@@ -124,16 +176,15 @@ def export_submodel(
                 )
                 program.save(str(path))
             else:
-                torch.onnx.export(
+                _export_torchscript(
                     module,
                     args,
-                    str(path),
+                    path,
                     input_names=input_names,
                     output_names=output_names,
                     dynamic_axes={**cfg.onnx_inputs, **cfg.outputs} if dynamic_axes else None,
                     opset_version=opset,
                     do_constant_folding=constant_folding,
-                    dynamo=False,
                 )
         if traced_shapes is not None:
             with torch.no_grad():

@@ -1,0 +1,112 @@
+"""The streamed weights writer (``exportcore.initializers``) and the TorchScript export that uses it.
+
+What a user relies on: the file holds exactly the weights torch's own writer would have stored (same names, types,
+shapes and bytes, including folded constants, half precision, bfloat16, booleans and scalars), it is a valid
+ONNX model onnxruntime runs with the same results, and a model past the protobuf limit gets Optimum's
+``X.onnx_data`` layout with page-aligned offsets.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+import torch
+from onnx import numpy_helper
+
+from exportcore import initializers
+from exportcore.export import _export_torchscript
+
+
+class Mixed(torch.nn.Module):
+    """Weights of several dtypes, looked up or used transposed (constant folding makes new tensors of some)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.linear = torch.nn.Linear(8, 64)
+        self.halves = torch.nn.Parameter(torch.randn(4, 64, dtype=torch.float16), requires_grad=False)
+        self.brain_floats = torch.nn.Parameter(torch.randn(4, 64, dtype=torch.bfloat16), requires_grad=False)
+        self.register_buffer("table", torch.arange(256, dtype=torch.int64).reshape(4, 64))
+        self.register_buffer("mask", torch.arange(64) % 3 == 0)
+        self.register_buffer("scale", torch.tensor(1.5))
+        self.big = torch.nn.Parameter(torch.randn(32, 80), requires_grad=False)
+
+    def forward(self, x, index):
+        y = self.linear(x) * self.scale + self.table[index].float()
+        y = y + self.halves[index].float() + self.brain_floats[index].float()
+        y = torch.where(self.mask, y, -y)
+        return torch.nn.functional.linear(y, self.big[:, :64])
+
+
+def _export(tmp_path, name: str, streamed: bool):
+    module = Mixed().eval()
+    args = (torch.randn(2, 3, 8), torch.tensor([[0, 3, 1], [2, 2, 1]]))
+    path = tmp_path / f"{name}.onnx"
+    kwargs = dict(input_names=["x", "index"], output_names=["y"], dynamic_axes={"x": {0: "b", 1: "s"}, "index": {0: "b", 1: "s"}},
+                  opset_version=18, do_constant_folding=True)
+    if streamed:
+        _export_torchscript(module, args, path, **kwargs)
+    else:
+        torch.onnx.export(module, args, str(path), dynamo=False, **kwargs)
+    return module, path
+
+
+def _initializers(path):
+    model = onnx.load(str(path))
+    return {t.name: (t.data_type, list(t.dims), numpy_helper.to_array(t).tobytes()) for t in model.graph.initializer}
+
+
+def test_streamed_weights_are_exactly_what_torch_writes(tmp_path):
+    _, reference = _export(tmp_path, "torch", streamed=False)
+    module, streamed = _export(tmp_path, "ours", streamed=True)
+    assert _initializers(streamed) == _initializers(reference)
+    ours, theirs = onnx.load(str(streamed)), onnx.load(str(reference))
+    assert [i.name for i in ours.graph.input] == [i.name for i in theirs.graph.input] == ["x", "index"]
+    assert {t.data_type for t in ours.graph.initializer} >= {onnx.TensorProto.FLOAT16, onnx.TensorProto.BFLOAT16,
+                                                            onnx.TensorProto.INT64, onnx.TensorProto.BOOL}
+    onnx.checker.check_model(ours, full_check=True)
+
+    x = np.random.default_rng(1).standard_normal((3, 5, 8)).astype(np.float32)
+    index = np.array([[0, 1, 2, 3, 0]] * 3)
+    session = ort.InferenceSession(str(streamed), providers=["CPUExecutionProvider"])
+    (got,) = session.run(None, {"x": x, "index": index})
+    with torch.no_grad():
+        expected = module(torch.from_numpy(x), torch.from_numpy(index)).numpy()
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-4)
+
+
+def test_past_the_protobuf_limit_weights_go_to_onnx_data_page_aligned(tmp_path, monkeypatch):
+    _, reference = _export(tmp_path, "torch", streamed=False)
+    monkeypatch.setattr(initializers, "EXTERNAL_DATA_THRESHOLD", 1000)  # this model's weights count as "over 2 GB"
+    (tmp_path / "external").mkdir()
+    module, path = _export(tmp_path / "external", "model", streamed=True)
+
+    assert sorted(p.name for p in path.parent.iterdir()) == ["model.onnx", "model.onnx_data"]
+    header = onnx.load(str(path), load_external_data=False)
+    offsets = []
+    for tensor in header.graph.initializer:
+        if tensor.data_location == onnx.TensorProto.EXTERNAL:
+            info = {e.key: e.value for e in tensor.external_data}
+            assert info["location"] == "model.onnx_data"
+            offsets.append(int(info["offset"]))
+        else:  # small tensors stay inline, as onnx.save does
+            assert len(tensor.raw_data) <= 1024
+    assert len(offsets) >= 2 and all(offset % 4096 == 0 for offset in offsets)
+    assert _initializers(path) == _initializers(reference)
+    session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    x, index = np.ones((1, 2, 8), np.float32), np.zeros((1, 2), np.int64)
+    with torch.no_grad():
+        expected = module(torch.from_numpy(x), torch.from_numpy(index)).numpy()
+    np.testing.assert_allclose(session.run(None, {"x": x, "index": index})[0], expected, rtol=1e-5, atol=1e-4)
+
+
+def test_an_unknown_dtype_is_refused_before_writing(tmp_path):
+    graph_only = onnx.helper.make_model(onnx.helper.make_graph(
+        [onnx.helper.make_node("Identity", ["w"], ["y"])], "g",
+        [onnx.helper.make_tensor_value_info("w", onnx.TensorProto.FLOAT, [2])],
+        [onnx.helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [2])]))
+    with pytest.raises(TypeError, match="complex"):
+        initializers.write_model(graph_only, {"w": torch.zeros(2, dtype=torch.complex64)}, tmp_path / "m.onnx")
+    assert not (tmp_path / "m.onnx").exists()

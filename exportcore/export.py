@@ -6,6 +6,7 @@ module traced is an adapter wrapper taking exactly those tensors positionally.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
 from pathlib import Path
@@ -124,6 +125,34 @@ class _ParameterCapture:
             self._module = None
 
 
+#: Floating-point parameters above this many elements never decide a shape: shape inference does without them.
+SHAPE_INFERENCE_MAX_FLOAT_PARAM = 256
+
+
+@contextlib.contextmanager
+def _shape_inference_without_weights():
+    """The exporter's ONNX shape inference copies every parameter it is given into protobuf, node by node:
+    60–80 % of a BERT-/GPT-2-base export. Types and shapes of weights are already on the graph's inputs, and only
+    integer tensors feed shape computations, so it is given the small and integer ones only. The graph written is
+    the same (tests/core/test_initializers.py compares)."""
+    original = getattr(torch._C, "_jit_pass_onnx_graph_shape_type_inference", None)
+    if original is None:
+        yield
+        return
+
+    def infer(graph, params_dict, opset_version):
+        needed = {name: value for name, value in params_dict.items()
+                  if not (isinstance(value, torch.Tensor) and value.is_floating_point()
+                          and value.numel() > SHAPE_INFERENCE_MAX_FLOAT_PARAM)}
+        return original(graph, needed, opset_version)
+
+    torch._C._jit_pass_onnx_graph_shape_type_inference = infer
+    try:
+        yield
+    finally:
+        torch._C._jit_pass_onnx_graph_shape_type_inference = original
+
+
 def _export_torchscript(module: nn.Module, args: tuple, path: Path, **kwargs: Any) -> None:
     """TorchScript export with the weights streamed into the file by ``initializers`` (peak ≈ one copy of them)."""
     capture = _ParameterCapture()
@@ -131,7 +160,8 @@ def _export_torchscript(module: nn.Module, args: tuple, path: Path, **kwargs: An
         torch.onnx.export(module, args, str(path), dynamo=False, **kwargs)
         return
     try:
-        torch.onnx.export(module, args, str(path), dynamo=False, export_params=False, **kwargs)
+        with _shape_inference_without_weights():
+            torch.onnx.export(module, args, str(path), dynamo=False, export_params=False, **kwargs)
     finally:
         capture.uninstall()
     from . import initializers

@@ -5,9 +5,10 @@ parses them again: several copies of the weights at its peak (2.1 GB for a 440 M
 the graph without parameters and streaming each parameter into the file ourselves keeps the peak near
 one copy of the weights.
 
-Protobuf allows a message's fields in any order and merges repeated fields, so the file is written as:
-the model's other fields, then the ``graph`` field whose length is known in advance, holding the graph's
-own fields followed by one ``initializer`` entry per tensor (header, then the tensor's bytes). Files over
+A protobuf message is its fields one after the other, so the file is written as protobuf would write it:
+the model's fields before ``graph``, the ``graph`` field (its length known in advance) holding the graph's
+fields before ``initializer``, one ``initializer`` entry per tensor (header, then the tensor's bytes), the
+graph's remaining fields, then the model's. Files over
 the 2 GB protobuf limit get their tensors in ``X.onnx_data`` instead (Optimum's layout, 4 KiB aligned).
 """
 
@@ -113,17 +114,28 @@ def write_model(graph_only: ModelProto, tensors: dict, path: Path, external_data
         _write_external(entries, data_path)
         files.append(data_path)
 
-    model_rest = ModelProto()
-    model_rest.CopyFrom(graph_only)
-    model_rest.ClearField("graph")
-    graph_bytes = graph.SerializeToString()
-    graph_size = len(graph_bytes) + sum(e.inline_size() for e in entries)
-    with open(path, "wb") as out:
-        out.write(model_rest.SerializeToString())
-        out.write(_key(_GRAPH_FIELD) + _varint(graph_size) + graph_bytes)
+    model_head, model_tail = _split(graph_only, _GRAPH_FIELD)
+    graph_head, graph_tail = _split(graph, _INITIALIZER_FIELD)
+    graph_size = len(graph_head) + sum(e.inline_size() for e in entries) + len(graph_tail)
+    with open(path, "wb") as out:  # fields in number order, as protobuf itself writes them
+        out.write(model_head + _key(_GRAPH_FIELD) + _varint(graph_size) + graph_head)
         for entry in entries:
             entry.write_inline(out)
+        out.write(graph_tail + model_tail)
     return files
+
+
+def _split(message, field: int) -> tuple[bytes, bytes]:
+    """``message`` serialized as the fields numbered below ``field`` and those above it (``field`` itself left out)."""
+    head, tail = type(message)(), type(message)()
+    head.CopyFrom(message)
+    tail.CopyFrom(message)
+    for descriptor, _ in message.ListFields():
+        if descriptor.number >= field:
+            head.ClearField(descriptor.name)
+        if descriptor.number <= field:
+            tail.ClearField(descriptor.name)
+    return head.SerializeToString(), tail.SerializeToString()
 
 
 def _write_external(entries: Iterable[_Entry], data_path: Path) -> None:

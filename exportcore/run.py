@@ -101,6 +101,7 @@ class Runner:
     # ---- the run --------------------------------------------------------------------------------
     def run(self) -> RunOutcome:
         start = time.perf_counter()
+        give_freed_memory_back()
         options = self.options
         destination = Path(options.output_dir).expanduser().resolve()
         check_destination(destination, options.overwrite)
@@ -184,6 +185,23 @@ class Runner:
     def _download_progress(self, done: int, total: int, filename: str = "") -> None:
         fraction = self.done_weight + STAGE_WEIGHTS["resolve"] * (done / total if total else 0.0)
         self.emit(Progress(fraction=round(fraction, 4), stage="resolve", message=f"downloading {filename}"))
+
+
+def give_freed_memory_back() -> None:
+    """Pin glibc's mmap threshold at its 128 KiB default so that freed tensors go back to the system.
+
+    glibc raises the threshold (up to 32 MiB) each time a large block is freed; after torch has freed some, later
+    weight-sized blocks come from the heap and stay there when freed. Measured on BERT-base: the model freed
+    before validation, onnxruntime's load then peaked 225 MB higher and the process kept 330 MB more.
+    """
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to tune
 
 
 def peak_rss_mb() -> float:

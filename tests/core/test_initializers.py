@@ -61,6 +61,7 @@ def _initializers(path):
 def test_streamed_weights_are_exactly_what_torch_writes(tmp_path):
     _, reference = _export(tmp_path, "torch", streamed=False)
     module, streamed = _export(tmp_path, "ours", streamed=True)
+    assert streamed.read_bytes() == reference.read_bytes()  # fields in protobuf's own order: the very same file
     assert _initializers(streamed) == _initializers(reference)
     ours, theirs = onnx.load(str(streamed)), onnx.load(str(reference))
     assert [i.name for i in ours.graph.input] == [i.name for i in theirs.graph.input] == ["x", "index"]

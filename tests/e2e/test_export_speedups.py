@@ -1,0 +1,46 @@
+"""Our two changes to how the TorchScript exporter runs change nothing in what it writes.
+
+``exportcore.export`` streams the weights into the file itself (``initializers``) and gives the exporter's ONNX shape
+inference only the parameters that can matter to a shape. For every end-to-end model (every submodel, before
+merging) the file is byte for byte the one ``torch.onnx.export`` writes on its own with ``export_params=True``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+
+import pytest
+import torch
+
+from exportcore import export as export_module
+from exportcore.options import ExportOptions
+from exportcore.pipeline import folds_constants, load_for_plan
+from exportcore.plan import make_plan, resolve
+from tests.e2e.models import CASES, model_dir
+
+
+@pytest.mark.parametrize("case_id", list(CASES))
+def test_files_are_byte_identical_to_torchs_own_export(case_id, tmp_path, tmp_path_factory, monkeypatch):
+    folder = model_dir(case_id, tmp_path_factory)
+    options = ExportOptions(model=str(folder), task=CASES[case_id].task)
+    plan = make_plan(options, resolve(options))
+    model = load_for_plan(plan)
+    fold = folds_constants(plan, model)
+
+    def plain_torch(module, args, path, **kwargs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(module, args, str(path), dynamo=False, **kwargs)
+
+    for submodel in plan.submodels:
+        cfg = submodel.onnx_config
+        common = dict(opset=cfg.DEFAULT_ONNX_OPSET, shapes=plan.shapes, constant_folding=fold, submodel_name=submodel.name)
+        ours = tmp_path / f"ours-{submodel.file_name}"
+        export_module.export_submodel(model, cfg, ours, **common)
+        with monkeypatch.context() as patch:
+            patch.setattr(export_module, "_export_torchscript", plain_torch)
+            patch.setattr(export_module, "_shape_inference_without_weights", contextlib.nullcontext)
+            theirs = tmp_path / f"torch-{submodel.file_name}"
+            export_module.export_submodel(model, cfg, theirs, **common)
+        assert ours.read_bytes() == theirs.read_bytes(), f"{submodel.name} differs from torch's own export"

@@ -79,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("models", help="list supported model types and their tasks")
     p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("serve", help="keep torch and transformers loaded so that exports start at once",
+                       description="Keep torch, transformers and onnxruntime imported; `exportcore export` (and the "
+                       "app's export worker) run in a process forked from this one while it runs, saving the 4-5 s "
+                       "of imports. One server per user, interpreter and version; stop it with Ctrl-C.")
+    p.add_argument("--idle-timeout", type=float, metavar="SECONDS", help="exit after this long without an export")
+    p.add_argument("--exit-with-stdin", action="store_true", help="exit when stdin closes (for a parent process)")
     return parser
 
 
@@ -128,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_export(args)
         if args.command == "tasks":
             return cmd_tasks(args)
+        if args.command == "serve":
+            return cmd_serve(args)
         return cmd_models(args)
     except ExportError as exc:
         print(f"error [{exc.code}]: {exc.message}", file=sys.stderr)
@@ -229,12 +238,29 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK if result.validation != "failed" else exit_code_for("validation_failed")
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .server import serve
+
+    def announce(line: str) -> None:
+        print(line, flush=True)
+
+    return serve(idle_timeout=args.idle_timeout, exit_with_stdin=args.exit_with_stdin, announce=announce)
+
+
 def console_main() -> None:
     """The ``exportcore`` command: ``main()``, then exit without interpreter teardown.
 
-    torch's teardown costs about a second after an export; everything is written and flushed by then.
+    An export runs in ``exportcore serve``'s warm process when one is running. torch's teardown costs about a
+    second after an export; everything is written and flushed by then.
     """
-    code = main()
+    argv = sys.argv[1:]
+    code = None
+    if argv[:1] == ["export"]:
+        from .server import delegate
+
+        code = delegate("cli", argv)
+    if code is None:
+        code = main(argv)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

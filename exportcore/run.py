@@ -106,6 +106,8 @@ class Runner:
         destination = Path(options.output_dir).expanduser().resolve()
         check_destination(destination, options.overwrite)
         run_dir: Path | None = None
+        if os.environ.get("OES_SERVED_BY"):
+            self.log(f"running in a process forked from exportcore serve (pid {os.environ['OES_SERVED_BY']})")
         try:
             with self.stage("resolve", options.model):
                 from .plan import resolve

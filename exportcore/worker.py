@@ -67,7 +67,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_and_exit() -> None:
-    code = main()
+    from .server import delegate
+
+    code = delegate("worker", sys.argv[1:])  # in `exportcore serve`'s warm process, when one runs
+    if code is None:
+        code = main()
     sys.stderr.flush()
     # Skip interpreter teardown (torch's takes seconds under load): the run has cleaned up and flushed its
     # events, and the supervisor waits for this exit, e.g. to confirm a cancel within 2 s.

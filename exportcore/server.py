@@ -1,0 +1,296 @@
+"""``exportcore serve``: torch, transformers and onnxruntime imported once; each export forks from them.
+
+Importing them costs 4–5 s of every export (more than the export of a tiny model). A running server
+takes that off: ``exportcore export`` and ``python -m exportcore.worker`` look for it and, if it answers,
+hand it their arguments, working directory, environment and stdin/stdout/stderr (file descriptors over
+a Unix socket). The server forks a process for the request — a fresh process per export, as before,
+only already warm — which runs the very same command on those streams and reports its exit code.
+The client forwards SIGINT/SIGTERM to it, and if the client dies the export is cancelled.
+
+Nothing changes when no server runs, and a server declines (the client then runs the command itself)
+when the request's environment differs from its own in variables read at import time (``HF_*``,
+``TRANSFORMERS_*``, ``TORCH*``, thread settings, ``HOME``…). The socket lives in a private folder
+(``$XDG_RUNTIME_DIR`` or ``/tmp/onnx-export-studio-<uid>``, mode 0700); the server serves its own
+user only. The parent never runs a tensor operation, so no thread pool exists when it forks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import select
+import signal
+import socket
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import __version__
+
+#: Environment variables a warm process has already acted on (read at import time): a request that sets
+#: them differently runs in a fresh process instead.
+IMPORT_TIME_ENV_PREFIXES = ("HF_", "HUGGINGFACE_", "TRANSFORMERS_", "TORCH", "PYTORCH_", "OMP_", "MKL_", "OPENBLAS_",
+                            "KMP_", "ORT_", "CUDA", "PYTHON", "LD_", "MALLOC_")
+IMPORT_TIME_ENV_NAMES = ("HOME", "XDG_CACHE_HOME", "USE_TORCH")
+#: Among those, the ones this module applies in the forked process itself.
+APPLIED_AFTER_FORK = ("HF_HUB_DISABLE_PROGRESS_BARS",)
+_MAX_MESSAGE = 1 << 20
+ENTRIES = ("cli", "worker")
+
+
+def socket_path() -> Path:
+    """Where the server for this interpreter and this exportcore version listens."""
+    explicit = os.environ.get("OES_SERVER_SOCKET")
+    if explicit:
+        return Path(explicit)
+    key = hashlib.sha256(f"{os.path.realpath(sys.executable)}|{sys.version}|{__version__}".encode()).hexdigest()[:12]
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    base = Path(runtime) / "onnx-export-studio" if runtime and os.path.isdir(runtime) else \
+        Path(tempfile.gettempdir()) / f"onnx-export-studio-{os.getuid()}"
+    return base / f"exportcore-{key}.sock"
+
+
+def _private_dir(folder: Path) -> None:
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = folder.stat()
+    if info.st_uid != os.getuid() or info.st_mode & 0o077:
+        from .errors import ExportError
+
+        raise ExportError("invalid_option", reason=f"the socket folder {folder} must belong to you and be private "
+                          "(chmod 700), or point OES_SERVER_SOCKET elsewhere")
+
+
+def _env_fingerprint(env: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in env.items() if (k.startswith(IMPORT_TIME_ENV_PREFIXES) or k in IMPORT_TIME_ENV_NAMES)
+            and k not in APPLIED_AFTER_FORK}
+
+
+# ---- client --------------------------------------------------------------------------------------
+def delegate(entry: str, argv: list[str]) -> int | None:
+    """Run ``entry`` (``cli`` or ``worker``) with ``argv`` in a warm server process; ``None`` when no server
+    takes it (none running, or it declines): the caller then runs the command itself."""
+    if os.environ.get("OES_NO_SERVER"):
+        return None
+    path = socket_path()
+    if not path.exists():
+        return None
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    try:
+        sock.settimeout(5)
+        sock.connect(str(path))
+        request = {"entry": entry, "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}
+        socket.send_fds(sock, [json.dumps(request).encode()], [0, 1, 2])
+        reply = json.loads(sock.recv(_MAX_MESSAGE) or b"{}")
+    except (OSError, ValueError):
+        sock.close()
+        return None
+    if "pid" not in reply:
+        sock.close()
+        return None
+    pid = reply["pid"]
+
+    def forward(signum, frame):  # noqa: ARG001
+        try:
+            os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, forward)
+    sock.settimeout(None)
+    while True:
+        data = sock.recv(_MAX_MESSAGE)
+        if not data:
+            from .errors import ExportError, exit_code_for
+
+            error = ExportError("internal_error", reason="the export process of `exportcore serve` ended without a result")
+            print(f"error [{error.code}]: {error.message}", file=sys.stderr)
+            return exit_code_for(error.code)
+        message = json.loads(data)
+        if "exit" in message:
+            return int(message["exit"])
+
+
+# ---- server --------------------------------------------------------------------------------------
+def preload() -> None:
+    """Import what every export imports (no tensor operation: the parent must not start thread pools)."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import onnx  # noqa: F401
+    import onnxruntime  # noqa: F401
+    import torch  # noqa: F401
+    import transformers  # noqa: F401
+    import transformers.modeling_utils  # noqa: F401
+    from torch.onnx._internal.torchscript_exporter import utils  # noqa: F401
+
+    from . import adapter, export, initializers, merge, pipeline, plan, progress, run, validate, worker  # noqa: F401
+
+
+def serve(idle_timeout: float | None = None, exit_with_stdin: bool = False, announce=print) -> int:
+    path = socket_path()
+    _private_dir(path.parent)
+    if path.exists():
+        probe = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            probe.connect(str(path))
+            announce(json.dumps({"ready": False, "reason": "already running", "socket": str(path)}))
+            return 0
+        except OSError:
+            path.unlink()  # stale: its server is gone
+        finally:
+            probe.close()
+    start = time.perf_counter()
+    environment = dict(os.environ)
+    fingerprint = _env_fingerprint(environment)  # as started: imports add variables (torch: TORCHINDUCTOR_CACHE_DIR)
+    preload()
+    added = {k: v for k, v in os.environ.items() if k not in environment}
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    listener.bind(str(path))
+    os.chmod(path, 0o600)
+    listener.listen(16)
+    stop = False
+
+    def on_stop(signum, frame):  # noqa: ARG001
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, on_stop)
+    signal.signal(signal.SIGINT, on_stop)
+    announce(json.dumps({"ready": True, "socket": str(path), "pid": os.getpid(),
+                         "seconds": round(time.perf_counter() - start, 3)}))
+    children: set[int] = set()
+    last_activity = time.monotonic()
+    watched = [listener] + ([sys.stdin] if exit_with_stdin else [])
+    try:
+        while not stop:
+            for pid in list(children):
+                if os.waitpid(pid, os.WNOHANG)[0]:
+                    children.discard(pid)
+                    last_activity = time.monotonic()
+            if idle_timeout is not None and not children and time.monotonic() - last_activity > idle_timeout:
+                break
+            try:
+                ready, _, _ = select.select(watched, [], [], 1.0)
+            except InterruptedError:
+                continue
+            if exit_with_stdin and sys.stdin in ready and not os.read(sys.stdin.fileno(), 4096):
+                break  # the process that started us is gone
+            if listener not in ready:
+                continue
+            conn, _ = listener.accept()
+            uid = _peer_uid(conn)
+            if uid != os.getuid():
+                conn.close()
+                continue
+            pid = os.fork()
+            if pid == 0:
+                listener.close()
+                _serve_one(conn, fingerprint, added)  # never returns
+            conn.close()
+            children.add(pid)
+            last_activity = time.monotonic()
+    finally:
+        listener.close()
+        path.unlink(missing_ok=True)
+    return 0
+
+
+def _peer_uid(conn: socket.socket) -> int:
+    import struct
+
+    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return struct.unpack("3i", creds)[1]
+
+
+def _serve_one(conn: socket.socket, fingerprint: dict[str, str], added: dict[str, str]) -> None:
+    """In the forked process: take over the client's streams, directory and environment, run, report."""
+    code = 1
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        message, fds, _, _ = socket.recv_fds(conn, _MAX_MESSAGE, 3)
+        request = json.loads(message)
+        env = request["env"]
+        reason = _decline_reason(request, fingerprint, fds)
+        if reason:
+            conn.send(json.dumps({"declined": reason}).encode())
+            os._exit(0)
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        _rebind_std_streams()
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update({**added, **env})
+        os.environ["OES_SERVED_BY"] = str(os.getppid())
+        if env.get("HF_HUB_DISABLE_PROGRESS_BARS", "").lower() in ("1", "true", "yes", "on"):
+            from huggingface_hub.utils import disable_progress_bars
+
+            disable_progress_bars()
+        conn.send(json.dumps({"pid": os.getpid()}).encode())
+        _cancel_when_client_leaves(conn)
+        code = _run(request["entry"], request["argv"])
+    except KeyboardInterrupt:
+        code = 130
+    except SystemExit as exc:  # argparse: --help, usage errors
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    except BaseException:  # noqa: BLE001 - report, never fall back into the server loop
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # from here on nothing may interrupt the way out
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        try:
+            conn.send(json.dumps({"exit": code}).encode())
+        except OSError:
+            pass
+        os._exit(code)
+
+
+def _decline_reason(request: dict, fingerprint: dict[str, str], fds: list[int]) -> str | None:
+    if request.get("entry") not in ENTRIES or len(fds) != 3:
+        return "malformed request"
+    if _env_fingerprint(request["env"]) != fingerprint:
+        changed = sorted(set(_env_fingerprint(request["env"]).items()) ^ set(fingerprint.items()))
+        return "environment differs: " + ", ".join(sorted({k for k, _ in changed}))
+    return None
+
+
+def _rebind_std_streams() -> None:
+    sys.stdin = open(0, encoding="utf-8", errors="replace", closefd=False)
+    sys.stdout = open(1, "w", buffering=1 if os.isatty(1) else -1, encoding="utf-8", errors="replace", closefd=False)
+    sys.stderr = open(2, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False)
+
+
+def _cancel_when_client_leaves(conn: socket.socket) -> None:
+    import threading
+
+    def watch() -> None:
+        try:
+            while conn.recv(_MAX_MESSAGE):
+                pass
+        except OSError:
+            pass
+        os.kill(os.getpid(), signal.SIGINT)  # the client is gone: cancel, as Ctrl-C would
+
+    threading.Thread(target=watch, name="client-watch", daemon=True).start()
+
+
+def _run(entry: str, argv: list[str]) -> int:
+    if entry == "worker":
+        from huggingface_hub.utils import disable_progress_bars
+
+        from .worker import main as worker_main
+
+        disable_progress_bars()  # what the worker's environment asks for; the hub read it at import time here
+
+        return worker_main(argv)
+    from .cli import main as cli_main
+
+    return cli_main(argv)

@@ -1,0 +1,166 @@
+"""``exportcore serve``: exports run in a warm forked process, and behave exactly as without it.
+
+A real server process per module (its own socket, via ``OES_SERVER_SOCKET``); real ``exportcore export`` and
+``python -m exportcore.worker`` processes as clients. What a user relies on: the same files, output and exit codes;
+Ctrl-C / SIGTERM still cancel and leave nothing; a client killed outright cancels its export; a request from a
+different environment (``HF_*`` read at import time) runs in a fresh process instead; no server, a stale socket
+or ``OES_NO_SERVER`` mean the command simply runs itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from exportcore.errors import exit_code_for
+
+EXPORTCORE = [sys.executable, "-c", "from exportcore.cli import console_main; console_main()"]
+WORKER = [sys.executable, "-m", "exportcore.worker"]
+SERVED = "running in a process forked from exportcore serve"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("serve")
+    folder.chmod(0o700)
+    env = {**os.environ, "OES_SERVER_SOCKET": str(folder / "exportcore.sock")}
+    env.pop("OES_NO_SERVER", None)
+    proc = subprocess.Popen([*EXPORTCORE, "serve", "--idle-timeout", "600"], stdout=subprocess.PIPE, text=True, env=env)
+    ready = json.loads(proc.stdout.readline())
+    assert ready["ready"] is True and Path(ready["socket"]).exists()
+    yield env
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=10) == 0
+    assert not Path(ready["socket"]).exists(), "the server leaves its socket behind"
+
+
+def _log(folder: Path) -> str:
+    return (folder / "export.log").read_text(encoding="utf-8")
+
+
+def test_export_runs_in_the_server_and_gives_the_same_result(server, tmp_path):
+    out = tmp_path / "out"
+    done = subprocess.run([*EXPORTCORE, "export", "demo:tiny-bert", str(out), "--json-events"], env=server,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert SERVED in _log(out)
+    events = [json.loads(line) for line in done.stdout.splitlines()]  # the client's own stdout, from the server
+    assert events[-1]["event"] == "result" and events[-1]["validation"] == "passed"
+    assert (out / "model.onnx").is_file()
+
+    local = tmp_path / "local"
+    done = subprocess.run([*EXPORTCORE, "export", "demo:tiny-bert", str(local)], env={**server, "OES_NO_SERVER": "1"},
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and SERVED not in _log(local)
+    assert (local / "model.onnx").read_bytes() == (out / "model.onnx").read_bytes()
+
+
+def test_errors_and_exit_codes_come_back_from_the_server(server, tmp_path):
+    done = subprocess.run([*EXPORTCORE, "export", str(tmp_path / "no-such-model"), str(tmp_path / "out")], env=server,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == exit_code_for("not_a_model")
+    assert "error [not_a_model]" in done.stderr and "Traceback" not in done.stderr
+    done = subprocess.run([*EXPORTCORE, "export", "--help"], env=server, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "--validation-shapes" in done.stdout
+
+
+def test_worker_events_reach_the_apps_pipe_through_the_server(server, tmp_path):
+    job = tmp_path / "job.json"
+    job.write_text(json.dumps({"model": "demo:tiny-bert", "output_dir": str(tmp_path / "out")}), encoding="utf-8")
+    done = subprocess.run([*WORKER, str(job)], env=server, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    events = [json.loads(line) for line in done.stdout.splitlines()]
+    assert any(e["event"] == "log" and SERVED in e["message"] for e in events)
+    assert events[-1]["event"] == "result"
+
+
+def _start_slow_worker(env, tmp_path):
+    """A worker export slow enough to cancel mid-way (many validation shape sets)."""
+    shapes = ";".join(f"batch_size={b},sequence_length={s}" for b in (1, 2, 3) for s in range(3, 60))
+    job = tmp_path / "job.json"
+    job.write_text(json.dumps({"model": "demo:tiny-gpt2", "output_dir": str(tmp_path / "out"),
+                               "validation_shapes": [{k: int(v) for k, v in (p.split("=") for p in s.split(","))}
+                                                     for s in shapes.split(";")]}),
+                   encoding="utf-8")
+    proc = subprocess.Popen([*WORKER, str(job)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    for line in proc.stdout:  # wait until the export is under way
+        event = json.loads(line)
+        if event["event"] == "stage_started" and event["stage"] == "validate":
+            return proc
+    raise AssertionError(f"the worker ended early: {proc.stderr.read()}")
+
+
+def _nothing_left(tmp_path):
+    return not (tmp_path / "out").exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_sigterm_to_the_client_cancels_the_served_export(server, tmp_path):
+    proc = _start_slow_worker(server, tmp_path)
+    start = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=10) == exit_code_for("cancelled")
+    assert time.monotonic() - start < 2
+    assert _nothing_left(tmp_path)
+
+
+def test_a_killed_client_cancels_its_export(server, tmp_path):
+    proc = _start_slow_worker(server, tmp_path)
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not _nothing_left(tmp_path):
+        time.sleep(0.2)
+    assert _nothing_left(tmp_path)
+
+
+def test_a_different_hub_environment_runs_in_a_fresh_process(server, tmp_path):
+    out = tmp_path / "out"
+    env = {**server, "HF_ENDPOINT": "http://127.0.0.1:9"}  # read by huggingface_hub at import time
+    done = subprocess.run([*EXPORTCORE, "export", "demo:tiny-bert", str(out)], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert SERVED not in _log(out)
+
+
+def test_without_a_server_or_with_a_stale_socket_the_command_runs_itself(tmp_path):
+    folder = tmp_path / "sock"
+    folder.mkdir(mode=0o700)
+    stale = folder / "exportcore.sock"
+    import socket as socket_module
+
+    listener = socket_module.socket(socket_module.AF_UNIX, socket_module.SOCK_SEQPACKET)
+    listener.bind(str(stale))
+    listener.close()  # the file stays, nobody listens: a server that crashed
+    env = {**os.environ, "OES_SERVER_SOCKET": str(stale)}
+    env.pop("OES_NO_SERVER", None)
+    done = subprocess.run([*EXPORTCORE, "export", "demo:tiny-bert", str(tmp_path / "out")], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert SERVED not in _log(tmp_path / "out")
+
+
+def test_the_server_stops_when_idle_and_removes_its_socket(tmp_path):
+    folder = tmp_path / "sock"
+    folder.mkdir(mode=0o700)
+    env = {**os.environ, "OES_SERVER_SOCKET": str(folder / "exportcore.sock")}
+    proc = subprocess.Popen([*EXPORTCORE, "serve", "--idle-timeout", "1"], stdout=subprocess.PIPE, text=True, env=env)
+    assert json.loads(proc.stdout.readline())["ready"] is True
+    assert proc.wait(timeout=30) == 0
+    assert not (folder / "exportcore.sock").exists()
+
+
+def test_a_socket_folder_others_can_enter_is_refused(tmp_path):
+    folder = tmp_path / "open"
+    folder.mkdir()
+    folder.chmod(0o755)
+    env = {**os.environ, "OES_SERVER_SOCKET": str(folder / "exportcore.sock")}
+    done = subprocess.run([*EXPORTCORE, "serve", "--idle-timeout", "1"], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "private" in done.stderr and "Traceback" not in done.stderr

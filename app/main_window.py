@@ -16,6 +16,7 @@ from . import APP_NAME, __version__
 from .errors import from_error_dict
 from .export_job import ExportJob, ExportQueue, QueueModel, Runner
 from .i18n import LANGUAGE_NAMES, LanguageManager
+from .export_engine import ExportEngine
 from .inspect_client import InspectClient
 from .inspector import InspectorView
 from .options_panel import OptionsPanel
@@ -44,7 +45,8 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None, *, inspect_command: list[str] | None = None,
                  worker_command: list[str] | None = None, runner: Runner | None = None,
                  language: LanguageManager | None = None, start_helper: bool = True,
-                 hub_options: dict | None = None, cache_options: dict | None = None) -> None:
+                 hub_options: dict | None = None, cache_options: dict | None = None,
+                 engine_command: list[str] | None = None, warm_engine: bool | None = None) -> None:
         super().__init__()
         self.settings = settings or Settings()
         self.language = language or LanguageManager(self)
@@ -57,6 +59,7 @@ class MainWindow(QMainWindow):
         # -- back-end objects
         self.client = InspectClient(inspect_command, self)
         self.queue = ExportQueue(self, command=worker_command, runner=runner)
+        self.engine = ExportEngine(engine_command, self)
 
         # -- left: sources
         self.sources = SourcesPane(self.settings, hub_options=hub_options, cache_options=cache_options)
@@ -139,14 +142,17 @@ class MainWindow(QMainWindow):
 
         # -- status bar
         self.helper_status = QLabel()
+        self.engine_status = QLabel()
         self.queue_status = QLabel()
         self.statusBar().addWidget(self.helper_status)
+        self.statusBar().addWidget(self.engine_status)
         self.statusBar().addPermanentWidget(self.queue_status)
 
         self._build_menus()
 
         # -- wiring
         self.client.stateChanged.connect(self._helper_state)
+        self.engine.stateChanged.connect(lambda _state: self._refresh_engine_status())
         self.client.planReady.connect(self._plan_ready)
         self.client.inspectFailed.connect(self._inspect_failed)
         self.client.busyChanged.connect(lambda busy: self.inspector.updating.setVisible(busy and self.inspector.plan
@@ -173,8 +179,14 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         self.retranslate()
+        wanted = self.settings.warm_engine if warm_engine is None else warm_engine
+        self.engine_action.blockSignals(True)
+        self.engine_action.setChecked(wanted)
+        self.engine_action.blockSignals(False)
         if start_helper:
             self.client.start()
+            if wanted:
+                self.engine.start()
 
     # -- menus ----------------------------------------------------------------------------------------------------
     def _build_menus(self) -> None:
@@ -186,7 +198,11 @@ class MainWindow(QMainWindow):
         self.quit_action = QAction("", self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
+        self.engine_action = QAction("", self, checkable=True)
+        self.engine_action.toggled.connect(self.set_warm_engine)
         self.file_menu.addAction(self.open_action)
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.engine_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.language_menu = self.menuBar().addMenu("")
@@ -302,6 +318,29 @@ class MainWindow(QMainWindow):
         else:
             text = self.tr("Inspector stopped")
         self.helper_status.setText(text)
+
+    def set_warm_engine(self, on: bool) -> None:
+        """File ▸ Keep the export engine loaded: start or stop ``exportcore serve`` (saved)."""
+        self.settings.warm_engine = on
+        if on:
+            self.engine.start()
+        else:
+            self.engine.stop()
+
+    def _refresh_engine_status(self) -> None:
+        state = self.engine.state
+        if state == "ready":
+            text = self.tr("Export engine loaded")
+        elif state == "starting":
+            text = self.tr("Export engine loading…")
+        elif state == "failed":
+            text = self.tr("Export engine unavailable (exports load it themselves)")
+        else:
+            text = ""
+        self.engine_status.setText(text)
+        self.engine_status.setToolTip(self.tr(
+            "torch, transformers and onnxruntime stay loaded in a helper process, so an export starts at once "
+            "instead of loading them first (about 400 MB of memory). Turn off in the File menu."))
 
     # -- export ---------------------------------------------------------------------------------------------------
     def destination_for(self, model: str, options: dict | None = None) -> str:
@@ -472,6 +511,7 @@ class MainWindow(QMainWindow):
         self.file_menu.setTitle(self.tr("&File"))
         self.open_action.setText(self.tr("&Open model folder…"))
         self.quit_action.setText(self.tr("&Quit"))
+        self.engine_action.setText(self.tr("Keep the export engine loaded (faster exports)"))
         self.language_menu.setTitle(self.tr("&Language"))
         self.language_actions["system"].setText(self.tr("System default"))
         self.help_menu.setTitle(self.tr("&Help"))
@@ -479,6 +519,7 @@ class MainWindow(QMainWindow):
         self.queue_model.retranslate()
         self.history.retranslate()
         self._refresh_helper_status()
+        self._refresh_engine_status()
         self._update_export_button()
 
     def showEvent(self, event) -> None:
@@ -493,6 +534,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.queue.shutdown(2500)
         self.client.shutdown_now()
+        self.engine.shutdown_now()
         super().closeEvent(event)
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 #: Environment variables that replace the child-process commands (tests, packaging, debugging).
 WORKER_CMD_ENV = "OES_WORKER_CMD"
 INSPECT_CMD_ENV = "OES_INSPECT_CMD"
+ENGINE_CMD_ENV = "OES_ENGINE_CMD"
 
 #: Modules ``python -m app`` / the frozen executable may be asked to run instead of the GUI (see app.__main__).
-CHILD_MODULES = ("exportcore.worker", "exportcore.inspect_server")
+CHILD_MODULES = ("exportcore.worker", "exportcore.inspect_server", "exportcore")
 
 
 def is_frozen() -> bool:
@@ -56,6 +57,11 @@ def worker_command() -> list[str]:
 
 def inspect_server_command() -> list[str]:
     return module_command("exportcore.inspect_server", INSPECT_CMD_ENV)
+
+
+def engine_command() -> list[str]:
+    """``exportcore`` (its CLI); the engine adds ``serve --exit-with-stdin``."""
+    return module_command("exportcore", ENGINE_CMD_ENV)
 
 
 def child_environment() -> dict[str, str]:

@@ -1,2128 +1,2153 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_TW">
-    <context>
-        <name>CacheBrowser</name>
-        <message>
-            <location filename="../../app/cache_browser.py" line="58" />
-            <source>Filter cached models…</source>
-            <extracomment>the user picked a cached model: its snapshot folder a scan finished (successfully or not)</extracomment>
-            <translation>篩選快取中的模型…</translation>
-        </message>
-        <message>
-            <location filename="../../app/cache_browser.py" line="60" />
-            <source>Refresh</source>
-            <translation>重新整理</translation>
-        </message>
-        <message>
-            <location filename="../../app/cache_browser.py" line="92" />
-            <source>Inspect</source>
-            <translation>檢視</translation>
-        </message>
-        <message>
-            <location filename="../../app/cache_browser.py" line="113" />
-            <source>Not scanned yet.</source>
-            <translation>尚未掃描。</translation>
-        </message>
-        <message>
-            <location filename="../../app/cache_browser.py" line="130" />
-            <source>Scanning {0}…</source>
-            <translation>正在掃描 {0}…</translation>
-        </message>
-        <message>
-            <location filename="../../app/cache_browser.py" line="182" />
-            <source>{0} — {1} on disk</source>
-            <translation>{0} — 磁碟上共 {1}</translation>
-        </message>
-        <message>
-            <location filename="../../app/cache_browser.py" line="184" />
-            <source>No model in the cache yet. Download one from the Hub tab.</source>
-            <translation>快取中還沒有模型。請從「Hub」分頁下載。</translation>
-        </message>
-        <message>
-            <location filename="../../app/cache_browser.py" line="186" />
-            <source>{0} cached models.</source>
-            <translation>快取中有 {0} 個模型。</translation>
-        </message>
-        <message>
-            <location filename="../../app/cache_browser.py" line="188" />
-            <source>{0} folders could not be read (see tooltip).</source>
-            <translation>有 {0} 個資料夾無法讀取（請看提示）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/cache_browser.py" line="197" />
-            <source>The cache could not be read: {0}</source>
-            <translation>無法讀取快取：{0}</translation>
-        </message>
-    </context>
-    <context>
-        <name>CachedModelsModel</name>
-        <message>
-            <location filename="../../app/hub_models.py" line="339" />
-            <source>Model</source>
-            <translation>模型</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="339" />
-            <source>Type</source>
-            <translation>類型</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="339" />
-            <source>Size</source>
-            <translation>大小</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="339" />
-            <source>Files</source>
-            <translation>檔案</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="339" />
-            <source>Revisions</source>
-            <translation>版本</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="340" />
-            <source>Modified</source>
-            <translation>修改時間</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="340" />
-            <source>Status</source>
-            <translation>狀態</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="344" />
-            <source>complete</source>
-            <translation>完整</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="346" />
-            <source>config only</source>
-            <translation>僅設定檔</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="347" />
-            <source>no config.json</source>
-            <translation>沒有 config.json</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="366" />
-            <source>{0} bytes</source>
-            <translation>{0} 位元組</translation>
-        </message>
-    </context>
-    <context>
-        <name>DemoModels</name>
-        <message>
-            <location filename="../../app/sources.py" line="127" />
-            <source>Tiny models shipped with the app. Their weights are built on your computer (random, seeded), so they export without any network.</source>
-            <translation>隨程式附帶的迷你模型。權重在您的電腦上產生（固定種子的隨機值），不需網路即可匯出。</translation>
-        </message>
-    </context>
-    <context>
-        <name>ErrorBanner</name>
-        <message>
-            <location filename="../../app/errors.py" line="352" />
-            <source>Details…</source>
-            <translation>詳細資訊…</translation>
-        </message>
-    </context>
-    <context>
-        <name>ErrorDialog</name>
-        <message>
-            <location filename="../../app/errors.py" line="289" />
-            <location filename="../../app/errors.py" line="320" />
-            <source>Show details</source>
-            <translation>顯示詳細資訊</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="296" />
-            <source>Copy details</source>
-            <translation>複製詳細資訊</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="320" />
-            <source>Hide details</source>
-            <translation>隱藏詳細資訊</translation>
-        </message>
-    </context>
-    <context>
-        <name>Errors</name>
-        <message>
-            <location filename="../../app/errors.py" line="28" />
-            <source>Model not supported</source>
-            <extracomment>code -&gt; (title, sentence, next step). The sentence speaks to a person using the app, not to a CLI user.</extracomment>
-            <translation>不支援此模型</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="29" />
-            <source>This model is a '{model_type}' model, which ONNX Export Studio cannot export yet.</source>
-            <translation>這是「{model_type}」類型的模型，ONNX Export Studio 目前還無法匯出。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="30" />
-            <source>Pick a model of a supported type: the Hub list marks exportable models with a badge.</source>
-            <translation>請選擇支援的模型類型：Hub 清單會以標記標示可匯出的模型。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="33" />
-            <source>Task not available</source>
-            <translation>無法使用此任務</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="34" />
-            <source>The task '{task}' cannot be exported for '{model_type}' models.</source>
-            <translation>「{model_type}」模型無法以「{task}」任務匯出。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="35" />
-            <source>Choose one of the tasks offered in the Options panel: {supported}.</source>
-            <translation>請在選項面板中選擇可用的任務：{supported}。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="38" />
-            <source>Unknown task</source>
-            <translation>未知的任務</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="39" />
-            <source>'{task}' is not a task name we know.</source>
-            <translation>「{task}」不是已知的任務名稱。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="40" />
-            <source>Choose a task from the list in the Options panel.</source>
-            <translation>請從選項面板的清單中選擇任務。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="43" />
-            <source>Task unclear</source>
-            <translation>無法判斷任務</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="44" />
-            <source>We could not tell which task '{model}' is for ({reason}).</source>
-            <translation>無法判斷「{model}」適用哪個任務（{reason}）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="45" />
-            <source>Choose the task yourself in the Options panel.</source>
-            <translation>請在選項面板中自行選擇任務。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="48" />
-            <source>Not a model folder</source>
-            <translation>不是模型資料夾</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="49" />
-            <source>The folder '{path}' has no config.json, so it does not look like a Hugging Face model.</source>
-            <translation>資料夾「{path}」中沒有 config.json，看起來不是 Hugging Face 模型。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="50" />
-            <source>Open the folder that holds config.json next to the model weights.</source>
-            <translation>請開啟 config.json 與模型權重所在的資料夾。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="53" />
-            <source>Damaged configuration</source>
-            <translation>設定檔已損毀</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="54" />
-            <source>The model's config.json in '{path}' cannot be read ({reason}).</source>
-            <translation>無法讀取「{path}」中的 config.json（{reason}）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="55" />
-            <source>Download the model again, or fix config.json.</source>
-            <translation>請重新下載模型，或修正 config.json。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="58" />
-            <source>Not a model</source>
-            <translation>不是模型</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="59" />
-            <source>'{path}' is neither a model folder nor a Hub model id.</source>
-            <translation>「{path}」既不是模型資料夾，也不是 Hub 模型 ID。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="60" />
-            <source>Open a folder containing config.json, or enter a Hub id such as 'org/name'.</source>
-            <translation>請開啟含有 config.json 的資料夾，或輸入 Hub ID，例如「org/name」。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="63" />
-            <source>Unknown data type</source>
-            <translation>未知的資料型別</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="64" />
-            <source>'{value}' is not a valid {kind}.</source>
-            <translation>「{value}」不是有效的 {kind}。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="65" />
-            <source>Choose one of: {choices}.</source>
-            <translation>請從以下選擇：{choices}。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="68" />
-            <source>Invalid option</source>
-            <translation>無效的選項</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="69" />
-            <source>One of the options cannot be used: {reason}.</source>
-            <translation>有一個選項無法使用：{reason}。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="70" />
-            <source>Correct the highlighted option in the Options panel.</source>
-            <translation>請修正選項面板中標示的選項。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="73" />
-            <source>Framework not available</source>
-            <translation>無法使用此框架</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="74" />
-            <source>The framework '{framework}' is not available ({reason}).</source>
-            <translation>無法使用框架「{framework}」（{reason}）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="75" />
-            <source>Reinstall ONNX Export Studio; PyTorch is part of it.</source>
-            <translation>請重新安裝 ONNX Export Studio；PyTorch 已包含在內。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="78" />
-            <source>Hub unreachable</source>
-            <translation>無法連線到 Hub</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="79" />
-            <source>The Hugging Face Hub could not be reached for '{model}'.</source>
-            <translation>取得「{model}」時無法連線到 Hugging Face Hub。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="80" />
-            <source>Check your network connection, or switch to offline mode to use downloaded models only.</source>
-            <translation>請檢查網路連線，或切換到離線模式，只使用已下載的模型。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="83" />
-            <source>Model not found</source>
-            <translation>找不到模型</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="84" />
-            <source>'{model}' does not exist on the Hugging Face Hub.</source>
-            <translation>Hugging Face Hub 上沒有「{model}」。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="85" />
-            <source>Check the spelling of the model id; private models need you to log in.</source>
-            <translation>請檢查模型 ID 的拼字；私人模型需要登入。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="88" />
-            <source>Access required</source>
-            <translation>需要存取權限</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="89" />
-            <source>'{model}' is gated or private, and the Hub refused access.</source>
-            <translation>「{model}」是受限或私人模型，Hub 拒絕存取。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="90" />
-            <source>Accept the model's terms on its Hub page, then log in (set HF_TOKEN) and try again.</source>
-            <translation>請先在模型的 Hub 頁面接受使用條款，再登入（設定 HF_TOKEN）後重試。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="93" />
-            <source>File not on the Hub</source>
-            <translation>Hub 上沒有此檔案</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="94" />
-            <source>'{model}' has no file '{file}' on the Hub.</source>
-            <translation>Hub 上的「{model}」沒有檔案「{file}」。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="95" />
-            <source>Check the revision, or pick another model.</source>
-            <translation>請檢查版本，或選擇其他模型。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="98" />
-            <source>Not downloaded</source>
-            <translation>尚未下載</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="99" />
-            <source>'{model}' is not in the local cache, and offline mode is on.</source>
-            <translation>「{model}」不在本機快取中，而且目前是離線模式。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="100" />
-            <source>Turn offline mode off to download it, or open a local folder instead.</source>
-            <translation>請關閉離線模式以下載，或改為開啟本機資料夾。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="103" />
-            <source>Weights missing</source>
-            <translation>缺少權重</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="104" />
-            <source>'{model}' has a configuration but no weights (looked for {looked_for}).</source>
-            <translation>「{model}」有設定檔但沒有權重（已尋找 {looked_for}）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="105" />
-            <source>Download the complete model, including its .safetensors or .bin files.</source>
-            <translation>請下載完整的模型，包括 .safetensors 或 .bin 檔案。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="108" />
-            <source>Model could not be loaded</source>
-            <translation>無法載入模型</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="109" />
-            <source>The model could not be loaded ({reason}).</source>
-            <translation>無法載入模型（{reason}）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="110" />
-            <source>Check that the model folder is complete; re-download it if in doubt.</source>
-            <translation>請確認模型資料夾完整；若不確定，請重新下載。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="113" />
-            <source>Custom code required</source>
-            <translation>需要自訂程式碼</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="114" />
-            <source>'{model}' needs code from its own repository to run, which we do not execute by default.</source>
-            <translation>「{model}」需要執行其儲存庫中的程式碼，預設不會執行。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="115" />
-            <source>Only if you trust the repository, use the command line with --trust-remote-code.</source>
-            <translation>只有在您信任該儲存庫時，才在命令列加上 --trust-remote-code。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="118" />
-            <source>Export failed</source>
-            <translation>匯出失敗</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="119" />
-            <source>Converting '{submodel}' to ONNX failed.</source>
-            <translation>將「{submodel}」轉換為 ONNX 失敗。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="120" />
-            <source>Try another opset, or switch the exporter (the torch.export option) and export again.</source>
-            <translation>請改用其他 opset，或切換匯出器（torch.export 選項）後重新匯出。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="123" />
-            <source>torch.export cannot handle this model</source>
-            <translation>torch.export 無法處理此模型</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="124" />
-            <source>The torch.export (dynamo) exporter cannot export '{submodel}'.</source>
-            <translation>torch.export（dynamo）匯出器無法匯出「{submodel}」。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="125" />
-            <source>Turn off "Use torch.export" in the Options panel and export again.</source>
-            <translation>請在選項面板中關閉「使用 torch.export」後重新匯出。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="128" />
-            <source>Merging failed</source>
-            <translation>合併失敗</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="129" />
-            <source>Merging the two decoders into one file failed.</source>
-            <translation>將兩個解碼器合併為一個檔案時失敗。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="130" />
-            <source>Choose "Encoder + decoder, not merged" in the Options panel and export again.</source>
-            <translation>請在選項面板中選擇「編碼器 + 解碼器，不合併」後重新匯出。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="133" />
-            <source>Validation failed</source>
-            <translation>驗證失敗</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="134" />
-            <source>{failed} of {total} checks gave results that differ from PyTorch by more than the tolerance.</source>
-            <translation>{total} 項檢查中有 {failed} 項的結果與 PyTorch 的差異超過容許值。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="135" />
-            <source>Look at the red rows; try fp32 or a larger tolerance (atol), or report the model.</source>
-            <translation>請查看紅色的列；可改用 fp32 或較大的容許值（atol），或回報此模型。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="138" />
-            <source>Validation could not run</source>
-            <translation>無法執行驗證</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="139" />
-            <source>The exported files could not be checked against PyTorch ({reason}).</source>
-            <translation>無法將匯出的檔案與 PyTorch 比對（{reason}）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="140" />
-            <source>Turn validation off to keep the files unchecked, or report the model.</source>
-            <translation>可關閉驗證以保留未檢查的檔案，或回報此模型。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="143" />
-            <source>Output folder not empty</source>
-            <translation>輸出資料夾不是空的</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="144" />
-            <source>The output folder '{path}' already contains files.</source>
-            <translation>輸出資料夾「{path}」中已有檔案。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="145" />
-            <source>Choose another output folder, or tick "Overwrite" in the Options panel.</source>
-            <translation>請選擇其他輸出資料夾，或在選項面板中勾選「覆寫」。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="148" />
-            <source>Not enough disk space</source>
-            <translation>磁碟空間不足</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="149" />
-            <source>The export needs about {needed_mb} MB in '{path}', but only {free_mb} MB are free.</source>
-            <translation>匯出需要在「{path}」使用約 {needed_mb} MB，但只剩 {free_mb} MB。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="150" />
-            <source>Free some disk space, or choose an output folder on another disk.</source>
-            <translation>請釋放磁碟空間，或選擇其他磁碟上的輸出資料夾。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="153" />
-            <source>Cannot write there</source>
-            <translation>無法寫入該位置</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="154" />
-            <source>ONNX Export Studio is not allowed to write to '{path}'.</source>
-            <translation>ONNX Export Studio 沒有寫入「{path}」的權限。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="155" />
-            <source>Choose an output folder you can write to.</source>
-            <translation>請選擇可以寫入的輸出資料夾。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="158" />
-            <source>Export cancelled</source>
-            <translation>已取消匯出</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="159" />
-            <source>The export was cancelled.</source>
-            <translation>匯出已取消。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="160" />
-            <source>Nothing was written to the output folder. Start the export again when you are ready.</source>
-            <translation>輸出資料夾中沒有寫入任何檔案。準備好後可再次開始匯出。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="163" />
-            <source>Export process stopped</source>
-            <translation>匯出程序已停止</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="164" />
-            <source>The export process stopped unexpectedly ({reason}).</source>
-            <translation>匯出程序意外停止（{reason}）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="165" />
-            <source>The application is still fine. See the log for what happened, then try again.</source>
-            <translation>應用程式仍可正常使用。請查看記錄了解發生了什麼，然後再試一次。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="168" />
-            <location filename="../../app/errors.py" line="186" />
-            <source>Something went wrong</source>
-            <translation>發生錯誤</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="169" />
-            <source>An unexpected error happened ({reason}).</source>
-            <translation>發生未預期的錯誤（{reason}）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="170" />
-            <source>Please report it together with the details below.</source>
-            <translation>請連同下方的詳細資訊一併回報。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="174" />
-            <source>Inspector unavailable</source>
-            <translation>檢視器無法使用</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="175" />
-            <source>The background helper that reads model configurations stopped ({reason}).</source>
-            <translation>讀取模型設定的背景輔助程序已停止（{reason}）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="176" />
-            <source>It restarts on its own; if this keeps happening, restart the application.</source>
-            <translation>它會自動重新啟動；若持續發生，請重新啟動應用程式。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="179" />
-            <source>Export could not start</source>
-            <translation>無法開始匯出</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="180" />
-            <source>The export process could not be started ({reason}).</source>
-            <translation>無法啟動匯出程序（{reason}）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="181" />
-            <source>Reinstall ONNX Export Studio, or run the export from the command line.</source>
-            <translation>請重新安裝 ONNX Export Studio，或從命令列執行匯出。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="187" />
-            <source>The operation failed.</source>
-            <translation>操作失敗。</translation>
-        </message>
-        <message>
-            <location filename="../../app/errors.py" line="188" />
-            <source>See the details below.</source>
-            <translation>請看下方的詳細資訊。</translation>
-        </message>
-    </context>
-    <context>
-        <name>FilesModel</name>
-        <message>
-            <location filename="../../app/results.py" line="96" />
-            <source>File</source>
-            <translation>檔案</translation>
-        </message>
-        <message>
-            <location filename="../../app/results.py" line="96" />
-            <source>Size</source>
-            <translation>大小</translation>
-        </message>
-    </context>
-    <context>
-        <name>HistoryModel</name>
-        <message>
-            <location filename="../../app/results.py" line="160" />
-            <source>When</source>
-            <translation>時間</translation>
-        </message>
-        <message>
-            <location filename="../../app/results.py" line="160" />
-            <source>Model</source>
-            <translation>模型</translation>
-        </message>
-        <message>
-            <location filename="../../app/results.py" line="160" />
-            <source>Task</source>
-            <translation>任務</translation>
-        </message>
-        <message>
-            <location filename="../../app/results.py" line="160" />
-            <source>Outcome</source>
-            <translation>結果</translation>
-        </message>
-        <message>
-            <location filename="../../app/results.py" line="160" />
-            <source>Time</source>
-            <translation>耗時</translation>
-        </message>
-        <message>
-            <location filename="../../app/results.py" line="161" />
-            <source>Folder</source>
-            <translation>資料夾</translation>
-        </message>
-    </context>
-    <context>
-        <name>HistoryPanel</name>
-        <message>
-            <location filename="../../app/results.py" line="350" />
-            <source>Run again</source>
-            <translation>再次執行</translation>
-        </message>
-        <message>
-            <location filename="../../app/results.py" line="351" />
-            <source>Use these options</source>
-            <translation>使用這些選項</translation>
-        </message>
-        <message>
-            <location filename="../../app/results.py" line="352" />
-            <source>Open folder</source>
-            <translation>開啟資料夾</translation>
-        </message>
-        <message>
-            <location filename="../../app/results.py" line="353" />
-            <source>Copy CLI command</source>
-            <translation>複製命令列指令</translation>
-        </message>
-        <message>
-            <location filename="../../app/results.py" line="354" />
-            <source>Clear history</source>
-            <translation>清除歷史</translation>
-        </message>
-    </context>
-    <context>
-        <name>HubBrowser</name>
-        <message>
-            <location filename="../../app/hub_browser.py" line="204" />
-            <source>Paste a Hub link or a model id (org/name)…</source>
-            <translation>貼上 Hub 連結或模型 ID（org/name）…</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="206" />
-            <source>Open</source>
-            <translation>開啟</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="208" />
-            <source>Offline (local cache only)</source>
-            <translation>離線（僅用本機快取）</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="210" />
-            <source>Send nothing to the Hub: search and details use the local cache.</source>
-            <translation>不傳送任何資料到 Hub：搜尋與詳細資訊都使用本機快取。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="214" />
-            <source>Search models…</source>
-            <translation>搜尋模型…</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="218" />
-            <source>All tasks</source>
-            <translation>所有任務</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="223" />
-            <source>transformers</source>
-            <translation>transformers</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="224" />
-            <source>Any library</source>
-            <translation>任何函式庫</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="227" />
-            <source>Most downloads</source>
-            <translation>最多下載</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="227" />
-            <source>Most likes</source>
-            <translation>最多喜歡</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="228" />
-            <source>Recently updated</source>
-            <translation>最近更新</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="228" />
-            <source>Trending</source>
-            <translation>熱門</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="257" />
-            <source>Load more</source>
-            <translation>載入更多</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="306" />
-            <source>Model card</source>
-            <translation>模型卡</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="307" />
-            <source>Files</source>
-            <translation>檔案</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="318" />
-            <source>Inspect</source>
-            <translation>檢視</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="320" />
-            <source>Open this model in the export inspector</source>
-            <translation>在匯出檢視器中開啟此模型</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="321" />
-            <source>Download</source>
-            <translation>下載</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="323" />
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="444" />
-            <source>Searching the local cache…</source>
-            <translation>正在搜尋本機快取…</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="444" />
-            <source>Searching…</source>
-            <translation>搜尋中…</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="458" />
-            <source>Loading more…</source>
-            <translation>正在載入更多…</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="470" />
-            <source>Nothing to open</source>
-            <translation>沒有可開啟的項目</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="481" />
-            <source>Loading…</source>
-            <translation>載入中…</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="512" />
-            <source>Starting the download of {0}…</source>
-            <translation>正在開始下載 {0}…</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="526" />
-            <source>Cancelling…</source>
-            <translation>正在取消…</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="609" />
-            <source>No cached model matches.</source>
-            <translation>快取中沒有相符的模型。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="610" />
-            <source>No model matches. Try other words or “All tasks”.</source>
-            <translation>沒有相符的模型。請換個關鍵字，或選擇「所有任務」。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="612" />
-            <source>{0} models in the local cache (offline).</source>
-            <translation>本機快取中有 {0} 個模型（離線）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="614" />
-            <source>Showing the first {0} models.</source>
-            <translation>顯示前 {0} 個模型。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="616" />
-            <source>{0} models.</source>
-            <translation>{0} 個模型。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="650" />
-            <source>No model selected</source>
-            <translation>尚未選擇模型</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="651" />
-            <source>Pick a model in the list, or paste a Hub link above.</source>
-            <translation>請從清單中選擇模型，或在上方貼上 Hub 連結。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="672" />
-            <source>The model card could not be loaded. {0} {1}</source>
-            <translation>無法載入模型卡。{0} {1}</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="674" />
-            <source>This model has no model card.</source>
-            <translation>此模型沒有模型卡。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="679" />
-            <source>Download: {0} files, {1} (whole repository: {2} files, {3})</source>
-            <translation>下載：{0} 個檔案，{1}（整個儲存庫：{2} 個檔案，{3}）</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="682" />
-            <source>{0} files, {1}</source>
-            <translation>{0} 個檔案，{1}</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="704" />
-            <source>model type: {0}</source>
-            <translation>模型類型：{0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="704" />
-            <source>unknown</source>
-            <translation>未知</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="714" />
-            <source>{0} downloads</source>
-            <translation>{0} 次下載</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="716" />
-            <source>{0} likes</source>
-            <translation>{0} 個喜歡</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="718" />
-            <source>updated {0}</source>
-            <translation>更新於 {0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="720" />
-            <source>gated</source>
-            <translation>受限</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="722" />
-            <source>private</source>
-            <translation>私人</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="724" />
-            <source>from the local cache</source>
-            <translation>來自本機快取</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="711" />
-            <source>exportable: {0}</source>
-            <translation>可匯出：{0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="121" />
-            <source>Could not reach the Hugging Face Hub: {0}.</source>
-            <extracomment>Pipeline tags offered in the task filter (the Hub's vocabulary, transformers-exportable first). (sort key in exportcore.hub.SORTS, English label; the combo shows the tr() version)</extracomment>
-            <translation>無法連線到 Hugging Face Hub：{0}。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="122" />
-            <source>Check your connection and try again, or turn on Offline to browse the models already in the local cache.</source>
-            <translation>請檢查網路連線後重試，或開啟「離線」以瀏覽本機快取中已有的模型。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="125" />
-            <source>“{0}” was not found on the Hub.</source>
-            <translation>Hub 上找不到「{0}」。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="126" />
-            <source>Check the spelling of the id. Private models need you to be logged in (HF_TOKEN).</source>
-            <translation>請檢查 ID 的拼字。私人模型需要登入（HF_TOKEN）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="129" />
-            <source>“{0}” is gated or private, and the Hub refused access.</source>
-            <translation>「{0}」是受限或私人模型，Hub 拒絕存取。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="131" />
-            <source>Accept the model's terms on huggingface.co, then log in (set HF_TOKEN or run 'hf auth login').</source>
-            <translation>請先在 huggingface.co 接受模型的使用條款，再登入（設定 HF_TOKEN 或執行「hf auth login」）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="134" />
-            <source>“{0}” is not in the local cache, and Offline is on.</source>
-            <translation>「{0}」不在本機快取中，而且已開啟「離線」。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="136" />
-            <source>Turn Offline off to fetch it from the Hub.</source>
-            <translation>請關閉「離線」以從 Hub 取得。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="138" />
-            <source>“{0}” has no file “{1}”.</source>
-            <translation>「{0}」沒有檔案「{1}」。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="139" />
-            <source>Pick another revision or another model.</source>
-            <translation>請選擇其他版本或其他模型。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="141" />
-            <source>“{0}” is not a Hub model link or id.</source>
-            <translation>「{0}」不是 Hub 模型連結或 ID。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="142" />
-            <source>Paste a link such as https://huggingface.co/org/name, or an id such as org/name.</source>
-            <translation>請貼上連結（例如 https://huggingface.co/org/name）或 ID（例如 org/name）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="145" />
-            <source>The download was cancelled.</source>
-            <translation>下載已取消。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="146" />
-            <source>Partial files were removed; start it again when ready.</source>
-            <translation>未完成的檔案已刪除；準備好後可再次開始。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="194" />
-            <source>Offline because HF_HUB_OFFLINE is set in the environment.</source>
-            <extracomment>the user picked a model: a Hub id (``org/name``) or a local snapshot folder a download finished: the local snapshot folder search results were shown (also after "Load more") or the search failed the details pane was filled (repo id) or shows an error an error was shown inline (its ExportError code)</extracomment>
-            <translation>因環境變數設定了 HF_HUB_OFFLINE，目前為離線。</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="780" />
-            <source>{0} of {1}</source>
-            <translation>{0} / {1}</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="793" />
-            <source>Downloaded to {0}</source>
-            <translation>已下載到 {0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_browser.py" line="809" />
-            <source>Download cancelled. Partial files were removed.</source>
-            <translation>下載已取消，未完成的檔案已刪除。</translation>
-        </message>
-    </context>
-    <context>
-        <name>HubPlaceholder</name>
-        <message>
-            <location filename="../../app/sources.py" line="239" />
-            <source>Hub id or URL, e.g. google-bert/bert-base-uncased</source>
-            <translation>Hub ID 或網址，例如 google-bert/bert-base-uncased</translation>
-        </message>
-        <message>
-            <location filename="../../app/sources.py" line="240" />
-            <source>Inspect</source>
-            <translation>檢視</translation>
-        </message>
-        <message>
-            <location filename="../../app/sources.py" line="241" />
-            <source>Hub search is not available in this build; paste a model id or URL.</source>
-            <translation>此版本無法搜尋 Hub；請貼上模型 ID 或網址。</translation>
-        </message>
-    </context>
-    <context>
-        <name>InspectorView</name>
-        <message>
-            <location filename="../../app/inspector.py" line="383" />
-            <source>Files:</source>
-            <translation>檔案：</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="384" />
-            <source>updating…</source>
-            <translation>更新中…</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="397" />
-            <source>Warming up the inspector…</source>
-            <translation>檢視器準備中…</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="398" />
-            <source>PyTorch and transformers are loading in a helper process; this takes a few seconds, once. The window stays responsive meanwhile.</source>
-            <translation>PyTorch 與 transformers 正在輔助程序中載入；只需一次，約數秒鐘。期間視窗仍可正常操作。</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="401" />
-            <source>%1 will be inspected as soon as it is ready.</source>
-            <translation>準備完成後會立即檢視 %1。</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="404" />
-            <source>Resolving %1…</source>
-            <translation>正在解析 %1…</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="405" />
-            <source>Reading config.json and choosing the export configuration.</source>
-            <translation>正在讀取 config.json 並選擇匯出設定。</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="408" />
-            <source>Nothing to show for %1</source>
-            <translation>%1 沒有可顯示的內容</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="409" />
-            <source>See the message above.</source>
-            <translation>請看上方的訊息。</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="412" />
-            <source>No model selected</source>
-            <translation>尚未選擇模型</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="413" />
-            <source>Pick a model on the left — search the Hub, open a local folder (or drop one on the window), or try a built-in demo model. The inspector shows what will be exported before anything runs.</source>
-            <translation>請在左側選擇模型：搜尋 Hub、開啟本機資料夾（或將資料夾拖放到視窗上），或試用內建的示範模型。檢視器會在執行任何動作之前，顯示將匯出的內容。</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="428" />
-            <source>Model type &lt;b&gt;%1&lt;/b&gt; · task &lt;b&gt;%2&lt;/b&gt; · library &lt;b&gt;%3&lt;/b&gt;</source>
-            <translation>模型類型 &lt;b&gt;%1&lt;/b&gt; · 任務 &lt;b&gt;%2&lt;/b&gt; · 函式庫 &lt;b&gt;%3&lt;/b&gt;</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="434" />
-            <source>Export configuration: %1</source>
-            <translation>匯出設定：%1</translation>
-        </message>
-    </context>
-    <context>
-        <name>JobState</name>
-        <message>
-            <location filename="../../app/export_job.py" line="471" />
-            <source>queued</source>
-            <translation>排隊中</translation>
-        </message>
-        <message>
-            <location filename="../../app/export_job.py" line="472" />
-            <source>running</source>
-            <translation>執行中</translation>
-        </message>
-        <message>
-            <location filename="../../app/export_job.py" line="473" />
-            <source>succeeded</source>
-            <translation>成功</translation>
-        </message>
-        <message>
-            <location filename="../../app/export_job.py" line="474" />
-            <source>validation failed</source>
-            <translation>驗證失敗</translation>
-        </message>
-        <message>
-            <location filename="../../app/export_job.py" line="475" />
-            <source>failed</source>
-            <translation>失敗</translation>
-        </message>
-        <message>
-            <location filename="../../app/export_job.py" line="476" />
-            <source>crashed</source>
-            <translation>當機</translation>
-        </message>
-        <message>
-            <location filename="../../app/export_job.py" line="477" />
-            <source>cancelled</source>
-            <translation>已取消</translation>
-        </message>
-    </context>
-    <context>
-        <name>LocalSources</name>
-        <message>
-            <location filename="../../app/sources.py" line="185" />
-            <source>Open a model folder (with config.json)</source>
-            <translation>開啟模型資料夾（含 config.json）</translation>
-        </message>
-        <message>
-            <location filename="../../app/sources.py" line="195" />
-            <source>Open a model folder…</source>
-            <translation>開啟模型資料夾…</translation>
-        </message>
-        <message>
-            <location filename="../../app/sources.py" line="196" />
-            <source>A folder with config.json (and the weights, to export). You can also drop a folder anywhere on the window.</source>
-            <translation>含有 config.json（匯出時還需要權重）的資料夾。也可以將資料夾拖放到視窗的任何位置。</translation>
-        </message>
-        <message>
-            <location filename="../../app/sources.py" line="198" />
-            <source>Recent models</source>
-            <translation>最近使用的模型</translation>
-        </message>
-        <message>
-            <location filename="../../app/sources.py" line="199" />
-            <source>Hugging Face cache</source>
-            <translation>Hugging Face 快取</translation>
-        </message>
-        <message>
-            <location filename="../../app/sources.py" line="201" />
-            <source>The cache browser is not available in this build.</source>
-            <translation>此版本無法瀏覽快取。</translation>
-        </message>
-    </context>
-    <context>
-        <name>MainWindow</name>
-        <message>
-            <location filename="../../app/main_window.py" line="217" />
-            <source>About %1</source>
-            <extracomment>emitted once the window was shown for the first time (start-up benchmark)</extracomment>
-            <translation>關於 %1</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="218" />
-            <source>&lt;b&gt;%1&lt;/b&gt; %2&lt;br&gt;Turns Hugging Face transformers models into validated ONNX files.&lt;br&gt;Exports run in a separate process; the window never loads PyTorch.</source>
-            <translation>&lt;b&gt;%1&lt;/b&gt; %2&lt;br&gt;將 Hugging Face transformers 模型轉換為經過驗證的 ONNX 檔案。&lt;br&gt;匯出在獨立的程序中執行；視窗本身不會載入 PyTorch。</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="298" />
-            <source>Inspector ready</source>
-            <translation>檢視器已就緒</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="300" />
-            <source>Inspector warming up…</source>
-            <translation>檢視器準備中…</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="302" />
-            <source>Inspector unavailable</source>
-            <translation>檢視器無法使用</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="304" />
-            <source>Inspector stopped</source>
-            <translation>檢視器已停止</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="412" />
-            <source>Add export to queue</source>
-            <translation>加入匯出佇列</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="412" />
-            <source>Export</source>
-            <translation>匯出</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="414" />
-            <source>Choose a model first.</source>
-            <translation>請先選擇模型。</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="421" />
-            <source>Writes to %1</source>
-            <translation>將寫入 %1</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="429" />
-            <source>No export running</source>
-            <translation>沒有正在執行的匯出</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="431" />
-            <source>Exporting %1 · %2 waiting</source>
-            <translation>正在匯出 %1 · %2 個等待中</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="466" />
-            <source>Inspector</source>
-            <translation>檢視器</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="467" />
-            <source>Export run</source>
-            <translation>匯出執行</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="468" />
-            <source>History</source>
-            <translation>歷史</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="469" />
-            <source>Export options</source>
-            <translation>匯出選項</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="470" />
-            <source>Queue</source>
-            <translation>佇列</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="471" />
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="472" />
-            <source>Cancel the selected (or the running) export</source>
-            <translation>取消所選（或正在執行）的匯出</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="473" />
-            <source>&amp;File</source>
-            <translation>檔案(&amp;F)</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="474" />
-            <source>&amp;Open model folder…</source>
-            <translation>開啟模型資料夾(&amp;O)…</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="475" />
-            <source>&amp;Quit</source>
-            <translation>結束(&amp;Q)</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="476" />
-            <source>&amp;Language</source>
-            <translation>語言(&amp;L)</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="477" />
-            <source>System default</source>
-            <translation>系統預設</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="478" />
-            <source>&amp;Help</source>
-            <translation>說明(&amp;H)</translation>
-        </message>
-        <message>
-            <location filename="../../app/main_window.py" line="479" />
-            <source>&amp;About</source>
-            <translation>關於(&amp;A)</translation>
-        </message>
-    </context>
-    <context>
-        <name>OptionsPanel</name>
-        <message>
-            <location filename="../../app/options_panel.py" line="305" />
-            <source>The validation shapes cannot be read.</source>
-            <extracomment>model types known to fail on the torch.export path (FACTS.md: T5 with sdpa attention). something that does not alter the plan (output folder, validation, overwrite)</extracomment>
-            <translation>無法解讀驗證形狀。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="307" />
-            <source>The tolerance (atol) is not a positive number.</source>
-            <translation>容許值（atol）不是正數。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="309" />
-            <source>Choose an output folder.</source>
-            <translation>請選擇輸出資料夾。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="394" />
-            <source>Enter a positive number such as 1e-4, or leave empty for the default.</source>
-            <translation>請輸入正數（例如 1e-4），或留白以使用預設值。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="402" />
-            <source>Write shape sets as name=value pairs separated by commas, one set after another separated by semicolons.</source>
-            <translation>以「名稱=數值」表示形狀，同一組以逗號分隔，不同組以分號分隔。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="415" />
-            <location filename="../../app/options_panel.py" line="533" />
-            <source>Choose the output folder</source>
-            <translation>選擇輸出資料夾</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="424" />
-            <location filename="../../app/options_panel.py" line="535" />
-            <source>Automatic (from the model)</source>
-            <translation>自動（依模型判斷）</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="439" />
-            <source>'%1' has no variant with past key/values for this model.</source>
-            <translation>此模型的「%1」沒有含 past key/values 的版本。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="440" />
-            <source>This model exports no past key/values.</source>
-            <translation>此模型不匯出 past key/values。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="442" />
-            <source>Only meaningful when past key/values are exported.</source>
-            <translation>只有在匯出 past key/values 時才有意義。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="446" />
-            <source>Encoder–decoder models always get a decoder without past inputs and one with them.</source>
-            <translation>編碼器–解碼器模型一律會產生不含與含有 past 輸入的兩個解碼器。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="449" />
-            <source>Only encoder–decoder models (such as T5, BART, Whisper) are split into files.</source>
-            <translation>只有編碼器–解碼器模型（例如 T5、BART、Whisper）會拆成多個檔案。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="452" />
-            <source>Merging joins the decoder with and without past; turn on past key/values first.</source>
-            <translation>合併會結合含與不含 past 的解碼器；請先開啟 past key/values。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="455" />
-            <source>The torch.export path cannot export %1 models (attention decomposition fails); the TorchScript exporter is used.</source>
-            <translation>torch.export 無法匯出 %1 模型（注意力分解失敗）；將使用 TorchScript 匯出器。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="459" />
-            <source>Validation is turned off.</source>
-            <translation>驗證已關閉。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="490" />
-            <source>torch.export supports opsets %1–%2 (it silently keeps 18 below that).</source>
-            <translation>torch.export 支援 opset %1–%2（低於此範圍會默默使用 18）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="492" />
-            <source>The TorchScript exporter supports opsets up to %1.</source>
-            <translation>TorchScript 匯出器最高支援 opset %1。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="506" />
-            <source>Model</source>
-            <translation>模型</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="507" />
-            <source>Precision</source>
-            <translation>精度</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="508" />
-            <source>Exporter</source>
-            <translation>匯出器</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="509" />
-            <source>Dummy input shapes (trace)</source>
-            <translation>假輸入形狀（追蹤用）</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="510" />
-            <source>Validation</source>
-            <translation>驗證</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="511" />
-            <source>Output</source>
-            <translation>輸出</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="512" />
-            <source>Task</source>
-            <translation>任務</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="513" />
-            <source>Export past key/values (fast generation)</source>
-            <translation>匯出 past key/values（加速生成）</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="514" />
-            <source>Past key/values as inputs</source>
-            <translation>將 past key/values 作為輸入</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="515" />
-            <source>Files</source>
-            <translation>檔案</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="516" />
-            <source>One file (monolith)</source>
-            <translation>單一檔案（monolith）</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="516" />
-            <source>Encoder + decoder, merged</source>
-            <translation>編碼器 + 解碼器，合併</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="517" />
-            <source>Encoder + decoder, not merged</source>
-            <translation>編碼器 + 解碼器，不合併</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="521" />
-            <source>Float dtype</source>
-            <translation>浮點型別</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="522" />
-            <source>Integer dtype</source>
-            <translation>整數型別</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="523" />
-            <source>Opset</source>
-            <translation>Opset</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="524" />
-            <source>Default</source>
-            <translation>預設</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="525" />
-            <source>Use torch.export (dynamo)</source>
-            <translation>使用 torch.export（dynamo）</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="526" />
-            <source>Validate against PyTorch</source>
-            <translation>與 PyTorch 比對驗證</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="527" />
-            <source>Shape sets</source>
-            <translation>形狀組</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="528" />
-            <source>default: 3 sets, e.g. batch_size=1,sequence_length=7;…</source>
-            <translation>預設：3 組，例如 batch_size=1,sequence_length=7;…</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="529" />
-            <source>Tolerance (atol)</source>
-            <translation>容許值（atol）</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="530" />
-            <source>per model</source>
-            <translation>依模型</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="531" />
-            <source>default: %1</source>
-            <translation>預設：%1</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="532" />
-            <source>Folder</source>
-            <translation>資料夾</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="534" />
-            <source>Overwrite a non-empty folder</source>
-            <translation>覆寫非空的資料夾</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="537" />
-            <source>Adds past_key_values inputs and present outputs so generation reuses earlier steps.</source>
-            <translation>加入 past_key_values 輸入與 present 輸出，讓生成時可重複使用先前的步驟。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="538" />
-            <source>Whether the exported model takes the past as inputs.</source>
-            <translation>匯出的模型是否以 past 作為輸入。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="539" />
-            <source>How an encoder–decoder model is split into ONNX files.</source>
-            <translation>編碼器–解碼器模型如何拆分為 ONNX 檔案。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="540" />
-            <source>The newer torch.export exporter (slower; writes external data).</source>
-            <translation>較新的 torch.export 匯出器（較慢；會寫出外部資料檔）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="541" />
-            <source>Shape sets to validate at, e.g. batch_size=1,sequence_length=7;batch_size=3,sequence_length=23</source>
-            <translation>驗證用的形狀組，例如 batch_size=1,sequence_length=7;batch_size=3,sequence_length=23</translation>
-        </message>
-        <message>
-            <location filename="../../app/options_panel.py" line="543" />
-            <source>Largest absolute difference to PyTorch that still passes.</source>
-            <translation>與 PyTorch 之間仍算通過的最大絕對差異。</translation>
-        </message>
-    </context>
-    <context>
-        <name>QueueModel</name>
-        <message>
-            <location filename="../../app/export_job.py" line="460" />
-            <source>Model</source>
-            <extracomment>stderr lines that are known noise (FACTS.md) and are not shown in the log pane. outcome per worker exit status (docs/interfaces.md)</extracomment>
-            <translation>模型</translation>
-        </message>
-        <message>
-            <location filename="../../app/export_job.py" line="460" />
-            <source>Task</source>
-            <translation>任務</translation>
-        </message>
-        <message>
-            <location filename="../../app/export_job.py" line="460" />
-            <source>State</source>
-            <translation>狀態</translation>
-        </message>
-        <message>
-            <location filename="../../app/export_job.py" line="460" />
-            <source>Time</source>
-            <translation>耗時</translation>
-        </message>
-    </context>
-    <context>
-        <name>RepoFilesModel</name>
-        <message>
-            <location filename="../../app/hub_models.py" line="289" />
-            <source>File</source>
-            <translation>檔案</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="289" />
-            <source>Size</source>
-            <translation>大小</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="289" />
-            <source>In download</source>
-            <translation>納入下載</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="317" />
-            <source>yes</source>
-            <translation>是</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="317" />
-            <source>skipped</source>
-            <translation>略過</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="322" />
-            <source>{0} bytes</source>
-            <translation>{0} 位元組</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="324" />
-            <source>Not needed for an ONNX export (another weight format, or not a model file).</source>
-            <translation>ONNX 匯出不需要（其他權重格式，或不是模型檔）。</translation>
-        </message>
-    </context>
-    <context>
-        <name>ResultsPanel</name>
-        <message>
-            <location filename="../../app/results.py" line="259" />
-            <source>Copied to the clipboard.</source>
-            <translation>已複製到剪貼簿。</translation>
-        </message>
-        <message>
-            <location filename="../../app/results.py" line="267" />
-            <source>Netron is not installed (pip install netron).</source>
-            <translation>尚未安裝 Netron（pip install netron）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/results.py" line="271" />
-            <source>%1 files, %2 in total, in %3</source>
-            <translation>%1 個檔案，共 %2，位於 %3</translation>
-        </message>
-        <message>
-            <location filename="../../app/results.py" line="274" />
-            <source>No files yet.</source>
-            <translation>還沒有檔案。</translation>
-        </message>
-        <message>
-            <location filename="../../app/results.py" line="282" />
-            <source>Open folder</source>
-            <translation>開啟資料夾</translation>
-        </message>
-        <message>
-            <location filename="../../app/results.py" line="283" />
-            <source>Open in Netron</source>
-            <translation>用 Netron 開啟</translation>
-        </message>
-        <message>
-            <location filename="../../app/results.py" line="284" />
-            <source>Copy CLI command</source>
-            <translation>複製命令列指令</translation>
-        </message>
-        <message>
-            <location filename="../../app/results.py" line="285" />
-            <source>The equivalent 'exportcore export' command line</source>
-            <translation>等效的「exportcore export」命令列</translation>
-        </message>
-    </context>
-    <context>
-        <name>RunView</name>
-        <message>
-            <location filename="../../app/run_view.py" line="446" />
-            <source>Export running…</source>
-            <translation>匯出中…</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="447" />
-            <source>Waiting in the queue…</source>
-            <translation>在佇列中等待…</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="469" />
-            <source>Export running — %1…</source>
-            <translation>匯出中 — %1…</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="534" />
-            <source>&lt;b&gt;Export succeeded.&lt;/b&gt; All %1 validation checks passed (largest difference %2) in %3 s.</source>
-            <translation>&lt;b&gt;匯出成功。&lt;/b&gt;全部 %1 項驗證皆通過（最大差異 %2），耗時 %3 秒。</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="537" />
-            <source>&lt;b&gt;Export succeeded&lt;/b&gt; in %1 s (not validated).</source>
-            <translation>&lt;b&gt;匯出成功&lt;/b&gt;，耗時 %1 秒（未驗證）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="541" />
-            <source>&lt;b&gt;Validation failed:&lt;/b&gt; %1 of %2 checks differ from PyTorch beyond the tolerance. The files were kept and marked as failed.</source>
-            <translation>&lt;b&gt;驗證失敗：&lt;/b&gt;%2 項檢查中有 %1 項與 PyTorch 的差異超過容許值。檔案已保留並標示為失敗。</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="546" />
-            <source>&lt;b&gt;Export cancelled&lt;/b&gt; after %1 s. Nothing was written to the output folder.</source>
-            <translation>&lt;b&gt;匯出已取消&lt;/b&gt;（%1 秒後）。輸出資料夾中沒有寫入任何檔案。</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="549" />
-            <source>&lt;b&gt;Export failed&lt;/b&gt; after %1 s.</source>
-            <translation>&lt;b&gt;匯出失敗&lt;/b&gt;（%1 秒後）。</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="554" />
-            <source>Cancelling…</source>
-            <translation>正在取消…</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="567" />
-            <source>Cancel</source>
-            <translation>取消</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="568" />
-            <source>Stages</source>
-            <translation>階段</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="569" />
-            <source>Log</source>
-            <translation>記錄</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="570" />
-            <source>Results</source>
-            <translation>結果</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="581" />
-            <source>Validation (ONNX Runtime vs PyTorch)</source>
-            <translation>驗證（ONNX Runtime 對 PyTorch）</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="583" />
-            <source>%1 passed, %2 failed</source>
-            <translation>%1 項通過，%2 項失敗</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="588" />
-            <source>&lt;b&gt;No export yet.&lt;/b&gt; Choose a model, check the inspector, then press Export.</source>
-            <translation>&lt;b&gt;尚未匯出。&lt;/b&gt;請選擇模型、查看檢視器，然後按「匯出」。</translation>
-        </message>
-    </context>
-    <context>
-        <name>SearchResultsModel</name>
-        <message>
-            <location filename="../../app/hub_models.py" line="169" />
-            <source>Model</source>
-            <translation>模型</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="169" />
-            <source>Task</source>
-            <translation>任務</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="169" />
-            <source>Downloads</source>
-            <translation>下載數</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="169" />
-            <source>Likes</source>
-            <translation>喜歡數</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="169" />
-            <source>Updated</source>
-            <translation>更新</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="170" />
-            <source>Exportable</source>
-            <translation>可匯出</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="211" />
-            <source>✓ yes</source>
-            <translation>✓ 是</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="213" />
-            <source>✗ no</source>
-            <translation>✗ 否</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="214" />
-            <source>? unknown</source>
-            <translation>? 未知</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="245" />
-            <source>model type: {0}</source>
-            <translation>模型類型：{0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="247" />
-            <source>gated: accept the terms on the Hub first</source>
-            <translation>受限：請先在 Hub 上接受使用條款</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="249" />
-            <source>in the local cache: {0}</source>
-            <translation>在本機快取中：{0}</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="260" />
-            <source>unknown model type</source>
-            <translation>未知的模型類型</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="261" />
-            <source>{0} · {1}</source>
-            <translation>{0} · {1}</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="261" />
-            <source>no task tag</source>
-            <translation>沒有任務標籤</translation>
-        </message>
-    </context>
-    <context>
-        <name>SourcesPane</name>
-        <message>
-            <location filename="../../app/sources.py" line="274" />
-            <source>Hub</source>
-            <translation>Hub</translation>
-        </message>
-        <message>
-            <location filename="../../app/sources.py" line="275" />
-            <source>Local</source>
-            <translation>本機</translation>
-        </message>
-        <message>
-            <location filename="../../app/sources.py" line="276" />
-            <source>Demo</source>
-            <translation>示範</translation>
-        </message>
-    </context>
-    <context>
-        <name>StageListModel</name>
-        <message>
-            <location filename="../../app/run_view.py" line="155" />
-            <source>Stage</source>
-            <translation>階段</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="155" />
-            <source>State</source>
-            <translation>狀態</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="155" />
-            <source>Elapsed</source>
-            <translation>耗時</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="155" />
-            <source>Detail</source>
-            <translation>細節</translation>
-        </message>
-    </context>
-    <context>
-        <name>StageState</name>
-        <message>
-            <location filename="../../app/run_view.py" line="164" />
-            <source>waiting</source>
-            <translation>等待中</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="164" />
-            <source>running</source>
-            <translation>執行中</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="165" />
-            <source>done</source>
-            <translation>完成</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="165" />
-            <source>failed</source>
-            <translation>失敗</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="166" />
-            <source>skipped</source>
-            <translation>略過</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="166" />
-            <source>cancelled</source>
-            <translation>已取消</translation>
-        </message>
-    </context>
-    <context>
-        <name>Stages</name>
-        <message>
-            <location filename="../../app/run_view.py" line="30" />
-            <source>Resolve</source>
-            <translation>解析</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="30" />
-            <source>Plan</source>
-            <translation>規劃</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="30" />
-            <source>Load weights</source>
-            <translation>載入權重</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="31" />
-            <source>Export</source>
-            <translation>匯出</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="31" />
-            <source>Post-process</source>
-            <translation>後處理</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="32" />
-            <source>Validate</source>
-            <translation>驗證</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="32" />
-            <source>Publish</source>
-            <translation>發布</translation>
-        </message>
-    </context>
-    <context>
-        <name>SubmodelPage</name>
-        <message>
-            <location filename="../../app/inspector.py" line="212" />
-            <source>Inputs (%1)</source>
-            <translation>輸入（%1）</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="213" />
-            <source>Outputs (%1)</source>
-            <translation>輸出（%1）</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="214" />
-            <source>yes</source>
-            <translation>是</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="214" />
-            <source>no</source>
-            <translation>否</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="216" />
-            <source>Behaviour: &lt;b&gt;%1&lt;/b&gt;</source>
-            <translation>行為：&lt;b&gt;%1&lt;/b&gt;</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="217" />
-            <source>Past key/values: &lt;b&gt;%1&lt;/b&gt;</source>
-            <translation>Past key/values：&lt;b&gt;%1&lt;/b&gt;</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="218" />
-            <source>Past in inputs: &lt;b&gt;%1&lt;/b&gt;</source>
-            <translation>Past 作為輸入：&lt;b&gt;%1&lt;/b&gt;</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="219" />
-            <source>Opset: &lt;b&gt;%1&lt;/b&gt;</source>
-            <translation>Opset：&lt;b&gt;%1&lt;/b&gt;</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="220" />
-            <source>atol: &lt;b&gt;%1&lt;/b&gt;</source>
-            <translation>atol：&lt;b&gt;%1&lt;/b&gt;</translation>
-        </message>
-    </context>
-    <context>
-        <name>TensorTableModel</name>
-        <message>
-            <location filename="../../app/inspector.py" line="111" />
-            <source>Name</source>
-            <translation>名稱</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="111" />
-            <source>Dtype</source>
-            <translation>型別</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="111" />
-            <source>Dummy shape</source>
-            <translation>假輸入形狀</translation>
-        </message>
-        <message>
-            <location filename="../../app/inspector.py" line="111" />
-            <source>Dynamic axes</source>
-            <translation>動態軸</translation>
-        </message>
-    </context>
-    <context>
-        <name>ValidationModel</name>
-        <message>
-            <location filename="../../app/run_view.py" line="224" />
-            <source>pass</source>
-            <translation>通過</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="225" />
-            <source>fail: shape</source>
-            <translation>失敗：形狀</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="225" />
-            <source>fail</source>
-            <translation>失敗</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="248" />
-            <source>Submodel</source>
-            <translation>子模型</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="248" />
-            <source>Shape set</source>
-            <translation>形狀組</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="248" />
-            <source>Output</source>
-            <translation>輸出</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="248" />
-            <source>Max abs diff</source>
-            <translation>最大絕對差</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="249" />
-            <source>atol</source>
-            <translation>atol</translation>
-        </message>
-        <message>
-            <location filename="../../app/run_view.py" line="249" />
-            <source>Result</source>
-            <translation>結果</translation>
-        </message>
-    </context>
-    <context>
-        <name>_TableModel</name>
-        <message>
-            <location filename="../../app/hub_models.py" line="142" />
-            <source>1 year ago</source>
-            <extracomment>Role that returns the row's dataclass.</extracomment>
-            <translation>1 年前</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="142" />
-            <source>{0} years ago</source>
-            <translation>{0} 年前</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="144" />
-            <source>1 month ago</source>
-            <translation>1 個月前</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="144" />
-            <source>{0} months ago</source>
-            <translation>{0} 個月前</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="146" />
-            <source>1 day ago</source>
-            <translation>1 天前</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="146" />
-            <source>{0} days ago</source>
-            <translation>{0} 天前</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="148" />
-            <source>1 hour ago</source>
-            <translation>1 小時前</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="148" />
-            <source>{0} hours ago</source>
-            <translation>{0} 小時前</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="150" />
-            <source>1 minute ago</source>
-            <translation>1 分鐘前</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="150" />
-            <source>{0} minutes ago</source>
-            <translation>{0} 分鐘前</translation>
-        </message>
-        <message>
-            <location filename="../../app/hub_models.py" line="151" />
-            <source>just now</source>
-            <translation>剛剛</translation>
-        </message>
-    </context>
+<context>
+    <name>CacheBrowser</name>
+    <message>
+        <location filename="../../app/cache_browser.py" line="58"/>
+        <source>Filter cached models…</source>
+        <extracomment>the user picked a cached model: its snapshot folder a scan finished (successfully or not)</extracomment>
+        <translation>篩選快取中的模型…</translation>
+    </message>
+    <message>
+        <location filename="../../app/cache_browser.py" line="60"/>
+        <source>Refresh</source>
+        <translation>重新整理</translation>
+    </message>
+    <message>
+        <location filename="../../app/cache_browser.py" line="92"/>
+        <source>Inspect</source>
+        <translation>檢視</translation>
+    </message>
+    <message>
+        <location filename="../../app/cache_browser.py" line="113"/>
+        <source>Not scanned yet.</source>
+        <translation>尚未掃描。</translation>
+    </message>
+    <message>
+        <location filename="../../app/cache_browser.py" line="130"/>
+        <source>Scanning {0}…</source>
+        <translation>正在掃描 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/cache_browser.py" line="182"/>
+        <source>{0} — {1} on disk</source>
+        <translation>{0} — 磁碟上共 {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/cache_browser.py" line="184"/>
+        <source>No model in the cache yet. Download one from the Hub tab.</source>
+        <translation>快取中還沒有模型。請從「Hub」分頁下載。</translation>
+    </message>
+    <message>
+        <location filename="../../app/cache_browser.py" line="186"/>
+        <source>{0} cached models.</source>
+        <translation>快取中有 {0} 個模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/cache_browser.py" line="188"/>
+        <source>{0} folders could not be read (see tooltip).</source>
+        <translation>有 {0} 個資料夾無法讀取（請看提示）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/cache_browser.py" line="197"/>
+        <source>The cache could not be read: {0}</source>
+        <translation>無法讀取快取：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>CachedModelsModel</name>
+    <message>
+        <location filename="../../app/hub_models.py" line="339"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="339"/>
+        <source>Type</source>
+        <translation>類型</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="339"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="339"/>
+        <source>Files</source>
+        <translation>檔案</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="339"/>
+        <source>Revisions</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="340"/>
+        <source>Modified</source>
+        <translation>修改時間</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="340"/>
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="344"/>
+        <source>complete</source>
+        <translation>完整</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="346"/>
+        <source>config only</source>
+        <translation>僅設定檔</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="347"/>
+        <source>no config.json</source>
+        <translation>沒有 config.json</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="366"/>
+        <source>{0} bytes</source>
+        <translation>{0} 位元組</translation>
+    </message>
+</context>
+<context>
+    <name>DemoModels</name>
+    <message>
+        <location filename="../../app/sources.py" line="127"/>
+        <source>Tiny models shipped with the app. Their weights are built on your computer (random, seeded), so they export without any network.</source>
+        <translation>隨程式附帶的迷你模型。權重在您的電腦上產生（固定種子的隨機值），不需網路即可匯出。</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorBanner</name>
+    <message>
+        <location filename="../../app/errors.py" line="352"/>
+        <source>Details…</source>
+        <translation>詳細資訊…</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorDialog</name>
+    <message>
+        <location filename="../../app/errors.py" line="289"/>
+        <location filename="../../app/errors.py" line="320"/>
+        <source>Show details</source>
+        <translation>顯示詳細資訊</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="296"/>
+        <source>Copy details</source>
+        <translation>複製詳細資訊</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="320"/>
+        <source>Hide details</source>
+        <translation>隱藏詳細資訊</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <location filename="../../app/errors.py" line="28"/>
+        <source>Model not supported</source>
+        <extracomment>code -&gt; (title, sentence, next step). The sentence speaks to a person using the app, not to a CLI user.</extracomment>
+        <translation>不支援此模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="29"/>
+        <source>This model is a &apos;{model_type}&apos; model, which ONNX Export Studio cannot export yet.</source>
+        <translation>這是「{model_type}」類型的模型，ONNX Export Studio 目前還無法匯出。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="30"/>
+        <source>Pick a model of a supported type: the Hub list marks exportable models with a badge.</source>
+        <translation>請選擇支援的模型類型：Hub 清單會以標記標示可匯出的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="33"/>
+        <source>Task not available</source>
+        <translation>無法使用此任務</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="34"/>
+        <source>The task &apos;{task}&apos; cannot be exported for &apos;{model_type}&apos; models.</source>
+        <translation>「{model_type}」模型無法以「{task}」任務匯出。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="35"/>
+        <source>Choose one of the tasks offered in the Options panel: {supported}.</source>
+        <translation>請在選項面板中選擇可用的任務：{supported}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="38"/>
+        <source>Unknown task</source>
+        <translation>未知的任務</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="39"/>
+        <source>&apos;{task}&apos; is not a task name we know.</source>
+        <translation>「{task}」不是已知的任務名稱。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="40"/>
+        <source>Choose a task from the list in the Options panel.</source>
+        <translation>請從選項面板的清單中選擇任務。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="43"/>
+        <source>Task unclear</source>
+        <translation>無法判斷任務</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="44"/>
+        <source>We could not tell which task &apos;{model}&apos; is for ({reason}).</source>
+        <translation>無法判斷「{model}」適用哪個任務（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="45"/>
+        <source>Choose the task yourself in the Options panel.</source>
+        <translation>請在選項面板中自行選擇任務。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="48"/>
+        <source>Not a model folder</source>
+        <translation>不是模型資料夾</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="49"/>
+        <source>The folder &apos;{path}&apos; has no config.json, so it does not look like a Hugging Face model.</source>
+        <translation>資料夾「{path}」中沒有 config.json，看起來不是 Hugging Face 模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="50"/>
+        <source>Open the folder that holds config.json next to the model weights.</source>
+        <translation>請開啟 config.json 與模型權重所在的資料夾。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="53"/>
+        <source>Damaged configuration</source>
+        <translation>設定檔已損毀</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="54"/>
+        <source>The model&apos;s config.json in &apos;{path}&apos; cannot be read ({reason}).</source>
+        <translation>無法讀取「{path}」中的 config.json（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="55"/>
+        <source>Download the model again, or fix config.json.</source>
+        <translation>請重新下載模型，或修正 config.json。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="58"/>
+        <source>Not a model</source>
+        <translation>不是模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="59"/>
+        <source>&apos;{path}&apos; is neither a model folder nor a Hub model id.</source>
+        <translation>「{path}」既不是模型資料夾，也不是 Hub 模型 ID。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="60"/>
+        <source>Open a folder containing config.json, or enter a Hub id such as &apos;org/name&apos;.</source>
+        <translation>請開啟含有 config.json 的資料夾，或輸入 Hub ID，例如「org/name」。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="63"/>
+        <source>Unknown data type</source>
+        <translation>未知的資料型別</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="64"/>
+        <source>&apos;{value}&apos; is not a valid {kind}.</source>
+        <translation>「{value}」不是有效的 {kind}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="65"/>
+        <source>Choose one of: {choices}.</source>
+        <translation>請從以下選擇：{choices}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="68"/>
+        <source>Invalid option</source>
+        <translation>無效的選項</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="69"/>
+        <source>One of the options cannot be used: {reason}.</source>
+        <translation>有一個選項無法使用：{reason}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="70"/>
+        <source>Correct the highlighted option in the Options panel.</source>
+        <translation>請修正選項面板中標示的選項。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="73"/>
+        <source>Framework not available</source>
+        <translation>無法使用此框架</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="74"/>
+        <source>The framework &apos;{framework}&apos; is not available ({reason}).</source>
+        <translation>無法使用框架「{framework}」（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="75"/>
+        <source>Reinstall ONNX Export Studio; PyTorch is part of it.</source>
+        <translation>請重新安裝 ONNX Export Studio；PyTorch 已包含在內。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="78"/>
+        <source>Hub unreachable</source>
+        <translation>無法連線到 Hub</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="79"/>
+        <source>The Hugging Face Hub could not be reached for &apos;{model}&apos;.</source>
+        <translation>取得「{model}」時無法連線到 Hugging Face Hub。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="80"/>
+        <source>Check your network connection, or switch to offline mode to use downloaded models only.</source>
+        <translation>請檢查網路連線，或切換到離線模式，只使用已下載的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="83"/>
+        <source>Model not found</source>
+        <translation>找不到模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="84"/>
+        <source>&apos;{model}&apos; does not exist on the Hugging Face Hub.</source>
+        <translation>Hugging Face Hub 上沒有「{model}」。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="85"/>
+        <source>Check the spelling of the model id; private models need you to log in.</source>
+        <translation>請檢查模型 ID 的拼字；私人模型需要登入。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="88"/>
+        <source>Access required</source>
+        <translation>需要存取權限</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="89"/>
+        <source>&apos;{model}&apos; is gated or private, and the Hub refused access.</source>
+        <translation>「{model}」是受限或私人模型，Hub 拒絕存取。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="90"/>
+        <source>Accept the model&apos;s terms on its Hub page, then log in (set HF_TOKEN) and try again.</source>
+        <translation>請先在模型的 Hub 頁面接受使用條款，再登入（設定 HF_TOKEN）後重試。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="93"/>
+        <source>File not on the Hub</source>
+        <translation>Hub 上沒有此檔案</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="94"/>
+        <source>&apos;{model}&apos; has no file &apos;{file}&apos; on the Hub.</source>
+        <translation>Hub 上的「{model}」沒有檔案「{file}」。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="95"/>
+        <source>Check the revision, or pick another model.</source>
+        <translation>請檢查版本，或選擇其他模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="98"/>
+        <source>Not downloaded</source>
+        <translation>尚未下載</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="99"/>
+        <source>&apos;{model}&apos; is not in the local cache, and offline mode is on.</source>
+        <translation>「{model}」不在本機快取中，而且目前是離線模式。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="100"/>
+        <source>Turn offline mode off to download it, or open a local folder instead.</source>
+        <translation>請關閉離線模式以下載，或改為開啟本機資料夾。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="103"/>
+        <source>Weights missing</source>
+        <translation>缺少權重</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="104"/>
+        <source>&apos;{model}&apos; has a configuration but no weights (looked for {looked_for}).</source>
+        <translation>「{model}」有設定檔但沒有權重（已尋找 {looked_for}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="105"/>
+        <source>Download the complete model, including its .safetensors or .bin files.</source>
+        <translation>請下載完整的模型，包括 .safetensors 或 .bin 檔案。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="108"/>
+        <source>Model could not be loaded</source>
+        <translation>無法載入模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="109"/>
+        <source>The model could not be loaded ({reason}).</source>
+        <translation>無法載入模型（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="110"/>
+        <source>Check that the model folder is complete; re-download it if in doubt.</source>
+        <translation>請確認模型資料夾完整；若不確定，請重新下載。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="113"/>
+        <source>Custom code required</source>
+        <translation>需要自訂程式碼</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="114"/>
+        <source>&apos;{model}&apos; needs code from its own repository to run, which we do not execute by default.</source>
+        <translation>「{model}」需要執行其儲存庫中的程式碼，預設不會執行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="115"/>
+        <source>Only if you trust the repository, use the command line with --trust-remote-code.</source>
+        <translation>只有在您信任該儲存庫時，才在命令列加上 --trust-remote-code。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="118"/>
+        <source>Export failed</source>
+        <translation>匯出失敗</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="119"/>
+        <source>Converting &apos;{submodel}&apos; to ONNX failed.</source>
+        <translation>將「{submodel}」轉換為 ONNX 失敗。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="120"/>
+        <source>Try another opset, or switch the exporter (the torch.export option) and export again.</source>
+        <translation>請改用其他 opset，或切換匯出器（torch.export 選項）後重新匯出。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="123"/>
+        <source>torch.export cannot handle this model</source>
+        <translation>torch.export 無法處理此模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="124"/>
+        <source>The torch.export (dynamo) exporter cannot export &apos;{submodel}&apos;.</source>
+        <translation>torch.export（dynamo）匯出器無法匯出「{submodel}」。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="125"/>
+        <source>Turn off &quot;Use torch.export&quot; in the Options panel and export again.</source>
+        <translation>請在選項面板中關閉「使用 torch.export」後重新匯出。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="128"/>
+        <source>Merging failed</source>
+        <translation>合併失敗</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="129"/>
+        <source>Merging the two decoders into one file failed.</source>
+        <translation>將兩個解碼器合併為一個檔案時失敗。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="130"/>
+        <source>Choose &quot;Encoder + decoder, not merged&quot; in the Options panel and export again.</source>
+        <translation>請在選項面板中選擇「編碼器 + 解碼器，不合併」後重新匯出。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="133"/>
+        <source>Validation failed</source>
+        <translation>驗證失敗</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="134"/>
+        <source>{failed} of {total} checks gave results that differ from PyTorch by more than the tolerance.</source>
+        <translation>{total} 項檢查中有 {failed} 項的結果與 PyTorch 的差異超過容許值。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="135"/>
+        <source>Look at the red rows; try fp32 or a larger tolerance (atol), or report the model.</source>
+        <translation>請查看紅色的列；可改用 fp32 或較大的容許值（atol），或回報此模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="138"/>
+        <source>Validation could not run</source>
+        <translation>無法執行驗證</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="139"/>
+        <source>The exported files could not be checked against PyTorch ({reason}).</source>
+        <translation>無法將匯出的檔案與 PyTorch 比對（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="140"/>
+        <source>Turn validation off to keep the files unchecked, or report the model.</source>
+        <translation>可關閉驗證以保留未檢查的檔案，或回報此模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="143"/>
+        <source>Output folder not empty</source>
+        <translation>輸出資料夾不是空的</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="144"/>
+        <source>The output folder &apos;{path}&apos; already contains files.</source>
+        <translation>輸出資料夾「{path}」中已有檔案。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="145"/>
+        <source>Choose another output folder, or tick &quot;Overwrite&quot; in the Options panel.</source>
+        <translation>請選擇其他輸出資料夾，或在選項面板中勾選「覆寫」。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="148"/>
+        <source>Not enough disk space</source>
+        <translation>磁碟空間不足</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="149"/>
+        <source>The export needs about {needed_mb} MB in &apos;{path}&apos;, but only {free_mb} MB are free.</source>
+        <translation>匯出需要在「{path}」使用約 {needed_mb} MB，但只剩 {free_mb} MB。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="150"/>
+        <source>Free some disk space, or choose an output folder on another disk.</source>
+        <translation>請釋放磁碟空間，或選擇其他磁碟上的輸出資料夾。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="153"/>
+        <source>Cannot write there</source>
+        <translation>無法寫入該位置</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="154"/>
+        <source>ONNX Export Studio is not allowed to write to &apos;{path}&apos;.</source>
+        <translation>ONNX Export Studio 沒有寫入「{path}」的權限。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="155"/>
+        <source>Choose an output folder you can write to.</source>
+        <translation>請選擇可以寫入的輸出資料夾。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="158"/>
+        <source>Export cancelled</source>
+        <translation>已取消匯出</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="159"/>
+        <source>The export was cancelled.</source>
+        <translation>匯出已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="160"/>
+        <source>Nothing was written to the output folder. Start the export again when you are ready.</source>
+        <translation>輸出資料夾中沒有寫入任何檔案。準備好後可再次開始匯出。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="163"/>
+        <source>Export process stopped</source>
+        <translation>匯出程序已停止</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="164"/>
+        <source>The export process stopped unexpectedly ({reason}).</source>
+        <translation>匯出程序意外停止（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="165"/>
+        <source>The application is still fine. See the log for what happened, then try again.</source>
+        <translation>應用程式仍可正常使用。請查看記錄了解發生了什麼，然後再試一次。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="168"/>
+        <location filename="../../app/errors.py" line="186"/>
+        <source>Something went wrong</source>
+        <translation>發生錯誤</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="169"/>
+        <source>An unexpected error happened ({reason}).</source>
+        <translation>發生未預期的錯誤（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="170"/>
+        <source>Please report it together with the details below.</source>
+        <translation>請連同下方的詳細資訊一併回報。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="174"/>
+        <source>Inspector unavailable</source>
+        <translation>檢視器無法使用</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="175"/>
+        <source>The background helper that reads model configurations stopped ({reason}).</source>
+        <translation>讀取模型設定的背景輔助程序已停止（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="176"/>
+        <source>It restarts on its own; if this keeps happening, restart the application.</source>
+        <translation>它會自動重新啟動；若持續發生，請重新啟動應用程式。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="179"/>
+        <source>Export could not start</source>
+        <translation>無法開始匯出</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="180"/>
+        <source>The export process could not be started ({reason}).</source>
+        <translation>無法啟動匯出程序（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="181"/>
+        <source>Reinstall ONNX Export Studio, or run the export from the command line.</source>
+        <translation>請重新安裝 ONNX Export Studio，或從命令列執行匯出。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="187"/>
+        <source>The operation failed.</source>
+        <translation>操作失敗。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="188"/>
+        <source>See the details below.</source>
+        <translation>請看下方的詳細資訊。</translation>
+    </message>
+</context>
+<context>
+    <name>FilesModel</name>
+    <message>
+        <location filename="../../app/results.py" line="97"/>
+        <source>File</source>
+        <translation>檔案</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="97"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryModel</name>
+    <message>
+        <location filename="../../app/results.py" line="161"/>
+        <source>When</source>
+        <translation>時間</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="161"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="161"/>
+        <source>Task</source>
+        <translation>任務</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="161"/>
+        <source>Outcome</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="161"/>
+        <source>Time</source>
+        <translation>耗時</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="162"/>
+        <source>Folder</source>
+        <translation>資料夾</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryPanel</name>
+    <message>
+        <location filename="../../app/results.py" line="334"/>
+        <source>Run again</source>
+        <translation>再次執行</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="335"/>
+        <source>Use these options</source>
+        <translation>使用這些選項</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="336"/>
+        <source>Open folder</source>
+        <translation>開啟資料夾</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="337"/>
+        <source>Copy CLI command</source>
+        <translation>複製命令列指令</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="338"/>
+        <source>Clear history</source>
+        <translation>清除歷史</translation>
+    </message>
+</context>
+<context>
+    <name>HubBrowser</name>
+    <message>
+        <location filename="../../app/hub_browser.py" line="204"/>
+        <source>Paste a Hub link or a model id (org/name)…</source>
+        <translation>貼上 Hub 連結或模型 ID（org/name）…</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="206"/>
+        <source>Open</source>
+        <translation>開啟</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="208"/>
+        <source>Offline (local cache only)</source>
+        <translation>離線（僅用本機快取）</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="210"/>
+        <source>Send nothing to the Hub: search and details use the local cache.</source>
+        <translation>不傳送任何資料到 Hub：搜尋與詳細資訊都使用本機快取。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="214"/>
+        <source>Search models…</source>
+        <translation>搜尋模型…</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="218"/>
+        <source>All tasks</source>
+        <translation>所有任務</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="223"/>
+        <source>transformers</source>
+        <translation>transformers</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="224"/>
+        <source>Any library</source>
+        <translation>任何函式庫</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="227"/>
+        <source>Most downloads</source>
+        <translation>最多下載</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="227"/>
+        <source>Most likes</source>
+        <translation>最多喜歡</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="228"/>
+        <source>Recently updated</source>
+        <translation>最近更新</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="228"/>
+        <source>Trending</source>
+        <translation>熱門</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="257"/>
+        <source>Load more</source>
+        <translation>載入更多</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="306"/>
+        <source>Model card</source>
+        <translation>模型卡</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="307"/>
+        <source>Files</source>
+        <translation>檔案</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="318"/>
+        <source>Inspect</source>
+        <translation>檢視</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="320"/>
+        <source>Open this model in the export inspector</source>
+        <translation>在匯出檢視器中開啟此模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="321"/>
+        <source>Download</source>
+        <translation>下載</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="323"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="444"/>
+        <source>Searching the local cache…</source>
+        <translation>正在搜尋本機快取…</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="444"/>
+        <source>Searching…</source>
+        <translation>搜尋中…</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="458"/>
+        <source>Loading more…</source>
+        <translation>正在載入更多…</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="470"/>
+        <source>Nothing to open</source>
+        <translation>沒有可開啟的項目</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="478"/>
+        <source>Loading…</source>
+        <translation>載入中…</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="503"/>
+        <source>Starting the download of {0}…</source>
+        <translation>正在開始下載 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="517"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="600"/>
+        <source>No cached model matches.</source>
+        <translation>快取中沒有相符的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="601"/>
+        <source>No model matches. Try other words or “All tasks”.</source>
+        <translation>沒有相符的模型。請換個關鍵字，或選擇「所有任務」。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="603"/>
+        <source>{0} models in the local cache (offline).</source>
+        <translation>本機快取中有 {0} 個模型（離線）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="605"/>
+        <source>Showing the first {0} models.</source>
+        <translation>顯示前 {0} 個模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="607"/>
+        <source>{0} models.</source>
+        <translation>{0} 個模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="639"/>
+        <source>No model selected</source>
+        <translation>尚未選擇模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="639"/>
+        <source>Pick a model in the list, or paste a Hub link above.</source>
+        <translation>請從清單中選擇模型，或在上方貼上 Hub 連結。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="667"/>
+        <source>The model card could not be loaded. {0} {1}</source>
+        <translation>無法載入模型卡。{0} {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="669"/>
+        <source>This model has no model card.</source>
+        <translation>此模型沒有模型卡。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="674"/>
+        <source>Download: {0} files, {1} (whole repository: {2} files, {3})</source>
+        <translation>下載：{0} 個檔案，{1}（整個儲存庫：{2} 個檔案，{3}）</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="677"/>
+        <source>{0} files, {1}</source>
+        <translation>{0} 個檔案，{1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="699"/>
+        <source>model type: {0}</source>
+        <translation>模型類型：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="699"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="709"/>
+        <source>{0} downloads</source>
+        <translation>{0} 次下載</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="711"/>
+        <source>{0} likes</source>
+        <translation>{0} 個喜歡</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="713"/>
+        <source>updated {0}</source>
+        <translation>更新於 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="715"/>
+        <source>gated</source>
+        <translation>受限</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="717"/>
+        <source>private</source>
+        <translation>私人</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="719"/>
+        <source>from the local cache</source>
+        <translation>來自本機快取</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="706"/>
+        <source>exportable: {0}</source>
+        <translation>可匯出：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="121"/>
+        <source>Could not reach the Hugging Face Hub: {0}.</source>
+        <extracomment>Pipeline tags offered in the task filter (the Hub&apos;s vocabulary, transformers-exportable first). (sort key in exportcore.hub.SORTS, English label; the combo shows the tr() version)</extracomment>
+        <translation>無法連線到 Hugging Face Hub：{0}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="122"/>
+        <source>Check your connection and try again, or turn on Offline to browse the models already in the local cache.</source>
+        <translation>請檢查網路連線後重試，或開啟「離線」以瀏覽本機快取中已有的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="125"/>
+        <source>“{0}” was not found on the Hub.</source>
+        <translation>Hub 上找不到「{0}」。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="126"/>
+        <source>Check the spelling of the id. Private models need you to be logged in (HF_TOKEN).</source>
+        <translation>請檢查 ID 的拼字。私人模型需要登入（HF_TOKEN）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="129"/>
+        <source>“{0}” is gated or private, and the Hub refused access.</source>
+        <translation>「{0}」是受限或私人模型，Hub 拒絕存取。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="131"/>
+        <source>Accept the model&apos;s terms on huggingface.co, then log in (set HF_TOKEN or run &apos;hf auth login&apos;).</source>
+        <translation>請先在 huggingface.co 接受模型的使用條款，再登入（設定 HF_TOKEN 或執行「hf auth login」）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="134"/>
+        <source>“{0}” is not in the local cache, and Offline is on.</source>
+        <translation>「{0}」不在本機快取中，而且已開啟「離線」。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="136"/>
+        <source>Turn Offline off to fetch it from the Hub.</source>
+        <translation>請關閉「離線」以從 Hub 取得。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="138"/>
+        <source>“{0}” has no file “{1}”.</source>
+        <translation>「{0}」沒有檔案「{1}」。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="139"/>
+        <source>Pick another revision or another model.</source>
+        <translation>請選擇其他版本或其他模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="141"/>
+        <source>“{0}” is not a Hub model link or id.</source>
+        <translation>「{0}」不是 Hub 模型連結或 ID。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="142"/>
+        <source>Paste a link such as https://huggingface.co/org/name, or an id such as org/name.</source>
+        <translation>請貼上連結（例如 https://huggingface.co/org/name）或 ID（例如 org/name）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="145"/>
+        <source>The download was cancelled.</source>
+        <translation>下載已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="146"/>
+        <source>Partial files were removed; start it again when ready.</source>
+        <translation>未完成的檔案已刪除；準備好後可再次開始。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="194"/>
+        <source>Offline because HF_HUB_OFFLINE is set in the environment.</source>
+        <extracomment>the user picked a model: a Hub id (``org/name``) or a local snapshot folder a download finished: the local snapshot folder search results were shown (also after &quot;Load more&quot;) or the search failed the details pane was filled (repo id) or shows an error an error was shown inline (its ExportError code)</extracomment>
+        <translation>因環境變數設定了 HF_HUB_OFFLINE，目前為離線。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="775"/>
+        <source>{0} of {1}</source>
+        <translation>{0} / {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="788"/>
+        <source>Downloaded to {0}</source>
+        <translation>已下載到 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="804"/>
+        <source>Download cancelled. Partial files were removed.</source>
+        <translation>下載已取消，未完成的檔案已刪除。</translation>
+    </message>
+</context>
+<context>
+    <name>HubPlaceholder</name>
+    <message>
+        <location filename="../../app/sources.py" line="239"/>
+        <source>Hub id or URL, e.g. google-bert/bert-base-uncased</source>
+        <translation>Hub ID 或網址，例如 google-bert/bert-base-uncased</translation>
+    </message>
+    <message>
+        <location filename="../../app/sources.py" line="240"/>
+        <source>Inspect</source>
+        <translation>檢視</translation>
+    </message>
+    <message>
+        <location filename="../../app/sources.py" line="241"/>
+        <source>Hub search is not available in this build; paste a model id or URL.</source>
+        <translation>此版本無法搜尋 Hub；請貼上模型 ID 或網址。</translation>
+    </message>
+</context>
+<context>
+    <name>InspectorView</name>
+    <message>
+        <location filename="../../app/inspector.py" line="382"/>
+        <source>Files:</source>
+        <translation>檔案：</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="383"/>
+        <source>updating…</source>
+        <translation>更新中…</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="396"/>
+        <source>Warming up the inspector…</source>
+        <translation>檢視器準備中…</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="397"/>
+        <source>PyTorch and transformers are loading in a helper process; this takes a few seconds, once. The window stays responsive meanwhile.</source>
+        <translation>PyTorch 與 transformers 正在輔助程序中載入；只需一次，約數秒鐘。期間視窗仍可正常操作。</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="400"/>
+        <source>%1 will be inspected as soon as it is ready.</source>
+        <translation>準備完成後會立即檢視 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="403"/>
+        <source>Resolving %1…</source>
+        <translation>正在解析 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="404"/>
+        <source>Reading config.json and choosing the export configuration.</source>
+        <translation>正在讀取 config.json 並選擇匯出設定。</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="407"/>
+        <source>Nothing to show for %1</source>
+        <translation>%1 沒有可顯示的內容</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="408"/>
+        <source>See the message above.</source>
+        <translation>請看上方的訊息。</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="411"/>
+        <source>No model selected</source>
+        <translation>尚未選擇模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="412"/>
+        <source>Pick a model on the left — search the Hub, open a local folder (or drop one on the window), or try a built-in demo model. The inspector shows what will be exported before anything runs.</source>
+        <translation>請在左側選擇模型：搜尋 Hub、開啟本機資料夾（或將資料夾拖放到視窗上），或試用內建的示範模型。檢視器會在執行任何動作之前，顯示將匯出的內容。</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="427"/>
+        <source>Model type &lt;b&gt;%1&lt;/b&gt; · task &lt;b&gt;%2&lt;/b&gt; · library &lt;b&gt;%3&lt;/b&gt;</source>
+        <translation>模型類型 &lt;b&gt;%1&lt;/b&gt; · 任務 &lt;b&gt;%2&lt;/b&gt; · 函式庫 &lt;b&gt;%3&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="433"/>
+        <source>Export configuration: %1</source>
+        <translation>匯出設定：%1</translation>
+    </message>
+</context>
+<context>
+    <name>JobState</name>
+    <message>
+        <location filename="../../app/export_job.py" line="468"/>
+        <source>queued</source>
+        <translation>排隊中</translation>
+    </message>
+    <message>
+        <location filename="../../app/export_job.py" line="469"/>
+        <source>running</source>
+        <translation>執行中</translation>
+    </message>
+    <message>
+        <location filename="../../app/export_job.py" line="470"/>
+        <source>succeeded</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <location filename="../../app/export_job.py" line="471"/>
+        <source>validation failed</source>
+        <translation>驗證失敗</translation>
+    </message>
+    <message>
+        <location filename="../../app/export_job.py" line="472"/>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <location filename="../../app/export_job.py" line="473"/>
+        <source>crashed</source>
+        <translation>當機</translation>
+    </message>
+    <message>
+        <location filename="../../app/export_job.py" line="474"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>LocalSources</name>
+    <message>
+        <location filename="../../app/sources.py" line="185"/>
+        <source>Open a model folder (with config.json)</source>
+        <translation>開啟模型資料夾（含 config.json）</translation>
+    </message>
+    <message>
+        <location filename="../../app/sources.py" line="195"/>
+        <source>Open a model folder…</source>
+        <translation>開啟模型資料夾…</translation>
+    </message>
+    <message>
+        <location filename="../../app/sources.py" line="196"/>
+        <source>A folder with config.json (and the weights, to export). You can also drop a folder anywhere on the window.</source>
+        <translation>含有 config.json（匯出時還需要權重）的資料夾。也可以將資料夾拖放到視窗的任何位置。</translation>
+    </message>
+    <message>
+        <location filename="../../app/sources.py" line="198"/>
+        <source>Recent models</source>
+        <translation>最近使用的模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/sources.py" line="199"/>
+        <source>Hugging Face cache</source>
+        <translation>Hugging Face 快取</translation>
+    </message>
+    <message>
+        <location filename="../../app/sources.py" line="201"/>
+        <source>The cache browser is not available in this build.</source>
+        <translation>此版本無法瀏覽快取。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../app/main_window.py" line="232"/>
+        <source>About %1</source>
+        <extracomment>emitted once the window was shown for the first time (start-up benchmark)</extracomment>
+        <translation>關於 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="233"/>
+        <source>&lt;b&gt;%1&lt;/b&gt; %2&lt;br&gt;Turns Hugging Face transformers models into validated ONNX files.&lt;br&gt;Exports run in a separate process; the window never loads PyTorch.</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; %2&lt;br&gt;將 Hugging Face transformers 模型轉換為經過驗證的 ONNX 檔案。&lt;br&gt;匯出在獨立的程序中執行；視窗本身不會載入 PyTorch。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="313"/>
+        <source>Inspector ready</source>
+        <translation>檢視器已就緒</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="315"/>
+        <source>Inspector warming up…</source>
+        <translation>檢視器準備中…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="317"/>
+        <source>Inspector unavailable</source>
+        <translation>檢視器無法使用</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="319"/>
+        <source>Inspector stopped</source>
+        <translation>檢視器已停止</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="333"/>
+        <source>Export engine loaded</source>
+        <translation>匯出引擎已載入</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="335"/>
+        <source>Export engine loading…</source>
+        <translation>正在載入匯出引擎…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="337"/>
+        <source>Export engine unavailable (exports load it themselves)</source>
+        <translation>匯出引擎無法使用（每次匯出會自行載入）</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="342"/>
+        <source>torch, transformers and onnxruntime stay loaded in a helper process, so an export starts at once instead of loading them first (about 400 MB of memory). Turn off in the File menu.</source>
+        <translation>torch、transformers 與 onnxruntime 常駐於輔助行程中，匯出可立即開始，不必先載入它們（約占 400 MB 記憶體）。可在「檔案」選單中關閉。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="450"/>
+        <source>Add export to queue</source>
+        <translation>加入匯出佇列</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="450"/>
+        <source>Export</source>
+        <translation>匯出</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="452"/>
+        <source>Choose a model first.</source>
+        <translation>請先選擇模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="459"/>
+        <source>Writes to %1</source>
+        <translation>將寫入 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="467"/>
+        <source>No export running</source>
+        <translation>沒有正在執行的匯出</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="469"/>
+        <source>Exporting %1 · %2 waiting</source>
+        <translation>正在匯出 %1 · %2 個等待中</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="504"/>
+        <source>Inspector</source>
+        <translation>檢視器</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="505"/>
+        <source>Export run</source>
+        <translation>匯出執行</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="506"/>
+        <source>History</source>
+        <translation>歷史</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="507"/>
+        <source>Export options</source>
+        <translation>匯出選項</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="508"/>
+        <source>Queue</source>
+        <translation>佇列</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="509"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="510"/>
+        <source>Cancel the selected (or the running) export</source>
+        <translation>取消所選（或正在執行）的匯出</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="511"/>
+        <source>&amp;File</source>
+        <translation>檔案(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="512"/>
+        <source>&amp;Open model folder…</source>
+        <translation>開啟模型資料夾(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="513"/>
+        <source>&amp;Quit</source>
+        <translation>結束(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="514"/>
+        <source>Keep the export engine loaded (faster exports)</source>
+        <translation>保持匯出引擎載入（匯出更快）</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="515"/>
+        <source>&amp;Language</source>
+        <translation>語言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="516"/>
+        <source>System default</source>
+        <translation>系統預設</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="517"/>
+        <source>&amp;Help</source>
+        <translation>說明(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="518"/>
+        <source>&amp;About</source>
+        <translation>關於(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>OptionsPanel</name>
+    <message>
+        <location filename="../../app/options_panel.py" line="305"/>
+        <source>The validation shapes cannot be read.</source>
+        <extracomment>model types known to fail on the torch.export path (FACTS.md: T5 with sdpa attention). something that does not alter the plan (output folder, validation, overwrite)</extracomment>
+        <translation>無法解讀驗證形狀。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="307"/>
+        <source>The tolerance (atol) is not a positive number.</source>
+        <translation>容許值（atol）不是正數。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="309"/>
+        <source>Choose an output folder.</source>
+        <translation>請選擇輸出資料夾。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="394"/>
+        <source>Enter a positive number such as 1e-4, or leave empty for the default.</source>
+        <translation>請輸入正數（例如 1e-4），或留白以使用預設值。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="402"/>
+        <source>Write shape sets as name=value pairs separated by commas, one set after another separated by semicolons.</source>
+        <translation>以「名稱=數值」表示形狀，同一組以逗號分隔，不同組以分號分隔。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="415"/>
+        <location filename="../../app/options_panel.py" line="533"/>
+        <source>Choose the output folder</source>
+        <translation>選擇輸出資料夾</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="424"/>
+        <location filename="../../app/options_panel.py" line="535"/>
+        <source>Automatic (from the model)</source>
+        <translation>自動（依模型判斷）</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="439"/>
+        <source>&apos;%1&apos; has no variant with past key/values for this model.</source>
+        <translation>此模型的「%1」沒有含 past key/values 的版本。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="440"/>
+        <source>This model exports no past key/values.</source>
+        <translation>此模型不匯出 past key/values。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="442"/>
+        <source>Only meaningful when past key/values are exported.</source>
+        <translation>只有在匯出 past key/values 時才有意義。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="446"/>
+        <source>Encoder–decoder models always get a decoder without past inputs and one with them.</source>
+        <translation>編碼器–解碼器模型一律會產生不含與含有 past 輸入的兩個解碼器。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="449"/>
+        <source>Only encoder–decoder models (such as T5, BART, Whisper) are split into files.</source>
+        <translation>只有編碼器–解碼器模型（例如 T5、BART、Whisper）會拆成多個檔案。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="452"/>
+        <source>Merging joins the decoder with and without past; turn on past key/values first.</source>
+        <translation>合併會結合含與不含 past 的解碼器；請先開啟 past key/values。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="455"/>
+        <source>The torch.export path cannot export %1 models (attention decomposition fails); the TorchScript exporter is used.</source>
+        <translation>torch.export 無法匯出 %1 模型（注意力分解失敗）；將使用 TorchScript 匯出器。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="459"/>
+        <source>Validation is turned off.</source>
+        <translation>驗證已關閉。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="490"/>
+        <source>torch.export supports opsets %1–%2 (it silently keeps 18 below that).</source>
+        <translation>torch.export 支援 opset %1–%2（低於此範圍會默默使用 18）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="492"/>
+        <source>The TorchScript exporter supports opsets up to %1.</source>
+        <translation>TorchScript 匯出器最高支援 opset %1。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="506"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="507"/>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="508"/>
+        <source>Exporter</source>
+        <translation>匯出器</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="509"/>
+        <source>Dummy input shapes (trace)</source>
+        <translation>假輸入形狀（追蹤用）</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="510"/>
+        <source>Validation</source>
+        <translation>驗證</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="511"/>
+        <source>Output</source>
+        <translation>輸出</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="512"/>
+        <source>Task</source>
+        <translation>任務</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="513"/>
+        <source>Export past key/values (fast generation)</source>
+        <translation>匯出 past key/values（加速生成）</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="514"/>
+        <source>Past key/values as inputs</source>
+        <translation>將 past key/values 作為輸入</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="515"/>
+        <source>Files</source>
+        <translation>檔案</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="516"/>
+        <source>One file (monolith)</source>
+        <translation>單一檔案（monolith）</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="516"/>
+        <source>Encoder + decoder, merged</source>
+        <translation>編碼器 + 解碼器，合併</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="517"/>
+        <source>Encoder + decoder, not merged</source>
+        <translation>編碼器 + 解碼器，不合併</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="521"/>
+        <source>Float dtype</source>
+        <translation>浮點型別</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="522"/>
+        <source>Integer dtype</source>
+        <translation>整數型別</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="523"/>
+        <source>Opset</source>
+        <translation>Opset</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="524"/>
+        <source>Default</source>
+        <translation>預設</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="525"/>
+        <source>Use torch.export (dynamo)</source>
+        <translation>使用 torch.export（dynamo）</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="526"/>
+        <source>Validate against PyTorch</source>
+        <translation>與 PyTorch 比對驗證</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="527"/>
+        <source>Shape sets</source>
+        <translation>形狀組</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="528"/>
+        <source>default: 3 sets, e.g. batch_size=1,sequence_length=7;…</source>
+        <translation>預設：3 組，例如 batch_size=1,sequence_length=7;…</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="529"/>
+        <source>Tolerance (atol)</source>
+        <translation>容許值（atol）</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="530"/>
+        <source>per model</source>
+        <translation>依模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="531"/>
+        <source>default: %1</source>
+        <translation>預設：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="532"/>
+        <source>Folder</source>
+        <translation>資料夾</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="534"/>
+        <source>Overwrite a non-empty folder</source>
+        <translation>覆寫非空的資料夾</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="537"/>
+        <source>Adds past_key_values inputs and present outputs so generation reuses earlier steps.</source>
+        <translation>加入 past_key_values 輸入與 present 輸出，讓生成時可重複使用先前的步驟。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="538"/>
+        <source>Whether the exported model takes the past as inputs.</source>
+        <translation>匯出的模型是否以 past 作為輸入。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="539"/>
+        <source>How an encoder–decoder model is split into ONNX files.</source>
+        <translation>編碼器–解碼器模型如何拆分為 ONNX 檔案。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="540"/>
+        <source>The newer torch.export exporter (slower; writes external data).</source>
+        <translation>較新的 torch.export 匯出器（較慢；會寫出外部資料檔）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="541"/>
+        <source>Shape sets to validate at, e.g. batch_size=1,sequence_length=7;batch_size=3,sequence_length=23</source>
+        <translation>驗證用的形狀組，例如 batch_size=1,sequence_length=7;batch_size=3,sequence_length=23</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="543"/>
+        <source>Largest absolute difference to PyTorch that still passes.</source>
+        <translation>與 PyTorch 之間仍算通過的最大絕對差異。</translation>
+    </message>
+</context>
+<context>
+    <name>QueueModel</name>
+    <message>
+        <location filename="../../app/export_job.py" line="457"/>
+        <source>Model</source>
+        <extracomment>stderr lines that are known noise (FACTS.md) and are not shown in the log pane. outcome per worker exit status (docs/interfaces.md)</extracomment>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/export_job.py" line="457"/>
+        <source>Task</source>
+        <translation>任務</translation>
+    </message>
+    <message>
+        <location filename="../../app/export_job.py" line="457"/>
+        <source>State</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <location filename="../../app/export_job.py" line="457"/>
+        <source>Time</source>
+        <translation>耗時</translation>
+    </message>
+</context>
+<context>
+    <name>RepoFilesModel</name>
+    <message>
+        <location filename="../../app/hub_models.py" line="289"/>
+        <source>File</source>
+        <translation>檔案</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="289"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="289"/>
+        <source>In download</source>
+        <translation>納入下載</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="317"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="317"/>
+        <source>skipped</source>
+        <translation>略過</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="322"/>
+        <source>{0} bytes</source>
+        <translation>{0} 位元組</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="324"/>
+        <source>Not needed for an ONNX export (another weight format, or not a model file).</source>
+        <translation>ONNX 匯出不需要（其他權重格式，或不是模型檔）。</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsPanel</name>
+    <message>
+        <location filename="../../app/results.py" line="243"/>
+        <source>Copied to the clipboard.</source>
+        <translation>已複製到剪貼簿。</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="251"/>
+        <source>Netron is not installed (pip install netron).</source>
+        <translation>尚未安裝 Netron（pip install netron）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="255"/>
+        <source>%1 files, %2 in total, in %3</source>
+        <translation>%1 個檔案，共 %2，位於 %3</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="258"/>
+        <source>No files yet.</source>
+        <translation>還沒有檔案。</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="266"/>
+        <source>Open folder</source>
+        <translation>開啟資料夾</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="267"/>
+        <source>Open in Netron</source>
+        <translation>用 Netron 開啟</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="268"/>
+        <source>Copy CLI command</source>
+        <translation>複製命令列指令</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="269"/>
+        <source>The equivalent &apos;exportcore export&apos; command line</source>
+        <translation>等效的「exportcore export」命令列</translation>
+    </message>
+</context>
+<context>
+    <name>RunView</name>
+    <message>
+        <location filename="../../app/run_view.py" line="431"/>
+        <source>Export running…</source>
+        <translation>匯出中…</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="432"/>
+        <source>Waiting in the queue…</source>
+        <translation>在佇列中等待…</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="454"/>
+        <source>Export running — %1…</source>
+        <translation>匯出中 — %1…</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="519"/>
+        <source>&lt;b&gt;Export succeeded.&lt;/b&gt; All %1 validation checks passed (largest difference %2) in %3 s.</source>
+        <translation>&lt;b&gt;匯出成功。&lt;/b&gt;全部 %1 項驗證皆通過（最大差異 %2），耗時 %3 秒。</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="522"/>
+        <source>&lt;b&gt;Export succeeded&lt;/b&gt; in %1 s (not validated).</source>
+        <translation>&lt;b&gt;匯出成功&lt;/b&gt;，耗時 %1 秒（未驗證）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="526"/>
+        <source>&lt;b&gt;Validation failed:&lt;/b&gt; %1 of %2 checks differ from PyTorch beyond the tolerance. The files were kept and marked as failed.</source>
+        <translation>&lt;b&gt;驗證失敗：&lt;/b&gt;%2 項檢查中有 %1 項與 PyTorch 的差異超過容許值。檔案已保留並標示為失敗。</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="531"/>
+        <source>&lt;b&gt;Export cancelled&lt;/b&gt; after %1 s. Nothing was written to the output folder.</source>
+        <translation>&lt;b&gt;匯出已取消&lt;/b&gt;（%1 秒後）。輸出資料夾中沒有寫入任何檔案。</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="534"/>
+        <source>&lt;b&gt;Export failed&lt;/b&gt; after %1 s.</source>
+        <translation>&lt;b&gt;匯出失敗&lt;/b&gt;（%1 秒後）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="539"/>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="552"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="553"/>
+        <source>Stages</source>
+        <translation>階段</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="554"/>
+        <source>Log</source>
+        <translation>記錄</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="555"/>
+        <source>Results</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="566"/>
+        <source>Validation (ONNX Runtime vs PyTorch)</source>
+        <translation>驗證（ONNX Runtime 對 PyTorch）</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="568"/>
+        <source>%1 passed, %2 failed</source>
+        <translation>%1 項通過，%2 項失敗</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="573"/>
+        <source>&lt;b&gt;No export yet.&lt;/b&gt; Choose a model, check the inspector, then press Export.</source>
+        <translation>&lt;b&gt;尚未匯出。&lt;/b&gt;請選擇模型、查看檢視器，然後按「匯出」。</translation>
+    </message>
+</context>
+<context>
+    <name>SearchResultsModel</name>
+    <message>
+        <location filename="../../app/hub_models.py" line="169"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="169"/>
+        <source>Task</source>
+        <translation>任務</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="169"/>
+        <source>Downloads</source>
+        <translation>下載數</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="169"/>
+        <source>Likes</source>
+        <translation>喜歡數</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="169"/>
+        <source>Updated</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="170"/>
+        <source>Exportable</source>
+        <translation>可匯出</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="211"/>
+        <source>✓ yes</source>
+        <translation>✓ 是</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="213"/>
+        <source>✗ no</source>
+        <translation>✗ 否</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="214"/>
+        <source>? unknown</source>
+        <translation>? 未知</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="245"/>
+        <source>model type: {0}</source>
+        <translation>模型類型：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="247"/>
+        <source>gated: accept the terms on the Hub first</source>
+        <translation>受限：請先在 Hub 上接受使用條款</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="249"/>
+        <source>in the local cache: {0}</source>
+        <translation>在本機快取中：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="260"/>
+        <source>unknown model type</source>
+        <translation>未知的模型類型</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="261"/>
+        <source>{0} · {1}</source>
+        <translation>{0} · {1}</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="261"/>
+        <source>no task tag</source>
+        <translation>沒有任務標籤</translation>
+    </message>
+</context>
+<context>
+    <name>SourcesPane</name>
+    <message>
+        <location filename="../../app/sources.py" line="274"/>
+        <source>Hub</source>
+        <translation>Hub</translation>
+    </message>
+    <message>
+        <location filename="../../app/sources.py" line="275"/>
+        <source>Local</source>
+        <translation>本機</translation>
+    </message>
+    <message>
+        <location filename="../../app/sources.py" line="276"/>
+        <source>Demo</source>
+        <translation>示範</translation>
+    </message>
+</context>
+<context>
+    <name>StageListModel</name>
+    <message>
+        <location filename="../../app/run_view.py" line="156"/>
+        <source>Stage</source>
+        <translation>階段</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="156"/>
+        <source>State</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="156"/>
+        <source>Elapsed</source>
+        <translation>耗時</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="156"/>
+        <source>Detail</source>
+        <translation>細節</translation>
+    </message>
+</context>
+<context>
+    <name>StageState</name>
+    <message>
+        <location filename="../../app/run_view.py" line="165"/>
+        <source>waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="165"/>
+        <source>running</source>
+        <translation>執行中</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="166"/>
+        <source>done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="166"/>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="167"/>
+        <source>skipped</source>
+        <translation>略過</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="167"/>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+</context>
+<context>
+    <name>Stages</name>
+    <message>
+        <location filename="../../app/run_view.py" line="31"/>
+        <source>Resolve</source>
+        <translation>解析</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="31"/>
+        <source>Plan</source>
+        <translation>規劃</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="31"/>
+        <source>Load weights</source>
+        <translation>載入權重</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="32"/>
+        <source>Export</source>
+        <translation>匯出</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="32"/>
+        <source>Post-process</source>
+        <translation>後處理</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="33"/>
+        <source>Validate</source>
+        <translation>驗證</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="33"/>
+        <source>Publish</source>
+        <translation>發布</translation>
+    </message>
+</context>
+<context>
+    <name>SubmodelPage</name>
+    <message>
+        <location filename="../../app/inspector.py" line="211"/>
+        <source>Inputs (%1)</source>
+        <translation>輸入（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="212"/>
+        <source>Outputs (%1)</source>
+        <translation>輸出（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="213"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="213"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="215"/>
+        <source>Behaviour: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>行為：&lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="216"/>
+        <source>Past key/values: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>Past key/values：&lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="217"/>
+        <source>Past in inputs: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>Past 作為輸入：&lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="218"/>
+        <source>Opset: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>Opset：&lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="219"/>
+        <source>atol: &lt;b&gt;%1&lt;/b&gt;</source>
+        <translation>atol：&lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>TensorTableModel</name>
+    <message>
+        <location filename="../../app/inspector.py" line="110"/>
+        <source>Name</source>
+        <translation>名稱</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="110"/>
+        <source>Dtype</source>
+        <translation>型別</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="110"/>
+        <source>Dummy shape</source>
+        <translation>假輸入形狀</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="110"/>
+        <source>Dynamic axes</source>
+        <translation>動態軸</translation>
+    </message>
+</context>
+<context>
+    <name>ValidationModel</name>
+    <message>
+        <location filename="../../app/run_view.py" line="225"/>
+        <source>pass</source>
+        <translation>通過</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="226"/>
+        <source>fail: shape</source>
+        <translation>失敗：形狀</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="226"/>
+        <source>fail</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="249"/>
+        <source>Submodel</source>
+        <translation>子模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="249"/>
+        <source>Shape set</source>
+        <translation>形狀組</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="249"/>
+        <source>Output</source>
+        <translation>輸出</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="249"/>
+        <source>Max abs diff</source>
+        <translation>最大絕對差</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="250"/>
+        <source>atol</source>
+        <translation>atol</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="250"/>
+        <source>Result</source>
+        <translation>結果</translation>
+    </message>
+</context>
+<context>
+    <name>_TableModel</name>
+    <message>
+        <location filename="../../app/hub_models.py" line="142"/>
+        <source>1 year ago</source>
+        <extracomment>Role that returns the row&apos;s dataclass.</extracomment>
+        <translation>1 年前</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="142"/>
+        <source>{0} years ago</source>
+        <translation>{0} 年前</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="144"/>
+        <source>1 month ago</source>
+        <translation>1 個月前</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="144"/>
+        <source>{0} months ago</source>
+        <translation>{0} 個月前</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="146"/>
+        <source>1 day ago</source>
+        <translation>1 天前</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="146"/>
+        <source>{0} days ago</source>
+        <translation>{0} 天前</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="148"/>
+        <source>1 hour ago</source>
+        <translation>1 小時前</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="148"/>
+        <source>{0} hours ago</source>
+        <translation>{0} 小時前</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="150"/>
+        <source>1 minute ago</source>
+        <translation>1 分鐘前</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="150"/>
+        <source>{0} minutes ago</source>
+        <translation>{0} 分鐘前</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="151"/>
+        <source>just now</source>
+        <translation>剛剛</translation>
+    </message>
+</context>
 </TS>

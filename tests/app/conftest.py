@@ -63,7 +63,7 @@ def make_window(qtbot, settings):
         w = MainWindow(settings, inspect_command=fake_inspect_cmd(*inspect_args),
                        worker_command=fake_worker_cmd(*worker_args), runner=runner, start_helper=start_helper,
                        hub_options={"auto_search": False, "offline": True, "cache_dir": cache},
-                       cache_options={"cache_dir": cache})
+                       cache_options={"cache_dir": cache}, warm_engine=False)
         qtbot.addWidget(w)
         w.show()
         made.append(w)

@@ -1,6 +1,7 @@
-"""End to end with the real helper processes: exportcore.inspect_server and exportcore.worker on a demo model.
+"""End to end with the real helper processes: exportcore.inspect_server, the warm export engine (exportcore serve)
+and exportcore.worker on a demo model.
 
-The app process itself still imports neither torch nor transformers; the children do. ~10 s on 2 cores.
+The app process itself still imports neither torch nor transformers; the children do. ~15 s on 2 cores.
 """
 
 from __future__ import annotations
@@ -19,6 +20,10 @@ pytestmark = pytest.mark.skipif(
 def test_demo_model_through_the_real_children(qtbot, settings, tmp_path, monkeypatch):
     monkeypatch.setenv("EXPORTSTUDIO_CACHE", str(tmp_path / "demo-cache"))  # demo weights built here
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    sockets = tmp_path / "sockets"
+    sockets.mkdir(mode=0o700)
+    monkeypatch.setenv("OES_SERVER_SOCKET", str(sockets / "exportcore.sock"))
+    monkeypatch.delenv("OES_NO_SERVER", raising=False)
     from app.main_window import MainWindow
 
     cache = str(tmp_path / "hf-cache")
@@ -37,13 +42,25 @@ def test_demo_model_through_the_real_children(qtbot, settings, tmp_path, monkeyp
     qtbot.waitUntil(lambda: w.inspector.pages[0].inputs_model.row(0)[1] == "int32", timeout=5000)
     assert w.client.last_latency is not None and w.client.last_latency < 1.0
 
+    assert settings.warm_engine and w.engine_action.isChecked()  # on by default
+    qtbot.waitUntil(lambda: w.engine.is_ready, timeout=60000)
+    assert (sockets / "exportcore.sock").exists()
+    assert "loaded" in w.engine_status.text()
+
     job = w.start_export()
     with qtbot.waitSignal(job.finished, timeout=120000):
         pass
     assert job.state == "succeeded", (job.error, [e for e in job.events if e.get("event") == "log"][-5:])
+    logs = [e["message"] for e in job.events if e.get("event") == "log"]
+    assert any("forked from exportcore serve" in m for m in logs), logs[:3]  # the export ran warm
     assert len(job.rows) >= 3 and all(r["passed"] for r in job.rows)
     out = job.options["output_dir"]
     assert os.path.isfile(os.path.join(out, "model.onnx"))
     assert w.results.files.rowCount() >= 1
     assert w.run_view.banner.kind == "ok"
+    assert "torch" not in sys.modules and "transformers" not in sys.modules
+
+    w.engine_action.setChecked(False)  # File ▸ Keep the export engine loaded: off, and remembered
+    assert not settings.warm_engine
+    qtbot.waitUntil(lambda: not (sockets / "exportcore.sock").exists(), timeout=10000)
     w.close()

@@ -1,0 +1,94 @@
+"""The warm export engine: ``exportcore serve`` running beside the window, so that exports skip 4–5 s of imports.
+
+Export workers find the engine by themselves (``exportcore.server.delegate``) and run in a process forked from it;
+this class only starts it, ends it with the window (EOF on its stdin) and reports its state. If it cannot start,
+exports run as before, importing everything themselves. It costs ≈ 400 MB of memory while the app runs, which is
+why the user can turn it off (View ▸ Keep the export engine loaded).
+"""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+
+from .paths import engine_command
+from .qt_util import child_process
+
+STATES = ("stopped", "starting", "ready", "failed")
+
+
+class ExportEngine(QObject):
+    stateChanged = Signal(str)
+
+    def __init__(self, command: list[str] | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.command = command or engine_command()
+        self.state = "stopped"
+        self.load_seconds: float | None = None
+        self._proc: QProcess | None = None
+        self._buffer = b""
+
+    def start(self) -> None:
+        if self._proc is not None:
+            return
+        proc = child_process(self)
+        proc.readyReadStandardOutput.connect(self._on_stdout)
+        proc.errorOccurred.connect(lambda _error: self._finished())
+        proc.finished.connect(lambda *_: self._finished())
+        self._proc = proc
+        self._buffer = b""
+        self._set_state("starting")
+        proc.start(self.command[0], [*self.command[1:], "serve", "--exit-with-stdin"])
+
+    def stop(self) -> None:
+        """End the engine: EOF on its stdin (it removes its socket and exits), killed if still there after 3 s."""
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.state() != QProcess.ProcessState.NotRunning:
+            proc.closeWriteChannel()
+            QTimer.singleShot(3000, proc.kill)
+        self._set_state("stopped")
+
+    def shutdown_now(self) -> None:
+        """At application exit: still loading, it has no socket yet and is killed at once; serving, it gets EOF on
+        its stdin and up to 2.5 s to remove its socket (it checks every second)."""
+        proc, self._proc = self._proc, None
+        if proc is None or proc.state() == QProcess.ProcessState.NotRunning:
+            return
+        if self.state == "ready":
+            proc.closeWriteChannel()
+            if proc.waitForFinished(2500):
+                return
+        proc.kill()
+        proc.waitForFinished(1000)
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == "ready"
+
+    def _on_stdout(self) -> None:
+        if self._proc is None:
+            return
+        self._buffer += bytes(self._proc.readAllStandardOutput())
+        while b"\n" in self._buffer:
+            line, self._buffer = self._buffer.split(b"\n", 1)
+            try:
+                message = json.loads(line)
+            except ValueError:
+                continue
+            if message.get("ready"):
+                self.load_seconds = message.get("seconds")
+                self._set_state("ready")
+            elif message.get("reason") == "already running":
+                self._set_state("ready")  # one started elsewhere (a terminal, another window) serves us too
+
+    def _finished(self) -> None:
+        if self._proc is not None and self.state != "ready":
+            self._set_state("failed")
+        elif self._proc is not None and self._proc.exitCode() != 0:
+            self._set_state("failed")
+
+    def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.state = state
+            self.stateChanged.emit(state)

@@ -80,7 +80,9 @@ def delegate(entry: str, argv: list[str]) -> int | None:
     try:
         sock.settimeout(5)
         sock.connect(str(path))
-        request = {"entry": entry, "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}
+        umask = os.umask(0o022)
+        os.umask(umask)
+        request = {"entry": entry, "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "umask": umask}
         socket.send_fds(sock, [json.dumps(request).encode()], [0, 1, 2])
         reply = json.loads(sock.recv(_MAX_MESSAGE) or b"{}")
     except (OSError, ValueError):
@@ -221,6 +223,7 @@ def _serve_one(conn: socket.socket, fingerprint: dict[str, str], added: dict[str
             os.close(fd)
         _rebind_std_streams()
         os.chdir(request["cwd"])
+        os.umask(int(request.get("umask", 0o022)))
         os.environ.clear()
         os.environ.update({**added, **env})
         os.environ["OES_SERVED_BY"] = str(os.getppid())

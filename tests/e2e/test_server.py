@@ -62,6 +62,16 @@ def test_export_runs_in_the_server_and_gives_the_same_result(server, tmp_path):
     assert (local / "model.onnx").read_bytes() == (out / "model.onnx").read_bytes()
 
 
+def test_files_get_the_clients_umask_not_the_servers(server, tmp_path):
+    out = tmp_path / "out"
+    code = "import os, sys; os.umask(0o077); from exportcore.cli import console_main; console_main()"
+    done = subprocess.run([sys.executable, "-c", code, "export", "demo:tiny-bert", str(out)], env=server,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert SERVED in _log(out)
+    assert (out / "model.onnx").stat().st_mode & 0o077 == 0
+
+
 def test_errors_and_exit_codes_come_back_from_the_server(server, tmp_path):
     done = subprocess.run([*EXPORTCORE, "export", str(tmp_path / "no-such-model"), str(tmp_path / "out")], env=server,
                           capture_output=True, text=True, timeout=60)

@@ -294,10 +294,12 @@ def _dims(info: ValueInfoProto) -> list:
 
 def _merge_dim(with_past, no_past):
     """One dimension of a value both branches have. The with-past name is the general case (e.g.
-    ``past_sequence_length + sequence_length``; the no-past branch is that with a past of 0)."""
+    ``past_sequence_length + sequence_length``; the no-past branch is that with a past of 0), except a name that
+    is a number: Optimum's trick to keep a size-1 axis symbolic in the with-past decoder (its logits), for which
+    the merged file takes the no-past name, as Optimum's merged decoders do (``decoder_sequence_length``)."""
     if with_past == no_past:
         return with_past
-    if isinstance(with_past, str):
+    if isinstance(with_past, str) and not (with_past.isdigit() and isinstance(no_past, str)):
         return with_past
     if isinstance(no_past, str):
         return no_past

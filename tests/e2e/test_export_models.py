@@ -72,12 +72,13 @@ def _expected_interface(plan: dict, file_name: str):
         outputs = list(first["outputs"])
         # merge.py: where both decoders name an input axis, the with-past name wins.
         in_axes = {**first["inputs"], **with_past["inputs"], "use_cache_branch": {}}
-        # Output axes: either decoder's name is accepted (e.g. the logits' sequence axis is "decoder_sequence_length"
-        # on the first step and Optimum's "1" with a cache).
+        # Output axes: the with-past name (the general one, "past_… + …"), except Optimum's fixed-size trick "1"
+        # (the with-past logits): a merged file names that axis as Optimum's does, "decoder_sequence_length".
         out_axes = {}
         for name in outputs:
             later = with_past["outputs"].get(name, {})
-            out_axes[name] = {axis: {symbol, later.get(axis, symbol)} for axis, symbol in first["outputs"][name].items()}
+            out_axes[name] = {axis: {symbol if later.get(axis, symbol).isdigit() else later.get(axis, symbol)}
+                              for axis, symbol in first["outputs"][name].items()}
         return inputs, outputs, in_axes, out_axes
     sub = subs[file_name.removesuffix(".onnx")]
     out_axes = {name: {axis: {symbol} for axis, symbol in axes.items()} for name, axes in sub["outputs"].items()}

@@ -44,7 +44,8 @@ def main() -> int:
     if a.fake:
         fakes = ROOT / "tests" / "app" / "fakes"
         kw = {"inspect_command": [sys.executable, str(fakes / "fake_inspect_server.py")],
-              "worker_command": [sys.executable, str(fakes / "fake_worker.py"), "--rows", "200", "--sleep", "0.005"]}
+              "worker_command": [sys.executable, str(fakes / "fake_worker.py"), "--rows", "200", "--sleep", "0.005"],
+              "warm_engine": False}  # no torch anywhere in the fake run
     settings = Settings()
     settings.output_folder = os.path.join(tmp, "exports")
     cache = os.path.join(tmp, "hf-cache")
@@ -65,8 +66,8 @@ def main() -> int:
     probe.timeout.connect(tick)
     probe.start()
 
-    def start_when_ready() -> None:
-        if not w.client.is_ready:
+    def start_when_ready() -> None:  # inspector helper ready, and the export engine unless it is off or failed
+        if not w.client.is_ready or w.engine.state == "starting":
             QTimer.singleShot(50, start_when_ready)
             return
         w.select_model(a.model)
@@ -101,7 +102,8 @@ def main() -> int:
         return 1
     gaps_ms = sorted(g * 1000 for g in gaps)
     p99 = gaps_ms[int(len(gaps_ms) * 0.99) - 1]
-    print(f"export of {a.model} ({'fake' if a.fake else 'real'} worker): {job.state if job else '?'} in {secs:.1f} s, "
+    print(f"export of {a.model} ({'fake' if a.fake else 'real'} worker, engine {w.engine.state}): "
+          f"{job.state if job else '?'} in {secs:.1f} s, "
           f"{len(job.rows) if job else 0} validation rows")
     print(f"event-loop probe (10 ms timer, {len(gaps_ms)} ticks): max gap {gaps_ms[-1]:.1f} ms, p99 {p99:.1f} ms, "
           f"median {gaps_ms[len(gaps_ms) // 2]:.1f} ms")

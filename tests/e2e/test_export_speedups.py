@@ -44,3 +44,21 @@ def test_files_are_byte_identical_to_torchs_own_export(case_id, tmp_path, tmp_pa
             theirs = tmp_path / f"torch-{submodel.file_name}"
             export_module.export_submodel(model, cfg, theirs, **common)
         assert ours.read_bytes() == theirs.read_bytes(), f"{submodel.name} differs from torch's own export"
+
+
+def test_a_model_past_the_protobuf_limit_exports_validates_and_publishes_its_data_file(tmp_path, tmp_path_factory,
+                                                                                        monkeypatch):
+    """The whole run with weights in ``model.onnx_data`` (the limit lowered so that a tiny model counts as > 2 GB)."""
+    from exportcore import initializers
+    from exportcore.run import run_export
+
+    monkeypatch.setattr(initializers, "EXTERNAL_DATA_THRESHOLD", 4096)
+    out = tmp_path / "out"
+    outcome = run_export(ExportOptions(model=str(model_dir("bert-text-classification", tmp_path_factory)),
+                                       output_dir=str(out)))
+    assert outcome.validation == "passed" and len(outcome.rows) >= 3
+    assert sorted(p.name for p in out.glob("model.onnx*")) == ["model.onnx", "model.onnx_data"]
+    assert (out / "model.onnx").stat().st_size < (out / "model.onnx_data").stat().st_size
+    import onnx
+
+    onnx.checker.check_model(str(out / "model.onnx"))  # resolves the data file beside it

@@ -198,7 +198,7 @@ info = {
     "seconds": {"pyinstaller": num("$T_PYI"), "self_test": num("$T_SELF"), "targz": num("$T_TAR"),
                 "deb": num("$T_DEB"), "total": num("$T_TOTAL")},
     "bytes": {"bundle": $BUNDLE_KB * 1024, "targz": num("$(size_of "$TARGZ")"), "deb": num("$(size_of "$DEB")"),
-              "installed": ($INSTALLED_KB * 1024) if "$INSTALLED_KB" else None},
+              "installed": num("$INSTALLED_KB") * 1024 if "$INSTALLED_KB" else None},
     "pyinstaller_reused": $( [[ $PYI_REUSED == true ]] && echo True || echo False ),
     "deb_compression": "$DEB_COMPRESSION -z$DEB_LEVEL",
 }
@@ -210,5 +210,5 @@ printf '  %-44s %s\n' "PyInstaller" "${T_PYI} s" "self-test" "${T_SELF:-skipped}
 printf '  %-44s %s\n' "$BUNDLE/" "$(du -sh "$BUNDLE" | cut -f1)"
 [[ -f "$TARGZ" && -n "$T_TAR" ]] && printf '  %-44s %s\n' "$(basename "$TARGZ")" "$(du -h "$TARGZ" | cut -f1)"
 [[ -f "$DEB" && -n "$T_DEB" ]] && printf '  %-44s %s (installed %s MiB)\n' "$(basename "$DEB")" \
-    "$(du -h "$DEB" | cut -f1)" "$((INSTALLED_KB / 1024))"
+    "$(du -h "$DEB" | cut -f1)" "$((${INSTALLED_KB:-0} / 1024))"
 echo "  details: $DIST/build-info.json"

@@ -45,8 +45,12 @@ Runner = Callable[[dict, Emit, Callable[[], bool]], int]
 class _Supervisor(QObject):
     """Lives in the job's QThread. Runs the child (or the in-process runner) and reports events."""
 
-    event = Signal(object)
+    events = Signal(list)  # a batch, in order
     done = Signal(str, int)  # outcome, exit code
+
+    #: Events of the child are handed to the GUI thread at most this often, as one batch: a worker that writes
+    #: hundreds of rows per second then costs the window one update (and one repaint) per batch, not per row.
+    BATCH_MS = 40
 
     def __init__(self, options: dict, command: list[str] | None, runner: Runner | None, kill_after_ms: int) -> None:
         super().__init__()
@@ -61,6 +65,8 @@ class _Supervisor(QObject):
         self._terminal: dict | None = None  # the last result/error event
         self._stderr: deque[str] = deque(maxlen=80)
         self._finished = False
+        self._pending: list[dict] = []
+        self._flush_timer: QTimer | None = None
 
     @Slot()
     def run(self) -> None:
@@ -123,7 +129,25 @@ class _Supervisor(QObject):
     def _handle(self, ev: dict) -> None:
         if ev.get("event") in ("result", "error"):
             self._terminal = ev
-        self.event.emit(ev)
+        self._send(ev)
+
+    def _send(self, ev: dict) -> None:
+        if self.runner is not None:  # in-process: the runner blocks this thread, no timer could fire
+            self.events.emit([ev])
+            return
+        self._pending.append(ev)
+        if self._flush_timer is None:
+            self._flush_timer = QTimer(self)
+            self._flush_timer.setSingleShot(True)
+            self._flush_timer.setInterval(self.BATCH_MS)
+            self._flush_timer.timeout.connect(self._flush)
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def _flush(self) -> None:
+        if self._pending:
+            batch, self._pending = self._pending, []
+            self.events.emit(batch)
 
     def _on_stderr(self) -> None:
         if self.proc is None:
@@ -134,7 +158,7 @@ class _Supervisor(QObject):
                 continue
             self._stderr.append(line)
             if not any(n in line for n in NOISE):
-                self.event.emit({"event": "log", "level": "stderr", "message": line})
+                self._send({"event": "log", "level": "stderr", "message": line})
 
     def _on_error(self, error: QProcess.ProcessError) -> None:
         if error == QProcess.ProcessError.FailedToStart:
@@ -179,6 +203,7 @@ class _Supervisor(QObject):
             self._handle({"event": "error", "message": "", "details": "\n".join(self._stderr), **error})
         if self.job_dir:
             shutil.rmtree(self.job_dir, ignore_errors=True)
+        self._flush()  # every event before the outcome
         self.done.emit(outcome, exit_code)
         QThread.currentThread().quit()
 
@@ -209,6 +234,7 @@ class ExportJob(QObject):
     logLine = Signal(str, str)
     planReceived = Signal(object)
     validationRow = Signal(object)
+    validationRows = Signal(list)  # the rows of one batch (validationRow is emitted for each as well)
     resultReady = Signal(object)
     errorOccurred = Signal(object)
     finished = Signal(str)
@@ -261,7 +287,7 @@ class ExportJob(QObject):
         sup = _Supervisor(self.options, self.command, self.runner, self.kill_after_ms)
         sup.moveToThread(thread)
         thread.started.connect(sup.run)
-        sup.event.connect(self._on_event)
+        sup.events.connect(self._on_events)
         sup.done.connect(self._on_done)
         self._cancelRequested.connect(sup.cancel)
         thread.finished.connect(self._on_thread_finished)
@@ -283,6 +309,18 @@ class ExportJob(QObject):
         return self._thread.wait(ms) if self._thread is not None else True
 
     # -- from the supervisor (queued into the GUI thread) ---------------------------------------------------------
+    def _on_events(self, batch: list) -> None:
+        rows: list[dict] = []
+        for ev in batch:
+            if ev.get("event") == "validation_row":
+                rows.append(ev)
+            elif rows:  # keep the order: the rows before this event are announced first
+                self.validationRows.emit(rows)
+                rows = []
+            self._on_event(ev)
+        if rows:
+            self.validationRows.emit(rows)
+
     def _on_event(self, ev: dict) -> None:
         self.events.append(ev)
         kind = ev.get("event")

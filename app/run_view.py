@@ -182,9 +182,15 @@ class ValidationModel(QAbstractTableModel):
         self.endResetModel()
 
     def add_row(self, row: dict) -> None:
+        self.add_rows([row])
+
+    def add_rows(self, rows: list[dict]) -> None:
+        """One insertion for many rows: the view lays out and repaints once."""
+        if not rows:
+            return
         n = len(self.rows)
-        self.beginInsertRows(QModelIndex(), n, n)
-        self.rows.append(dict(row))
+        self.beginInsertRows(QModelIndex(), n, n + len(rows) - 1)
+        self.rows.extend(dict(r) for r in rows)
         self.endInsertRows()
 
     def counts(self) -> tuple[int, int]:
@@ -346,6 +352,12 @@ class RunView(QWidget):
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(500)
         self._fit_timer.timeout.connect(self._fit_validation_columns)
+        # QProgressBar.setValue repaints at once (≈5 ms): apply only the newest progress, once per event-loop pass.
+        self._progress_pending: tuple[float, str, str] | None = None
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setSingleShot(True)
+        self._progress_timer.setInterval(0)
+        self._progress_timer.timeout.connect(self._apply_progress)
         self.validation_view.horizontalHeader().moveSection(5, 0)  # pass/fail first: visible at a glance
         self.log = LogPane()
         self.validation_title = QLabel()
@@ -409,6 +421,7 @@ class RunView(QWidget):
         self.log.clear()
         self.banner.hide()
         self.error_banner.clear()
+        self._progress_pending = None
         self.progress.setValue(0)
         self.progress.setFormat("%p%")
         self._conns = [
@@ -416,7 +429,7 @@ class RunView(QWidget):
             job.stageFinished.connect(self.stages.stage_finished),
             job.progress.connect(self._progress),
             job.logLine.connect(self.log.add),
-            job.validationRow.connect(self._row),
+            job.validationRows.connect(self._rows),
             job.errorOccurred.connect(self._error),
             job.finished.connect(self._finished),
         ]
@@ -454,13 +467,25 @@ class RunView(QWidget):
             self.banner.show_message("info", self.tr("Export running — %1…").replace("%1", stage_name(stage)))
 
     def _progress(self, fraction: float, stage: str, message: str) -> None:
-        self.progress.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
+        self.stages.message(stage, message)
+        self._progress_pending = (fraction, stage, message)
+        if not self._progress_timer.isActive():
+            self._progress_timer.start()
+
+    def _apply_progress(self) -> None:
+        if self._progress_pending is None:
+            return
+        fraction, _stage, message = self._progress_pending
+        self._progress_pending = None
         if message:
             self.progress.setFormat(f"%p%  ·  {message}")
-        self.stages.message(stage, message)
+        self.progress.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
 
     def _row(self, row: dict) -> None:
-        self.validation.add_row(row)
+        self._rows([row])
+
+    def _rows(self, rows: list) -> None:
+        self.validation.add_rows(rows)
         if not self._fit_timer.isActive():
             self._fit_timer.start()
         self._refresh_validation_title()
@@ -496,6 +521,7 @@ class RunView(QWidget):
 
     def _finished(self, state: str) -> None:
         self.ticker.stop()
+        self._apply_progress()  # the last progress first, so that nothing older lands after the outcome
         self._fit_validation_columns()
         self.cancel_button.setEnabled(False)
         if state != "succeeded":

@@ -164,3 +164,26 @@ def test_in_process_runner_exception_and_cancel(qtbot, tmp_path):
     with qtbot.waitSignal(job2.finished, timeout=5000) as blocker:
         job2.cancel()
     assert blocker.args == ["cancelled"]
+
+
+def test_a_flood_of_rows_arrives_complete_in_order_and_in_few_batches(qtbot, tmp_path):
+    """A worker writing hundreds of rows at once: every row reaches the run view, in order, in batches (one table
+    insertion each) rather than one GUI update per row."""
+    from app.run_view import RunView
+
+    job = _job(tmp_path, "--rows", "300")
+    singles, batches = [], []
+    job.validationRow.connect(singles.append)
+    job.validationRows.connect(batches.append)
+    view = RunView()
+    qtbot.addWidget(view)
+    view.attach(job)
+    with qtbot.waitSignal(job.finished, timeout=20000):
+        job.start()
+    labels = [(r["shape_set"], r["output"]) for r in singles]
+    assert labels == [(f"set{i // 2}", ("last_hidden_state", "pooler")[i % 2]) for i in range(300)]
+    assert [r for batch in batches for r in batch] == singles
+    assert len(batches) < 100
+    assert view.validation.rowCount() == 300
+    assert [view.validation.rows[i]["shape_set"] for i in (0, 299)] == ["set0", "set149"]
+    assert view.progress.value() == 1000

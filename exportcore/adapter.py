@@ -93,6 +93,16 @@ def model_call_kwargs(model: nn.Module, cache: Cache | None = None, **inputs: An
     return kwargs
 
 
+def empty_decoder_cache(model: nn.Module, input_names: Sequence[str]) -> Cache | None:
+    """An empty cache for a whole encoder-decoder model run in one call (a monolith export with decoder inputs).
+
+    transformers 5.24 builds such a decoder's mask with ``aten::diff`` when it is given no cache at all (Whisper),
+    which has no ONNX export; with an empty cache it does not. ``None`` for every other model."""
+    if getattr(model.config, "is_encoder_decoder", False) and "decoder_input_ids" in input_names:
+        return flat_to_cache([], seq2seq=True)
+    return None
+
+
 def output_cache(output: Any) -> Cache | None:
     """The cache a model returned (field ``cache`` or, on older transformers, ``past_key_values``)."""
     for name in CACHE_NAMES:

@@ -17,7 +17,6 @@ from torch import nn
 
 from . import adapter
 from .configs.base import ConfigBehavior, OnnxConfig, OnnxConfigWithPast, OnnxSeq2SeqConfigWithPast
-from .configs.modality import TextDecoderOnnxConfig
 from .errors import ExportError
 
 
@@ -32,7 +31,8 @@ class PlainOutputs(nn.Module):
         self.extra = {"use_cache": False} if values_override and "use_cache" in values_override else {}
 
     def forward(self, *args: torch.Tensor):
-        out = self.model(**dict(zip(self.input_names, args)), **self.extra, return_dict=True)
+        cache = adapter.empty_decoder_cache(self.model, self.input_names)
+        out = self.model(**adapter.model_call_kwargs(self.model, cache, **dict(zip(self.input_names, args)), **self.extra))
         return tuple(out[name] for name in self.output_names)
 
 
@@ -58,11 +58,12 @@ def build_module(model: nn.Module, cfg: OnnxConfig) -> nn.Module:
     if isinstance(cfg, OnnxSeq2SeqConfigWithPast) and cfg.behavior is ConfigBehavior.DECODER:
         has_mask = "attention_mask" in names
         inner = adapter.Seq2SeqDecoderWrapper(
-            model, use_past_in_inputs=cfg.use_past_in_inputs, use_past=cfg.use_past, encoder_attention_mask=has_mask
+            model, use_past_in_inputs=cfg.use_past_in_inputs, use_past=cfg.use_past, encoder_attention_mask=has_mask,
+            output_name=next(iter(cfg.outputs)),
         )
         wanted = ["decoder_input_ids", "encoder_outputs"] + (["attention_mask"] if has_mask else []) + past
         return Reordered(inner, names, wanted)
-    if isinstance(cfg, TextDecoderOnnxConfig) and isinstance(cfg, OnnxConfigWithPast) and (cfg.use_past or past):
+    if isinstance(cfg, OnnxConfigWithPast) and cfg.is_causal_lm and (cfg.use_past or past):
         inner = adapter.CausalLMWrapper(
             model,
             use_past_in_inputs=cfg.use_past_in_inputs,

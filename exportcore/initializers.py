@@ -20,7 +20,7 @@ from typing import BinaryIO, Iterable
 import onnx
 from onnx import ModelProto, TensorProto
 
-from .merge import EXTERNAL_DATA_THRESHOLD, external_data_name
+from .merge import EXTERNAL_DATA_THRESHOLD, GRAPH_SLACK, external_data_name
 
 _GRAPH_FIELD = 7  # ModelProto.graph
 _INITIALIZER_FIELD = 5  # GraphProto.initializer
@@ -104,8 +104,9 @@ def write_model(graph_only: ModelProto, tensors: dict, path: Path, external_data
     kept = [i for i in graph.input if i.name not in tensors]
     del graph.input[:]
     graph.input.extend(kept)
-    if external_data is None:
-        external_data = sum(t.numel() * t.element_size() for t in (tensors[n] for n in names)) >= EXTERNAL_DATA_THRESHOLD
+    if external_data is None:  # the graph itself (Constant nodes…) counts too: the slack merge.py allows for it
+        weights = sum(t.numel() * t.element_size() for t in (tensors[n] for n in names))
+        external_data = weights + GRAPH_SLACK + graph.ByteSize() >= EXTERNAL_DATA_THRESHOLD
     entries = [_Entry(name, tensors[name], external_data) for name in names]
     data_path = path.with_name(external_data_name(path))
     data_path.unlink(missing_ok=True)

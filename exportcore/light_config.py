@@ -9,8 +9,10 @@ defaults, attribute aliases and sub-configurations, recorded from the installed 
 Where the table cannot vouch for a value, reading it raises ``NeedsTransformers`` and the caller
 falls back to transformers' own class: an attribute ``__init__`` derives from others the file sets
 (``head_dim`` from ``hidden_size`` when the file gives no ``head_dim``), one ``__init__`` rewrites, one
-next to an argument the recording could not probe, remote code, or a table recorded for another
-transformers version.
+next to an argument the recording could not probe; a file with a key ``__init__`` consumes (a legacy alias),
+an explicit null, an alias beside its target; remote code, or a table recorded for another transformers
+version. Unknown keys the class does not mention (old training flags) are kept as plain attributes, as
+transformers keeps them.
 """
 
 from __future__ import annotations
@@ -50,10 +52,11 @@ class LightConfig:
             raise NeedsTransformers(class_name)
         entry = table["classes"][class_name]
         aliases = entry["attribute_map"]
+        defaults = entry["defaults"]
+        _check_vouchable(raw, entry, class_name)
         object.__setattr__(self, "_entry", entry)
         object.__setattr__(self, "_class_name", class_name)
         object.__setattr__(self, "_explicit", {aliases.get(key, key): value for key, value in raw.items()})
-        defaults = entry["defaults"]
         changed = {k for k, v in self._explicit.items() if defaults.get(k, _MISSING) != v}
         object.__setattr__(self, "_changed", changed)
         object.__setattr__(self, "_blind", bool(changed & set(entry["unprobed"])))
@@ -92,6 +95,24 @@ class LightConfig:
 
     def __repr__(self) -> str:
         return f"LightConfig({self._class_name}, model_type={self._explicit.get('model_type')!r})"
+
+
+def _check_vouchable(raw: dict, entry: dict, class_name: str) -> None:
+    """``NeedsTransformers`` for a file whose meaning depends on what ``__init__`` does with it: a key the class's
+    module knows but does not store as such (a legacy alias it consumes), an explicit null for a derived
+    attribute, a sub-configuration or a number (``__init__`` derives or rejects it), or an alias given together
+    with the name it stands for."""
+    defaults, aliases, consumed = entry["defaults"], entry["attribute_map"], set(entry["consumed"])
+    for key, value in raw.items():
+        if key not in defaults and key not in aliases and key in consumed:
+            raise NeedsTransformers(f"{class_name}: {key!r} is interpreted by its __init__")
+        target = aliases.get(key, key)
+        default = defaults.get(target)
+        if value is None and (target in entry["derived"] or target in entry["sub_configs"]
+                              or isinstance(default, (int, float))):
+            raise NeedsTransformers(f"{class_name}: {key!r} is null, __init__ decides")
+        if key in aliases and target in raw:
+            raise NeedsTransformers(f"{class_name}: both {key!r} and {target!r}")
 
 
 def light_config(raw: dict, model_type: str, trust_remote_code: bool = False) -> LightConfig:

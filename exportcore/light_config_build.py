@@ -3,7 +3,8 @@
 ``python -m exportcore.light_config_build --write`` writes ``resources/config_defaults.json`` for the
 installed transformers: per configuration class, its defaults (``cls().to_dict()``), its
 ``attribute_map``, its sub-configurations, and which attributes its ``__init__`` derives from others
-(found by changing each argument alone and watching what else changes). ``exportcore.light_config``
+(found by changing each argument alone and watching what else changes), and the other names its module
+mentions (keys ``__init__`` may consume from ``**kwargs``). ``exportcore.light_config``
 reads the table; a test checks it matches the installed transformers. Imports transformers (and torch).
 """
 
@@ -48,6 +49,20 @@ def _instantiate(cls: type, **kwargs: Any) -> dict | None:
         return None
 
 
+def _source_names(cls: type) -> set[str]:
+    """Identifier-like string constants in the class's module: the names its ``__init__`` may take from
+    ``**kwargs`` (legacy aliases such as BLOOM's ``n_embed``, CLIP's ``text_config_dict``)."""
+    import ast
+    import inspect
+
+    try:
+        tree = ast.parse(inspect.getsource(inspect.getmodule(cls)))
+    except (OSError, TypeError, SyntaxError):
+        return set()
+    return {node.value for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier()}
+
+
 def probe_class(cls: type) -> dict:
     defaults = _instantiate(cls)
     if defaults is None:
@@ -75,10 +90,13 @@ def probe_class(cls: type) -> dict:
     sub_configs = {}
     for key, sub_cls in getattr(cls, "sub_configs", {}).items():
         sub_configs[key] = None if sub_cls.__name__ == "AutoConfig" else sub_cls.__name__
+    attribute_map = dict(getattr(cls, "attribute_map", {}) or {})
+    consumed = _source_names(cls) - set(defaults) - set(attribute_map)
     return {
         "model_type": getattr(cls, "model_type", ""),
         "defaults": defaults,
-        "attribute_map": dict(getattr(cls, "attribute_map", {}) or {}),
+        "consumed": sorted(consumed),
+        "attribute_map": attribute_map,
         "sub_configs": sub_configs,
         "derived": {name: sorted(sources) for name, sources in sorted(derived.items())},
         "transformed": sorted(transformed),

@@ -37,7 +37,7 @@ from .errors import ExportError
 #: Protobuf cannot serialize a message of 2 GB or more; above this, tensors go to an external data file.
 EXTERNAL_DATA_THRESHOLD = onnx.checker.MAXIMUM_PROTOBUF
 #: Room for the graph structure itself when estimating a model's serialized size from its tensors.
-_GRAPH_SLACK = 64 * 1024 * 1024
+GRAPH_SLACK = 64 * 1024 * 1024
 _SHAPE_INT_TYPES = (TensorProto.INT32, TensorProto.INT64)
 _ENCODER_PRESENT = re.compile(r"^present(\.\d+\.encoder\.(key|value))$")
 
@@ -76,7 +76,7 @@ def _tensor_nbytes(tensor: TensorProto) -> int:
 def needs_external_data(model: ModelProto) -> bool:
     """Whether ``model`` is too large for one protobuf file (estimated from its tensors; never serializes it)."""
     tensors = sum(_tensor_nbytes(t) for t in _tensors(model.graph))
-    return tensors + _GRAPH_SLACK >= EXTERNAL_DATA_THRESHOLD
+    return tensors + GRAPH_SLACK >= EXTERNAL_DATA_THRESHOLD
 
 
 def save_onnx(model: ModelProto, path: str | Path, external_data: bool | None = None) -> list[Path]:

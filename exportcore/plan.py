@@ -85,7 +85,8 @@ def resolve(options: ExportOptions, source: ModelSource | None = None, pipeline_
     elif options.use_past and not task.endswith(WITH_PAST):
         task = task + WITH_PAST
     config_class = registry.get_config_class(model_type, task)
-    if options.monolith and task.endswith(WITH_PAST) and issubclass(config_class, OnnxSeq2SeqConfigWithPast):
+    if (options.monolith and task.endswith(WITH_PAST) and issubclass(config_class, OnnxSeq2SeqConfigWithPast)
+            and split_past(task)[0] not in config_class.CAUSAL_LM_TASKS):
         if options.task != "auto" or options.use_past:
             raise ExportError("invalid_option", reason="--monolith exports one file without the cache: drop -with-past")
         task = split_past(task)[0]  # one file: the inferred task loses its cache
@@ -105,9 +106,10 @@ def make_plan(options: ExportOptions, resolution: Resolution | None = None) -> P
     config = resolution.config
     merge = False
 
-    if issubclass(cls, OnnxSeq2SeqConfigWithPast):
+    if issubclass(cls, OnnxSeq2SeqConfigWithPast) and base_task not in cls.CAUSAL_LM_TASKS:
         monolith = cls(config, **common, behavior=ConfigBehavior.MONOLITH)
-        if options.monolith or base_task not in SPLIT_SEQ2SEQ_TASKS:
+        split = base_task in SPLIT_SEQ2SEQ_TASKS or (base_task == "feature-extraction" and use_past)
+        if options.monolith or not split:
             submodels = [Submodel("model", monolith)]
         else:
             submodels = [

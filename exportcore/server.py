@@ -11,7 +11,8 @@ Nothing changes when no server runs, and a server declines (the client then runs
 when the request's environment differs from its own in variables read at import time (``HF_*``,
 ``TRANSFORMERS_*``, ``TORCH*``, thread settings, ``HOME``…). The socket lives in a private folder
 (``$XDG_RUNTIME_DIR`` or ``/tmp/onnx-export-studio-<uid>``, mode 0700); the server serves its own
-user only. The parent never runs a tensor operation, so no thread pool exists when it forks.
+user only. The parent never runs a tensor operation, so torch has no thread pool when it forks (the OpenBLAS
+threads numpy starts are fork-aware); onnxruntime is imported by each child, not by the parent.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ IMPORT_TIME_ENV_NAMES = ("HOME", "XDG_CACHE_HOME", "USE_TORCH")
 APPLIED_AFTER_FORK = ("HF_HUB_DISABLE_PROGRESS_BARS",)
 _MAX_MESSAGE = 1 << 20
 ENTRIES = ("cli", "worker")
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def socket_path() -> Path:
@@ -52,10 +54,20 @@ def socket_path() -> Path:
     return base / f"exportcore-{key}.sock"
 
 
+def _is_private(folder: Path) -> bool:
+    """A real folder (not a symlink) that belongs to this user and that nobody else can enter."""
+    import stat
+
+    try:
+        info = folder.lstat()
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077
+
+
 def _private_dir(folder: Path) -> None:
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    info = folder.stat()
-    if info.st_uid != os.getuid() or info.st_mode & 0o077:
+    if not _is_private(folder):
         from .errors import ExportError
 
         raise ExportError("invalid_option", reason=f"the socket folder {folder} must belong to you and be private "
@@ -74,12 +86,16 @@ def delegate(entry: str, argv: list[str]) -> int | None:
     if os.environ.get("OES_NO_SERVER"):
         return None
     path = socket_path()
-    if not path.exists():
-        return None
+    if not path.exists() or not _is_private(path.parent):
+        return None  # never hand our environment (tokens) and terminal to a socket someone else could have made
+    _open_standard_fds()
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     try:
         sock.settimeout(5)
         sock.connect(str(path))
+        if _peer_uid(sock) != os.getuid():
+            sock.close()
+            return None
         umask = os.umask(0o022)
         os.umask(umask)
         request = {"entry": entry, "argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "umask": umask}
@@ -115,18 +131,33 @@ def delegate(entry: str, argv: list[str]) -> int | None:
             return int(message["exit"])
 
 
+def _open_standard_fds() -> None:
+    """Give closed fds 0–2 /dev/null: the socket must not take one of those numbers, or the server would get the
+    client's own end of it as "stdin" and never see the client go away."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            opened = os.open(os.devnull, os.O_RDWR)
+            if opened != fd:
+                os.dup2(opened, fd)
+                os.close(opened)
+
+
 # ---- server --------------------------------------------------------------------------------------
 def preload() -> None:
-    """Import what every export imports (no tensor operation: the parent must not start thread pools)."""
+    """Import what every export imports (no tensor operation: the parent must not start thread pools).
+
+    Not onnxruntime: importing it opens an sqlite database, which forked processes must not share (0.3 s each).
+    """
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     import onnx  # noqa: F401
-    import onnxruntime  # noqa: F401
     import torch  # noqa: F401
     import transformers  # noqa: F401
     import transformers.modeling_utils  # noqa: F401
     from torch.onnx._internal.torchscript_exporter import utils  # noqa: F401
 
-    from . import adapter, export, initializers, merge, pipeline, plan, progress, run, validate, worker  # noqa: F401
+    from . import adapter, export, initializers, merge, pipeline, plan, progress, run, worker  # noqa: F401
 
 
 def serve(idle_timeout: float | None = None, exit_with_stdin: bool = False, announce=print) -> int:
@@ -148,8 +179,15 @@ def serve(idle_timeout: float | None = None, exit_with_stdin: bool = False, anno
     preload()
     added = {k: v for k, v in os.environ.items() if k not in environment}
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    listener.bind(str(path))
+    try:
+        listener.bind(str(path))
+    except OSError:  # another server started meanwhile
+        listener.close()
+        announce(json.dumps({"ready": False, "reason": "already running", "socket": str(path)}))
+        return 0
     os.chmod(path, 0o600)
+    own_inode = path.stat().st_ino
+    server_pid = os.getpid()
     listener.listen(16)
     stop = False
 
@@ -185,16 +223,26 @@ def serve(idle_timeout: float | None = None, exit_with_stdin: bool = False, anno
             if uid != os.getuid():
                 conn.close()
                 continue
+            # Signals stay blocked across fork until the child has its own handlers (then it unblocks them).
+            signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
             pid = os.fork()
             if pid == 0:
-                listener.close()
-                _serve_one(conn, fingerprint, added)  # never returns
+                try:
+                    listener.close()
+                    _serve_one(conn, fingerprint, added)
+                finally:
+                    os._exit(1)  # whatever happens, a child never returns into this loop
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
             conn.close()
             children.add(pid)
             last_activity = time.monotonic()
     finally:
         listener.close()
-        path.unlink(missing_ok=True)
+        try:  # only our own socket: a newer server may have replaced it
+            if os.getpid() == server_pid and path.stat().st_ino == own_inode:
+                path.unlink()
+        except OSError:
+            pass
     return 0
 
 
@@ -211,7 +259,12 @@ def _serve_one(conn: socket.socket, fingerprint: dict[str, str], added: dict[str
     try:
         signal.signal(signal.SIGINT, signal.default_int_handler)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+        os.setsid()  # the server's terminal (Ctrl-C, hang-up) is not this export's
         message, fds, _, _ = socket.recv_fds(conn, _MAX_MESSAGE, 3)
+        if not message:  # a probe ("is a server running?") or a client that gave up
+            os._exit(0)
         request = json.loads(message)
         env = request["env"]
         reason = _decline_reason(request, fingerprint, fds)
@@ -226,6 +279,7 @@ def _serve_one(conn: socket.socket, fingerprint: dict[str, str], added: dict[str
         os.umask(int(request.get("umask", 0o022)))
         os.environ.clear()
         os.environ.update({**added, **env})
+        tempfile.tempdir = None  # re-read TMPDIR & co. from the client's environment
         os.environ["OES_SERVED_BY"] = str(os.getppid())
         if env.get("HF_HUB_DISABLE_PROGRESS_BARS", "").lower() in ("1", "true", "yes", "on"):
             from huggingface_hub.utils import disable_progress_bars
@@ -243,7 +297,12 @@ def _serve_one(conn: socket.socket, fingerprint: dict[str, str], added: dict[str
 
         traceback.print_exc()
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # from here on nothing may interrupt the way out
+        while True:  # from here on nothing may interrupt the way out; a signal already pending raises here once
+            try:
+                signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+                break
+            except KeyboardInterrupt:
+                code = 130
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()

@@ -232,6 +232,10 @@ class OnnxConfig:
 class OnnxConfigWithPast(OnnxConfig):
     """A configuration whose model can take and/or return the key/value cache."""
 
+    #: Tasks for which an encoder-decoder model type is used as a decoder alone (BART's ``BartForCausalLM``):
+    #: one file, decoder-only names (see :attr:`is_causal_lm`).
+    CAUSAL_LM_TASKS: ClassVar[tuple[str, ...]] = ()
+
     #: Name used when the (flat) cache is an input / an output.
     PAST_INPUT_PREFIX: ClassVar[str] = "past_key_values"
     PAST_OUTPUT_PREFIX: ClassVar[str] = "present"
@@ -267,6 +271,11 @@ class OnnxConfigWithPast(OnnxConfig):
         if hasattr(self._config, "use_cache"):
             return {"use_cache": self.use_past}
         return None
+
+    @property
+    def is_causal_lm(self) -> bool:
+        """Exported as a decoder-only model: flat cache names (``past_key_values.{i}.key``), one file."""
+        return self.task in self.CAUSAL_LM_TASKS
 
     @property
     def num_past_layers(self) -> int:
@@ -347,6 +356,8 @@ class OnnxSeq2SeqConfigWithPast(OnnxConfigWithPast):
 
     @property
     def num_past_layers(self) -> int:
+        if self.is_causal_lm:
+            return self._normalized_config.num_layers
         return self._normalized_config.decoder_num_layers
 
     @property

@@ -56,6 +56,10 @@ class TextDecoderOnnxConfig(OnnxConfigWithPast):
     FORWARD_ORDER: ClassVar[tuple[str, ...] | None] = None
 
     @property
+    def is_causal_lm(self) -> bool:
+        return True  # a decoder-only model, whatever the task
+
+    @property
     def inputs(self) -> TensorSpec:
         inputs: TensorSpec = {"input_ids": {0: "batch_size", 1: "sequence_length"}}
         past: TensorSpec = {}

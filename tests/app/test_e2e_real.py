@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import sys
 
 import pytest
 
@@ -58,7 +57,6 @@ def test_demo_model_through_the_real_children(qtbot, settings, tmp_path, monkeyp
     assert os.path.isfile(os.path.join(out, "model.onnx"))
     assert w.results.files.rowCount() >= 1
     assert w.run_view.banner.kind == "ok"
-    assert "torch" not in sys.modules and "transformers" not in sys.modules
 
     w.engine_action.setChecked(False)  # File ▸ Keep the export engine loaded: off, and remembered
     assert not settings.warm_engine

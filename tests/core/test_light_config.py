@@ -16,6 +16,7 @@ import sys
 import pytest
 
 from exportcore import light_config, registry
+from exportcore.errors import ExportError
 from exportcore.light_config import LightConfig, NeedsTransformers
 from exportcore.light_config_build import build_table, render, table_path
 from exportcore.options import ExportOptions
@@ -144,3 +145,41 @@ def test_inspect_of_a_saved_config_imports_neither_torch_nor_transformers(folder
             "print('LEAK', [m for m in ('torch', 'transformers') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code, str(folder("llama"))], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "LEAK []"
+
+
+#: config.json files whose meaning depends on what the configuration class's __init__ does with them.
+INIT_DEPENDENT = {
+    "legacy-alias-bloom": {"model_type": "bloom", "n_embed": 256, "n_head": 8, "n_layer": 2},
+    "legacy-alias-falcon": {"model_type": "falcon", "n_embed": 256, "num_attention_heads": 8, "num_hidden_layers": 2},
+    "legacy-sub-config-dicts": {"model_type": "clip", "text_config_dict": {"hidden_size": 64},
+                                "vision_config_dict": {"image_size": 112, "hidden_size": 64}},
+    "null-sub-config": {"model_type": "clip", "vision_config": None},
+    "alias-and-target": {"model_type": "gpt2", "hidden_size": 256, "n_embd": 128, "n_head": 4, "n_layer": 2},
+    "null-derived": {"model_type": "t5", "num_decoder_layers": None, "num_layers": 3, "d_model": 64, "num_heads": 4},
+}
+
+
+def _outcome(function):
+    try:
+        return function()
+    except ExportError as exc:
+        return exc.code
+
+
+@pytest.mark.parametrize("raw", INIT_DEPENDENT.values(), ids=INIT_DEPENDENT.keys())
+def test_files_that_depend_on_init_are_left_to_transformers(raw, tmp_path):
+    folder = _save_raw(tmp_path, raw)
+    options = ExportOptions(model=str(folder))
+    with pytest.raises(NeedsTransformers):
+        resolve(options, locate(str(folder)), light=True)
+    full = _outcome(lambda: plan_document(make_plan(options, resolve(options, locate(str(folder))))))
+    assert _outcome(lambda: inspect(options)) == full  # the same plan, or the same error transformers gives
+
+
+def test_old_training_flags_the_class_does_not_know_stay_light(tmp_path):
+    """Files written by transformers 4 carry keys transformers 5 no longer has (the real all-MiniLM-L6-v2 does)."""
+    raw = {"model_type": "bert", "hidden_size": 64, "num_attention_heads": 4, "num_hidden_layers": 2,
+           "gradient_checkpointing": False, "position_embedding_type": "absolute", "transformers_version": "4.8.2"}
+    folder = _save_raw(tmp_path, raw)
+    full, light = _documents(folder)
+    assert light is not None and light == full

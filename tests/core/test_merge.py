@@ -225,7 +225,7 @@ def test_merge_with_external_data(gpt2_decoders, tmp_path):
 def test_save_onnx_chooses_external_data_by_size(gpt2_decoders, tmp_path, monkeypatch):
     model = onnx.load(str(gpt2_decoders / "decoder_model.onnx"))
     assert merge.save_onnx(model, tmp_path / "small.onnx") == [tmp_path / "small.onnx"]
-    monkeypatch.setattr(merge, "EXTERNAL_DATA_THRESHOLD", merge._GRAPH_SLACK + 1000)
+    monkeypatch.setattr(merge, "EXTERNAL_DATA_THRESHOLD", merge.GRAPH_SLACK + 1000)
     stale = tmp_path / "big.onnx_data"
     stale.write_bytes(b"x" * 10)  # onnx would append to it
     files = merge.save_onnx(model, tmp_path / "big.onnx")

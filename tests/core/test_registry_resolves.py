@@ -387,6 +387,40 @@ OPTIMUM = {
         "decoder_with_past_model": ({"input_ids": DEC, **seq2seq_past(2)},
                                     {"logits": {0: B, 1: "1"}, **seq2seq_past(2, "outputs", cross=False)}),
     },
+    ("t5", "feature-extraction-with-past", False): {  # split like text2text, last_hidden_state for logits
+        "files": ["encoder_model.onnx", "decoder_model_merged.onnx"],
+        "encoder_model": ({"input_ids": ENC, "attention_mask": ENC}, {"last_hidden_state": ENC}),
+        "decoder_model": ({"encoder_attention_mask": ENC, "input_ids": DEC, "encoder_hidden_states": ENC},
+                          {"last_hidden_state": DEC, **seq2seq_past(2, "outputs")}),
+        "decoder_with_past_model": ({"encoder_attention_mask": ENC, "input_ids": DEC, **seq2seq_past(2)},
+                                    {"last_hidden_state": {0: B, 1: "1"}, **seq2seq_past(2, "outputs", cross=False)}),
+    },
+    ("bart", "text-generation-with-past", False): {  # BartForCausalLM: decoder-only names, no position_ids
+        "files": ["model.onnx"],
+        "model": ({"input_ids": TEXT, "attention_mask": {0: B, 1: "past_sequence_length + sequence_length"}, **past(2)},
+                  {"logits": TEXT, **past(2, "outputs")}),
+    },
+    ("bart", "text-generation", False): {
+        "files": ["model.onnx"],
+        "model": ({"input_ids": TEXT, "attention_mask": TEXT}, {"logits": TEXT}),
+    },
+    ("whisper", "feature-extraction", False): {  # Optimum keeps encoder_last_hidden_state for Whisper
+        "files": ["model.onnx"],
+        "model": ({"input_features": {0: B}, "decoder_input_ids": DEC},
+                  {"last_hidden_state": DEC, "encoder_last_hidden_state": {0: B}}),
+    },
+    ("whisper", "feature-extraction-with-past", False): {
+        "files": ["encoder_model.onnx", "decoder_model_merged.onnx"],
+        "encoder_model": ({"input_features": {0: B}}, {"last_hidden_state": {0: B}}),
+        "decoder_model": ({"input_ids": DEC, "encoder_hidden_states": ENC},
+                          {"last_hidden_state": DEC, **seq2seq_past(2, "outputs")}),
+        "decoder_with_past_model": ({"input_ids": DEC, **seq2seq_past(2)},
+                                    {"last_hidden_state": {0: B, 1: "1"}, **seq2seq_past(2, "outputs", cross=False)}),
+    },
+    ("clip", "image-classification", False): {  # CLIPForImageClassification: the vision tower and a head
+        "files": ["model.onnx"],
+        "model": ({"pixel_values": PIXELS}, {"logits": {0: B}}),
+    },
     ("whisper", "audio-classification", False): {
         "files": ["model.onnx"],
         "model": ({"input_features": {0: B}}, {"logits": {0: B}}),
@@ -467,12 +501,7 @@ OPTIMUM_TASKS = {
                  "audio-frame-classification", "audio-xvector"],
 }
 OPTIMUM_TASKS["distilbert"] = OPTIMUM_TASKS["roberta"] = OPTIMUM_TASKS["bert"]
-TASK_GAPS = {
-    "t5": "feature-extraction-with-past",
-    "bart": "feature-extraction-with-past, text-generation, text-generation-with-past (BartForCausalLM)",
-    "clip": "image-classification (CLIPForImageClassification)",
-    "whisper": "feature-extraction, feature-extraction-with-past",
-}
+TASK_GAPS: dict[str, str] = {}  # model type -> Optimum tasks we do not register (none at the moment)
 
 
 @pytest.mark.parametrize(
@@ -634,7 +663,7 @@ def test_pipeline_tag_the_model_type_cannot_do():
         registry.infer_task("bert", None, "text-to-image")
     assert excinfo.value.code == "task_not_inferable"
     with pytest.raises(ExportError) as excinfo:
-        registry.infer_task("whisper", None, None)  # nothing to go on and no feature-extraction
+        registry.infer_task("vision-encoder-decoder", None, None)  # nothing to go on and no feature-extraction
     assert excinfo.value.code == "task_not_inferable"
 
 

@@ -32,13 +32,21 @@ def server(tmp_path_factory):
     folder.chmod(0o700)
     env = {**os.environ, "OES_SERVER_SOCKET": str(folder / "exportcore.sock")}
     env.pop("OES_NO_SERVER", None)
-    proc = subprocess.Popen([*EXPORTCORE, "serve", "--idle-timeout", "600"], stdout=subprocess.PIPE, text=True, env=env)
+    log = folder / "server.err"
+    with open(log, "w") as err:
+        proc = subprocess.Popen([*EXPORTCORE, "serve", "--idle-timeout", "600"], stdout=subprocess.PIPE, stderr=err,
+                                text=True, env=env)
     ready = json.loads(proc.stdout.readline())
     assert ready["ready"] is True and Path(ready["socket"]).exists()
+    # a second server for the same socket says so and leaves the first one alone
+    second = subprocess.run([*EXPORTCORE, "serve"], env=env, capture_output=True, text=True, timeout=60)
+    assert second.returncode == 0 and json.loads(second.stdout)["reason"] == "already running"
+    assert Path(ready["socket"]).exists()
     yield env
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=10) == 0
     assert not Path(ready["socket"]).exists(), "the server leaves its socket behind"
+    assert "Traceback" not in log.read_text(), log.read_text()[-2000:]
 
 
 def _log(folder: Path) -> str:
@@ -91,20 +99,28 @@ def test_worker_events_reach_the_apps_pipe_through_the_server(server, tmp_path):
     assert events[-1]["event"] == "result"
 
 
-def _start_slow_worker(env, tmp_path):
-    """A worker export slow enough to cancel mid-way (many validation shape sets)."""
-    shapes = ";".join(f"batch_size={b},sequence_length={s}" for b in (1, 2, 3) for s in range(3, 60))
+SLOW_SHAPES = [{"batch_size": b, "sequence_length": n} for b in (1, 2, 3) for n in range(3, 31)]  # within n_positions
+
+
+def _start_slow_worker(env, tmp_path, closed_stdin=False):
+    """A valid worker export slow enough to stop mid-way (84 validation shape sets); returns once it validates."""
     job = tmp_path / "job.json"
     job.write_text(json.dumps({"model": "demo:tiny-gpt2", "output_dir": str(tmp_path / "out"),
-                               "validation_shapes": [{k: int(v) for k, v in (p.split("=") for p in s.split(","))}
-                                                     for s in shapes.split(";")]}),
-                   encoding="utf-8")
-    proc = subprocess.Popen([*WORKER, str(job)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               "validation_shapes": SLOW_SHAPES}), encoding="utf-8")
+    argv = [*WORKER, str(job)]
+    if closed_stdin:
+        argv = ["sh", "-c", 'exec "$@" 0<&-', "sh", *argv]
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     for line in proc.stdout:  # wait until the export is under way
         event = json.loads(line)
         if event["event"] == "stage_started" and event["stage"] == "validate":
             return proc
     raise AssertionError(f"the worker ended early: {proc.stderr.read()}")
+
+
+def _events_after(proc) -> list[dict]:
+    """What the export wrote after this point: the served process writes to the pipe even once the client is gone."""
+    return [json.loads(line) for line in proc.stdout]
 
 
 def _nothing_left(tmp_path):
@@ -117,17 +133,44 @@ def test_sigterm_to_the_client_cancels_the_served_export(server, tmp_path):
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=10) == exit_code_for("cancelled")
     assert time.monotonic() - start < 2
+    assert [e["code"] for e in _events_after(proc) if e["event"] == "error"] == ["cancelled"]
     assert _nothing_left(tmp_path)
 
 
-def test_a_killed_client_cancels_its_export(server, tmp_path):
-    proc = _start_slow_worker(server, tmp_path)
+@pytest.mark.parametrize("closed_stdin", [False, True], ids=["stdin-open", "stdin-closed"])
+def test_a_killed_client_cancels_its_export(server, tmp_path, closed_stdin):
+    """With fd 0 closed, the client's socket must not take its number (the server would then hold the client's own
+    end and never see it go)."""
+    proc = _start_slow_worker(server, tmp_path, closed_stdin=closed_stdin)
     proc.kill()
     proc.wait()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and not _nothing_left(tmp_path):
-        time.sleep(0.2)
+    events = _events_after(proc)  # until the served process exits and closes the pipe
+    assert [e["code"] for e in events if e["event"] == "error"] == ["cancelled"]
+    assert not any(e["event"] == "result" for e in events)
     assert _nothing_left(tmp_path)
+
+
+def test_a_socket_in_a_folder_others_can_enter_is_never_used(server, tmp_path):
+    """Someone else could have made it: the client does not hand it its environment and terminal."""
+    folder = tmp_path / "open"
+    folder.mkdir()
+    folder.chmod(0o755)
+    import socket as socket_module
+
+    listener = socket_module.socket(socket_module.AF_UNIX, socket_module.SOCK_SEQPACKET)
+    listener.bind(str(folder / "exportcore.sock"))
+    listener.listen(1)
+    try:
+        env = {**server, "OES_SERVER_SOCKET": str(folder / "exportcore.sock")}
+        done = subprocess.run([*EXPORTCORE, "export", "demo:tiny-bert", str(tmp_path / "out")], env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert SERVED not in _log(tmp_path / "out")
+        listener.setblocking(False)
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nobody connected
+    finally:
+        listener.close()
 
 
 def test_a_different_hub_environment_runs_in_a_fresh_process(server, tmp_path):

@@ -1,11 +1,71 @@
+from ...dummy_inputs import DummyPastKeyValuesGenerator, DummyTextInputGenerator
+from ...normalized_config import NormalizedSeq2SeqConfig
 from ...registry import register
+from ..base import ConfigBehavior, OnnxConfigWithPast
 from ..modality import TextSeq2SeqOnnxConfig
 from .t5 import SEQ2SEQ_TASKS
 
+#: BART's decoder alone: the causal-LM interface counts the decoder's layers and heads.
+_DECODER_ONLY = NormalizedSeq2SeqConfig.with_args(num_attention_heads="decoder_attention_heads")
 
-@register("bart", *SEQ2SEQ_TASKS, "text-classification", "question-answering")
+
+@register("bart", *SEQ2SEQ_TASKS, "text-classification", "question-answering", "text-generation",
+          "text-generation-with-past")
 class BartOnnxConfig(TextSeq2SeqOnnxConfig):
+    """BART for every Optimum task. ``text-generation`` is ``BartForCausalLM`` (the decoder alone), exported as
+    Optimum does: like a decoder-only model (input_ids, attention_mask, ``past_key_values.{i}.key|value``; logits,
+    ``present.{i}.key|value``), one file."""
+
     ATOL_FOR_VALIDATION = 1e-4
+    CAUSAL_LM_TASKS = ("text-generation",)
+
+    def __init__(self, config, task="feature-extraction", int_dtype="int64", float_dtype="fp32", use_past=False,
+                 use_past_in_inputs=False, behavior=ConfigBehavior.MONOLITH, preprocessors=None, legacy=False):
+        super().__init__(config, task=task, int_dtype=int_dtype, float_dtype=float_dtype, use_past=use_past,
+                         use_past_in_inputs=use_past_in_inputs, behavior=behavior, preprocessors=preprocessors,
+                         legacy=legacy)
+        if self.is_causal_lm:
+            self._normalized_config = _DECODER_ONLY(config)
+
+    @property
+    def inputs(self):
+        if not self.is_causal_lm:
+            return super().inputs
+        inputs = {"input_ids": {0: "batch_size", 1: "sequence_length"}}
+        if self.use_past_in_inputs:
+            inputs["attention_mask"] = {0: "batch_size", 1: "past_sequence_length + sequence_length"}
+            self.add_past_key_values(inputs, direction="inputs")
+        else:
+            inputs["attention_mask"] = {0: "batch_size", 1: "sequence_length"}
+        return inputs
+
+    @property
+    def outputs(self):
+        if not self.is_causal_lm:
+            return super().outputs
+        outputs = {"logits": {0: "batch_size", 1: "sequence_length"}}
+        if self.use_past:
+            self.add_past_key_values(outputs, direction="outputs")
+        return outputs
+
+    def add_past_key_values(self, inputs_or_outputs, direction):
+        if self.is_causal_lm:  # one cache per layer, no cross-attention: decoder-only names
+            return OnnxConfigWithPast.add_past_key_values(self, inputs_or_outputs, direction)
+        return super().add_past_key_values(inputs_or_outputs, direction)
+
+    def _dummy_input_generators(self, **shapes):
+        if not self.is_causal_lm:
+            return super()._dummy_input_generators(**shapes)
+        return [cls(self.task, self._normalized_config, int_dtype=self.int_dtype, float_dtype=self.float_dtype, **shapes)
+                for cls in (DummyTextInputGenerator, DummyPastKeyValuesGenerator)]
+
+    def dummy_input_shape(self, name, generator):
+        if not self.is_causal_lm:
+            return super().dummy_input_shape(name, generator)
+        shape = generator.shape(name)
+        if name == "attention_mask" and self.use_past_in_inputs:
+            shape[1] += generator.past_sequence_length
+        return shape
 
     def adjust_dummy_input(self, name, values):
         # The classification head pools the hidden state at the <eos> token: each row needs exactly one.
@@ -15,3 +75,4 @@ class BartOnnxConfig(TextSeq2SeqOnnxConfig):
             values[values == eos] = (eos + 1) % self._normalized_config.vocab_size
             values[..., -1] = eos
         return values
+

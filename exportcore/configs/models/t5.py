@@ -2,7 +2,10 @@ from ...normalized_config import NormalizedSeq2SeqConfig
 from ...registry import register
 from ..modality import TextSeq2SeqOnnxConfig
 
-SEQ2SEQ_TASKS = ("feature-extraction", "text2text-generation", "text2text-generation-with-past")
+#: Optimum's tasks for text encoder-decoders; with past, feature-extraction is split like text2text-generation
+#: (encoder_model + decoder_model_merged), its decoder returning ``last_hidden_state`` instead of ``logits``.
+SEQ2SEQ_TASKS = ("feature-extraction", "feature-extraction-with-past", "text2text-generation",
+                 "text2text-generation-with-past")
 
 
 @register("t5", *SEQ2SEQ_TASKS)

@@ -6,6 +6,8 @@ from ..modality import AudioToTextOnnxConfig
 
 @register(
     "whisper",
+    "feature-extraction",
+    "feature-extraction-with-past",
     "automatic-speech-recognition",
     "automatic-speech-recognition-with-past",
     "audio-classification",
@@ -31,6 +33,8 @@ class WhisperOnnxConfig(AudioToTextOnnxConfig):
         outputs = super().outputs
         if self.behavior is ConfigBehavior.ENCODER:  # fixed frame count: only the batch axis is dynamic
             outputs["last_hidden_state"] = {0: "batch_size"}
+        if self.behavior is ConfigBehavior.MONOLITH and self.task == "feature-extraction":
+            outputs["encoder_last_hidden_state"] = {0: "batch_size"}  # Optimum keeps it for Whisper (not T5/BART)
         return outputs
 
     def _shape_keywords(self, shapes):

@@ -9,6 +9,7 @@ why the user can turn it off (View ▸ Keep the export engine loaded).
 from __future__ import annotations
 
 import json
+import os
 
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
@@ -28,21 +29,34 @@ class ExportEngine(QObject):
         self.load_seconds: float | None = None
         self._proc: QProcess | None = None
         self._buffer = b""
+        self._external_socket: str | None = None
+        self._watch = QTimer(self)
+        self._watch.setInterval(3000)
+        self._watch.timeout.connect(self._check_external)
 
     def start(self) -> None:
         if self._proc is not None:
             return
         proc = child_process(self)
         proc.readyReadStandardOutput.connect(self._on_stdout)
-        proc.errorOccurred.connect(lambda _error: self._finished())
-        proc.finished.connect(lambda *_: self._finished())
+        proc.errorOccurred.connect(lambda _error, p=proc: self._finished(p))
+        proc.finished.connect(lambda *_, p=proc: self._finished(p))
         self._proc = proc
         self._buffer = b""
         self._set_state("starting")
         proc.start(self.command[0], [*self.command[1:], "serve", "--exit-with-stdin"])
 
+    def _check_external(self) -> None:
+        if self._external_socket and not os.path.exists(self._external_socket):
+            self._watch.stop()
+            self._external_socket = None
+            self._proc = None
+            self.start()
+
     def stop(self) -> None:
         """End the engine: EOF on its stdin (it removes its socket and exits), killed if still there after 3 s."""
+        self._watch.stop()
+        self._external_socket = None
         proc, self._proc = self._proc, None
         if proc is not None and proc.state() != QProcess.ProcessState.NotRunning:
             proc.closeWriteChannel()
@@ -52,6 +66,7 @@ class ExportEngine(QObject):
     def shutdown_now(self) -> None:
         """At application exit: still loading, it has no socket yet and is killed at once; serving, it gets EOF on
         its stdin and up to 2.5 s to remove its socket (it checks every second)."""
+        self._watch.stop()
         proc, self._proc = self._proc, None
         if proc is None or proc.state() == QProcess.ProcessState.NotRunning:
             return
@@ -80,12 +95,16 @@ class ExportEngine(QObject):
                 self.load_seconds = message.get("seconds")
                 self._set_state("ready")
             elif message.get("reason") == "already running":
-                self._set_state("ready")  # one started elsewhere (a terminal, another window) serves us too
+                # One started elsewhere (a terminal, another window, ours just being stopped) serves us too; once
+                # its socket is gone, start our own.
+                self._external_socket = message.get("socket")
+                self._watch.start()
+                self._set_state("ready")
 
-    def _finished(self) -> None:
-        if self._proc is not None and self.state != "ready":
-            self._set_state("failed")
-        elif self._proc is not None and self._proc.exitCode() != 0:
+    def _finished(self, proc: QProcess) -> None:
+        if proc is not self._proc:
+            return  # an engine we stopped or replaced
+        if self.state != "ready" or proc.exitCode() != 0:
             self._set_state("failed")
 
     def _set_state(self, state: str) -> None:

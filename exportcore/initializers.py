@@ -14,8 +14,9 @@ the 2 GB protobuf limit get their tensors in ``X.onnx_data`` instead (Optimum's 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import BinaryIO, Iterable
+from typing import BinaryIO
 
 import onnx
 from onnx import ModelProto, TensorProto

@@ -79,7 +79,7 @@ class LightConfig:
             return self._sub_config(name, value)
         return value
 
-    def _sub_config(self, name: str, raw: dict) -> "LightConfig":
+    def _sub_config(self, name: str, raw: dict) -> LightConfig:
         class_name = self._entry["sub_configs"][name]
         if class_name is None:  # an AutoConfig slot: the dict names its own model type
             class_name = (_table() or {}).get("model_types", {}).get(raw.get("model_type", ""))

@@ -109,7 +109,7 @@ def delegate(entry: str, argv: list[str]) -> int | None:
         return None
     pid = reply["pid"]
 
-    def forward(signum, frame):  # noqa: ARG001
+    def forward(signum, frame):
         try:
             os.kill(pid, signum)
         except ProcessLookupError:
@@ -153,7 +153,7 @@ def preload() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     import onnx  # noqa: F401
     import torch  # noqa: F401
-    import transformers  # noqa: F401
+    import transformers
     import transformers.modeling_utils  # noqa: F401
     from torch.onnx._internal.torchscript_exporter import utils  # noqa: F401
 
@@ -191,7 +191,7 @@ def serve(idle_timeout: float | None = None, exit_with_stdin: bool = False, anno
     listener.listen(16)
     stop = False
 
-    def on_stop(signum, frame):  # noqa: ARG001
+    def on_stop(signum, frame):
         nonlocal stop
         stop = True
 

@@ -104,6 +104,12 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         QT_TRANSLATE_NOOP("Errors", "'{model}' has a configuration but no weights (looked for {looked_for})."),
         QT_TRANSLATE_NOOP("Errors", "Download the complete model, including its .safetensors or .bin files."),
     ),
+    "pad_token_required": (
+        QT_TRANSLATE_NOOP("Errors", "Padding token needed"),
+        QT_TRANSLATE_NOOP("Errors", "This {model_type} text classifier needs a padding token id, and neither its "
+                                    "configuration nor its tokenizer has one."),
+        QT_TRANSLATE_NOOP("Errors", "Set “Pad token id” in the export options (often the end-of-sequence id)."),
+    ),
     "model_load_failed": (
         QT_TRANSLATE_NOOP("Errors", "Model could not be loaded"),
         QT_TRANSLATE_NOOP("Errors", "The model could not be loaded ({reason})."),

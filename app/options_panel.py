@@ -78,6 +78,11 @@ class OptionsPanel(QWidget):
         self.behaviour = QComboBox()
         self.behaviour.setModel(QStandardItemModel(len(SEQ2SEQ_BEHAVIOURS), 1, self.behaviour))
         self.behaviour.setCurrentIndex(1)
+        # -- padding token (decoder text classifiers whose config has none)
+        self.pad_token = QSpinBox()
+        self.pad_token.setRange(-1, 10_000_000)
+        self.pad_token.setValue(-1)  # -1: the special value, "from the tokenizer"
+        self.needs_pad_token = False
         # -- precision
         self.float_dtype = QComboBox()
         self.float_dtype.addItems(FLOAT_DTYPES)
@@ -118,6 +123,9 @@ class OptionsPanel(QWidget):
         f.addRow("", self.use_past)
         f.addRow("", self.past_in_inputs)
         f.addRow(self.behaviour_label, self.behaviour)
+        self.pad_label = QLabel()
+        f.addRow(self.pad_label, self.pad_token)
+        self.model_form = f
         self.precision_box = QGroupBox()
         f = QFormLayout(self.precision_box)
         self.float_label, self.int_label = QLabel(), QLabel()
@@ -176,6 +184,7 @@ class OptionsPanel(QWidget):
         self.validation_shapes.textChanged.connect(self._vshapes_changed)
         self.validate.toggled.connect(self._settings_changed)
         self.overwrite.toggled.connect(self.settingsChanged)
+        self.pad_token.valueChanged.connect(self.settingsChanged)
         self.output_dir.textEdited.connect(self._output_was_edited)
         self.retranslate()
         self._fill_tasks()
@@ -191,6 +200,8 @@ class OptionsPanel(QWidget):
             self.model_type = ""
             self.base_tasks, self.past_tasks, self.is_seq2seq = [], set(), False
             self.plan_atol = None
+            self.needs_pad_token = False
+            self.pad_token.setValue(-1)
             self.use_past.setChecked(True)
             self.past_in_inputs.setChecked(True)
             self.behaviour.setCurrentIndex(1)
@@ -234,6 +245,9 @@ class OptionsPanel(QWidget):
             self.shape_groups = groups
             atols = [s.get("atol") for s in subs if isinstance(s.get("atol"), (int, float))]
             self.plan_atol = max(atols) if atols else None
+            # A decoder (GPT-2, Llama…) classifying text needs a padding token id: offer to set it.
+            self.needs_pad_token = (split_past(str(plan.get("task", "")))[0] == "text-classification"
+                                    and any("TextDecoderOnnxConfig" in (s.get("class_chain") or []) for s in subs))
             self._update_enabled()
             self.retranslate()
 
@@ -276,6 +290,8 @@ class OptionsPanel(QWidget):
             "validation_shapes": self.validation_shape_sets() if self.validate.isChecked() else None,
             "overwrite": self.overwrite.isChecked(),
         })
+        if self.needs_pad_token and self.pad_token.value() >= 0:
+            opts["pad_token_id"] = self.pad_token.value()
         return opts
 
     def shape_overrides(self) -> dict[str, int]:
@@ -354,6 +370,8 @@ class OptionsPanel(QWidget):
             self.validation_shapes.setText(format_shape_sets(vs) if vs else "")
             self.validate.setChecked(data.get("validate", True) is not False)
             self.overwrite.setChecked(bool(data.get("overwrite")))
+            pad = data.get("pad_token_id")
+            self.pad_token.setValue(int(pad) if isinstance(pad, int) and pad >= 0 else -1)
             task = data.get("task")
             if task:
                 base, past = split_past(str(task))
@@ -491,6 +509,7 @@ class OptionsPanel(QWidget):
                               .replace("%1", str(DYNAMO_MIN_OPSET)).replace("%2", str(DYNAMO_MAX_OPSET)) if dyn else
                               self.tr("The TorchScript exporter supports opsets up to %1.")
                               .replace("%1", str(TORCHSCRIPT_MAX_OPSET)))
+        self.model_form.setRowVisible(self.pad_token, self.needs_pad_token)
         for group, keys in SHAPE_GROUPS.items():
             show = group in self.shape_groups
             for k in keys:
@@ -518,6 +537,11 @@ class OptionsPanel(QWidget):
         model: QStandardItemModel = self.behaviour.model()  # type: ignore[assignment]
         for i, t in enumerate(texts):
             model.setData(model.index(i, 0), t, Qt.ItemDataRole.DisplayRole)
+        self.pad_label.setText(self.tr("Pad token id"))
+        self.pad_token.setSpecialValueText(self.tr("from the tokenizer"))
+        self.pad_token.setToolTip(self.tr("This model classifies text with a decoder, which needs a padding token id. "
+                                          "By default it is taken from the config or the tokenizer saved with the "
+                                          "model; set it here if neither has one (often the end-of-sequence id)."))
         self.float_label.setText(self.tr("Float dtype"))
         self.int_label.setText(self.tr("Integer dtype"))
         self.opset_label.setText(self.tr("Opset"))

@@ -93,6 +93,17 @@ def model_call_kwargs(model: nn.Module, cache: Cache | None = None, **inputs: An
     return kwargs
 
 
+def tokenizer_pad_token_id(model_dir: str | Path) -> int | None:
+    """The padding token id of the tokenizer saved with a model, or ``None`` (no tokenizer, or it has none)."""
+    from transformers import AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+    except Exception:  # noqa: BLE001 - any tokenizer problem means "not from here"
+        return None
+    return getattr(tokenizer, "pad_token_id", None)
+
+
 def empty_decoder_cache(model: nn.Module, input_names: Sequence[str]) -> Cache | None:
     """An empty cache for a whole encoder-decoder model run in one call (a monolith export with decoder inputs).
 

@@ -71,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="shape sets to validate at, e.g. 'batch_size=1,sequence_length=7;batch_size=3,sequence_length=23'",
     )
     p.add_argument("--overwrite", action="store_true", help="replace a non-empty output folder")
+    p.add_argument("--pad-token-id", "--pad_token_id", dest="pad_token_id", type=int, metavar="N",
+                   help="padding token id for decoder text classifiers whose config has none (default: the "
+                        "tokenizer's)")
     p.add_argument("--json-events", action="store_true", help="print events as JSON lines on stdout")
 
     p = sub.add_parser("tasks", help="list tasks (all, or those a model type supports)")
@@ -122,6 +125,7 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
             validate=args.validate,
             validation_shapes=parse_shape_sets(args.validation_shapes) if args.validation_shapes else None,
             overwrite=args.overwrite,
+            pad_token_id=args.pad_token_id,
         )
     return ExportOptions(**fields)
 

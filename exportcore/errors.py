@@ -119,6 +119,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The export process stopped unexpectedly ({reason}).",
         "See the log for details; the application is still usable.",
     ),
+    "pad_token_required": (
+        "A {model_type} text classifier needs a padding token id: its config has none and its tokenizer gives none.",
+        "Pass --pad-token-id N (often the tokenizer's end-of-sequence id).",
+    ),
     "internal_error": (
         "Unexpected error: {reason}.",
         "Please report this with the run log.",
@@ -199,6 +203,7 @@ BAD_INPUT_CODES = frozenset(
         "missing_weights",
         "remote_code_required",
         "destination_not_empty",
+        "pad_token_required",
     }
 )
 

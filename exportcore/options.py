@@ -60,10 +60,13 @@ class ExportOptions:
     overwrite: bool = False
     cache_dir: str | None = None
     revision: str | None = None
+    pad_token_id: int | None = None  # for decoder text classifiers whose config has none (Optimum's --pad_token_id)
 
     def __post_init__(self) -> None:
         check_dtype("float dtype", self.float_dtype)
         check_dtype("int dtype", self.int_dtype)
+        if self.pad_token_id is not None and (not isinstance(self.pad_token_id, int) or self.pad_token_id < 0):
+            raise ExportError("invalid_option", reason=f"pad token id {self.pad_token_id!r} (want an integer >= 0)")
         unknown = set(self.shapes) - set(DEFAULT_SHAPES) - {"past_sequence_length"}
         if unknown:
             raise ExportError("invalid_option", reason=f"unknown shape keyword(s) {', '.join(sorted(unknown))}")
@@ -120,6 +123,8 @@ class ExportOptions:
             args += ["--cache-dir", self.cache_dir]
         if self.revision:
             args += ["--revision", self.revision]
+        if self.pad_token_id is not None:
+            args += ["--pad-token-id", str(self.pad_token_id)]
         return args
 
     def to_cli_command(self) -> str:

@@ -35,6 +35,27 @@ def load_for_plan(plan: Plan):
     raise last_error
 
 
+def ensure_pad_token(plan: Plan, model, log: Log) -> int | None:
+    """Give the model the padding token id it needs, as Optimum does: ``--pad-token-id``, or for a decoder text
+    classifier whose config has none (transformers refuses batch > 1 then) the tokenizer's. Returns the id set on
+    the model's config (to be written into the exported config.json), or ``None``."""
+    options, config = plan.options, model.config
+    if options.pad_token_id is not None:
+        config.pad_token_id = options.pad_token_id
+        log(f"pad_token_id {options.pad_token_id} (--pad-token-id)")
+        return options.pad_token_id
+    cfg = plan.submodels[0].onnx_config
+    classifier = split_past(plan.resolution.task)[0] == "text-classification" and getattr(cfg, "is_causal_lm", False)
+    if not classifier or getattr(config, "pad_token_id", None) is not None:
+        return None
+    pad = adapter.tokenizer_pad_token_id(plan.resolution.source.folder)
+    if pad is None:
+        raise ExportError("pad_token_required", model_type=plan.resolution.model_type)
+    config.pad_token_id = pad
+    log(f"pad_token_id {pad} from the tokenizer (the config has none; a decoder classifier needs one)")
+    return pad
+
+
 def export_all(plan: Plan, model, run_dir: Path, submodels: list[Submodel], log: Log, traced_shapes: dict | None = None) -> None:
     """Export ``submodels``; for decoders that will be merged, record their traced output shapes in ``traced_shapes``."""
     options = plan.options

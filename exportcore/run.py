@@ -125,9 +125,10 @@ class Runner:
             run_dir = make_run_dir(destination)
             check_free_space(run_dir, source.folder)
             with self.stage("load"):
-                from .pipeline import load_for_plan
+                from .pipeline import ensure_pad_token, load_for_plan
 
                 model = load_for_plan(plan)
+                pad_token_id = ensure_pad_token(plan, model, self.log)
             from .pipeline import export_all, may_hold_duplicate_weights, post_process, validation_checks
 
             traced_shapes: dict = {}
@@ -156,6 +157,8 @@ class Runner:
                 del model
             with self.stage("publish"):
                 copy_model_files(source.folder, run_dir)
+                if pad_token_id is not None:  # the folder must describe the model that was exported
+                    set_config_value(run_dir / "config.json", "pad_token_id", pad_token_id)
                 write_records(run_dir, options, document, rows, validation, self.timings, self.log_lines)
                 files = list_files(run_dir, plan.files)
                 if validation == "failed":
@@ -251,6 +254,13 @@ def copy_model_files(source: Path, run_dir: Path) -> None:
         path = source / name
         if path.is_file():
             shutil.copy2(path, run_dir / name)
+
+
+def set_config_value(path: Path, key: str, value: Any) -> None:
+    if path.is_file():
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data[key] = value
+        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def list_files(run_dir: Path, planned: list[str]) -> list[dict]:

@@ -124,7 +124,7 @@
 <context>
     <name>ErrorBanner</name>
     <message>
-        <location filename="../../app/errors.py" line="352"/>
+        <location filename="../../app/errors.py" line="358"/>
         <source>Details…</source>
         <translation>詳細資訊…</translation>
     </message>
@@ -132,18 +132,18 @@
 <context>
     <name>ErrorDialog</name>
     <message>
-        <location filename="../../app/errors.py" line="289"/>
-        <location filename="../../app/errors.py" line="320"/>
+        <location filename="../../app/errors.py" line="295"/>
+        <location filename="../../app/errors.py" line="326"/>
         <source>Show details</source>
         <translation>顯示詳細資訊</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="296"/>
+        <location filename="../../app/errors.py" line="302"/>
         <source>Copy details</source>
         <translation>複製詳細資訊</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="320"/>
+        <location filename="../../app/errors.py" line="326"/>
         <source>Hide details</source>
         <translation>隱藏詳細資訊</translation>
     </message>
@@ -393,237 +393,252 @@
     </message>
     <message>
         <location filename="../../app/errors.py" line="108"/>
+        <source>Padding token needed</source>
+        <translation>需要填充符號</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="109"/>
+        <source>This {model_type} text classifier needs a padding token id, and neither its configuration nor its tokenizer has one.</source>
+        <translation>此 {model_type} 文字分類模型需要填充符號 ID，但其設定檔與分詞器都沒有提供。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="111"/>
+        <source>Set “Pad token id” in the export options (often the end-of-sequence id).</source>
+        <translation>請在匯出選項中設定「填充符號 ID」（通常是序列結束符號的 ID）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="114"/>
         <source>Model could not be loaded</source>
         <translation>無法載入模型</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="109"/>
+        <location filename="../../app/errors.py" line="115"/>
         <source>The model could not be loaded ({reason}).</source>
         <translation>無法載入模型（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="110"/>
+        <location filename="../../app/errors.py" line="116"/>
         <source>Check that the model folder is complete; re-download it if in doubt.</source>
         <translation>請確認模型資料夾完整；若不確定，請重新下載。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="113"/>
+        <location filename="../../app/errors.py" line="119"/>
         <source>Custom code required</source>
         <translation>需要自訂程式碼</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="114"/>
+        <location filename="../../app/errors.py" line="120"/>
         <source>&apos;{model}&apos; needs code from its own repository to run, which we do not execute by default.</source>
         <translation>「{model}」需要執行其儲存庫中的程式碼，預設不會執行。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="115"/>
+        <location filename="../../app/errors.py" line="121"/>
         <source>Only if you trust the repository, use the command line with --trust-remote-code.</source>
         <translation>只有在您信任該儲存庫時，才在命令列加上 --trust-remote-code。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="118"/>
+        <location filename="../../app/errors.py" line="124"/>
         <source>Export failed</source>
         <translation>匯出失敗</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="119"/>
+        <location filename="../../app/errors.py" line="125"/>
         <source>Converting &apos;{submodel}&apos; to ONNX failed.</source>
         <translation>將「{submodel}」轉換為 ONNX 失敗。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="120"/>
+        <location filename="../../app/errors.py" line="126"/>
         <source>Try another opset, or switch the exporter (the torch.export option) and export again.</source>
         <translation>請改用其他 opset，或切換匯出器（torch.export 選項）後重新匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="123"/>
+        <location filename="../../app/errors.py" line="129"/>
         <source>torch.export cannot handle this model</source>
         <translation>torch.export 無法處理此模型</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="124"/>
+        <location filename="../../app/errors.py" line="130"/>
         <source>The torch.export (dynamo) exporter cannot export &apos;{submodel}&apos;.</source>
         <translation>torch.export（dynamo）匯出器無法匯出「{submodel}」。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="125"/>
+        <location filename="../../app/errors.py" line="131"/>
         <source>Turn off &quot;Use torch.export&quot; in the Options panel and export again.</source>
         <translation>請在選項面板中關閉「使用 torch.export」後重新匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="128"/>
+        <location filename="../../app/errors.py" line="134"/>
         <source>Merging failed</source>
         <translation>合併失敗</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="129"/>
+        <location filename="../../app/errors.py" line="135"/>
         <source>Merging the two decoders into one file failed.</source>
         <translation>將兩個解碼器合併為一個檔案時失敗。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="130"/>
+        <location filename="../../app/errors.py" line="136"/>
         <source>Choose &quot;Encoder + decoder, not merged&quot; in the Options panel and export again.</source>
         <translation>請在選項面板中選擇「編碼器 + 解碼器，不合併」後重新匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="133"/>
+        <location filename="../../app/errors.py" line="139"/>
         <source>Validation failed</source>
         <translation>驗證失敗</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="134"/>
+        <location filename="../../app/errors.py" line="140"/>
         <source>{failed} of {total} checks gave results that differ from PyTorch by more than the tolerance.</source>
         <translation>{total} 項檢查中有 {failed} 項的結果與 PyTorch 的差異超過容許值。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="135"/>
+        <location filename="../../app/errors.py" line="141"/>
         <source>Look at the red rows; try fp32 or a larger tolerance (atol), or report the model.</source>
         <translation>請查看紅色的列；可改用 fp32 或較大的容許值（atol），或回報此模型。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="138"/>
+        <location filename="../../app/errors.py" line="144"/>
         <source>Validation could not run</source>
         <translation>無法執行驗證</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="139"/>
+        <location filename="../../app/errors.py" line="145"/>
         <source>The exported files could not be checked against PyTorch ({reason}).</source>
         <translation>無法將匯出的檔案與 PyTorch 比對（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="140"/>
+        <location filename="../../app/errors.py" line="146"/>
         <source>Turn validation off to keep the files unchecked, or report the model.</source>
         <translation>可關閉驗證以保留未檢查的檔案，或回報此模型。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="143"/>
+        <location filename="../../app/errors.py" line="149"/>
         <source>Output folder not empty</source>
         <translation>輸出資料夾不是空的</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="144"/>
+        <location filename="../../app/errors.py" line="150"/>
         <source>The output folder &apos;{path}&apos; already contains files.</source>
         <translation>輸出資料夾「{path}」中已有檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="145"/>
+        <location filename="../../app/errors.py" line="151"/>
         <source>Choose another output folder, or tick &quot;Overwrite&quot; in the Options panel.</source>
         <translation>請選擇其他輸出資料夾，或在選項面板中勾選「覆寫」。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="148"/>
+        <location filename="../../app/errors.py" line="154"/>
         <source>Not enough disk space</source>
         <translation>磁碟空間不足</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="149"/>
+        <location filename="../../app/errors.py" line="155"/>
         <source>The export needs about {needed_mb} MB in &apos;{path}&apos;, but only {free_mb} MB are free.</source>
         <translation>匯出需要在「{path}」使用約 {needed_mb} MB，但只剩 {free_mb} MB。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="150"/>
+        <location filename="../../app/errors.py" line="156"/>
         <source>Free some disk space, or choose an output folder on another disk.</source>
         <translation>請釋放磁碟空間，或選擇其他磁碟上的輸出資料夾。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="153"/>
+        <location filename="../../app/errors.py" line="159"/>
         <source>Cannot write there</source>
         <translation>無法寫入該位置</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="154"/>
+        <location filename="../../app/errors.py" line="160"/>
         <source>ONNX Export Studio is not allowed to write to &apos;{path}&apos;.</source>
         <translation>ONNX Export Studio 沒有寫入「{path}」的權限。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="155"/>
+        <location filename="../../app/errors.py" line="161"/>
         <source>Choose an output folder you can write to.</source>
         <translation>請選擇可以寫入的輸出資料夾。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="158"/>
+        <location filename="../../app/errors.py" line="164"/>
         <source>Export cancelled</source>
         <translation>已取消匯出</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="159"/>
+        <location filename="../../app/errors.py" line="165"/>
         <source>The export was cancelled.</source>
         <translation>匯出已取消。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="160"/>
+        <location filename="../../app/errors.py" line="166"/>
         <source>Nothing was written to the output folder. Start the export again when you are ready.</source>
         <translation>輸出資料夾中沒有寫入任何檔案。準備好後可再次開始匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="163"/>
+        <location filename="../../app/errors.py" line="169"/>
         <source>Export process stopped</source>
         <translation>匯出程序已停止</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="164"/>
+        <location filename="../../app/errors.py" line="170"/>
         <source>The export process stopped unexpectedly ({reason}).</source>
         <translation>匯出程序意外停止（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="165"/>
+        <location filename="../../app/errors.py" line="171"/>
         <source>The application is still fine. See the log for what happened, then try again.</source>
         <translation>應用程式仍可正常使用。請查看記錄了解發生了什麼，然後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="168"/>
-        <location filename="../../app/errors.py" line="186"/>
+        <location filename="../../app/errors.py" line="174"/>
+        <location filename="../../app/errors.py" line="192"/>
         <source>Something went wrong</source>
         <translation>發生錯誤</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="169"/>
+        <location filename="../../app/errors.py" line="175"/>
         <source>An unexpected error happened ({reason}).</source>
         <translation>發生未預期的錯誤（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="170"/>
+        <location filename="../../app/errors.py" line="176"/>
         <source>Please report it together with the details below.</source>
         <translation>請連同下方的詳細資訊一併回報。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="174"/>
+        <location filename="../../app/errors.py" line="180"/>
         <source>Inspector unavailable</source>
         <translation>檢視器無法使用</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="175"/>
+        <location filename="../../app/errors.py" line="181"/>
         <source>The background helper that reads model configurations stopped ({reason}).</source>
         <translation>讀取模型設定的背景輔助程序已停止（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="176"/>
+        <location filename="../../app/errors.py" line="182"/>
         <source>It restarts on its own; if this keeps happening, restart the application.</source>
         <translation>它會自動重新啟動；若持續發生，請重新啟動應用程式。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="179"/>
+        <location filename="../../app/errors.py" line="185"/>
         <source>Export could not start</source>
         <translation>無法開始匯出</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="180"/>
+        <location filename="../../app/errors.py" line="186"/>
         <source>The export process could not be started ({reason}).</source>
         <translation>無法啟動匯出程序（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="181"/>
+        <location filename="../../app/errors.py" line="187"/>
         <source>Reinstall ONNX Export Studio, or run the export from the command line.</source>
         <translation>請重新安裝 ONNX Export Studio，或從命令列執行匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="187"/>
+        <location filename="../../app/errors.py" line="193"/>
         <source>The operation failed.</source>
         <translation>操作失敗。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="188"/>
+        <location filename="../../app/errors.py" line="194"/>
         <source>See the details below.</source>
         <translation>請看下方的詳細資訊。</translation>
     </message>
@@ -1116,37 +1131,37 @@
 <context>
     <name>JobState</name>
     <message>
-        <location filename="../../app/export_job.py" line="468"/>
+        <location filename="../../app/export_job.py" line="506"/>
         <source>queued</source>
         <translation>排隊中</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="469"/>
+        <location filename="../../app/export_job.py" line="507"/>
         <source>running</source>
         <translation>執行中</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="470"/>
+        <location filename="../../app/export_job.py" line="508"/>
         <source>succeeded</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="471"/>
+        <location filename="../../app/export_job.py" line="509"/>
         <source>validation failed</source>
         <translation>驗證失敗</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="472"/>
+        <location filename="../../app/export_job.py" line="510"/>
         <source>failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="473"/>
+        <location filename="../../app/export_job.py" line="511"/>
         <source>crashed</source>
         <translation>當機</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="474"/>
+        <location filename="../../app/export_job.py" line="512"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -1346,250 +1361,265 @@
 <context>
     <name>OptionsPanel</name>
     <message>
-        <location filename="../../app/options_panel.py" line="305"/>
+        <location filename="../../app/options_panel.py" line="321"/>
         <source>The validation shapes cannot be read.</source>
         <extracomment>model types known to fail on the torch.export path (FACTS.md: T5 with sdpa attention). something that does not alter the plan (output folder, validation, overwrite)</extracomment>
         <translation>無法解讀驗證形狀。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="307"/>
+        <location filename="../../app/options_panel.py" line="323"/>
         <source>The tolerance (atol) is not a positive number.</source>
         <translation>容許值（atol）不是正數。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="309"/>
+        <location filename="../../app/options_panel.py" line="325"/>
         <source>Choose an output folder.</source>
         <translation>請選擇輸出資料夾。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="394"/>
+        <location filename="../../app/options_panel.py" line="412"/>
         <source>Enter a positive number such as 1e-4, or leave empty for the default.</source>
         <translation>請輸入正數（例如 1e-4），或留白以使用預設值。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="402"/>
+        <location filename="../../app/options_panel.py" line="420"/>
         <source>Write shape sets as name=value pairs separated by commas, one set after another separated by semicolons.</source>
         <translation>以「名稱=數值」表示形狀，同一組以逗號分隔，不同組以分號分隔。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="415"/>
-        <location filename="../../app/options_panel.py" line="533"/>
+        <location filename="../../app/options_panel.py" line="433"/>
+        <location filename="../../app/options_panel.py" line="557"/>
         <source>Choose the output folder</source>
         <translation>選擇輸出資料夾</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="424"/>
-        <location filename="../../app/options_panel.py" line="535"/>
+        <location filename="../../app/options_panel.py" line="442"/>
+        <location filename="../../app/options_panel.py" line="559"/>
         <source>Automatic (from the model)</source>
         <translation>自動（依模型判斷）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="439"/>
+        <location filename="../../app/options_panel.py" line="457"/>
         <source>&apos;%1&apos; has no variant with past key/values for this model.</source>
         <translation>此模型的「%1」沒有含 past key/values 的版本。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="440"/>
+        <location filename="../../app/options_panel.py" line="458"/>
         <source>This model exports no past key/values.</source>
         <translation>此模型不匯出 past key/values。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="442"/>
+        <location filename="../../app/options_panel.py" line="460"/>
         <source>Only meaningful when past key/values are exported.</source>
         <translation>只有在匯出 past key/values 時才有意義。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="446"/>
+        <location filename="../../app/options_panel.py" line="464"/>
         <source>Encoder–decoder models always get a decoder without past inputs and one with them.</source>
         <translation>編碼器–解碼器模型一律會產生不含與含有 past 輸入的兩個解碼器。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="449"/>
+        <location filename="../../app/options_panel.py" line="467"/>
         <source>Only encoder–decoder models (such as T5, BART, Whisper) are split into files.</source>
         <translation>只有編碼器–解碼器模型（例如 T5、BART、Whisper）會拆成多個檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="452"/>
+        <location filename="../../app/options_panel.py" line="470"/>
         <source>Merging joins the decoder with and without past; turn on past key/values first.</source>
         <translation>合併會結合含與不含 past 的解碼器；請先開啟 past key/values。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="455"/>
+        <location filename="../../app/options_panel.py" line="473"/>
         <source>The torch.export path cannot export %1 models (attention decomposition fails); the TorchScript exporter is used.</source>
         <translation>torch.export 無法匯出 %1 模型（注意力分解失敗）；將使用 TorchScript 匯出器。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="459"/>
+        <location filename="../../app/options_panel.py" line="477"/>
         <source>Validation is turned off.</source>
         <translation>驗證已關閉。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="490"/>
+        <location filename="../../app/options_panel.py" line="508"/>
         <source>torch.export supports opsets %1–%2 (it silently keeps 18 below that).</source>
         <translation>torch.export 支援 opset %1–%2（低於此範圍會默默使用 18）。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="492"/>
+        <location filename="../../app/options_panel.py" line="510"/>
         <source>The TorchScript exporter supports opsets up to %1.</source>
         <translation>TorchScript 匯出器最高支援 opset %1。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="506"/>
+        <location filename="../../app/options_panel.py" line="525"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="507"/>
+        <location filename="../../app/options_panel.py" line="526"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="508"/>
+        <location filename="../../app/options_panel.py" line="527"/>
         <source>Exporter</source>
         <translation>匯出器</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="509"/>
+        <location filename="../../app/options_panel.py" line="528"/>
         <source>Dummy input shapes (trace)</source>
         <translation>假輸入形狀（追蹤用）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="510"/>
+        <location filename="../../app/options_panel.py" line="529"/>
         <source>Validation</source>
         <translation>驗證</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="511"/>
+        <location filename="../../app/options_panel.py" line="530"/>
         <source>Output</source>
         <translation>輸出</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="512"/>
+        <location filename="../../app/options_panel.py" line="531"/>
         <source>Task</source>
         <translation>任務</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="513"/>
+        <location filename="../../app/options_panel.py" line="532"/>
         <source>Export past key/values (fast generation)</source>
         <translation>匯出 past key/values（加速生成）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="514"/>
+        <location filename="../../app/options_panel.py" line="533"/>
         <source>Past key/values as inputs</source>
         <translation>將 past key/values 作為輸入</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="515"/>
+        <location filename="../../app/options_panel.py" line="534"/>
         <source>Files</source>
         <translation>檔案</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="516"/>
+        <location filename="../../app/options_panel.py" line="535"/>
         <source>One file (monolith)</source>
         <translation>單一檔案（monolith）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="516"/>
+        <location filename="../../app/options_panel.py" line="535"/>
         <source>Encoder + decoder, merged</source>
         <translation>編碼器 + 解碼器，合併</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="517"/>
+        <location filename="../../app/options_panel.py" line="536"/>
         <source>Encoder + decoder, not merged</source>
         <translation>編碼器 + 解碼器，不合併</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="521"/>
+        <location filename="../../app/options_panel.py" line="540"/>
+        <source>Pad token id</source>
+        <translation>填充符號 ID</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="541"/>
+        <source>from the tokenizer</source>
+        <translation>取自分詞器</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="542"/>
+        <source>This model classifies text with a decoder, which needs a padding token id. By default it is taken from the config or the tokenizer saved with the model; set it here if neither has one (often the end-of-sequence id).</source>
+        <translation>此模型以解碼器進行文字分類，需要填充符號 ID。預設取自模型的設定檔或隨附的分詞器；若兩者皆無，請在此設定（通常是序列結束符號的 ID）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="545"/>
         <source>Float dtype</source>
         <translation>浮點型別</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="522"/>
+        <location filename="../../app/options_panel.py" line="546"/>
         <source>Integer dtype</source>
         <translation>整數型別</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="523"/>
+        <location filename="../../app/options_panel.py" line="547"/>
         <source>Opset</source>
         <translation>Opset</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="524"/>
+        <location filename="../../app/options_panel.py" line="548"/>
         <source>Default</source>
         <translation>預設</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="525"/>
+        <location filename="../../app/options_panel.py" line="549"/>
         <source>Use torch.export (dynamo)</source>
         <translation>使用 torch.export（dynamo）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="526"/>
+        <location filename="../../app/options_panel.py" line="550"/>
         <source>Validate against PyTorch</source>
         <translation>與 PyTorch 比對驗證</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="527"/>
+        <location filename="../../app/options_panel.py" line="551"/>
         <source>Shape sets</source>
         <translation>形狀組</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="528"/>
+        <location filename="../../app/options_panel.py" line="552"/>
         <source>default: 3 sets, e.g. batch_size=1,sequence_length=7;…</source>
         <translation>預設：3 組，例如 batch_size=1,sequence_length=7;…</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="529"/>
+        <location filename="../../app/options_panel.py" line="553"/>
         <source>Tolerance (atol)</source>
         <translation>容許值（atol）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="530"/>
+        <location filename="../../app/options_panel.py" line="554"/>
         <source>per model</source>
         <translation>依模型</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="531"/>
+        <location filename="../../app/options_panel.py" line="555"/>
         <source>default: %1</source>
         <translation>預設：%1</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="532"/>
+        <location filename="../../app/options_panel.py" line="556"/>
         <source>Folder</source>
         <translation>資料夾</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="534"/>
+        <location filename="../../app/options_panel.py" line="558"/>
         <source>Overwrite a non-empty folder</source>
         <translation>覆寫非空的資料夾</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="537"/>
+        <location filename="../../app/options_panel.py" line="561"/>
         <source>Adds past_key_values inputs and present outputs so generation reuses earlier steps.</source>
         <translation>加入 past_key_values 輸入與 present 輸出，讓生成時可重複使用先前的步驟。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="538"/>
+        <location filename="../../app/options_panel.py" line="562"/>
         <source>Whether the exported model takes the past as inputs.</source>
         <translation>匯出的模型是否以 past 作為輸入。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="539"/>
+        <location filename="../../app/options_panel.py" line="563"/>
         <source>How an encoder–decoder model is split into ONNX files.</source>
         <translation>編碼器–解碼器模型如何拆分為 ONNX 檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="540"/>
+        <location filename="../../app/options_panel.py" line="564"/>
         <source>The newer torch.export exporter (slower; writes external data).</source>
         <translation>較新的 torch.export 匯出器（較慢；會寫出外部資料檔）。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="541"/>
+        <location filename="../../app/options_panel.py" line="565"/>
         <source>Shape sets to validate at, e.g. batch_size=1,sequence_length=7;batch_size=3,sequence_length=23</source>
         <translation>驗證用的形狀組，例如 batch_size=1,sequence_length=7;batch_size=3,sequence_length=23</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="543"/>
+        <location filename="../../app/options_panel.py" line="567"/>
         <source>Largest absolute difference to PyTorch that still passes.</source>
         <translation>與 PyTorch 之間仍算通過的最大絕對差異。</translation>
     </message>
@@ -1597,23 +1627,23 @@
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../app/export_job.py" line="457"/>
+        <location filename="../../app/export_job.py" line="495"/>
         <source>Model</source>
-        <extracomment>stderr lines that are known noise (FACTS.md) and are not shown in the log pane. outcome per worker exit status (docs/interfaces.md)</extracomment>
+        <extracomment>stderr lines that are known noise (FACTS.md) and are not shown in the log pane. outcome per worker exit status (docs/interfaces.md) Events of the child are handed to the GUI thread at most this often, as one batch: a worker that writes hundreds of rows per second then costs the window one update (and one repaint) per batch, not per row.</extracomment>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="457"/>
+        <location filename="../../app/export_job.py" line="495"/>
         <source>Task</source>
         <translation>任務</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="457"/>
+        <location filename="../../app/export_job.py" line="495"/>
         <source>State</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="457"/>
+        <location filename="../../app/export_job.py" line="495"/>
         <source>Time</source>
         <translation>耗時</translation>
     </message>
@@ -1702,82 +1732,82 @@
 <context>
     <name>RunView</name>
     <message>
-        <location filename="../../app/run_view.py" line="431"/>
+        <location filename="../../app/run_view.py" line="444"/>
         <source>Export running…</source>
         <translation>匯出中…</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="432"/>
+        <location filename="../../app/run_view.py" line="445"/>
         <source>Waiting in the queue…</source>
         <translation>在佇列中等待…</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="454"/>
+        <location filename="../../app/run_view.py" line="467"/>
         <source>Export running — %1…</source>
         <translation>匯出中 — %1…</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="519"/>
+        <location filename="../../app/run_view.py" line="545"/>
         <source>&lt;b&gt;Export succeeded.&lt;/b&gt; All %1 validation checks passed (largest difference %2) in %3 s.</source>
         <translation>&lt;b&gt;匯出成功。&lt;/b&gt;全部 %1 項驗證皆通過（最大差異 %2），耗時 %3 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="522"/>
+        <location filename="../../app/run_view.py" line="548"/>
         <source>&lt;b&gt;Export succeeded&lt;/b&gt; in %1 s (not validated).</source>
         <translation>&lt;b&gt;匯出成功&lt;/b&gt;，耗時 %1 秒（未驗證）。</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="526"/>
+        <location filename="../../app/run_view.py" line="552"/>
         <source>&lt;b&gt;Validation failed:&lt;/b&gt; %1 of %2 checks differ from PyTorch beyond the tolerance. The files were kept and marked as failed.</source>
         <translation>&lt;b&gt;驗證失敗：&lt;/b&gt;%2 項檢查中有 %1 項與 PyTorch 的差異超過容許值。檔案已保留並標示為失敗。</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="531"/>
+        <location filename="../../app/run_view.py" line="557"/>
         <source>&lt;b&gt;Export cancelled&lt;/b&gt; after %1 s. Nothing was written to the output folder.</source>
         <translation>&lt;b&gt;匯出已取消&lt;/b&gt;（%1 秒後）。輸出資料夾中沒有寫入任何檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="534"/>
+        <location filename="../../app/run_view.py" line="560"/>
         <source>&lt;b&gt;Export failed&lt;/b&gt; after %1 s.</source>
         <translation>&lt;b&gt;匯出失敗&lt;/b&gt;（%1 秒後）。</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="539"/>
+        <location filename="../../app/run_view.py" line="565"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="552"/>
+        <location filename="../../app/run_view.py" line="578"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="553"/>
+        <location filename="../../app/run_view.py" line="579"/>
         <source>Stages</source>
         <translation>階段</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="554"/>
+        <location filename="../../app/run_view.py" line="580"/>
         <source>Log</source>
         <translation>記錄</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="555"/>
+        <location filename="../../app/run_view.py" line="581"/>
         <source>Results</source>
         <translation>結果</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="566"/>
+        <location filename="../../app/run_view.py" line="592"/>
         <source>Validation (ONNX Runtime vs PyTorch)</source>
         <translation>驗證（ONNX Runtime 對 PyTorch）</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="568"/>
+        <location filename="../../app/run_view.py" line="594"/>
         <source>%1 passed, %2 failed</source>
         <translation>%1 項通過，%2 項失敗</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="573"/>
+        <location filename="../../app/run_view.py" line="599"/>
         <source>&lt;b&gt;No export yet.&lt;/b&gt; Choose a model, check the inspector, then press Export.</source>
         <translation>&lt;b&gt;尚未匯出。&lt;/b&gt;請選擇模型、查看檢視器，然後按「匯出」。</translation>
     </message>
@@ -2046,47 +2076,47 @@
 <context>
     <name>ValidationModel</name>
     <message>
-        <location filename="../../app/run_view.py" line="225"/>
+        <location filename="../../app/run_view.py" line="231"/>
         <source>pass</source>
         <translation>通過</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="226"/>
+        <location filename="../../app/run_view.py" line="232"/>
         <source>fail: shape</source>
         <translation>失敗：形狀</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="226"/>
+        <location filename="../../app/run_view.py" line="232"/>
         <source>fail</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="249"/>
+        <location filename="../../app/run_view.py" line="255"/>
         <source>Submodel</source>
         <translation>子模型</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="249"/>
+        <location filename="../../app/run_view.py" line="255"/>
         <source>Shape set</source>
         <translation>形狀組</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="249"/>
+        <location filename="../../app/run_view.py" line="255"/>
         <source>Output</source>
         <translation>輸出</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="249"/>
+        <location filename="../../app/run_view.py" line="255"/>
         <source>Max abs diff</source>
         <translation>最大絕對差</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="250"/>
+        <location filename="../../app/run_view.py" line="256"/>
         <source>atol</source>
         <translation>atol</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="250"/>
+        <location filename="../../app/run_view.py" line="256"/>
         <source>Result</source>
         <translation>結果</translation>
     </message>

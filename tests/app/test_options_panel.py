@@ -126,3 +126,23 @@ def test_load_a_history_run(panel):
                 "opset": 17, "atol": 0.001})
     assert panel.current_task() == "text2text-generation"
     assert panel.behaviour_value() == "separate" and panel.opset.value() == 17 and panel.atol_value() == 0.001
+
+
+def test_pad_token_id_is_offered_only_for_decoder_classifiers(panel):
+    panel.set_model("fake/bert")
+    panel.update_from_plan(make_plan("fake/bert", {"task": "text-classification"}))
+    assert not panel.model_form.isRowVisible(panel.pad_token)
+    assert "pad_token_id" not in panel.export_options("fake/bert", "/tmp/x")
+
+    panel.set_model("fake/gpt2")
+    panel.update_from_plan(make_plan("fake/gpt2", {"task": "text-classification"}))
+    assert panel.model_form.isRowVisible(panel.pad_token)
+    assert "pad_token_id" not in panel.export_options("fake/gpt2", "/tmp/x")  # "from the tokenizer" by default
+    panel.pad_token.setValue(50256)
+    opts = panel.export_options("fake/gpt2", "/tmp/x")
+    assert opts["pad_token_id"] == 50256
+    assert "--pad-token-id 50256" in ExportOptions(**opts).to_cli_command()
+
+    panel.update_from_plan(make_plan("fake/gpt2", {"task": "text-generation"}))
+    assert not panel.model_form.isRowVisible(panel.pad_token)
+    assert "pad_token_id" not in panel.export_options("fake/gpt2", "/tmp/x")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import TextIO
@@ -85,6 +86,9 @@ class ConsoleReporter:
         self._line(f"Exported to {event.output_dir} in {event.seconds:.1f} s:")
         for f in event.files:
             self._line(f"  {f['name']:<36} {f['bytes'] / 1024:>10.1f} KiB")
+        if self.tty and not os.environ.get("OES_SERVED_BY") and not os.environ.get("OES_NO_SERVER"):
+            self._line("Tip: keep `exportcore serve` running in another terminal and later exports skip the 4–5 s of "
+                       "loading torch and transformers.")
 
     def close(self) -> None:
         self._clear_bar()

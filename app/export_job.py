@@ -21,12 +21,12 @@ from collections import deque
 from typing import Any, Callable
 
 from PySide6.QtCore import (
-    QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QProcess, Qt, QThread,
+    QModelIndex, QObject, QPersistentModelIndex, QProcess, Qt, QThread,
     QTimer, Signal, Slot,
 )
 from PySide6.QtGui import QColor
 
-from .qt_util import child_process
+from .qt_util import ListTableModel, child_process
 from .paths import worker_command
 
 KILL_AFTER_MS = 1500
@@ -435,7 +435,7 @@ STATE_COLOURS = {
 }
 
 
-class QueueModel(QAbstractTableModel):
+class QueueModel(ListTableModel):
     """The export queue: #, model, task, state, elapsed."""
 
     COLUMNS = 5
@@ -459,11 +459,11 @@ class QueueModel(QAbstractTableModel):
     def job(self, row: int) -> ExportJob:
         return self._jobs[row]
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._jobs)
+    def row_items(self) -> list[ExportJob]:
+        return self._jobs
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else self.COLUMNS
+    def headers(self) -> tuple[str, ...]:
+        return ("#", self.tr("Model"), self.tr("Task"), self.tr("State"), self.tr("Time"))
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._jobs):
@@ -487,15 +487,8 @@ class QueueModel(QAbstractTableModel):
             return str(job.options.get("output_dir", ""))
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        if not 0 <= section < self.COLUMNS:
-            return None
-        return ("#", self.tr("Model"), self.tr("Task"), self.tr("State"), self.tr("Time"))[section]
-
     def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.COLUMNS - 1)
+        self.retranslate_header()
         self.refresh()
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Callable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from exportcore.hub import CachedModel, ModelSummary, RepoFileInfo, format_size
+
+from .qt_util import ListTableModel
 
 __all__ = ["ROLE_ITEM", "SearchResultsModel", "RepoFilesModel", "CachedModelsModel", "compact_number",
            "relative_time", "ExportableFn"]
@@ -79,29 +81,15 @@ def _iso(moment: datetime | float | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-class _TableModel(QAbstractTableModel):
-    """Shared plumbing: a list of rows, a header, no children."""
+class _TableModel(ListTableModel):
+    """Shared plumbing of the Hub tables: a list of rows, selectable, no children."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[Any] = []
 
-    def headers(self) -> list[str]:  # pragma: no cover - overridden
-        return []
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.headers())
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            names = self.headers()
-            if 0 <= section < len(names):
-                return names[section]
-        return None
+    def row_items(self) -> list[Any]:
+        return self._rows
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():

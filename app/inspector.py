@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from .errors import ErrorBanner, FriendlyError
+from .qt_util import ListTableModel
 
 _INT_INPUTS = {
     "input_ids", "attention_mask", "token_type_ids", "position_ids", "decoder_input_ids", "decoder_attention_mask",
@@ -62,7 +63,7 @@ def format_shape(dims: Any) -> str:
     return "" if dims is None else str(dims)
 
 
-class TensorTableModel(QAbstractTableModel):
+class TensorTableModel(ListTableModel):
     """Inputs or outputs of one submodel: name, dtype, dummy shape, dynamic axes (in the plan's order)."""
 
     COLUMNS = ("name", "dtype", "shape", "axes")
@@ -81,11 +82,11 @@ class TensorTableModel(QAbstractTableModel):
         ]
         self.endResetModel()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+    def row_items(self) -> list[tuple[str, str, str, str]]:
+        return self._rows
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("Name"), self.tr("Dtype"), self.tr("Dummy shape"), self.tr("Dynamic axes"))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
@@ -102,15 +103,8 @@ class TensorTableModel(QAbstractTableModel):
             return QColor("#1565c0") if value.startswith(("int", "bool")) else QColor("#6a1b9a")
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        if not 0 <= section < len(self.COLUMNS):
-            return None
-        return (self.tr("Name"), self.tr("Dtype"), self.tr("Dummy shape"), self.tr("Dynamic axes"))[section]
-
     def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
+        self.retranslate_header()
 
     def row(self, i: int) -> tuple[str, str, str, str]:
         return self._rows[i]

@@ -2,10 +2,47 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, Qt
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QProcess, \
+    QProcessEnvironment, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from .paths import child_environment
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class ListTableModel(QAbstractTableModel):
+    """A table over a Python list: one row per item, a translated header, no children.
+
+    Subclasses give ``headers()`` (translated each call) and ``row_items()`` (the list behind the rows), and
+    ``data()``.
+    """
+
+    def headers(self) -> Sequence[str]:  # pragma: no cover - overridden
+        return ()
+
+    def row_items(self) -> Sequence[Any]:  # pragma: no cover - overridden
+        return ()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.row_items())
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.headers())
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            names = self.headers()
+            if 0 <= section < len(names):
+                return names[section]
+        return None
+
+    def retranslate_header(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
 
 
 def read_only_table(model, single_selection: bool = False) -> QTableView:

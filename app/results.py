@@ -9,7 +9,7 @@ import sys
 import time
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, QProcess, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QProcess, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout,
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from exportcore.options import ExportOptions
 
-from .qt_util import read_only_table
+from .qt_util import ListTableModel, read_only_table
 from .inspector import standard_icon
 from .export_job import STATE_COLOURS, state_text
 
@@ -54,7 +54,7 @@ def netron_command() -> list[str] | None:
     return None
 
 
-class FilesModel(QAbstractTableModel):
+class FilesModel(ListTableModel):
     COLUMNS = 2
 
     def __init__(self, parent=None) -> None:
@@ -69,11 +69,11 @@ class FilesModel(QAbstractTableModel):
     def total(self) -> int:
         return sum(int(f.get("bytes") or 0) for f in self.files)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.files)
+    def row_items(self) -> list[dict]:
+        return self.files
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else self.COLUMNS
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("File"), self.tr("Size"))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.files):
@@ -89,18 +89,11 @@ class FilesModel(QAbstractTableModel):
             return f"{f.get('bytes')} bytes"
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        if not 0 <= section < self.COLUMNS:
-            return None
-        return (self.tr("File"), self.tr("Size"))[section]
-
     def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.COLUMNS - 1)
+        self.retranslate_header()
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(ListTableModel):
     """Past runs, newest first: when, model, task, outcome, time, folder."""
 
     COLUMNS = 6
@@ -122,11 +115,12 @@ class HistoryModel(QAbstractTableModel):
     def entry(self, row: int) -> dict:
         return self.entries[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.entries)
+    def row_items(self) -> list[dict]:
+        return self.entries
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else self.COLUMNS
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("When"), self.tr("Model"), self.tr("Task"), self.tr("Outcome"), self.tr("Time"),
+                self.tr("Folder"))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.entries):
@@ -153,16 +147,8 @@ class HistoryModel(QAbstractTableModel):
             return cli_command(e.get("options") or {"model": e.get("model", "")})
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        if not 0 <= section < self.COLUMNS:
-            return None
-        return (self.tr("When"), self.tr("Model"), self.tr("Task"), self.tr("Outcome"), self.tr("Time"),
-                self.tr("Folder"))[section]
-
     def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.COLUMNS - 1)
+        self.retranslate_header()
         if self.entries:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.entries) - 1, self.COLUMNS - 1))
 

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel, QCoreApplication, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal,
+    QCoreApplication, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal,
 )
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from exportcore.events import STAGES
 
-from .qt_util import read_only_table
+from .qt_util import ListTableModel, read_only_table
 from .errors import ErrorBanner, from_error_dict
 from .inspector import standard_icon
 from .export_job import ExportJob
@@ -34,7 +34,7 @@ def stage_name(stage: str) -> str:
     }.get(stage, stage)
 
 
-class StageListModel(QAbstractTableModel):
+class StageListModel(ListTableModel):
     """One row per stage: name, state, elapsed seconds, latest message."""
 
     COLUMNS = 4
@@ -105,11 +105,11 @@ class StageListModel(QAbstractTableModel):
             if self.state[s] == "running":
                 self.dataChanged.emit(self.index(i, 2), self.index(i, 2))
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.stages)
+    def row_items(self) -> list[str]:
+        return self.stages
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else self.COLUMNS
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("Stage"), self.tr("State"), self.tr("Elapsed"), self.tr("Detail"))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.stages):
@@ -148,15 +148,8 @@ class StageListModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        if not 0 <= section < self.COLUMNS:
-            return None
-        return (self.tr("Stage"), self.tr("State"), self.tr("Elapsed"), self.tr("Detail"))[section]
-
     def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.COLUMNS - 1)
+        self.retranslate_header()
         if self.stages:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.stages) - 1, self.COLUMNS - 1))
 
@@ -167,7 +160,7 @@ def _state_word(state: str) -> str:
             "skipped": QCoreApplication.translate("StageState", "skipped"), "cancelled": QCoreApplication.translate("StageState", "cancelled")}.get(state, state)
 
 
-class ValidationModel(QAbstractTableModel):
+class ValidationModel(ListTableModel):
     """Validation rows as they arrive: submodel, shape set, output, max abs diff, atol, pass/fail."""
 
     COLUMNS = 6
@@ -201,11 +194,12 @@ class ValidationModel(QAbstractTableModel):
         diffs = [r["max_abs_diff"] for r in self.rows if isinstance(r.get("max_abs_diff"), (int, float))]
         return max(diffs) if diffs else None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
+    def row_items(self) -> list[dict]:
+        return self.rows
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else self.COLUMNS
+    def headers(self) -> tuple[str, ...]:
+        return (self.tr("Submodel"), self.tr("Shape set"), self.tr("Output"), self.tr("Max abs diff"),
+                self.tr("atol"), self.tr("Result"))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -247,16 +241,8 @@ class ValidationModel(QAbstractTableModel):
             return f
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        if not 0 <= section < self.COLUMNS:
-            return None
-        return (self.tr("Submodel"), self.tr("Shape set"), self.tr("Output"), self.tr("Max abs diff"),
-                self.tr("atol"), self.tr("Result"))[section]
-
     def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.COLUMNS - 1)
+        self.retranslate_header()
         if self.rows:
             self.dataChanged.emit(self.index(0, 5), self.index(len(self.rows) - 1, 5))
 

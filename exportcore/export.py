@@ -10,7 +10,7 @@ import contextlib
 import re
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import torch
 from torch import nn
@@ -90,85 +90,73 @@ def _dynamic_shapes(cfg: OnnxConfig) -> tuple:
     return (specs,)  # the traced modules take ``*args``: varargs shapes are one nested tuple
 
 
-class _ParameterCapture:
-    """Keeps the parameters the TorchScript exporter hands its graph (after constant folding).
+@contextlib.contextmanager
+def _wrapped(owner: Any, name: str, wrap: Any) -> Iterator[bool]:
+    """Replace ``owner.name`` by ``wrap(original)`` inside the block; yields whether it could (absent: unchanged)."""
+    original = getattr(owner, name, None)
+    if original is None:
+        yield False
+        return
+    setattr(owner, name, wrap(original))
+    try:
+        yield True
+    finally:
+        setattr(owner, name, original)
+
+
+def _captured_parameters(params: dict[str, torch.Tensor]):
+    """Keep the parameters the TorchScript exporter hands its graph (after constant folding) in ``params``.
 
     Wraps the exporter's internal ``_model_to_graph`` without changing what it returns. Absent (another torch),
     the export writes its parameters itself, as before.
     """
+    try:
+        from torch.onnx._internal.torchscript_exporter import utils as torchscript_utils
+    except ImportError:
+        torchscript_utils = None
 
-    def __init__(self) -> None:
-        self.params: dict[str, torch.Tensor] = {}
-        self._module: Any = None
-        self._original: Any = None
-
-    def install(self) -> bool:
-        try:
-            from torch.onnx._internal.torchscript_exporter import utils as torchscript_utils
-        except ImportError:
-            return False
-        original = getattr(torchscript_utils, "_model_to_graph", None)
-        if original is None:
-            return False
-
+    def wrap(original):
         def model_to_graph(*args, **kwargs):
             graph, params_dict, torch_out = original(*args, **kwargs)
-            self.params.update(params_dict)
+            params.update(params_dict)
             return graph, params_dict, torch_out
 
-        self._module, self._original = torchscript_utils, original
-        torchscript_utils._model_to_graph = model_to_graph
-        return True
+        return model_to_graph
 
-    def uninstall(self) -> None:
-        if self._module is not None:
-            self._module._model_to_graph = self._original
-            self._module = None
+    return _wrapped(torchscript_utils, "_model_to_graph", wrap)
 
 
 #: Floating-point parameters above this many elements never decide a shape: shape inference does without them.
 SHAPE_INFERENCE_MAX_FLOAT_PARAM = 256
 
 
-@contextlib.contextmanager
 def _shape_inference_without_weights():
     """The exporter's ONNX shape inference copies every parameter it is given into protobuf, node by node:
     60–80 % of a BERT-/GPT-2-base export. Types and shapes of weights are already on the graph's inputs, and only
     integer tensors feed shape computations, so it is given the small and integer ones only. The graph written is
-    the same (tests/core/test_initializers.py compares)."""
-    original = getattr(torch._C, "_jit_pass_onnx_graph_shape_type_inference", None)
-    if original is None:
-        yield
-        return
+    the same (tests/e2e/test_export_speedups.py compares)."""
 
-    def infer(graph, params_dict, opset_version):
-        needed = {name: value for name, value in params_dict.items()
-                  if not (isinstance(value, torch.Tensor) and value.is_floating_point()
-                          and value.numel() > SHAPE_INFERENCE_MAX_FLOAT_PARAM)}
-        return original(graph, needed, opset_version)
+    def wrap(original):
+        def infer(graph, params_dict, opset_version):
+            needed = {name: value for name, value in params_dict.items()
+                      if not (isinstance(value, torch.Tensor) and value.is_floating_point()
+                              and value.numel() > SHAPE_INFERENCE_MAX_FLOAT_PARAM)}
+            return original(graph, needed, opset_version)
 
-    torch._C._jit_pass_onnx_graph_shape_type_inference = infer
-    try:
-        yield
-    finally:
-        torch._C._jit_pass_onnx_graph_shape_type_inference = original
+        return infer
+
+    return _wrapped(torch._C, "_jit_pass_onnx_graph_shape_type_inference", wrap)
 
 
 def _export_torchscript(module: nn.Module, args: tuple, path: Path, **kwargs: Any) -> None:
     """TorchScript export with the weights streamed into the file by ``initializers`` (peak ≈ one copy of them)."""
-    capture = _ParameterCapture()
-    if not capture.install():
-        torch.onnx.export(module, args, str(path), dynamo=False, **kwargs)
-        return
-    try:
-        with _shape_inference_without_weights():
-            torch.onnx.export(module, args, str(path), dynamo=False, export_params=False, **kwargs)
-    finally:
-        capture.uninstall()
-    from . import initializers
+    params: dict[str, torch.Tensor] = {}
+    with _captured_parameters(params) as captured, _shape_inference_without_weights():
+        torch.onnx.export(module, args, str(path), dynamo=False, export_params=not captured, **kwargs)
+    if captured:
+        from . import initializers
 
-    initializers.write_model(initializers.load_graph(path), capture.params, path)
-    capture.params.clear()
+        initializers.write_model(initializers.load_graph(path), params, path)
 
 
 def export_submodel(

@@ -20,9 +20,17 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 _MISSING = object()
+TABLE_FILE = "config_defaults.json"
+
+
+def table_path() -> Path:
+    from .demo import resources_dir
+
+    return resources_dir() / TABLE_FILE
 
 
 class NeedsTransformers(Exception):
@@ -31,12 +39,8 @@ class NeedsTransformers(Exception):
 
 @lru_cache(maxsize=1)
 def _table() -> dict | None:
-    from .demo import resources_dir
-    from .light_config_build import TABLE_FILE
-
-    path = resources_dir() / TABLE_FILE
     try:
-        table = json.loads(path.read_text(encoding="utf-8"))
+        table = json.loads(table_path().read_text(encoding="utf-8"))
         installed = metadata.version("transformers")
     except (OSError, ValueError, metadata.PackageNotFoundError):
         return None

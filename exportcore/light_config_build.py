@@ -14,17 +14,10 @@ import argparse
 import json
 import sys
 import warnings
-from pathlib import Path
 from typing import Any
 
 from . import registry
-from .demo import resources_dir
-
-TABLE_FILE = "config_defaults.json"
-
-
-def table_path() -> Path:
-    return resources_dir() / TABLE_FILE
+from .light_config import TABLE_FILE, table_path
 
 
 def _perturbations(value: Any) -> list[Any]:

@@ -256,11 +256,13 @@ def copy_model_files(source: Path, run_dir: Path) -> None:
             shutil.copy2(path, run_dir / name)
 
 
+def write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def set_config_value(path: Path, key: str, value: Any) -> None:
     if path.is_file():
-        data = json.loads(path.read_text(encoding="utf-8"))
-        data[key] = value
-        path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_json(path, {**json.loads(path.read_text(encoding="utf-8")), key: value})
 
 
 def list_files(run_dir: Path, planned: list[str]) -> list[dict]:
@@ -272,7 +274,7 @@ def list_files(run_dir: Path, planned: list[str]) -> list[dict]:
 def write_records(run_dir: Path, options: ExportOptions, plan: dict, rows: list[ValidationRow], validation: str,
                   timings: dict[str, float], log_lines: list[str]) -> None:
     def dump(name: str, data: Any) -> None:
-        (run_dir / name).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_json(run_dir / name, data)
 
     dump("export_options.json", {**options.to_dict(), "cli": options.to_cli_command(), "exportcore_version": __version__})
     dump("export_plan.json", plan)

@@ -163,11 +163,12 @@ def preload() -> None:
 def serve(idle_timeout: float | None = None, exit_with_stdin: bool = False, announce=print) -> int:
     path = socket_path()
     _private_dir(path.parent)
+    already_running = json.dumps({"ready": False, "reason": "already running", "socket": str(path)})
     if path.exists():
         probe = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             probe.connect(str(path))
-            announce(json.dumps({"ready": False, "reason": "already running", "socket": str(path)}))
+            announce(already_running)
             return 0
         except OSError:
             path.unlink()  # stale: its server is gone
@@ -183,7 +184,7 @@ def serve(idle_timeout: float | None = None, exit_with_stdin: bool = False, anno
         listener.bind(str(path))
     except OSError:  # another server started meanwhile
         listener.close()
-        announce(json.dumps({"ready": False, "reason": "already running", "socket": str(path)}))
+        announce(already_running)
         return 0
     os.chmod(path, 0o600)
     own_inode = path.stat().st_ino

@@ -148,10 +148,14 @@ class OnnxConfig:
         return [c.__name__ for c in cls.__mro__ if issubclass(c, OnnxConfig)]
 
     # ---- dummy inputs ---------------------------------------------------------------------------
+    def _generator_classes(self) -> tuple[type[DummyInputGenerator], ...]:
+        """The generators for this instance (a task may need others than the class's default)."""
+        return self.DUMMY_INPUT_GENERATOR_CLASSES
+
     def _dummy_input_generators(self, **shapes: int) -> list[DummyInputGenerator]:
         return [
             cls(self.task, self._normalized_config, int_dtype=self.int_dtype, float_dtype=self.float_dtype, **shapes)
-            for cls in self.DUMMY_INPUT_GENERATOR_CLASSES
+            for cls in self._generator_classes()
         ]
 
     def _generator_for(self, name: str, generators: list[DummyInputGenerator]) -> DummyInputGenerator:

@@ -58,57 +58,57 @@
 <context>
     <name>CachedModelsModel</name>
     <message>
-        <location filename="../../app/hub_models.py" line="339"/>
+        <location filename="../../app/hub_models.py" line="327"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="339"/>
+        <location filename="../../app/hub_models.py" line="327"/>
         <source>Type</source>
         <translation>類型</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="339"/>
+        <location filename="../../app/hub_models.py" line="327"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="339"/>
+        <location filename="../../app/hub_models.py" line="327"/>
         <source>Files</source>
         <translation>檔案</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="339"/>
+        <location filename="../../app/hub_models.py" line="327"/>
         <source>Revisions</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="340"/>
+        <location filename="../../app/hub_models.py" line="328"/>
         <source>Modified</source>
         <translation>修改時間</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="340"/>
+        <location filename="../../app/hub_models.py" line="328"/>
         <source>Status</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="344"/>
+        <location filename="../../app/hub_models.py" line="332"/>
         <source>complete</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="346"/>
+        <location filename="../../app/hub_models.py" line="334"/>
         <source>config only</source>
         <translation>僅設定檔</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="347"/>
+        <location filename="../../app/hub_models.py" line="335"/>
         <source>no config.json</source>
         <translation>沒有 config.json</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="366"/>
+        <location filename="../../app/hub_models.py" line="354"/>
         <source>{0} bytes</source>
         <translation>{0} 位元組</translation>
     </message>
@@ -646,12 +646,12 @@
 <context>
     <name>FilesModel</name>
     <message>
-        <location filename="../../app/results.py" line="97"/>
+        <location filename="../../app/results.py" line="76"/>
         <source>File</source>
         <translation>檔案</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="97"/>
+        <location filename="../../app/results.py" line="76"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
@@ -659,32 +659,32 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../app/results.py" line="161"/>
+        <location filename="../../app/results.py" line="122"/>
         <source>When</source>
         <translation>時間</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="161"/>
+        <location filename="../../app/results.py" line="122"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="161"/>
+        <location filename="../../app/results.py" line="122"/>
         <source>Task</source>
         <translation>任務</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="161"/>
+        <location filename="../../app/results.py" line="122"/>
         <source>Outcome</source>
         <translation>結果</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="161"/>
+        <location filename="../../app/results.py" line="122"/>
         <source>Time</source>
         <translation>耗時</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="162"/>
+        <location filename="../../app/results.py" line="123"/>
         <source>Folder</source>
         <translation>資料夾</translation>
     </message>
@@ -692,27 +692,27 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../app/results.py" line="334"/>
+        <location filename="../../app/results.py" line="320"/>
         <source>Run again</source>
         <translation>再次執行</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="335"/>
+        <location filename="../../app/results.py" line="321"/>
         <source>Use these options</source>
         <translation>使用這些選項</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="336"/>
+        <location filename="../../app/results.py" line="322"/>
         <source>Open folder</source>
         <translation>開啟資料夾</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="337"/>
+        <location filename="../../app/results.py" line="323"/>
         <source>Copy CLI command</source>
         <translation>複製命令列指令</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="338"/>
+        <location filename="../../app/results.py" line="324"/>
         <source>Clear history</source>
         <translation>清除歷史</translation>
     </message>
@@ -1063,67 +1063,67 @@
 <context>
     <name>InspectorView</name>
     <message>
-        <location filename="../../app/inspector.py" line="382"/>
+        <location filename="../../app/inspector.py" line="376"/>
         <source>Files:</source>
         <translation>檔案：</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="383"/>
+        <location filename="../../app/inspector.py" line="377"/>
         <source>updating…</source>
         <translation>更新中…</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="396"/>
+        <location filename="../../app/inspector.py" line="390"/>
         <source>Warming up the inspector…</source>
         <translation>檢視器準備中…</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="397"/>
+        <location filename="../../app/inspector.py" line="391"/>
         <source>PyTorch and transformers are loading in a helper process; this takes a few seconds, once. The window stays responsive meanwhile.</source>
         <translation>PyTorch 與 transformers 正在輔助程序中載入；只需一次，約數秒鐘。期間視窗仍可正常操作。</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="400"/>
+        <location filename="../../app/inspector.py" line="394"/>
         <source>%1 will be inspected as soon as it is ready.</source>
         <translation>準備完成後會立即檢視 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="403"/>
+        <location filename="../../app/inspector.py" line="397"/>
         <source>Resolving %1…</source>
         <translation>正在解析 %1…</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="404"/>
+        <location filename="../../app/inspector.py" line="398"/>
         <source>Reading config.json and choosing the export configuration.</source>
         <translation>正在讀取 config.json 並選擇匯出設定。</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="407"/>
+        <location filename="../../app/inspector.py" line="401"/>
         <source>Nothing to show for %1</source>
         <translation>%1 沒有可顯示的內容</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="408"/>
+        <location filename="../../app/inspector.py" line="402"/>
         <source>See the message above.</source>
         <translation>請看上方的訊息。</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="411"/>
+        <location filename="../../app/inspector.py" line="405"/>
         <source>No model selected</source>
         <translation>尚未選擇模型</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="412"/>
+        <location filename="../../app/inspector.py" line="406"/>
         <source>Pick a model on the left — search the Hub, open a local folder (or drop one on the window), or try a built-in demo model. The inspector shows what will be exported before anything runs.</source>
         <translation>請在左側選擇模型：搜尋 Hub、開啟本機資料夾（或將資料夾拖放到視窗上），或試用內建的示範模型。檢視器會在執行任何動作之前，顯示將匯出的內容。</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="427"/>
+        <location filename="../../app/inspector.py" line="421"/>
         <source>Model type &lt;b&gt;%1&lt;/b&gt; · task &lt;b&gt;%2&lt;/b&gt; · library &lt;b&gt;%3&lt;/b&gt;</source>
         <translation>模型類型 &lt;b&gt;%1&lt;/b&gt; · 任務 &lt;b&gt;%2&lt;/b&gt; · 函式庫 &lt;b&gt;%3&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="433"/>
+        <location filename="../../app/inspector.py" line="427"/>
         <source>Export configuration: %1</source>
         <translation>匯出設定：%1</translation>
     </message>
@@ -1131,37 +1131,37 @@
 <context>
     <name>JobState</name>
     <message>
-        <location filename="../../app/export_job.py" line="506"/>
+        <location filename="../../app/export_job.py" line="499"/>
         <source>queued</source>
         <translation>排隊中</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="507"/>
+        <location filename="../../app/export_job.py" line="500"/>
         <source>running</source>
         <translation>執行中</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="508"/>
+        <location filename="../../app/export_job.py" line="501"/>
         <source>succeeded</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="509"/>
+        <location filename="../../app/export_job.py" line="502"/>
         <source>validation failed</source>
         <translation>驗證失敗</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="510"/>
+        <location filename="../../app/export_job.py" line="503"/>
         <source>failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="511"/>
+        <location filename="../../app/export_job.py" line="504"/>
         <source>crashed</source>
         <translation>當機</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="512"/>
+        <location filename="../../app/export_job.py" line="505"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -1627,23 +1627,23 @@
 <context>
     <name>QueueModel</name>
     <message>
-        <location filename="../../app/export_job.py" line="495"/>
+        <location filename="../../app/export_job.py" line="466"/>
         <source>Model</source>
         <extracomment>stderr lines that are known noise (FACTS.md) and are not shown in the log pane. outcome per worker exit status (docs/interfaces.md) Events of the child are handed to the GUI thread at most this often, as one batch: a worker that writes hundreds of rows per second then costs the window one update (and one repaint) per batch, not per row.</extracomment>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="495"/>
+        <location filename="../../app/export_job.py" line="466"/>
         <source>Task</source>
         <translation>任務</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="495"/>
+        <location filename="../../app/export_job.py" line="466"/>
         <source>State</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="495"/>
+        <location filename="../../app/export_job.py" line="466"/>
         <source>Time</source>
         <translation>耗時</translation>
     </message>
@@ -1651,37 +1651,37 @@
 <context>
     <name>RepoFilesModel</name>
     <message>
-        <location filename="../../app/hub_models.py" line="289"/>
+        <location filename="../../app/hub_models.py" line="277"/>
         <source>File</source>
         <translation>檔案</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="289"/>
+        <location filename="../../app/hub_models.py" line="277"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="289"/>
+        <location filename="../../app/hub_models.py" line="277"/>
         <source>In download</source>
         <translation>納入下載</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="317"/>
+        <location filename="../../app/hub_models.py" line="305"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="317"/>
+        <location filename="../../app/hub_models.py" line="305"/>
         <source>skipped</source>
         <translation>略過</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="322"/>
+        <location filename="../../app/hub_models.py" line="310"/>
         <source>{0} bytes</source>
         <translation>{0} 位元組</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="324"/>
+        <location filename="../../app/hub_models.py" line="312"/>
         <source>Not needed for an ONNX export (another weight format, or not a model file).</source>
         <translation>ONNX 匯出不需要（其他權重格式，或不是模型檔）。</translation>
     </message>
@@ -1689,42 +1689,42 @@
 <context>
     <name>ResultsPanel</name>
     <message>
-        <location filename="../../app/results.py" line="243"/>
+        <location filename="../../app/results.py" line="229"/>
         <source>Copied to the clipboard.</source>
         <translation>已複製到剪貼簿。</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="251"/>
+        <location filename="../../app/results.py" line="237"/>
         <source>Netron is not installed (pip install netron).</source>
         <translation>尚未安裝 Netron（pip install netron）。</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="255"/>
+        <location filename="../../app/results.py" line="241"/>
         <source>%1 files, %2 in total, in %3</source>
         <translation>%1 個檔案，共 %2，位於 %3</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="258"/>
+        <location filename="../../app/results.py" line="244"/>
         <source>No files yet.</source>
         <translation>還沒有檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="266"/>
+        <location filename="../../app/results.py" line="252"/>
         <source>Open folder</source>
         <translation>開啟資料夾</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="267"/>
+        <location filename="../../app/results.py" line="253"/>
         <source>Open in Netron</source>
         <translation>用 Netron 開啟</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="268"/>
+        <location filename="../../app/results.py" line="254"/>
         <source>Copy CLI command</source>
         <translation>複製命令列指令</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="269"/>
+        <location filename="../../app/results.py" line="255"/>
         <source>The equivalent &apos;exportcore export&apos; command line</source>
         <translation>等效的「exportcore export」命令列</translation>
     </message>
@@ -1732,82 +1732,82 @@
 <context>
     <name>RunView</name>
     <message>
-        <location filename="../../app/run_view.py" line="444"/>
+        <location filename="../../app/run_view.py" line="430"/>
         <source>Export running…</source>
         <translation>匯出中…</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="445"/>
+        <location filename="../../app/run_view.py" line="431"/>
         <source>Waiting in the queue…</source>
         <translation>在佇列中等待…</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="467"/>
+        <location filename="../../app/run_view.py" line="453"/>
         <source>Export running — %1…</source>
         <translation>匯出中 — %1…</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="545"/>
+        <location filename="../../app/run_view.py" line="531"/>
         <source>&lt;b&gt;Export succeeded.&lt;/b&gt; All %1 validation checks passed (largest difference %2) in %3 s.</source>
         <translation>&lt;b&gt;匯出成功。&lt;/b&gt;全部 %1 項驗證皆通過（最大差異 %2），耗時 %3 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="548"/>
+        <location filename="../../app/run_view.py" line="534"/>
         <source>&lt;b&gt;Export succeeded&lt;/b&gt; in %1 s (not validated).</source>
         <translation>&lt;b&gt;匯出成功&lt;/b&gt;，耗時 %1 秒（未驗證）。</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="552"/>
+        <location filename="../../app/run_view.py" line="538"/>
         <source>&lt;b&gt;Validation failed:&lt;/b&gt; %1 of %2 checks differ from PyTorch beyond the tolerance. The files were kept and marked as failed.</source>
         <translation>&lt;b&gt;驗證失敗：&lt;/b&gt;%2 項檢查中有 %1 項與 PyTorch 的差異超過容許值。檔案已保留並標示為失敗。</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="557"/>
+        <location filename="../../app/run_view.py" line="543"/>
         <source>&lt;b&gt;Export cancelled&lt;/b&gt; after %1 s. Nothing was written to the output folder.</source>
         <translation>&lt;b&gt;匯出已取消&lt;/b&gt;（%1 秒後）。輸出資料夾中沒有寫入任何檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="560"/>
+        <location filename="../../app/run_view.py" line="546"/>
         <source>&lt;b&gt;Export failed&lt;/b&gt; after %1 s.</source>
         <translation>&lt;b&gt;匯出失敗&lt;/b&gt;（%1 秒後）。</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="565"/>
+        <location filename="../../app/run_view.py" line="551"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="578"/>
+        <location filename="../../app/run_view.py" line="564"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="579"/>
+        <location filename="../../app/run_view.py" line="565"/>
         <source>Stages</source>
         <translation>階段</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="580"/>
+        <location filename="../../app/run_view.py" line="566"/>
         <source>Log</source>
         <translation>記錄</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="581"/>
+        <location filename="../../app/run_view.py" line="567"/>
         <source>Results</source>
         <translation>結果</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="592"/>
+        <location filename="../../app/run_view.py" line="578"/>
         <source>Validation (ONNX Runtime vs PyTorch)</source>
         <translation>驗證（ONNX Runtime 對 PyTorch）</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="594"/>
+        <location filename="../../app/run_view.py" line="580"/>
         <source>%1 passed, %2 failed</source>
         <translation>%1 項通過，%2 項失敗</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="599"/>
+        <location filename="../../app/run_view.py" line="585"/>
         <source>&lt;b&gt;No export yet.&lt;/b&gt; Choose a model, check the inspector, then press Export.</source>
         <translation>&lt;b&gt;尚未匯出。&lt;/b&gt;請選擇模型、查看檢視器，然後按「匯出」。</translation>
     </message>
@@ -1815,77 +1815,77 @@
 <context>
     <name>SearchResultsModel</name>
     <message>
-        <location filename="../../app/hub_models.py" line="169"/>
+        <location filename="../../app/hub_models.py" line="157"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="169"/>
+        <location filename="../../app/hub_models.py" line="157"/>
         <source>Task</source>
         <translation>任務</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="169"/>
+        <location filename="../../app/hub_models.py" line="157"/>
         <source>Downloads</source>
         <translation>下載數</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="169"/>
+        <location filename="../../app/hub_models.py" line="157"/>
         <source>Likes</source>
         <translation>喜歡數</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="169"/>
+        <location filename="../../app/hub_models.py" line="157"/>
         <source>Updated</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="170"/>
+        <location filename="../../app/hub_models.py" line="158"/>
         <source>Exportable</source>
         <translation>可匯出</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="211"/>
+        <location filename="../../app/hub_models.py" line="199"/>
         <source>✓ yes</source>
         <translation>✓ 是</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="213"/>
+        <location filename="../../app/hub_models.py" line="201"/>
         <source>✗ no</source>
         <translation>✗ 否</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="214"/>
+        <location filename="../../app/hub_models.py" line="202"/>
         <source>? unknown</source>
         <translation>? 未知</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="245"/>
+        <location filename="../../app/hub_models.py" line="233"/>
         <source>model type: {0}</source>
         <translation>模型類型：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="247"/>
+        <location filename="../../app/hub_models.py" line="235"/>
         <source>gated: accept the terms on the Hub first</source>
         <translation>受限：請先在 Hub 上接受使用條款</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="249"/>
+        <location filename="../../app/hub_models.py" line="237"/>
         <source>in the local cache: {0}</source>
         <translation>在本機快取中：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="260"/>
+        <location filename="../../app/hub_models.py" line="248"/>
         <source>unknown model type</source>
         <translation>未知的模型類型</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="261"/>
+        <location filename="../../app/hub_models.py" line="249"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="261"/>
+        <location filename="../../app/hub_models.py" line="249"/>
         <source>no task tag</source>
         <translation>沒有任務標籤</translation>
     </message>
@@ -1911,22 +1911,22 @@
 <context>
     <name>StageListModel</name>
     <message>
-        <location filename="../../app/run_view.py" line="156"/>
+        <location filename="../../app/run_view.py" line="112"/>
         <source>Stage</source>
         <translation>階段</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="156"/>
+        <location filename="../../app/run_view.py" line="112"/>
         <source>State</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="156"/>
+        <location filename="../../app/run_view.py" line="112"/>
         <source>Elapsed</source>
         <translation>耗時</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="156"/>
+        <location filename="../../app/run_view.py" line="112"/>
         <source>Detail</source>
         <translation>細節</translation>
     </message>
@@ -1934,32 +1934,32 @@
 <context>
     <name>StageState</name>
     <message>
-        <location filename="../../app/run_view.py" line="165"/>
+        <location filename="../../app/run_view.py" line="158"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="165"/>
+        <location filename="../../app/run_view.py" line="158"/>
         <source>running</source>
         <translation>執行中</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="166"/>
+        <location filename="../../app/run_view.py" line="159"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="166"/>
+        <location filename="../../app/run_view.py" line="159"/>
         <source>failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="167"/>
+        <location filename="../../app/run_view.py" line="160"/>
         <source>skipped</source>
         <translation>略過</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="167"/>
+        <location filename="../../app/run_view.py" line="160"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -2005,47 +2005,47 @@
 <context>
     <name>SubmodelPage</name>
     <message>
-        <location filename="../../app/inspector.py" line="211"/>
+        <location filename="../../app/inspector.py" line="205"/>
         <source>Inputs (%1)</source>
         <translation>輸入（%1）</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="212"/>
+        <location filename="../../app/inspector.py" line="206"/>
         <source>Outputs (%1)</source>
         <translation>輸出（%1）</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="213"/>
+        <location filename="../../app/inspector.py" line="207"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="213"/>
+        <location filename="../../app/inspector.py" line="207"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="215"/>
+        <location filename="../../app/inspector.py" line="209"/>
         <source>Behaviour: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>行為：&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="216"/>
+        <location filename="../../app/inspector.py" line="210"/>
         <source>Past key/values: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Past key/values：&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="217"/>
+        <location filename="../../app/inspector.py" line="211"/>
         <source>Past in inputs: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Past 作為輸入：&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="218"/>
+        <location filename="../../app/inspector.py" line="212"/>
         <source>Opset: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Opset：&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="219"/>
+        <location filename="../../app/inspector.py" line="213"/>
         <source>atol: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>atol：&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
@@ -2053,22 +2053,22 @@
 <context>
     <name>TensorTableModel</name>
     <message>
-        <location filename="../../app/inspector.py" line="110"/>
+        <location filename="../../app/inspector.py" line="89"/>
         <source>Name</source>
         <translation>名稱</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="110"/>
+        <location filename="../../app/inspector.py" line="89"/>
         <source>Dtype</source>
         <translation>型別</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="110"/>
+        <location filename="../../app/inspector.py" line="89"/>
         <source>Dummy shape</source>
         <translation>假輸入形狀</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="110"/>
+        <location filename="../../app/inspector.py" line="89"/>
         <source>Dynamic axes</source>
         <translation>動態軸</translation>
     </message>
@@ -2076,47 +2076,47 @@
 <context>
     <name>ValidationModel</name>
     <message>
-        <location filename="../../app/run_view.py" line="231"/>
+        <location filename="../../app/run_view.py" line="225"/>
         <source>pass</source>
         <translation>通過</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="232"/>
+        <location filename="../../app/run_view.py" line="226"/>
         <source>fail: shape</source>
         <translation>失敗：形狀</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="232"/>
+        <location filename="../../app/run_view.py" line="226"/>
         <source>fail</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="255"/>
+        <location filename="../../app/run_view.py" line="201"/>
         <source>Submodel</source>
         <translation>子模型</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="255"/>
+        <location filename="../../app/run_view.py" line="201"/>
         <source>Shape set</source>
         <translation>形狀組</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="255"/>
+        <location filename="../../app/run_view.py" line="201"/>
         <source>Output</source>
         <translation>輸出</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="255"/>
+        <location filename="../../app/run_view.py" line="201"/>
         <source>Max abs diff</source>
         <translation>最大絕對差</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="256"/>
+        <location filename="../../app/run_view.py" line="202"/>
         <source>atol</source>
         <translation>atol</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="256"/>
+        <location filename="../../app/run_view.py" line="202"/>
         <source>Result</source>
         <translation>結果</translation>
     </message>
@@ -2124,58 +2124,58 @@
 <context>
     <name>_TableModel</name>
     <message>
-        <location filename="../../app/hub_models.py" line="142"/>
+        <location filename="../../app/hub_models.py" line="130"/>
         <source>1 year ago</source>
         <extracomment>Role that returns the row&apos;s dataclass.</extracomment>
         <translation>1 年前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="142"/>
+        <location filename="../../app/hub_models.py" line="130"/>
         <source>{0} years ago</source>
         <translation>{0} 年前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="144"/>
+        <location filename="../../app/hub_models.py" line="132"/>
         <source>1 month ago</source>
         <translation>1 個月前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="144"/>
+        <location filename="../../app/hub_models.py" line="132"/>
         <source>{0} months ago</source>
         <translation>{0} 個月前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="146"/>
+        <location filename="../../app/hub_models.py" line="134"/>
         <source>1 day ago</source>
         <translation>1 天前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="146"/>
+        <location filename="../../app/hub_models.py" line="134"/>
         <source>{0} days ago</source>
         <translation>{0} 天前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="148"/>
+        <location filename="../../app/hub_models.py" line="136"/>
         <source>1 hour ago</source>
         <translation>1 小時前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="148"/>
+        <location filename="../../app/hub_models.py" line="136"/>
         <source>{0} hours ago</source>
         <translation>{0} 小時前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="150"/>
+        <location filename="../../app/hub_models.py" line="138"/>
         <source>1 minute ago</source>
         <translation>1 分鐘前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="150"/>
+        <location filename="../../app/hub_models.py" line="138"/>
         <source>{0} minutes ago</source>
         <translation>{0} 分鐘前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="151"/>
+        <location filename="../../app/hub_models.py" line="139"/>
         <source>just now</source>
         <translation>剛剛</translation>
     </message>

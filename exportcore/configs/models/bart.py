@@ -1,8 +1,7 @@
-from ...dummy_inputs import DummyPastKeyValuesGenerator, DummyTextInputGenerator
 from ...normalized_config import NormalizedSeq2SeqConfig
 from ...registry import register
 from ..base import ConfigBehavior, OnnxConfigWithPast
-from ..modality import TextSeq2SeqOnnxConfig
+from ..modality import TextDecoderOnnxConfig, TextSeq2SeqOnnxConfig
 from .t5 import SEQ2SEQ_TASKS
 
 #: BART's decoder alone: the causal-LM interface counts the decoder's layers and heads.
@@ -53,19 +52,15 @@ class BartOnnxConfig(TextSeq2SeqOnnxConfig):
             return OnnxConfigWithPast.add_past_key_values(self, inputs_or_outputs, direction)
         return super().add_past_key_values(inputs_or_outputs, direction)
 
-    def _dummy_input_generators(self, **shapes):
-        if not self.is_causal_lm:
-            return super()._dummy_input_generators(**shapes)
-        return [cls(self.task, self._normalized_config, int_dtype=self.int_dtype, float_dtype=self.float_dtype, **shapes)
-                for cls in (DummyTextInputGenerator, DummyPastKeyValuesGenerator)]
+    def _generator_classes(self):
+        if self.is_causal_lm:
+            return TextDecoderOnnxConfig.DUMMY_INPUT_GENERATOR_CLASSES
+        return super()._generator_classes()
 
     def dummy_input_shape(self, name, generator):
-        if not self.is_causal_lm:
-            return super().dummy_input_shape(name, generator)
-        shape = generator.shape(name)
-        if name == "attention_mask" and self.use_past_in_inputs:
-            shape[1] += generator.past_sequence_length
-        return shape
+        if self.is_causal_lm:
+            return TextDecoderOnnxConfig.dummy_input_shape(self, name, generator)
+        return super().dummy_input_shape(name, generator)
 
     def adjust_dummy_input(self, name, values):
         # The classification head pools the hidden state at the <eos> token: each row needs exactly one.

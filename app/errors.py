@@ -145,6 +145,11 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         QT_TRANSLATE_NOOP("Errors", "The exported files could not be checked against PyTorch ({reason})."),
         QT_TRANSLATE_NOOP("Errors", "Turn validation off to keep the files unchecked, or report the model."),
     ),
+    "validation_shapes_unsupported": (
+        QT_TRANSLATE_NOOP("Errors", "Validation shapes not accepted"),
+        QT_TRANSLATE_NOOP("Errors", "PyTorch itself cannot run '{submodel}' at the validation shapes {shapes}."),
+        QT_TRANSLATE_NOOP("Errors", "Choose validation shapes the model accepts, such as a shorter sequence length."),
+    ),
     "destination_not_empty": (
         QT_TRANSLATE_NOOP("Errors", "Output folder not empty"),
         QT_TRANSLATE_NOOP("Errors", "The output folder '{path}' already contains files."),

@@ -17,13 +17,15 @@ from PySide6.QtWidgets import (
     QSpinBox, QStyle, QToolButton, QVBoxLayout, QWidget,
 )
 
-from exportcore.options import DEFAULT_SHAPES, FLOAT_DTYPES, INT_DTYPES, format_shape_sets, parse_shape_sets
+from exportcore.options import (
+    DEFAULT_SHAPES, DYNAMO_OPSETS, FLOAT_DTYPES, INT_DTYPES, TORCHSCRIPT_OPSETS, format_shape_sets, parse_shape_sets,
+)
 from exportcore.tasks import split_past
 
 SEQ2SEQ_BEHAVIOURS = ("monolith", "merged", "separate")
 OPSET_DEFAULT = 13  # the spin box's "Default" value; real opsets start above it
-TORCHSCRIPT_MAX_OPSET = 23
-DYNAMO_MIN_OPSET, DYNAMO_MAX_OPSET = 18, 25
+TORCHSCRIPT_MAX_OPSET = TORCHSCRIPT_OPSETS[-1]
+DYNAMO_MIN_OPSET, DYNAMO_MAX_OPSET = DYNAMO_OPSETS[0], DYNAMO_OPSETS[-1]
 #: model types known to fail on the torch.export path (FACTS.md: T5 with sdpa attention).
 DYNAMO_BROKEN = {"t5", "mt5", "longt5"}
 SHAPE_GROUPS = {
@@ -68,6 +70,7 @@ class OptionsPanel(QWidget):
         self._output_edited = False
         self._reasons: dict[str, str] = {}
         self._past_auto_off = False
+        self._validate_auto_off = False
 
         # -- model group
         self.task = QComboBox()
@@ -473,6 +476,17 @@ class OptionsPanel(QWidget):
             r["dynamo"] = self.tr("The torch.export path cannot export %1 models (attention decomposition fails); "
                                   "the TorchScript exporter is used.").replace("%1", self.model_type)
             dyn = False
+        if self.float_dtype.currentText() == "bf16":
+            r["validate"] = self.tr("onnxruntime's CPU provider cannot run bfloat16 models: a bf16 export "
+                                    "cannot be validated here.")
+            if self.validate.isChecked():
+                with _blocked(self.validate):
+                    self.validate.setChecked(False)
+                self._validate_auto_off = True
+        elif self._validate_auto_off:
+            with _blocked(self.validate):
+                self.validate.setChecked(True)
+            self._validate_auto_off = False
         if not self.validate.isChecked():
             r["validation_shapes"] = r["atol"] = self.tr("Validation is turned off.")
 
@@ -485,7 +499,7 @@ class OptionsPanel(QWidget):
                 self.use_past.setChecked(True)
         self._past_auto_off = "use_past" in r and known
         self._reasons = r
-        for name in ("use_past", "use_past_in_inputs", "behaviour", "dynamo", "validation_shapes", "atol"):
+        for name in ("use_past", "use_past_in_inputs", "behaviour", "dynamo", "validate", "validation_shapes", "atol"):
             w = getattr(self, "past_in_inputs" if name == "use_past_in_inputs" else name)
             w.setEnabled(name not in r)
             w.setToolTip(r.get(name, self._tooltips.get(name, "")))

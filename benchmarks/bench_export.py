@@ -1,9 +1,11 @@
 """Export + validation benchmark: whole-process wall time and peak RSS of ``exportcore export``, per stage too.
 
-    python benchmarks/bench_export.py [--runs N] [--only tiny,bert-base,gpt2-small] [--mode cold|warm|both]
+    python benchmarks/bench_export.py [--runs N] [--only floor,tiny,bert-base,gpt2-small] [--mode cold|warm|both]
 
 Models (random weights, seeded, built once into benchmarks/out/models): a tiny BERT (the demo model),
 a BERT-base-sized encoder (hidden 768, 12 layers) and a GPT-2-small-sized decoder exported with its cache.
+The ``floor`` row (cold only) is a process that only imports what every export must import (torch, transformers
+with a model class, onnxruntime) and exports nothing: no cold export can be faster than that.
 Targets (issue 3): tiny ≤ 2.5 s; BERT-base ≤ 6 s and ≤ 1.1 GB; GPT-2-small with past ≤ 12 s and ≤ 1.4 GB.
 """
 
@@ -35,6 +37,9 @@ elif name == "gpt2-small":
     T.GPT2LMHeadModel(T.GPT2Config(architectures=["GPT2LMHeadModel"])).save_pretrained(target)
 """
 
+#: What any cold export has to import before it can do anything, and nothing else.
+FLOOR = "import torch, transformers, onnxruntime; transformers.BertModel"
+
 CASES = {
     "tiny": ("demo:tiny-bert", []),
     "bert-base": ("bert-base", ["--task", "feature-extraction"]),
@@ -50,6 +55,12 @@ def model_path(name: str) -> str:
         ensure_dir(folder.parent)
         subprocess.run([python(), "-c", BUILD, name, str(folder)], check=True, capture_output=True)
     return str(folder)
+
+
+def run_floor(runs: int) -> dict:
+    summary = median_of([measure([python(), "-c", FLOOR]) for _ in range(runs)])
+    summary["stages"] = {}
+    return summary
 
 
 def run_case(label: str, runs: int, env: dict[str, str]) -> dict:
@@ -100,7 +111,7 @@ def warm_server():
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--only", default=",".join(CASES))
+    parser.add_argument("--only", default=",".join(["floor", *CASES]))
     parser.add_argument("--json", type=Path, help="also write the numbers here")
     parser.add_argument("--mode", choices=["cold", "warm", "both"], default="both",
                         help="cold: each export imports everything; warm: with `exportcore serve` running")
@@ -115,7 +126,9 @@ def main() -> None:
         with (warm_server() if mode == "warm" else contextlib.nullcontext(({"OES_NO_SERVER": "1"}, None))) as (env, _):
             print(f"{mode}:\n{'case':<12} {'wall s':>8} {'peak MB':>8}  stages (s)")
             for label in args.only.split(","):
-                row = run_case(label, args.runs, env)
+                if label == "floor" and mode == "warm":
+                    continue
+                row = run_floor(args.runs) if label == "floor" else run_case(label, args.runs, env)
                 table[f"{mode}:{label}"] = row
                 stages = " ".join(f"{k}={v:.2f}" for k, v in row["stages"].items())
                 print(f"{label:<12} {row['seconds']:>8.2f} {row['peak_mb']:>8.0f}  {stages}", flush=True)

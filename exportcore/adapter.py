@@ -383,6 +383,23 @@ def available_auto_classes(names: Sequence[str]) -> list[str]:
     return [name for name in names if hasattr(transformers, name)]
 
 
+#: transformers' own sentences that point at a report we keep quiet (logging at error level): say what they mean.
+_LOAD_REPORT_REASONS = {
+    "ignore_mismatched_sizes": "some weights have other shapes than config.json describes (config and weights from "
+                               "different models?)",
+    "automatic conversion of the weights": "some weights could not be converted to this transformers version's layout",
+}
+
+
+def load_failure_reason(exc: BaseException) -> str:
+    text = str(exc).strip()
+    for marker, reason in _LOAD_REPORT_REASONS.items():
+        if marker in text:
+            return reason
+    first = text.splitlines()[0].strip() if text else ""
+    return f"{type(exc).__name__}: {first}"[:300] if first else type(exc).__name__
+
+
 def load_model(model_dir: str | Path, task_auto_class_name: str = "AutoModel", dtype: str | torch.dtype | None = None,
                trust_remote_code: bool = False, attn_implementation: str | None = None,
                **kwargs: Any) -> nn.Module:
@@ -397,11 +414,11 @@ def load_model(model_dir: str | Path, task_auto_class_name: str = "AutoModel", d
         options["dtype"] = torch_dtype
     if attn_implementation:
         options["attn_implementation"] = attn_implementation
+    transformers.utils.logging.disable_progress_bar()  # its "Loading weights" bar would fight the run's own
     try:
         model = auto_class.from_pretrained(str(model_dir), **options)
-    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+    except Exception as exc:  # noqa: BLE001 - corrupt files fail with pickle, safetensors, … errors of their own
         if not trust_remote_code and "trust_remote_code" in str(exc):
             raise ExportError("remote_code_required", model=str(model_dir)) from exc
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ExportError("model_load_failed", reason=reason) from exc
+        raise ExportError("model_load_failed", reason=load_failure_reason(exc)) from exc
     return model.eval()

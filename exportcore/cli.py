@@ -12,6 +12,7 @@ import os
 import sys
 from typing import Any, Sequence
 
+from . import cancel_signals
 from .errors import EXIT_OK, ExportError, exit_code_for
 from .options import DEFAULT_SHAPES, FLOAT_DTYPES, INT_DTYPES, ExportOptions, parse_shape_sets
 
@@ -43,8 +44,15 @@ TRUST_HELP = (
 )
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes read like every other error: one coded line and a next step, exit 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        sys.exit(_report(ExportError("invalid_option", reason=message)))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="exportcore", description="Export Hugging Face transformers models to validated ONNX.")
+    parser = _Parser(prog="exportcore", description="Export Hugging Face transformers models to validated ONNX.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -143,15 +151,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_serve(args)
         return cmd_models(args)
     except ExportError as exc:
-        print(f"error [{exc.code}]: {exc.message}", file=sys.stderr)
-        print(f"  next step: {exc.next_step}", file=sys.stderr)
-        return exit_code_for(exc.code)
-    except KeyboardInterrupt:
-        print("error [cancelled]: interrupted", file=sys.stderr)
-        return exit_code_for("cancelled")
+        return _report(exc)
+    except KeyboardInterrupt:  # Ctrl-C (or SIGTERM / SIGHUP during an export) outside the run, which reports its own
+        return _report(ExportError("cancelled"))
     except BrokenPipeError:  # `exportcore models | head`
         sys.stderr.close()
         return EXIT_OK
+
+
+def _report(exc: ExportError) -> int:
+    print(f"error [{exc.code}]: {exc.message}", file=sys.stderr)
+    print(f"  next step: {exc.next_step}", file=sys.stderr)
+    return exit_code_for(exc.code)
 
 
 # ---- inspect -------------------------------------------------------------------------------------
@@ -237,7 +248,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .run import run_export
 
     reporter = ConsoleReporter(json_events=args.json_events, tty=sys.stderr.isatty())
-    result = run_export(options, on_event=reporter)
+    cancel_signals.install()  # SIGTERM and SIGHUP cancel like Ctrl-C: code 130, nothing left behind
+    try:
+        result = run_export(options, on_event=reporter)
+    finally:
+        cancel_signals.restore()
     reporter.close()
     return EXIT_OK if result.validation != "failed" else exit_code_for("validation_failed")
 
@@ -260,9 +275,13 @@ def console_main() -> None:
     argv = sys.argv[1:]
     code = None
     if argv[:1] == ["export"]:
-        from .server import delegate
+        cancel_signals.install()  # from the first moment; `delegate` forwards the signals once a server runs it
+        try:
+            from .server import delegate
 
-        code = delegate("cli", argv)
+            code = delegate("cli", argv)
+        except KeyboardInterrupt:
+            code = _report(ExportError("cancelled"))
     if code is None:
         code = main(argv)
     for stream in (sys.stdout, sys.stderr):

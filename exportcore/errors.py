@@ -99,6 +99,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Validation could not run: {reason}.",
         "Re-run with --no-validation to keep the files unvalidated, or report the model.",
     ),
+    "validation_shapes_unsupported": (
+        "PyTorch itself cannot run '{submodel}' at the validation shapes {shapes}: {reason}.",
+        "Choose --validation-shapes the model accepts (e.g. a sequence length within max_position_embeddings).",
+    ),
     "destination_not_empty": (
         "The output folder '{path}' is not empty.",
         "Choose an empty folder or pass --overwrite.",
@@ -204,6 +208,7 @@ BAD_INPUT_CODES = frozenset(
         "remote_code_required",
         "destination_not_empty",
         "pad_token_required",
+        "validation_shapes_unsupported",
     }
 )
 

@@ -212,6 +212,18 @@ def export_submodel(
     except ExportError:
         raise
     except Exception as exc:  # noqa: BLE001 - every exporter failure becomes a coded error
-        reason = f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"[:500]
         code = "dynamo_unsupported" if dynamo else "export_failed"
-        raise ExportError(code, submodel=submodel_name, reason=reason) from exc
+        raise ExportError(code, submodel=submodel_name, reason=failure_reason(exc)) from exc
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def failure_reason(exc: BaseException) -> str:
+    """One line on what failed. torch.export's wrapper error only says which of its steps failed (in colour);
+    the reason is the exception it wraps."""
+    if type(exc).__name__ == "TorchExportError" and exc.__cause__ is not None:
+        exc = exc.__cause__
+    text = _ANSI.sub("", str(exc)).strip()
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return f"{type(exc).__name__}: {first}"[:500] if first else type(exc).__name__

@@ -921,6 +921,7 @@ def snapshot_download(
     token: str | bool | None = None,
     timeout: float | None = DEFAULT_TIMEOUT,
     cache_dir: str | os.PathLike | None = None,
+    log: Callable[[str], None] | None = None,
 ) -> Path:
     """Download a repository's files into the cache and return the snapshot folder.
 
@@ -930,7 +931,8 @@ def snapshot_download(
     after each received chunk and each finished file. ``cancel`` (a ``threading.Event`` or a
     callable returning True) stops the download between files and between chunks: it raises
     ``ExportError('cancelled', stage='download')`` and leaves no partial blob.
-    Offline, returns the cached snapshot or raises ``not_in_cache``.
+    Offline, returns the cached snapshot or raises ``not_in_cache``; when the Hub cannot be reached, returns the
+    cached snapshot if there is one (and says so through ``log``).
     """
     from huggingface_hub import hf_hub_download
     from huggingface_hub.utils import filter_repo_objects
@@ -944,7 +946,16 @@ def snapshot_download(
         return Path(snapshot)
     if _cancel_requested(cancel):
         raise _cancelled(repo_id)
-    details = model_info(repo_id, revision=revision, token=token, timeout=timeout, cache_dir=folder)
+    try:
+        details = model_info(repo_id, revision=revision, token=token, timeout=timeout, cache_dir=folder)
+    except ExportError as exc:
+        # As huggingface_hub does: a Hub that cannot be reached is no reason to refuse a snapshot already cached.
+        cached = find_cached_snapshot(repo_id, revision, cache_dir=folder) if exc.code == "hub_unreachable" else None
+        if cached is None:
+            raise
+        if log is not None:
+            log(f"the Hub could not be reached ({exc.params.get('reason', '')}); using the cached snapshot {cached}")
+        return Path(cached)
     entries = list(details.files)
     if files is not None:
         wanted = set(files)

@@ -31,6 +31,21 @@ def normalize_file(path: Path, dedupe: bool = True) -> None:
     save_onnx(model, path)
 
 
+def structure_problem(path: Path) -> str | None:
+    """What ONNX's checker with strict type and shape inference finds wrong in the file (the first line), or None.
+
+    onnxruntime makes the same checks when it loads a file, so a validated export has passed them already; an
+    unvalidated one (``--no-validation``) is checked here, e.g. a bfloat16 Conv below opset 22.
+    """
+    import onnx
+
+    try:
+        onnx.checker.check_model(str(path), full_check=True)
+    except (onnx.checker.ValidationError, onnx.shape_inference.InferenceError) as exc:
+        return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    return None
+
+
 def read_opset(path: Path) -> int:
     """The default-domain opset the file really has (exporters do not always honour the request)."""
     import onnx

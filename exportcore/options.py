@@ -6,6 +6,7 @@ command" in the app, ``export_options.json`` in every run folder).
 
 from __future__ import annotations
 
+import math
 import shlex
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
@@ -14,6 +15,9 @@ from .errors import ExportError
 
 FLOAT_DTYPES = ("fp32", "fp16", "bf16")
 INT_DTYPES = ("int64", "int32")
+#: The opsets each exporter writes with torch 2.13. torch.export silently writes 18 when asked for less.
+TORCHSCRIPT_OPSETS = range(7, 24)
+DYNAMO_OPSETS = range(18, 26)
 
 #: Shape keywords accepted by ``generate_dummy_inputs`` (Optimum's documented defaults).
 DEFAULT_SHAPES: dict[str, int] = {
@@ -70,6 +74,17 @@ class ExportOptions:
         unknown = set(self.shapes) - set(DEFAULT_SHAPES) - {"past_sequence_length"}
         if unknown:
             raise ExportError("invalid_option", reason=f"unknown shape keyword(s) {', '.join(sorted(unknown))}")
+        for key, value in self.shapes.items():
+            smallest = 0 if key == "past_sequence_length" else 1
+            if not isinstance(value, int) or isinstance(value, bool) or value < smallest:
+                raise ExportError("invalid_option", reason=f"{key} {value!r} (want an integer >= {smallest})")
+        if self.opset is not None:
+            exporter, opsets = ("torch.export (--dynamo)", DYNAMO_OPSETS) if self.dynamo else ("TorchScript", TORCHSCRIPT_OPSETS)
+            if not isinstance(self.opset, int) or self.opset not in opsets:
+                raise ExportError("invalid_option", reason=f"opset {self.opset!r}: the {exporter} exporter writes "
+                                  f"opsets {opsets[0]}–{opsets[-1]}")
+        if self.atol is not None and not (isinstance(self.atol, (int, float)) and math.isfinite(self.atol) and self.atol > 0):
+            raise ExportError("invalid_option", reason=f"atol {self.atol!r} (want a finite number > 0)")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -15,6 +19,30 @@ from .tasks import auto_classes, split_past
 from .validate import Check
 
 Log = Callable[[str], None]
+
+
+@contextlib.contextmanager
+def exporter_output_in_log(log: Log) -> Iterator[None]:
+    """What the exporters print themselves (torch's C++ dumps a whole IR graph when a conversion fails, torch.export
+    prints its steps) goes to the run log, not the user's terminal: the error says what failed in one line."""
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 1)
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        finally:
+            for stream in (sys.stdout, sys.stderr):
+                stream.flush()
+            for fd, copy in zip((1, 2), saved):
+                os.dup2(copy, fd)
+                os.close(copy)
+            captured.seek(0)
+            text = captured.read(200_000).decode("utf-8", errors="replace").strip()
+            if text:
+                log("exporter output:\n" + text)
 
 
 def load_for_plan(plan: Plan):
@@ -65,18 +93,19 @@ def export_all(plan: Plan, model, run_dir: Path, submodels: list[Submodel], log:
     for submodel in submodels:
         cfg = submodel.onnx_config
         opset = options.opset or cfg.DEFAULT_ONNX_OPSET
-        export_submodel(
-            model,
-            cfg,
-            run_dir / submodel.file_name,
-            opset=opset,
-            shapes=plan.shapes,
-            dynamic_axes=options.dynamic_axes,
-            constant_folding=fold,
-            dynamo=options.dynamo,
-            submodel_name=submodel.name,
-            traced_shapes=traced_shapes.setdefault(submodel.name, {}) if traced_shapes is not None and plan.merge else None,
-        )
+        with exporter_output_in_log(log):
+            export_submodel(
+                model,
+                cfg,
+                run_dir / submodel.file_name,
+                opset=opset,
+                shapes=plan.shapes,
+                dynamic_axes=options.dynamic_axes,
+                constant_folding=fold,
+                dynamo=options.dynamo,
+                submodel_name=submodel.name,
+                traced_shapes=traced_shapes.setdefault(submodel.name, {}) if traced_shapes is not None and plan.merge else None,
+            )
         log(f"exported {submodel.file_name}")
 
 

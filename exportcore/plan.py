@@ -62,6 +62,8 @@ def load_transformers_config(source: ModelSource, trust_remote_code: bool = Fals
     hf_logging.set_verbosity_error()  # config sanity chatter is not the user's problem here
     try:
         return AutoConfig.from_pretrained(str(source.folder), trust_remote_code=trust_remote_code)
+    except ExportError:
+        raise  # ours (a cancel) is not a config problem
     except ValueError as exc:
         if "trust_remote_code" in str(exc):
             raise ExportError("remote_code_required", model=source.model) from None

@@ -69,6 +69,7 @@ class ConsoleReporter:
         if self.bar_visible:
             self.stream.write("\r" + " " * 80 + "\r")
             self.bar_visible = False
+            self.last_draw = 0.0  # a line took the bar's place: the next progress event redraws it at once
 
     def _line(self, text: str) -> None:
         self._clear_bar()

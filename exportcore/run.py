@@ -28,27 +28,12 @@ from .options import ExportOptions
 #: Rough share of the run's time per stage, for the overall progress fraction.
 STAGE_WEIGHTS = {"resolve": 0.05, "plan": 0.02, "load": 0.13, "export": 0.45, "post-process": 0.05, "validate": 0.28, "publish": 0.02}
 
-#: Files copied next to the ONNX files so that the folder is self-contained.
-COPIED_FILES = (
-    "config.json",
-    "generation_config.json",
-    "tokenizer.json",
-    "tokenizer_config.json",
-    "special_tokens_map.json",
-    "vocab.txt",
-    "vocab.json",
-    "merges.txt",
-    "spiece.model",
-    "sentencepiece.bpe.model",
-    "tokenizer.model",
-    "added_tokens.json",
-    "preprocessor_config.json",
-    "processor_config.json",
-    "feature_extractor_config.json",
-    "image_processor_config.json",
-    "chat_template.jinja",
-    "normalizer.json",
-)
+#: Copied next to the ONNX files so that the folder is self-contained: configs and every tokenizer, processor and
+#: chat-template file (transformers names these per model: spm.model, source.spm, vocab.txt, chat_template.json, …).
+COPIED_SUFFIXES = (".json", ".txt", ".model", ".spm", ".vocab", ".tiktoken", ".jinja")
+COPIED_FOLDERS = ("additional_chat_templates",)
+#: Records this run writes itself, and weight indexes (the weights are in the ONNX files).
+NOT_COPIED = ("export_options.json", "export_plan.json", "validation_report.json")
 
 
 @dataclass
@@ -105,7 +90,11 @@ class Runner:
         options = self.options
         destination = Path(options.output_dir).expanduser().resolve()
         check_destination(destination, options.overwrite)
+        if options.float_dtype == "bf16" and options.validate:
+            raise ExportError("invalid_option", reason="onnxruntime's CPU provider cannot run bfloat16 models, so a "
+                              "bf16 export cannot be validated here; add --no-validation to export it unvalidated")
         run_dir: Path | None = None
+        created_parents: list[Path] = []
         if os.environ.get("OES_SERVED_BY"):
             self.log(f"running in a process forked from exportcore serve (pid {os.environ['OES_SERVED_BY']})")
         try:
@@ -113,7 +102,9 @@ class Runner:
                 from .plan import resolve
                 from .weights import locate_weights
 
-                source = locate_weights(options, progress=self._download_progress, cancel=self.cancel)
+                source = locate_weights(options, progress=self._download_progress, cancel=self.cancel,
+                                        log=lambda message: self.log(message, "warning"))
+                check_not_holding_the_model(destination, source.folder)
                 resolution = resolve(options, source)
                 self.log(f"{resolution.model_type} · {resolution.task} · {resolution.config_class.__name__}")
             with self.stage("plan"):
@@ -122,7 +113,7 @@ class Runner:
                 plan = make_plan(options, resolution)
                 document = plan_document(plan)
                 self.emit(PlanReady(plan=document))
-            run_dir = make_run_dir(destination)
+            run_dir, created_parents = make_run_dir(destination)
             check_free_space(run_dir, source.folder)
             with self.stage("load"):
                 from .pipeline import ensure_pad_token, load_for_plan
@@ -155,6 +146,8 @@ class Runner:
                     validation = "passed" if all(r.passed for r in rows) else "failed"
             else:
                 del model
+                check_structure(run_dir, plan.files)
+                self.done_weight += STAGE_WEIGHTS["validate"]  # skipped: the bar still ends full
             with self.stage("publish"):
                 copy_model_files(source.folder, run_dir)
                 if pad_token_id is not None:  # the folder must describe the model that was exported
@@ -175,6 +168,10 @@ class Runner:
         except ExportError as exc:
             self.emit(error_event(exc, details="\n".join(self.log_lines[-20:])))
             raise
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM / SIGHUP through cancel_signals
+            error = ExportError("cancelled")
+            self.emit(error_event(error, details="\n".join(self.log_lines[-20:])))
+            raise error from None
         except MemoryError as exc:
             error = ExportError("internal_error", reason="out of memory")
             self.emit(error_event(error, details=traceback.format_exc()))
@@ -184,8 +181,9 @@ class Runner:
             self.emit(error_event(error, details=traceback.format_exc()))
             raise error from exc
         finally:
-            if run_dir is not None:
+            if run_dir is not None:  # the run did not finish: leave no trace of it
                 shutil.rmtree(run_dir, ignore_errors=True)
+                remove_empty(created_parents)
 
     def _download_progress(self, done: int, total: int, filename: str = "") -> None:
         fraction = self.done_weight + STAGE_WEIGHTS["resolve"] * (done / total if total else 0.0)
@@ -226,18 +224,67 @@ def check_destination(destination: Path, overwrite: bool) -> None:
     if not str(destination) or destination == Path(destination.anchor):
         raise ExportError("invalid_option", reason="an output folder is required")
     if destination.exists() and not destination.is_dir():
-        raise ExportError("output_not_writable", path=str(destination), reason="it is a file")
+        raise ExportError("invalid_option", reason=f"the output path {destination} is a file, not a folder")
     if destination.is_dir() and any(destination.iterdir()) and not overwrite:
         raise ExportError("destination_not_empty", path=str(destination))
 
 
-def make_run_dir(destination: Path) -> Path:
+def check_not_holding_the_model(destination: Path, model_folder: Path) -> None:
+    """Publishing replaces the destination: it must not be the model's folder or one that holds it."""
+    model_folder = model_folder.resolve()
+    if destination == model_folder or destination in model_folder.parents:
+        raise ExportError("invalid_option", reason=f"the output folder {destination} holds the model being "
+                          "exported, which publishing the export would delete; choose another output folder")
+
+
+def make_run_dir(destination: Path) -> tuple[Path, list[Path]]:
+    """The private run folder beside the destination, and the parent folders made for it (deepest first), which a
+    failed run removes again. Run folders of killed runs for the same destination are removed first."""
     parent = destination.parent
+    created = [p for p in (parent, *parent.parents) if not p.exists()]
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{destination.name}.partial-", dir=parent))
+        remove_abandoned_run_dirs(destination)
+        return Path(tempfile.mkdtemp(prefix=f".{destination.name}.partial-{os.getpid()}-", dir=parent)), created
     except OSError as exc:
         raise ExportError("output_not_writable", path=str(parent), reason=exc.strerror or str(exc)) from exc
+
+
+def remove_abandoned_run_dirs(destination: Path) -> None:
+    """A run killed outright (SIGKILL, power loss) cannot clean up: its folder names its process, which is gone."""
+    prefix = f".{destination.name}.partial-"
+    for entry in destination.parent.iterdir():
+        pid = entry.name[len(prefix):].split("-", 1)[0] if entry.name.startswith(prefix) else ""
+        if pid.isdigit() and entry.is_dir() and not process_exists(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_empty(folders: list[Path]) -> None:
+    for folder in folders:  # deepest first
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
+def check_structure(run_dir: Path, names: list[str]) -> None:
+    from .onnx_files import structure_problem
+
+    for name in names:
+        problem = structure_problem(run_dir / name)
+        if problem:
+            raise ExportError("export_failed", submodel=name.removesuffix(".onnx"),
+                              reason=f"the file is not valid ONNX ({problem})")
 
 
 def check_free_space(run_dir: Path, model_folder: Path) -> None:
@@ -250,10 +297,15 @@ def check_free_space(run_dir: Path, model_folder: Path) -> None:
 
 
 def copy_model_files(source: Path, run_dir: Path) -> None:
-    for name in COPIED_FILES:
-        path = source / name
-        if path.is_file():
-            shutil.copy2(path, run_dir / name)
+    for path in sorted(source.iterdir()):
+        if path.is_dir() and path.name in COPIED_FOLDERS:
+            shutil.copytree(path, run_dir / path.name)
+        elif path.is_file() and is_copied_file(path.name):
+            shutil.copy2(path, run_dir / path.name)
+
+
+def is_copied_file(name: str) -> bool:
+    return name.endswith(COPIED_SUFFIXES) and not name.endswith(".index.json") and name not in NOT_COPIED
 
 
 def write_json(path: Path, data: Any) -> None:
@@ -293,6 +345,7 @@ def write_records(run_dir: Path, options: ExportOptions, plan: dict, rows: list[
 
 def publish(run_dir: Path, destination: Path) -> None:
     """Move the finished run into place; an existing destination (``--overwrite``) is replaced."""
+    open_up(run_dir)
     backup = None
     if destination.exists():
         backup = destination.with_name(f".{destination.name}.old-{os.getpid()}")
@@ -308,6 +361,32 @@ def publish(run_dir: Path, destination: Path) -> None:
 
 
 def keep_failed_run(run_dir: Path, destination: Path) -> Path:
-    kept = destination.with_name(f"{destination.name}.failed-{time.strftime('%Y%m%d-%H%M%S')}")
-    run_dir.rename(kept)
-    return kept
+    """Move a run that failed validation beside the destination, under a name no earlier failed run holds."""
+    open_up(run_dir)
+    stem = f"{destination.name}.failed-{time.strftime('%Y%m%d-%H%M%S')}"
+    for attempt in range(1, 1000):
+        kept = destination.with_name(stem if attempt == 1 else f"{stem}-{attempt}")
+        if kept.exists():
+            continue
+        try:
+            run_dir.rename(kept)
+            return kept
+        except OSError:
+            if not kept.exists():  # not a race with another run: a real failure
+                raise
+    raise ExportError("output_not_writable", path=str(destination.parent), reason="no free name for the failed run")
+
+
+def open_up(run_dir: Path) -> None:
+    """The run folder was made private (mkdtemp, 0700); the published folder gets the permissions of a folder the
+    user would have made (0777 minus the umask)."""
+    run_dir.chmod(0o777 & ~current_umask())
+
+
+def current_umask() -> int:
+    with contextlib.suppress(OSError, StopIteration, ValueError):  # Linux: read it without changing it
+        status = Path("/proc/self/status").read_text().splitlines()
+        return int(next(line for line in status if line.startswith("Umask:")).split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -259,8 +259,8 @@ def _serve_one(conn: socket.socket, fingerprint: dict[str, str], added: dict[str
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):  # not what the server had (e.g. nohup's)
+            signal.signal(signum, signal.SIG_DFL)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
         os.setsid()  # the server's terminal (Ctrl-C, hang-up) is not this export's
         message, fds, _, _ = socket.recv_fds(conn, _MAX_MESSAGE, 3)

@@ -80,17 +80,31 @@ def torch_references(
             feeds = check.cfg.rename_ambiguous_inputs(arrays)
             if check.extra_feeds:
                 feeds = check.extra_feeds(feeds, shapes)
-            tensors = [torch.from_numpy(np.ascontiguousarray(a)) for a in arrays.values()]
+            tensors = [as_tensor(torch, a) for a in arrays.values()]
             if check.cfg.float_dtype != "fp32":
                 low = getattr(torch, TORCH_FLOAT[check.cfg.float_dtype])
                 tensors = [t.to(low) if t.is_floating_point() else t for t in tensors]
-            with torch.no_grad():
-                reference = check.torch_module(*tensors)
+            try:
+                with torch.no_grad():
+                    reference = check.torch_module(*tensors)
+            except Exception as exc:  # noqa: BLE001 - e.g. a sequence longer than the model's position table
+                raise ExportError("validation_shapes_unsupported", submodel=check.submodel,
+                                  shapes=shape_set_label(shapes, check.cfg), reason=first_line(exc)) from exc
             reference = reference if isinstance(reference, (tuple, list)) else (reference,)
             outputs = [t.detach().float().numpy() if t.is_floating_point() else t.numpy() for t in reference]
             cases.append(Case(check, shape_set_label(shapes, check.cfg), feeds, outputs, atol(check.cfg)))
         check.torch_module = None  # the references are all we need from PyTorch now
     return cases
+
+
+def as_tensor(torch, array: np.ndarray):
+    if array.dtype.name == "bfloat16":  # ml_dtypes' bfloat16, which torch cannot read from NumPy: go through fp32
+        return torch.from_numpy(np.ascontiguousarray(array.astype(np.float32))).to(torch.bfloat16)
+    return torch.from_numpy(np.ascontiguousarray(array))
+
+
+def first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
 
 
 def _session(path: Path):
@@ -132,7 +146,7 @@ def compare(cases: list[Case], on_row: Callable[[ValidationRow], None], cancelle
             try:
                 results = session.run(names, feeds)
             except Exception as exc:  # noqa: BLE001 - an ORT failure at a new shape is a validation failure
-                note = f"onnxruntime failed: {str(exc).splitlines()[0][:300]}"
+                note = f"onnxruntime failed: {first_line(exc)}"
                 for name in names:
                     emit(ValidationRow(
                         submodel=case.check.submodel, shape_set=case.label, output=name, expected_shape=[],

@@ -17,7 +17,8 @@ def has_weights(folder: Path) -> bool:
     return any(any(folder.glob(pattern)) for pattern in WEIGHT_PATTERNS)
 
 
-def locate_weights(options: ExportOptions, progress: Callable[..., None] | None = None, cancel: Any = None) -> ModelSource:
+def locate_weights(options: ExportOptions, progress: Callable[..., None] | None = None, cancel: Any = None,
+                   log: Callable[[str], None] | None = None) -> ModelSource:
     model = options.model
     if demo.is_demo(model):
         demo.config_folder(model)  # clear error for an unknown demo name
@@ -36,6 +37,7 @@ def locate_weights(options: ExportOptions, progress: Callable[..., None] | None 
     folder = hub.snapshot_download(
         model, revision=options.revision, cache_dir=options.cache_dir, progress=progress, cancel=cancel,
         export_files_only=True,  # configs, tokenizer files and one PyTorch weight format
+        log=log,
     )
     folder = Path(folder)
     raw = read_config_json(folder)

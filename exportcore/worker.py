@@ -1,17 +1,17 @@
 """``python -m exportcore.worker JOB.json``: one export in a child process, events as JSON lines on stdout.
 
-SIGTERM / SIGINT cancel the run at once (the handler raises ``cancelled``); the run's own cleanup then
-removes the temporary run folder, so nothing is left at the destination. Exit codes: see ``errors``.
+SIGTERM / SIGINT / SIGHUP cancel the run at once (``cancel_signals``); the run's own cleanup then removes the
+temporary run folder, so nothing is left at the destination, and the last event says ``cancelled``. Exit codes: see ``errors``.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import signal
 import sys
 import threading
 
+from . import cancel_signals
 from .errors import EXIT_OK, ExportError, exit_code_for
 from .events import error_event
 
@@ -30,15 +30,7 @@ def main(argv: list[str] | None = None) -> int:
             channel.write(event.to_json() + "\n")
             channel.flush()
 
-    cancel = threading.Event()
-
-    def on_signal(signum, frame):  # noqa: ARG001
-        cancel.set()
-        raise ExportError("cancelled")
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-
+    cancel = cancel_signals.install(threading.Event())
     try:
         if len(argv) != 1:
             raise ExportError("invalid_option", reason="usage: python -m exportcore.worker JOB.json")
@@ -58,20 +50,29 @@ def main(argv: list[str] | None = None) -> int:
         if exc.code in ("invalid_option", "invalid_dtype"):  # raised before the run could report it
             emit(error_event(exc))
         return exit_code_for(exc.code)
+    except KeyboardInterrupt:  # a cancel signal before the run started (the run reports its own)
+        emit(error_event(ExportError("cancelled")))
+        return exit_code_for("cancelled")
     except Exception as exc:  # noqa: BLE001
         emit(error_event(exc))
         return exit_code_for("internal_error")
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        cancel_signals.restore()
 
 
 def run_and_exit() -> None:
-    from .server import delegate
+    cancel_signals.install()  # from the first moment: a cancel before the run starts still reports `cancelled`
+    try:
+        from .server import delegate
 
-    code = delegate("worker", sys.argv[1:])  # in `exportcore serve`'s warm process, when one runs
-    if code is None:
-        code = main()
+        code = delegate("worker", sys.argv[1:])  # in `exportcore serve`'s warm process, when one runs
+        if code is None:
+            code = main()
+    except KeyboardInterrupt:
+        from .childio import protocol_stdout
+
+        protocol_stdout().write(error_event(ExportError("cancelled")).to_json() + "\n")
+        code = exit_code_for("cancelled")
     sys.stderr.flush()
     # Skip interpreter teardown (torch's takes seconds under load): the run has cleaned up and flushed its
     # events, and the supervisor waits for this exit, e.g. to confirm a cancel within 2 s.

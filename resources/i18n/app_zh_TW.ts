@@ -124,7 +124,7 @@
 <context>
     <name>ErrorBanner</name>
     <message>
-        <location filename="../../app/errors.py" line="358"/>
+        <location filename="../../app/errors.py" line="363"/>
         <source>Details…</source>
         <translation>詳細資訊…</translation>
     </message>
@@ -132,18 +132,18 @@
 <context>
     <name>ErrorDialog</name>
     <message>
-        <location filename="../../app/errors.py" line="295"/>
-        <location filename="../../app/errors.py" line="326"/>
+        <location filename="../../app/errors.py" line="300"/>
+        <location filename="../../app/errors.py" line="331"/>
         <source>Show details</source>
         <translation>顯示詳細資訊</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="302"/>
+        <location filename="../../app/errors.py" line="307"/>
         <source>Copy details</source>
         <translation>複製詳細資訊</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="326"/>
+        <location filename="../../app/errors.py" line="331"/>
         <source>Hide details</source>
         <translation>隱藏詳細資訊</translation>
     </message>
@@ -513,132 +513,147 @@
     </message>
     <message>
         <location filename="../../app/errors.py" line="149"/>
+        <source>Validation shapes not accepted</source>
+        <translation>不接受這些驗證形狀</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="150"/>
+        <source>PyTorch itself cannot run &apos;{submodel}&apos; at the validation shapes {shapes}.</source>
+        <translation>PyTorch 本身無法以驗證形狀 {shapes} 執行「{submodel}」。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="151"/>
+        <source>Choose validation shapes the model accepts, such as a shorter sequence length.</source>
+        <translation>請選擇模型可接受的驗證形狀，例如較短的序列長度。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="154"/>
         <source>Output folder not empty</source>
         <translation>輸出資料夾不是空的</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="150"/>
+        <location filename="../../app/errors.py" line="155"/>
         <source>The output folder &apos;{path}&apos; already contains files.</source>
         <translation>輸出資料夾「{path}」中已有檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="151"/>
+        <location filename="../../app/errors.py" line="156"/>
         <source>Choose another output folder, or tick &quot;Overwrite&quot; in the Options panel.</source>
         <translation>請選擇其他輸出資料夾，或在選項面板中勾選「覆寫」。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="154"/>
+        <location filename="../../app/errors.py" line="159"/>
         <source>Not enough disk space</source>
         <translation>磁碟空間不足</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="155"/>
+        <location filename="../../app/errors.py" line="160"/>
         <source>The export needs about {needed_mb} MB in &apos;{path}&apos;, but only {free_mb} MB are free.</source>
         <translation>匯出需要在「{path}」使用約 {needed_mb} MB，但只剩 {free_mb} MB。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="156"/>
+        <location filename="../../app/errors.py" line="161"/>
         <source>Free some disk space, or choose an output folder on another disk.</source>
         <translation>請釋放磁碟空間，或選擇其他磁碟上的輸出資料夾。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="159"/>
+        <location filename="../../app/errors.py" line="164"/>
         <source>Cannot write there</source>
         <translation>無法寫入該位置</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="160"/>
+        <location filename="../../app/errors.py" line="165"/>
         <source>ONNX Export Studio is not allowed to write to &apos;{path}&apos;.</source>
         <translation>ONNX Export Studio 沒有寫入「{path}」的權限。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="161"/>
+        <location filename="../../app/errors.py" line="166"/>
         <source>Choose an output folder you can write to.</source>
         <translation>請選擇可以寫入的輸出資料夾。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="164"/>
+        <location filename="../../app/errors.py" line="169"/>
         <source>Export cancelled</source>
         <translation>已取消匯出</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="165"/>
+        <location filename="../../app/errors.py" line="170"/>
         <source>The export was cancelled.</source>
         <translation>匯出已取消。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="166"/>
+        <location filename="../../app/errors.py" line="171"/>
         <source>Nothing was written to the output folder. Start the export again when you are ready.</source>
         <translation>輸出資料夾中沒有寫入任何檔案。準備好後可再次開始匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="169"/>
+        <location filename="../../app/errors.py" line="174"/>
         <source>Export process stopped</source>
         <translation>匯出程序已停止</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="170"/>
+        <location filename="../../app/errors.py" line="175"/>
         <source>The export process stopped unexpectedly ({reason}).</source>
         <translation>匯出程序意外停止（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="171"/>
+        <location filename="../../app/errors.py" line="176"/>
         <source>The application is still fine. See the log for what happened, then try again.</source>
         <translation>應用程式仍可正常使用。請查看記錄了解發生了什麼，然後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="174"/>
-        <location filename="../../app/errors.py" line="192"/>
+        <location filename="../../app/errors.py" line="179"/>
+        <location filename="../../app/errors.py" line="197"/>
         <source>Something went wrong</source>
         <translation>發生錯誤</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="175"/>
+        <location filename="../../app/errors.py" line="180"/>
         <source>An unexpected error happened ({reason}).</source>
         <translation>發生未預期的錯誤（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="176"/>
+        <location filename="../../app/errors.py" line="181"/>
         <source>Please report it together with the details below.</source>
         <translation>請連同下方的詳細資訊一併回報。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="180"/>
+        <location filename="../../app/errors.py" line="185"/>
         <source>Inspector unavailable</source>
         <translation>檢視器無法使用</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="181"/>
+        <location filename="../../app/errors.py" line="186"/>
         <source>The background helper that reads model configurations stopped ({reason}).</source>
         <translation>讀取模型設定的背景輔助程序已停止（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="182"/>
+        <location filename="../../app/errors.py" line="187"/>
         <source>It restarts on its own; if this keeps happening, restart the application.</source>
         <translation>它會自動重新啟動；若持續發生，請重新啟動應用程式。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="185"/>
+        <location filename="../../app/errors.py" line="190"/>
         <source>Export could not start</source>
         <translation>無法開始匯出</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="186"/>
+        <location filename="../../app/errors.py" line="191"/>
         <source>The export process could not be started ({reason}).</source>
         <translation>無法啟動匯出程序（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="187"/>
+        <location filename="../../app/errors.py" line="192"/>
         <source>Reinstall ONNX Export Studio, or run the export from the command line.</source>
         <translation>請重新安裝 ONNX Export Studio，或從命令列執行匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="193"/>
+        <location filename="../../app/errors.py" line="198"/>
         <source>The operation failed.</source>
         <translation>操作失敗。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="194"/>
+        <location filename="../../app/errors.py" line="199"/>
         <source>See the details below.</source>
         <translation>請看下方的詳細資訊。</translation>
     </message>
@@ -1361,265 +1376,270 @@
 <context>
     <name>OptionsPanel</name>
     <message>
-        <location filename="../../app/options_panel.py" line="321"/>
+        <location filename="../../app/options_panel.py" line="324"/>
         <source>The validation shapes cannot be read.</source>
         <extracomment>model types known to fail on the torch.export path (FACTS.md: T5 with sdpa attention). something that does not alter the plan (output folder, validation, overwrite)</extracomment>
         <translation>無法解讀驗證形狀。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="323"/>
+        <location filename="../../app/options_panel.py" line="326"/>
         <source>The tolerance (atol) is not a positive number.</source>
         <translation>容許值（atol）不是正數。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="325"/>
+        <location filename="../../app/options_panel.py" line="328"/>
         <source>Choose an output folder.</source>
         <translation>請選擇輸出資料夾。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="412"/>
+        <location filename="../../app/options_panel.py" line="415"/>
         <source>Enter a positive number such as 1e-4, or leave empty for the default.</source>
         <translation>請輸入正數（例如 1e-4），或留白以使用預設值。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="420"/>
+        <location filename="../../app/options_panel.py" line="423"/>
         <source>Write shape sets as name=value pairs separated by commas, one set after another separated by semicolons.</source>
         <translation>以「名稱=數值」表示形狀，同一組以逗號分隔，不同組以分號分隔。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="433"/>
-        <location filename="../../app/options_panel.py" line="557"/>
+        <location filename="../../app/options_panel.py" line="436"/>
+        <location filename="../../app/options_panel.py" line="571"/>
         <source>Choose the output folder</source>
         <translation>選擇輸出資料夾</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="442"/>
-        <location filename="../../app/options_panel.py" line="559"/>
+        <location filename="../../app/options_panel.py" line="445"/>
+        <location filename="../../app/options_panel.py" line="573"/>
         <source>Automatic (from the model)</source>
         <translation>自動（依模型判斷）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="457"/>
+        <location filename="../../app/options_panel.py" line="460"/>
         <source>&apos;%1&apos; has no variant with past key/values for this model.</source>
         <translation>此模型的「%1」沒有含 past key/values 的版本。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="458"/>
+        <location filename="../../app/options_panel.py" line="461"/>
         <source>This model exports no past key/values.</source>
         <translation>此模型不匯出 past key/values。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="460"/>
+        <location filename="../../app/options_panel.py" line="463"/>
         <source>Only meaningful when past key/values are exported.</source>
         <translation>只有在匯出 past key/values 時才有意義。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="464"/>
+        <location filename="../../app/options_panel.py" line="467"/>
         <source>Encoder–decoder models always get a decoder without past inputs and one with them.</source>
         <translation>編碼器–解碼器模型一律會產生不含與含有 past 輸入的兩個解碼器。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="467"/>
+        <location filename="../../app/options_panel.py" line="470"/>
         <source>Only encoder–decoder models (such as T5, BART, Whisper) are split into files.</source>
         <translation>只有編碼器–解碼器模型（例如 T5、BART、Whisper）會拆成多個檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="470"/>
+        <location filename="../../app/options_panel.py" line="473"/>
         <source>Merging joins the decoder with and without past; turn on past key/values first.</source>
         <translation>合併會結合含與不含 past 的解碼器；請先開啟 past key/values。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="473"/>
+        <location filename="../../app/options_panel.py" line="476"/>
         <source>The torch.export path cannot export %1 models (attention decomposition fails); the TorchScript exporter is used.</source>
         <translation>torch.export 無法匯出 %1 模型（注意力分解失敗）；將使用 TorchScript 匯出器。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="477"/>
+        <location filename="../../app/options_panel.py" line="480"/>
+        <source>onnxruntime&apos;s CPU provider cannot run bfloat16 models: a bf16 export cannot be validated here.</source>
+        <translation>onnxruntime 的 CPU 執行提供者無法執行 bfloat16 模型：bf16 匯出無法在此驗證。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="491"/>
         <source>Validation is turned off.</source>
         <translation>驗證已關閉。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="508"/>
+        <location filename="../../app/options_panel.py" line="522"/>
         <source>torch.export supports opsets %1–%2 (it silently keeps 18 below that).</source>
         <translation>torch.export 支援 opset %1–%2（低於此範圍會默默使用 18）。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="510"/>
+        <location filename="../../app/options_panel.py" line="524"/>
         <source>The TorchScript exporter supports opsets up to %1.</source>
         <translation>TorchScript 匯出器最高支援 opset %1。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="525"/>
+        <location filename="../../app/options_panel.py" line="539"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="526"/>
+        <location filename="../../app/options_panel.py" line="540"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="527"/>
+        <location filename="../../app/options_panel.py" line="541"/>
         <source>Exporter</source>
         <translation>匯出器</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="528"/>
+        <location filename="../../app/options_panel.py" line="542"/>
         <source>Dummy input shapes (trace)</source>
         <translation>假輸入形狀（追蹤用）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="529"/>
+        <location filename="../../app/options_panel.py" line="543"/>
         <source>Validation</source>
         <translation>驗證</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="530"/>
+        <location filename="../../app/options_panel.py" line="544"/>
         <source>Output</source>
         <translation>輸出</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="531"/>
+        <location filename="../../app/options_panel.py" line="545"/>
         <source>Task</source>
         <translation>任務</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="532"/>
+        <location filename="../../app/options_panel.py" line="546"/>
         <source>Export past key/values (fast generation)</source>
         <translation>匯出 past key/values（加速生成）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="533"/>
+        <location filename="../../app/options_panel.py" line="547"/>
         <source>Past key/values as inputs</source>
         <translation>將 past key/values 作為輸入</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="534"/>
+        <location filename="../../app/options_panel.py" line="548"/>
         <source>Files</source>
         <translation>檔案</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="535"/>
+        <location filename="../../app/options_panel.py" line="549"/>
         <source>One file (monolith)</source>
         <translation>單一檔案（monolith）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="535"/>
+        <location filename="../../app/options_panel.py" line="549"/>
         <source>Encoder + decoder, merged</source>
         <translation>編碼器 + 解碼器，合併</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="536"/>
+        <location filename="../../app/options_panel.py" line="550"/>
         <source>Encoder + decoder, not merged</source>
         <translation>編碼器 + 解碼器，不合併</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="540"/>
+        <location filename="../../app/options_panel.py" line="554"/>
         <source>Pad token id</source>
         <translation>填充符號 ID</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="541"/>
+        <location filename="../../app/options_panel.py" line="555"/>
         <source>from the tokenizer</source>
         <translation>取自分詞器</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="542"/>
+        <location filename="../../app/options_panel.py" line="556"/>
         <source>This model classifies text with a decoder, which needs a padding token id. By default it is taken from the config or the tokenizer saved with the model; set it here if neither has one (often the end-of-sequence id).</source>
         <translation>此模型以解碼器進行文字分類，需要填充符號 ID。預設取自模型的設定檔或隨附的分詞器；若兩者皆無，請在此設定（通常是序列結束符號的 ID）。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="545"/>
+        <location filename="../../app/options_panel.py" line="559"/>
         <source>Float dtype</source>
         <translation>浮點型別</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="546"/>
+        <location filename="../../app/options_panel.py" line="560"/>
         <source>Integer dtype</source>
         <translation>整數型別</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="547"/>
+        <location filename="../../app/options_panel.py" line="561"/>
         <source>Opset</source>
         <translation>Opset</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="548"/>
+        <location filename="../../app/options_panel.py" line="562"/>
         <source>Default</source>
         <translation>預設</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="549"/>
+        <location filename="../../app/options_panel.py" line="563"/>
         <source>Use torch.export (dynamo)</source>
         <translation>使用 torch.export（dynamo）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="550"/>
+        <location filename="../../app/options_panel.py" line="564"/>
         <source>Validate against PyTorch</source>
         <translation>與 PyTorch 比對驗證</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="551"/>
+        <location filename="../../app/options_panel.py" line="565"/>
         <source>Shape sets</source>
         <translation>形狀組</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="552"/>
+        <location filename="../../app/options_panel.py" line="566"/>
         <source>default: 3 sets, e.g. batch_size=1,sequence_length=7;…</source>
         <translation>預設：3 組，例如 batch_size=1,sequence_length=7;…</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="553"/>
+        <location filename="../../app/options_panel.py" line="567"/>
         <source>Tolerance (atol)</source>
         <translation>容許值（atol）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="554"/>
+        <location filename="../../app/options_panel.py" line="568"/>
         <source>per model</source>
         <translation>依模型</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="555"/>
+        <location filename="../../app/options_panel.py" line="569"/>
         <source>default: %1</source>
         <translation>預設：%1</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="556"/>
+        <location filename="../../app/options_panel.py" line="570"/>
         <source>Folder</source>
         <translation>資料夾</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="558"/>
+        <location filename="../../app/options_panel.py" line="572"/>
         <source>Overwrite a non-empty folder</source>
         <translation>覆寫非空的資料夾</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="561"/>
+        <location filename="../../app/options_panel.py" line="575"/>
         <source>Adds past_key_values inputs and present outputs so generation reuses earlier steps.</source>
         <translation>加入 past_key_values 輸入與 present 輸出，讓生成時可重複使用先前的步驟。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="562"/>
+        <location filename="../../app/options_panel.py" line="576"/>
         <source>Whether the exported model takes the past as inputs.</source>
         <translation>匯出的模型是否以 past 作為輸入。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="563"/>
+        <location filename="../../app/options_panel.py" line="577"/>
         <source>How an encoder–decoder model is split into ONNX files.</source>
         <translation>編碼器–解碼器模型如何拆分為 ONNX 檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="564"/>
+        <location filename="../../app/options_panel.py" line="578"/>
         <source>The newer torch.export exporter (slower; writes external data).</source>
         <translation>較新的 torch.export 匯出器（較慢；會寫出外部資料檔）。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="565"/>
+        <location filename="../../app/options_panel.py" line="579"/>
         <source>Shape sets to validate at, e.g. batch_size=1,sequence_length=7;batch_size=3,sequence_length=23</source>
         <translation>驗證用的形狀組，例如 batch_size=1,sequence_length=7;batch_size=3,sequence_length=23</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="567"/>
+        <location filename="../../app/options_panel.py" line="581"/>
         <source>Largest absolute difference to PyTorch that still passes.</source>
         <translation>與 PyTorch 之間仍算通過的最大絕對差異。</translation>
     </message>

@@ -101,6 +101,21 @@ def test_invalid_inputs_are_problems(panel):
     assert panel.problems() == [] and panel.atol_value() == 1e-3
 
 
+def test_bf16_turns_validation_off_with_the_reason_and_back_on_after(panel, tmp_path):
+    """onnxruntime cannot run bf16 on the CPU, and the core refuses bf16 with validation: the panel never offers
+    that combination, and says why."""
+    panel.set_model("demo:tiny-bert")
+    panel.update_from_plan(make_plan("bert"))
+    assert panel.validate.isChecked() and panel.validate.isEnabled()
+    panel.float_dtype.setCurrentText("bf16")
+    assert not panel.validate.isChecked() and not panel.validate.isEnabled()
+    assert "bfloat16" in panel.validate.toolTip() and panel.validate.toolTip() == panel.disabled_reason("validate")
+    opts = panel.export_options("demo:tiny-bert", str(tmp_path / "o"))
+    assert opts["validate"] is False and ExportOptions.from_dict(opts).float_dtype == "bf16"
+    panel.float_dtype.setCurrentText("fp16")
+    assert panel.validate.isChecked() and panel.validate.isEnabled()
+
+
 def test_export_options_round_trip_through_exportoptions(panel, tmp_path):
     panel.set_model("demo:tiny-gpt2")
     panel.update_from_plan(make_plan("gpt2"))

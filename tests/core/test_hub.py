@@ -313,6 +313,24 @@ def test_download_falls_back_to_the_cache_when_the_hub_fails(fake_hub):
     assert hub.download_config(BERT) == first
 
 
+def test_snapshot_falls_back_to_the_cached_snapshot_when_the_hub_is_down_and_says_so(fake_hub):
+    snapshot = hub.snapshot_download("google/tiny-vit")
+    fake_hub.inject("reset")  # every request: the connection drops, as with no network
+    said = []
+    assert hub.snapshot_download("google/tiny-vit", timeout=1, log=said.append) == snapshot
+    assert len(said) == 1 and "could not be reached" in said[0] and str(snapshot) in said[0]
+    with pytest.raises(ExportError) as excinfo:  # nothing cached: still a coded failure
+        hub.snapshot_download(BERT, timeout=1)
+    assert _code(excinfo) == "hub_unreachable"
+
+
+def test_snapshot_does_not_hide_a_missing_repo_behind_the_cache(fake_hub):
+    hub.snapshot_download("google/tiny-vit")
+    with pytest.raises(ExportError) as excinfo:
+        hub.snapshot_download("google/tiny-vit", revision="no-such-branch")
+    assert _code(excinfo) == "hub_not_found"
+
+
 # ---------------------------------------------------------------------------------------------
 # cache scan
 

@@ -32,3 +32,19 @@ def test_a_cold_export_on_a_terminal_suggests_the_server(monkeypatch):
 def test_no_hint_when_served_or_not_on_a_terminal(monkeypatch):
     assert "exportcore serve" not in _closing(monkeypatch, tty=True, served=True)
     assert "exportcore serve" not in _closing(monkeypatch, tty=False, served=False)
+
+
+def test_the_bar_is_on_screen_while_each_stage_runs():
+    """Each stage prints its line, which erases the bar: the stage's first progress event must draw it again at
+    once (not wait out the redraw throttle), or a terminal shows no bar during the slow stages."""
+    from exportcore.events import Progress, StageFinished, StageStarted
+
+    stream = io.StringIO()
+    reporter = ConsoleReporter(tty=True, stream=stream)
+    for fraction, stage in ((0.0, "resolve"), (0.05, "load")):
+        reporter(StageStarted(stage=stage, detail=""))
+        reporter(Progress(fraction=fraction, stage=stage, message=stage))
+        # what the terminal shows now: the text after the last line break, with the bar's own carriage returns
+        assert stream.getvalue().rsplit("\n", 1)[-1].lstrip("\r").startswith("["), f"no bar during {stage}"
+        reporter(StageFinished(stage=stage, seconds=0.0, detail=""))
+        reporter(Progress(fraction=fraction + 0.05, stage=stage, message=f"{stage} done"))

@@ -64,7 +64,10 @@ def _assert_one_error(stderr: str, code: str) -> str:
 
 
 def _beside(destination: Path) -> list[str]:
-    """Entries next to the destination that a run created (run folders, backups, failed runs)."""
+    """Entries next to the destination that a run created (run folders, backups, failed runs); none when the run
+    removed the parent folder it had made."""
+    if not destination.parent.exists():
+        return []
     return sorted(p.name for p in destination.parent.iterdir() if p.name != destination.name and destination.name in p.name)
 
 
@@ -121,6 +124,103 @@ def test_unknown_model_type_is_unsupported_model_type(tmp_path):
     assert not destination.exists() and _beside(destination) == []
 
 
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        pytest.param(["--opset", "99"], "opsets 7–23", id="opset-too-high"),
+        pytest.param(["--opset", "0"], "opsets 7–23", id="opset-zero"),
+        pytest.param(["--dynamo", "--opset", "14"], "opsets 18–25", id="dynamo-opset-too-low"),
+        pytest.param(["--sequence_length", "-3"], "sequence_length -3", id="negative-shape"),
+        pytest.param(["--batch_size", "0"], "batch_size 0", id="zero-batch"),
+        pytest.param(["--atol", "nan"], "atol nan", id="atol-nan"),
+        pytest.param(["--atol", "-1"], "atol -1", id="atol-negative"),
+        pytest.param(["--opset", "abc"], "--opset", id="argparse-type"),
+        pytest.param(["--device", "cuda"], "'cuda'", id="argparse-choice"),
+        pytest.param(["--frobnicate"], "--frobnicate", id="argparse-unknown"),
+    ],
+)
+def test_bad_options_are_refused_at_once_in_the_one_error_format(args, says, tmp_path):
+    """Refused before torch is even imported (the output shows no stage), exit 2, one coded line + next step."""
+    destination = tmp_path / "out"
+    proc = _cli_subprocess(tmp_path, "demo:tiny-bert", str(destination), *args)
+    assert proc.returncode == 2, proc.stderr
+    assert says in _assert_one_error(proc.stderr, "invalid_option")
+    assert "▸" not in proc.stderr and "usage:" not in proc.stderr
+    assert not destination.exists() and _beside(destination) == []
+
+
+def test_an_output_path_that_is_a_file_is_bad_input(tmp_path, capsys):
+    target = tmp_path / "taken"
+    target.write_text("mine")
+    code, _, err = _cli(capsys, "demo:tiny-bert", str(target))
+    assert code == 2, err
+    assert "is a file" in _assert_one_error(err, "invalid_option")
+    assert target.read_text() == "mine"
+
+
+@pytest.mark.parametrize("where", ["the-model-folder", "its-parent"])
+def test_overwrite_never_deletes_the_model_being_exported(where, tiny_models, tmp_path, capsys):
+    parent = tmp_path / "work"
+    source = parent / "model"
+    shutil.copytree(tiny_models("bert-text-classification"), source)
+    (parent / "precious.txt").write_text("mine")
+    before = sorted(p.relative_to(parent).as_posix() for p in parent.rglob("*"))
+    destination = source if where == "the-model-folder" else parent
+    code, _, err = _cli(capsys, str(source), str(destination), "--overwrite")
+    assert code == 2, err
+    assert "holds the model" in _assert_one_error(err, "invalid_option")
+    assert sorted(p.relative_to(parent).as_posix() for p in parent.rglob("*")) == before
+
+
+@pytest.mark.parametrize(
+    ("weights", "says"),
+    [
+        pytest.param(("pytorch_model.bin", b"\x80\x02not a pickle at all" * 100), "Unpickl", id="garbage-bin"),
+        pytest.param(("model.safetensors", b"\x08\x00\x00\x00\x00\x00\x00\x00{trunc"), "", id="truncated-safetensors"),
+    ],
+)
+def test_corrupt_weights_are_model_load_failed(weights, says, tiny_model_dir, tmp_path, capsys):
+    source = tiny_model_dir("bert", task="feature-extraction")
+    name, data = weights
+    (source / name).write_bytes(data)
+    destination = tmp_path / "out"
+    code, _, err = _cli(capsys, str(source), str(destination))
+    assert code == 3, err
+    assert says in _assert_one_error(err, "model_load_failed")
+    assert not destination.exists() and _beside(destination) == []
+
+
+def test_weights_of_another_shape_say_so_instead_of_pointing_at_a_hidden_report(tiny_models, tmp_path, capsys):
+    source = tmp_path / "model"
+    shutil.copytree(tiny_models("bert-text-classification"), source)
+    config = json.loads((source / "config.json").read_text())
+    config["intermediate_size"] *= 2  # the saved weights keep the old size
+    (source / "config.json").write_text(json.dumps(config))
+    code, _, err = _cli(capsys, str(source), str(tmp_path / "out"))
+    assert code == 3, err
+    message = _assert_one_error(err, "model_load_failed")
+    assert "other shapes than config.json" in message and "above report" not in message
+
+
+def test_a_failed_run_removes_the_folders_it_made_and_a_killed_runs_leftovers(tiny_models, tmp_path, capsys):
+    """Folders made for the output go again when the run fails; the run folder of a run killed outright (its
+    process is gone) is removed by the next run to the same destination, a live run's is not."""
+    source = str(tiny_models("bert-text-classification"))
+    code, _, err = _cli(capsys, source, str(tmp_path / "a" / "b" / "out"), "--opset", "9")  # fails in the exporter
+    assert code == 3, err
+    assert not (tmp_path / "a").exists()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    abandoned = tmp_path / f".out.partial-{dead.pid}-x1y2"
+    live = tmp_path / f".out.partial-{os.getpid()}-x3y4"
+    for folder in (abandoned, live):
+        folder.mkdir()
+        (folder / "model.onnx").write_bytes(b"half")
+    code, _, err = _cli(capsys, source, str(tmp_path / "out"), "--no-validation")
+    assert code == 0, err
+    assert not abandoned.exists() and live.exists()
+
+
 # --------------------------------------------------------------------------------------------- validation (exit 1)
 def test_validation_failure_exits_1_and_keeps_the_run_beside_the_destination(tiny_models, tmp_path):
     """--atol 1e-30: every output whose ONNX and PyTorch values differ at all fails. The tiny GPT-2's logits and
@@ -143,6 +243,39 @@ def test_validation_failure_exits_1_and_keeps_the_run_beside_the_destination(tin
     assert all(not r["passed"] for r in nonzero) and all(r["atol"] == 1e-30 for r in report["rows"])
     assert (kept / "model.onnx").is_file() and (kept / "export_plan.json").is_file()
     assert str(kept) in proc.stderr, "the user is told where the files are"
+
+
+def test_two_failed_runs_in_the_same_second_are_both_kept(tiny_models, tmp_path, capsys, monkeypatch):
+    """The kept folder is named by the second the run failed; a second failed run in that second must neither
+    lose its files nor overwrite the first's."""
+    import exportcore.run
+
+    monkeypatch.setattr(exportcore.run.time, "strftime", lambda fmt, *a: "20261127-101500")
+    source = tiny_models("gpt2")
+    destination = tmp_path / "out" / "gpt2"
+    for _ in range(2):
+        code, _, err = _cli(capsys, str(source), str(destination), "--atol", "1e-30")
+        assert code == 1, err
+        _assert_one_error(err, "validation_failed")
+    beside = _beside(destination)
+    assert beside == ["gpt2.failed-20261127-101500", "gpt2.failed-20261127-101500-2"], beside
+    for name in beside:
+        assert json.loads((destination.parent / name / "validation_report.json").read_text())["status"] == "failed"
+        assert (destination.parent / name / "model.onnx").is_file()
+
+
+def test_validation_shapes_the_model_cannot_take_are_bad_input(tiny_models, tmp_path, capsys):
+    """A sequence longer than the model's position table fails in PyTorch itself: a coded bad-input error naming
+    the shapes, not an internal error."""
+    source = tiny_models("bert-text-classification")
+    limit = json.loads((source / "config.json").read_text())["max_position_embeddings"]
+    destination = tmp_path / "out"
+    code, _, err = _cli(capsys, str(source), str(destination), "--validation-shapes",
+                        f"batch_size=1,sequence_length={limit + 36}")
+    assert code == 2, err
+    message = _assert_one_error(err, "validation_shapes_unsupported")
+    assert f"sequence={limit + 36}" in message
+    assert not destination.exists() and _beside(destination) == []
 
 
 # --------------------------------------------------------------------------------------------- export failed (exit 3)
@@ -248,6 +381,66 @@ def test_fp16_bert_exports_and_validates(tiny_models, tmp_path):
     assert model.graph.output[0].type.tensor_type.elem_type == onnx.TensorProto.FLOAT16
 
 
+def test_bf16_with_validation_is_refused_before_any_work(tiny_models, tmp_path, capsys):
+    """onnxruntime's CPU provider has no bfloat16 kernels (Add, Conv, …): a bf16 file cannot be validated here,
+    and saying so after minutes of export would waste them."""
+    destination = tmp_path / "out"
+    code, _, err = _cli(capsys, str(tiny_models("vit")), str(destination), "--dtype", "bf16")
+    assert code == 2, err
+    message = _assert_one_error(err, "invalid_option")
+    assert "bfloat16" in message and "--no-validation" in message
+    assert "▸ load" not in err, "the model was loaded before the refusal"
+    assert not destination.exists() and _beside(destination) == []
+
+
+def test_unvalidated_bf16_conv_below_opset_22_is_not_published_as_a_valid_file(tiny_models, tmp_path, capsys):
+    """ONNX allows bfloat16 Conv only from opset 22. Without validation nothing else would notice, so an
+    unvalidated run checks its files with ONNX's strict checker; at opset 22 the same export is fine."""
+    import onnx
+
+    source = str(tiny_models("vit"))
+    destination = tmp_path / "out"
+    code, _, err = _cli(capsys, source, str(destination), "--dtype", "bf16", "--no-validation")
+    assert code == 3, err
+    message = _assert_one_error(err, "export_failed")
+    assert "not valid ONNX" in message and "Conv" in message
+    assert not destination.exists() and _beside(destination) == []
+    code, _, err = _cli(capsys, source, str(destination), "--dtype", "bf16", "--no-validation", "--opset", "22")
+    assert code == 0, err
+    model = onnx.load(str(destination / "model.onnx"))
+    assert model.graph.input[0].type.tensor_type.elem_type == onnx.TensorProto.BFLOAT16
+
+
+def test_an_unvalidated_run_still_ends_its_progress_at_one(tiny_models, tmp_path):
+    from exportcore.events import Progress
+    from exportcore.options import ExportOptions
+
+    options = ExportOptions(model=str(tiny_models("bert-text-classification")), output_dir=str(tmp_path / "out"),
+                            validate=False)
+    events, outcome = run_collecting(options)
+    assert outcome.validation == "skipped"
+    fractions = [e.fraction for e in events if isinstance(e, Progress)]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+
+def test_a_cancel_while_transformers_reads_the_config_stays_a_cancel(tiny_models, monkeypatch):
+    """transformers wraps what fails while it reads config.json; a cancel arriving then must not come out as
+    `malformed_config` (exit 2) instead of `cancelled` (130)."""
+    import transformers
+
+    from exportcore.plan import load_transformers_config
+    from exportcore.source import ModelSource
+
+    def cancelled(*args, **kwargs):
+        raise ExportError("cancelled")
+
+    monkeypatch.setattr(transformers.AutoConfig, "from_pretrained", cancelled)
+    folder = tiny_models("bert-text-classification")
+    with pytest.raises(ExportError) as info:
+        load_transformers_config(ModelSource(str(folder), folder, {}, "local"))
+    assert info.value.code == "cancelled"
+
+
 @pytest.mark.slow
 def test_fp16_bert_on_the_dynamo_path_validates_with_an_fp16_tolerance(tiny_models, tmp_path):
     """Where fp16 does export (the dynamo path), ONNX and PyTorch agree to fp16 precision (diffs of 1-2 ulps), not to
@@ -297,3 +490,20 @@ def test_dynamo_export_of_gpt2_with_past(tiny_models, tmp_path):
             digest = hashlib.sha1(np.ascontiguousarray(variant).tobytes()).hexdigest()
             assert digest not in seen, f"{tensor.name} duplicates {seen[digest]}"
         seen[hashlib.sha1(np.ascontiguousarray(data).tobytes()).hexdigest()] = tensor.name
+
+
+def test_a_torch_export_failure_names_its_cause_without_terminal_colours():
+    """torch.export's wrapper error only says "step 1/3 failed" in ANSI colour; users need the wrapped reason."""
+    from torch.onnx._internal.exporter._errors import TorchExportError
+
+    from exportcore.export import failure_reason
+
+    try:
+        try:
+            raise TypeError("scaled_dot_product_attention(): argument 'is_causal' must be bool, not SymBool")
+        except TypeError as cause:
+            raise TorchExportError("Failed to export the model with torch.export. \x1b[96mThis is step 1/3\x1b[0m") from cause
+    except TorchExportError as exc:
+        reason = failure_reason(exc)
+    assert reason == "TypeError: scaled_dot_product_attention(): argument 'is_causal' must be bool, not SymBool"
+    assert failure_reason(RuntimeError("\x1b[1mbold\x1b[0m first\nsecond")) == "RuntimeError: bold first"

@@ -24,12 +24,15 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from exportcore.onnx_files import structure_problem
 from tests.e2e.models import CASES, tiny_exports, tiny_models  # noqa: F401 - fixtures
 
 REPO = Path(__file__).resolve().parents[2]
@@ -41,6 +44,12 @@ ALL = list(CASES)
 #: Known deviations, one bug each (see the report of the e2e tests).
 
 
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _params(marks: dict[str, pytest.MarkDecorator] | None = None):
@@ -106,10 +115,14 @@ def test_files_records_and_copies(case_id, tiny_exports):
     names = {p.name for p in out.iterdir()}
     onnx_files = sorted(n for n in names if ".onnx" in n)
     assert onnx_files == sorted(case.files), "unexpected ONNX files (unmerged decoders, external data ...)"
+    for name in case.files:  # what an unvalidated run checks: ONNX's strict checker finds nothing wrong
+        assert structure_problem(out / name) is None, name
     assert RECORDS <= names
     assert all(p.is_file() for p in out.iterdir()), "sub-folders in the output"
     # Nothing beside the destination: no .partial- run folder, no .old- backup, no .failed- folder.
     assert sorted(os.listdir(out.parent)) == [out.name]
+    # The run folder is private while it runs; the published one is like any folder the user makes.
+    assert stat.S_IMODE(out.stat().st_mode) == 0o777 & ~_umask()
 
     for name in case.copied:
         assert (out / name).read_bytes() == (export.model_dir / name).read_bytes(), f"{name} not copied as is"
@@ -323,3 +336,29 @@ def test_cli_export_summary(case_id, extra, tiny_models, tmp_path):
         assert (out / name).is_file()
     assert report["status"] == "passed"
     assert not [n for n in os.listdir(tmp_path) if ".partial-" in n or ".failed-" in n or ".old-" in n]
+
+
+def test_every_tokenizer_processor_and_template_file_travels_with_the_model(tiny_models, tmp_path):
+    """transformers names tokenizer files per model (deberta-v2's spm.model, marian's source.spm/target.spm, …) and
+    keeps chat templates beside them: the exported folder must be usable without the source folder."""
+    from exportcore.options import ExportOptions
+    from tests.e2e.models import run_collecting
+
+    source = tmp_path / "model"
+    shutil.copytree(tiny_models("bert-feature-extraction"), source)
+    extra = {
+        "spm.model": b"sentencepiece model bytes",
+        "source.spm": b"source side",
+        "target.spm": b"target side",
+        "chat_template.json": b'{"chat_template": "{{ messages }}"}',
+        "additional_chat_templates/tool_use.jinja": b"{{ tools }}",
+    }
+    not_copied = {"optimizer.pt": b"training state", "notes.md": b"# my notes"}
+    for name, data in {**extra, **not_copied}.items():
+        (source / name).parent.mkdir(exist_ok=True)
+        (source / name).write_bytes(data)
+    out = tmp_path / "out"
+    run_collecting(ExportOptions(model=str(source), output_dir=str(out), validate=False))
+    for name, data in extra.items():
+        assert (out / name).read_bytes() == data, f"{name} was not copied"
+    assert not {n for n in not_copied if (out / n).exists()}, "files that are neither configs nor tokenizer files"

@@ -137,6 +137,28 @@ def test_sigterm_to_the_client_cancels_the_served_export(server, tmp_path):
     assert _nothing_left(tmp_path)
 
 
+@pytest.mark.parametrize(("served", "signum"), [(True, signal.SIGTERM), (True, signal.SIGHUP), (False, signal.SIGTERM)],
+                         ids=["served-sigterm", "served-sighup", "alone-sigterm"])
+def test_sigterm_or_sighup_to_exportcore_export_cancels_like_ctrl_c(server, tmp_path, served, signum):
+    """`exportcore export` stopped by a service manager or a closed terminal: exit 130, one `cancelled` error
+    line, nothing at the destination or beside it; the same with and without the server."""
+    env = server if served else {**server, "OES_NO_SERVER": "1"}
+    shapes = ";".join(f"batch_size={s['batch_size']},sequence_length={s['sequence_length']}" for s in SLOW_SHAPES)
+    proc = subprocess.Popen([*EXPORTCORE, "export", "demo:tiny-gpt2", str(tmp_path / "out"), "--json-events",
+                             "--validation-shapes", shapes], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    for line in proc.stdout:
+        event = json.loads(line)
+        if event["event"] == "stage_started" and event["stage"] == "validate":
+            break
+    proc.send_signal(signum)
+    assert proc.wait(timeout=10) == exit_code_for("cancelled")
+    stderr = proc.stderr.read()
+    assert "error [cancelled]" in stderr and "Traceback" not in stderr, stderr[-2000:]
+    assert [e["code"] for e in _events_after(proc) if e["event"] == "error"] == ["cancelled"]
+    assert _nothing_left(tmp_path)
+
+
 @pytest.mark.parametrize("closed_stdin", [False, True], ids=["stdin-open", "stdin-closed"])
 def test_a_killed_client_cancels_its_export(server, tmp_path, closed_stdin):
     """With fd 0 closed, the client's socket must not take its number (the server would then hold the client's own

@@ -57,6 +57,8 @@ def _parse(stdout: str) -> list[dict]:
 
 
 def _leftovers(destination: Path) -> list[str]:
+    if not destination.parent.exists():  # the run removed the folder it had made for the destination
+        return []
     return [p.name for p in destination.parent.iterdir() if p.name != destination.name and destination.name in p.name]
 
 

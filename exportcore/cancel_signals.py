@@ -3,15 +3,24 @@
 The handler raises ``KeyboardInterrupt`` rather than an ordinary exception: library code wraps ordinary exceptions
 (transformers turns any error while it reads config.json into its own), but lets ``KeyboardInterrupt`` through.
 The run turns it into ``ExportError('cancelled')`` once it has cleaned up. Only the first signal raises; later
-ones only set the flag, so that a second Ctrl-C cannot interrupt the cleanup of the first.
+ones only set the flag, so that a second Ctrl-C cannot interrupt the cleanup of the first. A signal the process
+was told to ignore (``nohup``, a background job) stays ignored.
+
+Inside :func:`no_interrupt` (publishing the finished run, swapping file descriptors) a signal only sets the flag:
+the run looks at the flag where stopping is safe.
 """
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
+from typing import Iterator
 
 CANCEL_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+_previous: list[dict[int, object]] = []  # handlers to put back, one dict per install()
+_deferred = 0
 
 
 def install(flag: threading.Event | None = None) -> threading.Event:
@@ -21,15 +30,31 @@ def install(flag: threading.Event | None = None) -> threading.Event:
     def on_signal(signum, frame):  # noqa: ARG001
         first = not flag.is_set()
         flag.set()
-        if first:
+        if first and not _deferred:
             raise KeyboardInterrupt
 
+    saved = {}
     for signum in CANCEL_SIGNALS:
-        signal.signal(signum, on_signal)
+        current = signal.getsignal(signum)
+        saved[signum] = current
+        if current is not signal.SIG_IGN:
+            signal.signal(signum, on_signal)
+    _previous.append(saved)
     return flag
 
 
 def restore() -> None:
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    """Put back the handlers the last :func:`install` replaced."""
+    if _previous:
+        for signum, handler in _previous.pop().items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+
+
+@contextlib.contextmanager
+def no_interrupt() -> Iterator[None]:
+    global _deferred
+    _deferred += 1
+    try:
+        yield
+    finally:
+        _deferred -= 1

@@ -13,8 +13,14 @@ def protocol_stdout() -> TextIO:
     torch and transformers print progress and warnings on stdout, from Python and from C++;
     redirecting the file descriptor keeps the JSON-lines channel clean.
     """
-    sys.stdout.flush()
-    channel = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    return channel
+    global _channel
+    if _channel is None:  # once per process: a second call must not take stderr for the original stdout
+        sys.stdout.flush()
+        channel = os.fdopen(os.dup(1), "w", encoding="utf-8", buffering=1)
+        os.dup2(2, 1)
+        sys.stdout = sys.stderr
+        _channel = channel
+    return _channel
+
+
+_channel: TextIO | None = None

@@ -35,6 +35,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--revision", help="Hub revision (branch, tag or commit)")
     parser.add_argument("--cache-dir", "--cache_dir", dest="cache_dir", help="Hugging Face cache folder")
     parser.add_argument("--trust-remote-code", action="store_true", help=TRUST_HELP)
+    parser.add_argument("--dynamo", action="store_true", help="use the torch.export (dynamo) exporter")
     _add_shape_flags(parser)
 
 
@@ -72,7 +73,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--atol", type=float, help="validation tolerance (default: the model's)")
     p.add_argument("--no-dynamic-axes", dest="dynamic_axes", action="store_false", help="export static shapes")
     p.add_argument("--no-constant-folding", dest="constant_folding", action="store_false", help="disable constant folding")
-    p.add_argument("--dynamo", action="store_true", help="use the torch.export (dynamo) exporter")
     p.add_argument("--no-validation", dest="validate", action="store_false", help="skip the onnxruntime validation")
     p.add_argument(
         "--validation-shapes",
@@ -118,6 +118,7 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
         use_past=args.use_past,
         shapes=shapes,
         trust_remote_code=args.trust_remote_code,
+        dynamo=args.dynamo,
         cache_dir=args.cache_dir,
         revision=args.revision,
     )
@@ -129,7 +130,6 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
             atol=args.atol,
             dynamic_axes=args.dynamic_axes,
             constant_folding=args.constant_folding,
-            dynamo=args.dynamo,
             validate=args.validate,
             validation_shapes=parse_shape_sets(args.validation_shapes) if args.validation_shapes else None,
             overwrite=args.overwrite,
@@ -248,9 +248,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .run import run_export
 
     reporter = ConsoleReporter(json_events=args.json_events, tty=sys.stderr.isatty())
-    cancel_signals.install()  # SIGTERM and SIGHUP cancel like Ctrl-C: code 130, nothing left behind
+    cancel = cancel_signals.install()  # SIGTERM and SIGHUP cancel like Ctrl-C: code 130, nothing left behind
     try:
-        result = run_export(options, on_event=reporter)
+        result = run_export(options, on_event=reporter, cancel=cancel)
     finally:
         cancel_signals.restore()
     reporter.close()

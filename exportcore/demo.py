@@ -55,11 +55,16 @@ def config_folder(model: str) -> Path:
     return folder
 
 
-def cache_root() -> Path:
+def studio_cache() -> Path:
+    """Our own cache folder: demo model weights, logs of failed runs."""
     base = os.environ.get("EXPORTSTUDIO_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "onnx-export-studio"
     )
-    return Path(base) / "demo_models"
+    return Path(base)
+
+
+def cache_root() -> Path:
+    return studio_cache() / "demo_models"
 
 
 def materialize(model: str) -> Path:

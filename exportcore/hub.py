@@ -949,9 +949,11 @@ def snapshot_download(
     try:
         details = model_info(repo_id, revision=revision, token=token, timeout=timeout, cache_dir=folder)
     except ExportError as exc:
-        # As huggingface_hub does: a Hub that cannot be reached is no reason to refuse a snapshot already cached.
-        cached = find_cached_snapshot(repo_id, revision, cache_dir=folder) if exc.code == "hub_unreachable" else None
-        if cached is None:
+        # As huggingface_hub does: a Hub that cannot be reached is no reason to refuse a snapshot already cached,
+        # if the revision asked for (main by default) names it and its download finished.
+        cached = find_cached_snapshot(repo_id, revision or "main", cache_dir=folder) \
+            if exc.code == "hub_unreachable" else None
+        if cached is None or not _has_complete_weights(Path(cached)):
             raise
         if log is not None:
             log(f"the Hub could not be reached ({exc.params.get('reason', '')}); using the cached snapshot {cached}")
@@ -1078,6 +1080,19 @@ def scan_cache(cache_dir: str | os.PathLike | None = None) -> CacheScan:
         size_on_disk=int(info.size_on_disk),
         warnings=[_first_line(w) for w in info.warnings],
     )
+
+
+def _has_complete_weights(snapshot: Path) -> bool:
+    """Weights to export, every shard an index names included (downloads store weights last)."""
+    indexes = list(snapshot.glob("*.index.json"))
+    for index in indexes:
+        try:
+            shards = set(json.loads(index.read_text(encoding="utf-8"))["weight_map"].values())
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue
+        if shards and all((snapshot / shard).is_file() for shard in shards):
+            return True
+    return not indexes and (any(snapshot.glob("*.safetensors")) or any(snapshot.glob("pytorch_model*.bin")))
 
 
 def find_cached_snapshot(repo_id: str, revision: str | None = None, *,

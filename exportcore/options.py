@@ -83,8 +83,8 @@ class ExportOptions:
             if not isinstance(self.opset, int) or self.opset not in opsets:
                 raise ExportError("invalid_option", reason=f"opset {self.opset!r}: the {exporter} exporter writes "
                                   f"opsets {opsets[0]}–{opsets[-1]}")
-        if self.atol is not None and not (isinstance(self.atol, (int, float)) and math.isfinite(self.atol) and self.atol > 0):
-            raise ExportError("invalid_option", reason=f"atol {self.atol!r} (want a finite number > 0)")
+        if self.atol is not None and not (isinstance(self.atol, (int, float)) and math.isfinite(self.atol) and self.atol >= 0):
+            raise ExportError("invalid_option", reason=f"atol {self.atol!r} (want a finite number >= 0)")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

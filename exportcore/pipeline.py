@@ -11,7 +11,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from . import adapter
+from . import adapter, cancel_signals
 from .errors import ExportError
 from .export import build_module, export_submodel
 from .plan import Plan, Submodel
@@ -21,28 +21,34 @@ from .validate import Check
 Log = Callable[[str], None]
 
 
+CAPTURED_BYTES = 200_000
+
+
 @contextlib.contextmanager
 def exporter_output_in_log(log: Log) -> Iterator[None]:
     """What the exporters print themselves (torch's C++ dumps a whole IR graph when a conversion fails, torch.export
     prints its steps) goes to the run log, not the user's terminal: the error says what failed in one line."""
     for stream in (sys.stdout, sys.stderr):
         stream.flush()
-    saved = [os.dup(1), os.dup(2)]
     with tempfile.TemporaryFile() as captured:
-        os.dup2(captured.fileno(), 1)
-        os.dup2(captured.fileno(), 2)
+        with cancel_signals.no_interrupt():  # never leave fd 1 or 2 on the captured file
+            saved = [os.dup(1), os.dup(2)]
+            os.dup2(captured.fileno(), 1)
+            os.dup2(captured.fileno(), 2)
         try:
             yield
         finally:
-            for stream in (sys.stdout, sys.stderr):
-                stream.flush()
-            for fd, copy in zip((1, 2), saved):
-                os.dup2(copy, fd)
-                os.close(copy)
-            captured.seek(0)
-            text = captured.read(200_000).decode("utf-8", errors="replace").strip()
+            with cancel_signals.no_interrupt():
+                for stream in (sys.stdout, sys.stderr):
+                    stream.flush()
+                for fd, copy in zip((1, 2), saved):
+                    os.dup2(copy, fd)
+                    os.close(copy)
+            size = captured.seek(0, os.SEEK_END)
+            captured.seek(max(0, size - CAPTURED_BYTES))  # the end: where the exporter says what failed
+            text = captured.read().decode("utf-8", errors="replace").strip()
             if text:
-                log("exporter output:\n" + text)
+                log("exporter output" + (f" (its last {CAPTURED_BYTES} bytes)" if size > CAPTURED_BYTES else "") + ":\n" + text)
 
 
 def load_for_plan(plan: Plan):

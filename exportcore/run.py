@@ -12,7 +12,9 @@ import contextlib
 import gc
 import json
 import os
+import re
 import shutil
+import socket
 import tempfile
 import time
 import traceback
@@ -20,17 +22,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from . import __version__
-from .errors import ExportError
+from . import __version__, cancel_signals
+from .errors import EXIT_FAILURE, ExportError, exit_code_for
 from .events import Event, LogLine, PlanReady, Progress, RunResult, StageFinished, StageStarted, ValidationRow, error_event
 from .options import ExportOptions
+
+#: Logs of failed runs kept in the studio cache (the newest ones).
+KEPT_FAILURE_LOGS = 20
+#: At most this much of the log's end goes into an error event.
+DETAILS_CHARS = 50_000
 
 #: Rough share of the run's time per stage, for the overall progress fraction.
 STAGE_WEIGHTS = {"resolve": 0.05, "plan": 0.02, "load": 0.13, "export": 0.45, "post-process": 0.05, "validate": 0.28, "publish": 0.02}
 
 #: Copied next to the ONNX files so that the folder is self-contained: configs and every tokenizer, processor and
 #: chat-template file (transformers names these per model: spm.model, source.spm, vocab.txt, chat_template.json, …).
-COPIED_SUFFIXES = (".json", ".txt", ".model", ".spm", ".vocab", ".tiktoken", ".jinja")
+COPIED_SUFFIXES = (".json", ".txt", ".model", ".spm", ".vocab", ".tiktoken", ".jinja", ".codes", ".tokenizer")
 COPIED_FOLDERS = ("additional_chat_templates",)
 #: Records this run writes itself, and weight indexes (the weights are in the ONNX files).
 NOT_COPIED = ("export_options.json", "export_plan.json", "validation_report.json")
@@ -95,6 +102,7 @@ class Runner:
                               "bf16 export cannot be validated here; add --no-validation to export it unvalidated")
         run_dir: Path | None = None
         created_parents: list[Path] = []
+        settled = contextlib.ExitStack()
         if os.environ.get("OES_SERVED_BY"):
             self.log(f"running in a process forked from exportcore serve (pid {os.environ['OES_SERVED_BY']})")
         try:
@@ -139,7 +147,8 @@ class Runner:
                         shape_sets = [plan.shapes]
                         self.log("static axes (--no-dynamic-axes): validating at the traced shapes only", "warning")
                     atol = (lambda cfg: options.atol) if options.atol is not None else (lambda cfg: cfg.atol)
-                    cases = torch_references(validation_checks(plan, model, run_dir), shape_sets, atol, self.cancel.is_set)
+                    cases = torch_references(validation_checks(plan, model, run_dir), shape_sets, atol, self.cancel.is_set,
+                                             user_shapes=bool(options.validation_shapes))
                     del model  # free the weights before onnxruntime loads the files: one copy in memory at a time
                     gc.collect()
                     rows = compare(cases, on_row=self.emit, cancelled=self.cancel.is_set)
@@ -154,6 +163,10 @@ class Runner:
                     set_config_value(run_dir / "config.json", "pad_token_id", pad_token_id)
                 write_records(run_dir, options, document, rows, validation, self.timings, self.log_lines)
                 files = list_files(run_dir, plan.files)
+                # From here the run is moved into place: a signal no longer interrupts it (only this last check).
+                self.check_cancel()
+                settled.enter_context(cancel_signals.no_interrupt())
+                self.check_cancel()
                 if validation == "failed":
                     failed = sum(not r.passed for r in rows)
                     kept = keep_failed_run(run_dir, destination)
@@ -166,11 +179,13 @@ class Runner:
             self.emit(RunResult(output_dir=str(destination), files=files, validation=validation, seconds=round(outcome.seconds, 3)))
             return outcome
         except ExportError as exc:
-            self.emit(error_event(exc, details="\n".join(self.log_lines[-20:])))
+            if exit_code_for(exc.code) == EXIT_FAILURE:
+                self.keep_log_of_failure(destination, exc)
+            self.emit(error_event(exc, details=self.log_tail()))
             raise
         except KeyboardInterrupt:  # Ctrl-C, or SIGTERM / SIGHUP through cancel_signals
             error = ExportError("cancelled")
-            self.emit(error_event(error, details="\n".join(self.log_lines[-20:])))
+            self.emit(error_event(error, details=self.log_tail()))
             raise error from None
         except MemoryError as exc:
             error = ExportError("internal_error", reason="out of memory")
@@ -178,12 +193,35 @@ class Runner:
             raise error from exc
         except Exception as exc:  # noqa: BLE001 - anything unexpected still becomes a coded error
             error = ExportError("internal_error", reason=f"{type(exc).__name__}: {exc}")
+            self.log(traceback.format_exc(), "debug")
+            self.keep_log_of_failure(destination, error)
             self.emit(error_event(error, details=traceback.format_exc()))
             raise error from exc
         finally:
             if run_dir is not None:  # the run did not finish: leave no trace of it
                 shutil.rmtree(run_dir, ignore_errors=True)
                 remove_empty(created_parents)
+            settled.close()
+
+    def log_tail(self) -> str:
+        """The end of the run log for an error event (the app's "details"); a captured exporter dump can be long."""
+        return "\n".join(self.log_lines[-20:])[-DETAILS_CHARS:]
+
+    def keep_log_of_failure(self, destination: Path, exc: ExportError) -> None:
+        """The run folder goes, its log must not: what the exporter printed is often the only clue."""
+        from .demo import studio_cache
+
+        self.log(f"{exc.code}: {exc.message}", "debug")
+        try:
+            folder = studio_cache() / "failed-runs"
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{destination.name}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.log"
+            path.write_text("\n".join(self.log_lines) + "\n", encoding="utf-8")
+            for old in sorted(folder.glob("*.log"), key=lambda p: p.stat().st_mtime)[:-KEPT_FAILURE_LOGS]:
+                old.unlink(missing_ok=True)
+        except OSError:
+            return
+        self.log(f"the log of this run is kept in {path}", "error")
 
     def _download_progress(self, done: int, total: int, filename: str = "") -> None:
         fraction = self.done_weight + STAGE_WEIGHTS["resolve"] * (done / total if total else 0.0)
@@ -230,9 +268,10 @@ def check_destination(destination: Path, overwrite: bool) -> None:
 
 
 def check_not_holding_the_model(destination: Path, model_folder: Path) -> None:
-    """Publishing replaces the destination: it must not be the model's folder or one that holds it."""
-    model_folder = model_folder.resolve()
-    if destination == model_folder or destination in model_folder.parents:
+    """Publishing replaces the destination: it must not be the model's folder or one that holds it or its files
+    (a folder of symlinks into the HF cache)."""
+    places = [model_folder.resolve(), *(p.resolve() for p in model_folder.iterdir() if p.is_symlink())]
+    if any(destination == place or destination in place.parents for place in places):  # symlinked weights too
         raise ExportError("invalid_option", reason=f"the output folder {destination} holds the model being "
                           "exported, which publishing the export would delete; choose another output folder")
 
@@ -245,17 +284,22 @@ def make_run_dir(destination: Path) -> tuple[Path, list[Path]]:
     try:
         parent.mkdir(parents=True, exist_ok=True)
         remove_abandoned_run_dirs(destination)
-        return Path(tempfile.mkdtemp(prefix=f".{destination.name}.partial-{os.getpid()}-", dir=parent)), created
+        return Path(tempfile.mkdtemp(prefix=f".{destination.name}.partial-{os.getpid()}@{_host()}-", dir=parent)), created
     except OSError as exc:
         raise ExportError("output_not_writable", path=str(parent), reason=exc.strerror or str(exc)) from exc
 
 
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9_.]", "_", socket.gethostname())[:40]
+
+
 def remove_abandoned_run_dirs(destination: Path) -> None:
-    """A run killed outright (SIGKILL, power loss) cannot clean up: its folder names its process, which is gone."""
-    prefix = f".{destination.name}.partial-"
+    """A run killed outright (SIGKILL, power loss) cannot clean up: its folder names its process and host. Only
+    folders of this host whose process is gone are removed (on a shared disk, another host's run is left alone)."""
+    mine = re.compile(rf"\.{re.escape(destination.name)}\.partial-(\d+)@{re.escape(_host())}-[^/]+")
     for entry in destination.parent.iterdir():
-        pid = entry.name[len(prefix):].split("-", 1)[0] if entry.name.startswith(prefix) else ""
-        if pid.isdigit() and entry.is_dir() and not process_exists(int(pid)):
+        match = mine.fullmatch(entry.name)
+        if match and entry.is_dir() and not process_exists(int(match.group(1))):
             shutil.rmtree(entry, ignore_errors=True)
 
 
@@ -297,11 +341,28 @@ def check_free_space(run_dir: Path, model_folder: Path) -> None:
 
 
 def copy_model_files(source: Path, run_dir: Path) -> None:
+    code = remote_code_modules(source)
     for path in sorted(source.iterdir()):
         if path.is_dir() and path.name in COPIED_FOLDERS:
             shutil.copytree(path, run_dir / path.name)
-        elif path.is_file() and is_copied_file(path.name):
+        elif path.is_file() and (is_copied_file(path.name) or path.name in code):
             shutil.copy2(path, run_dir / path.name)
+
+
+def remote_code_modules(source: Path) -> set[str]:
+    """The repository's own Python files that its configs name in ``auto_map`` (a custom tokenizer, processor or
+    config class): the exported folder needs them to load its tokenizer the same way."""
+    modules = set()
+    for name in ("config.json", "tokenizer_config.json", "preprocessor_config.json", "processor_config.json"):
+        try:
+            auto_map = json.loads((source / name).read_text(encoding="utf-8")).get("auto_map")
+        except (OSError, ValueError, AttributeError):
+            continue
+        for value in auto_map.values() if isinstance(auto_map, dict) else ():
+            for ref in value if isinstance(value, list) else [value]:
+                if isinstance(ref, str) and "." in ref:  # "[repo--]module.Class"
+                    modules.add(ref.split("--")[-1].rsplit(".", 1)[0] + ".py")
+    return modules
 
 
 def is_copied_file(name: str) -> bool:

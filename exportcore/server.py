@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import __version__
+from . import __version__, cancel_signals
 
 #: Environment variables a warm process has already acted on (read at import time): a request that sets
 #: them differently runs in a fresh process instead.
@@ -258,9 +258,11 @@ def _serve_one(conn: socket.socket, fingerprint: dict[str, str], added: dict[str
     """In the forked process: take over the client's streams, directory and environment, run, report."""
     code = 1
     try:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGCHLD):  # not what the server had (e.g. nohup's)
+        # Not what the server had (e.g. nohup's): a forwarded signal cancels this export from the first moment.
+        for signum in cancel_signals.CANCEL_SIGNALS:
             signal.signal(signum, signal.SIG_DFL)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        cancel_signals.install()
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
         os.setsid()  # the server's terminal (Ctrl-C, hang-up) is not this export's
         message, fds, _, _ = socket.recv_fds(conn, _MAX_MESSAGE, 3)

@@ -65,8 +65,12 @@ def torch_references(
     shape_sets: list[dict[str, int]],
     atol: Callable[[OnnxConfig], float],
     cancelled: Callable[[], bool] = lambda: False,
+    user_shapes: bool = False,
 ) -> list[Case]:
-    """Phase 1, while the model is loaded: the inputs of every case and PyTorch's outputs for them."""
+    """Phase 1, while the model is loaded: the inputs of every case and PyTorch's outputs for them.
+
+    PyTorch failing at a shape set is the user's choice of shapes when they gave them (``--validation-shapes``),
+    else ours to report."""
     import torch
 
     from .dummy_inputs import TORCH_FLOAT
@@ -88,8 +92,12 @@ def torch_references(
                 with torch.no_grad():
                     reference = check.torch_module(*tensors)
             except Exception as exc:  # noqa: BLE001 - e.g. a sequence longer than the model's position table
-                raise ExportError("validation_shapes_unsupported", submodel=check.submodel,
-                                  shapes=shape_set_label(shapes, check.cfg), reason=first_line(exc)) from exc
+                label = shape_set_label(shapes, check.cfg)
+                if not user_shapes:
+                    raise ExportError("validation_error", reason=f"PyTorch failed on {check.submodel} at {label}: "
+                                      f"{first_line(exc)}") from exc
+                raise ExportError("validation_shapes_unsupported", submodel=check.submodel, shapes=label,
+                                  reason=first_line(exc)) from exc
             reference = reference if isinstance(reference, (tuple, list)) else (reference,)
             outputs = [t.detach().float().numpy() if t.is_floating_point() else t.numpy() for t in reference]
             cases.append(Case(check, shape_set_label(shapes, check.cfg), feeds, outputs, atol(check.cfg)))

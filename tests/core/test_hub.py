@@ -324,6 +324,25 @@ def test_snapshot_falls_back_to_the_cached_snapshot_when_the_hub_is_down_and_say
     assert _code(excinfo) == "hub_unreachable"
 
 
+def test_an_unfinished_or_unnamed_cached_snapshot_is_no_fallback(fake_hub, hf_cache):
+    """Weights download last: a snapshot whose download stopped before them is not the model; and a snapshot of
+    another branch is not what `main` means."""
+    snapshot = hub.snapshot_download("google/tiny-vit")
+    for weights in snapshot.glob("*.safetensors"):
+        weights.unlink()
+    fake_hub.inject("reset")
+    with pytest.raises(ExportError) as excinfo:
+        hub.snapshot_download("google/tiny-vit", timeout=1)
+    assert _code(excinfo) == "hub_unreachable"
+    fake_hub.faults.clear()
+    complete = hub.snapshot_download("google/tiny-vit")
+    (Path(hf_cache) / "models--google--tiny-vit" / "refs" / "main").unlink()
+    fake_hub.inject("reset")
+    with pytest.raises(ExportError) as excinfo:
+        hub.snapshot_download("google/tiny-vit", timeout=1)
+    assert _code(excinfo) == "hub_unreachable" and complete.is_dir()
+
+
 def test_snapshot_does_not_hide_a_missing_repo_behind_the_cache(fake_hub):
     hub.snapshot_download("google/tiny-vit")
     with pytest.raises(ExportError) as excinfo:

@@ -108,6 +108,7 @@ def inspected(folders, tmp_path_factory):
             "bert": ["inspect", folders["bert"], "--json", "--batch-size", "3", "--sequence-length", "7",
                      "--int-dtype", "int32"],
             "t5": ["inspect", folders["t5"], "--json"],
+            "bert_dynamo": ["inspect", folders["bert"], "--json", "--dynamo", "--opset", "25"],
             # human output (no --json), which also shows the monolith plan
             "t5_monolith": ["inspect", folders["t5"], "--monolith", "--task", "text2text-generation"],
         },
@@ -161,6 +162,13 @@ def test_inspect_json_schema_and_flags(inspected):
     assert sub["outputs"] == {"logits": {"0": "batch_size"}}
     # shape flags reach the dummy shapes
     assert sub["dummy_shapes"] == {name: [3, 7] for name in sub["inputs"]}
+
+
+def test_inspect_takes_the_opsets_of_the_exporter_it_is_told_about(inspected):
+    """opset 25 exists only on the torch.export path: inspecting that export must accept it."""
+    run = inspected["bert_dynamo"]
+    assert_clean_success(run)
+    assert [sub["opset"] for sub in run.json()["submodels"]] == [25]
 
 
 def test_inspection_loads_no_weights(inspected, folders):

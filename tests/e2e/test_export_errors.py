@@ -158,14 +158,18 @@ def test_an_output_path_that_is_a_file_is_bad_input(tmp_path, capsys):
     assert target.read_text() == "mine"
 
 
-@pytest.mark.parametrize("where", ["the-model-folder", "its-parent"])
+@pytest.mark.parametrize("where", ["the-model-folder", "its-parent", "where-its-symlinked-weights-are"])
 def test_overwrite_never_deletes_the_model_being_exported(where, tiny_models, tmp_path, capsys):
     parent = tmp_path / "work"
     source = parent / "model"
     shutil.copytree(tiny_models("bert-text-classification"), source)
+    blobs = parent / "blobs"  # as `--local-dir` downloads into the HF cache left them: symlinks to blobs
+    blobs.mkdir()
+    (source / "model.safetensors").rename(blobs / "weights")
+    (source / "model.safetensors").symlink_to(blobs / "weights")
     (parent / "precious.txt").write_text("mine")
     before = sorted(p.relative_to(parent).as_posix() for p in parent.rglob("*"))
-    destination = source if where == "the-model-folder" else parent
+    destination = {"the-model-folder": source, "its-parent": parent, "where-its-symlinked-weights-are": blobs}[where]
     code, _, err = _cli(capsys, str(source), str(destination), "--overwrite")
     assert code == 2, err
     assert "holds the model" in _assert_one_error(err, "invalid_option")
@@ -209,16 +213,19 @@ def test_a_failed_run_removes_the_folders_it_made_and_a_killed_runs_leftovers(ti
     code, _, err = _cli(capsys, source, str(tmp_path / "a" / "b" / "out"), "--opset", "9")  # fails in the exporter
     assert code == 3, err
     assert not (tmp_path / "a").exists()
+    from exportcore.run import _host
+
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    abandoned = tmp_path / f".out.partial-{dead.pid}-x1y2"
-    live = tmp_path / f".out.partial-{os.getpid()}-x3y4"
-    for folder in (abandoned, live):
+    abandoned = tmp_path / f".out.partial-{dead.pid}@{_host()}-x1y2"
+    live = tmp_path / f".out.partial-{os.getpid()}@{_host()}-x3y4"
+    other_host = tmp_path / f".out.partial-{dead.pid}@another-machine-x5y6"  # a shared disk: not ours to judge
+    for folder in (abandoned, live, other_host):
         folder.mkdir()
         (folder / "model.onnx").write_bytes(b"half")
     code, _, err = _cli(capsys, source, str(tmp_path / "out"), "--no-validation")
     assert code == 0, err
-    assert not abandoned.exists() and live.exists()
+    assert not abandoned.exists() and live.exists() and other_host.exists()
 
 
 # --------------------------------------------------------------------------------------------- validation (exit 1)
@@ -507,3 +514,17 @@ def test_a_torch_export_failure_names_its_cause_without_terminal_colours():
         reason = failure_reason(exc)
     assert reason == "TypeError: scaled_dot_product_attention(): argument 'is_causal' must be bool, not SymBool"
     assert failure_reason(RuntimeError("\x1b[1mbold\x1b[0m first\nsecond")) == "RuntimeError: bold first"
+
+
+def test_what_the_exporter_printed_goes_to_a_kept_log_not_the_terminal(tiny_models, tmp_path, capsys, monkeypatch):
+    """torch prints a whole IR graph when a conversion fails: the terminal gets one error line and the path of the
+    failed run's log, which holds that output."""
+    monkeypatch.setenv("EXPORTSTUDIO_CACHE", str(tmp_path / "studio"))
+    code, out, err = _cli(capsys, str(tiny_models("bert-text-classification")), str(tmp_path / "out"), "--opset", "9")
+    assert code == 3, err
+    _assert_one_error(err, "export_failed")
+    assert "graph(" not in err + out and len(err.splitlines()) < 20, err
+    logs = list((tmp_path / "studio" / "failed-runs").glob("out-*.log"))
+    assert len(logs) == 1 and str(logs[0]) in err
+    text = logs[0].read_text()
+    assert "exporter output:" in text and "graph(" in text and "export_failed" in text

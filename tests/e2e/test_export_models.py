@@ -352,8 +352,13 @@ def test_every_tokenizer_processor_and_template_file_travels_with_the_model(tiny
         "target.spm": b"target side",
         "chat_template.json": b'{"chat_template": "{{ messages }}"}',
         "additional_chat_templates/tool_use.jinja": b"{{ tools }}",
+        "bpe.codes": b"phobert merges",
+        "tokenization_custom.py": b"class CustomTokenizer: ...",  # named in auto_map below
     }
-    not_copied = {"optimizer.pt": b"training state", "notes.md": b"# my notes"}
+    not_copied = {"optimizer.pt": b"training state", "notes.md": b"# my notes", "train.py": b"import torch"}
+    tokenizer_config = json.loads((source / "tokenizer_config.json").read_text())
+    tokenizer_config["auto_map"] = {"AutoTokenizer": ["tokenization_custom.CustomTokenizer", None]}
+    extra["tokenizer_config.json"] = json.dumps(tokenizer_config).encode()
     for name, data in {**extra, **not_copied}.items():
         (source / name).parent.mkdir(exist_ok=True)
         (source / name).write_bytes(data)

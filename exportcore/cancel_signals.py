@@ -13,6 +13,7 @@ the run looks at the flag where stopping is safe.
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 from typing import Iterator
@@ -27,7 +28,11 @@ def install(flag: threading.Event | None = None) -> threading.Event:
     """Make the cancel signals set ``flag`` and interrupt the main thread once. Returns the flag."""
     flag = flag if flag is not None else threading.Event()
 
-    def on_signal(signum, frame):  # noqa: ARG001
+    def on_signal(signum, frame):
+        if frame is not None and frame.f_code.co_name == "__del__" and not flag.is_set():
+            # Python would swallow an exception raised in a finalizer ("Exception ignored in …"): ask again soon.
+            threading.Timer(0.05, os.kill, (os.getpid(), signum)).start()
+            return
         first = not flag.is_set()
         flag.set()
         if first and not _deferred:

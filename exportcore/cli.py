@@ -243,7 +243,14 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 # ---- export --------------------------------------------------------------------------------------
 def cmd_export(args: argparse.Namespace) -> int:
-    options = options_from_args(args)
+    try:
+        options = options_from_args(args)
+    except ExportError as exc:
+        if args.json_events:  # a program reading the events learns of bad options there too
+            from .events import error_event
+
+            print(error_event(exc).to_json(), flush=True)
+        raise
     from .progress import ConsoleReporter
     from .run import run_export
 

@@ -16,6 +16,7 @@ def build_demo_model(source: Path, target: Path) -> None:
     import torch
     import transformers
 
+    transformers.utils.logging.disable_progress_bar()  # "Writing model shards" would cut into the run's own output
     meta = json.loads((source / "demo.json").read_text(encoding="utf-8"))
     config = transformers.AutoConfig.from_pretrained(str(source))
     torch.manual_seed(SEED)

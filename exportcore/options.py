@@ -40,6 +40,18 @@ def check_dtype(kind: str, value: str) -> str:
     return value
 
 
+def check_shape_set(shapes: dict, kind: str) -> None:
+    """Known keywords, integer values, at least 1 (a past may be empty)."""
+    if not isinstance(shapes, dict):
+        raise ExportError("invalid_option", reason=f"bad {kind} set {shapes!r} (want name=value pairs)")
+    for key, value in shapes.items():
+        if key not in DEFAULT_SHAPES and key != "past_sequence_length":
+            raise ExportError("invalid_option", reason=f"unknown {kind} keyword {key!r}")
+        smallest = 0 if key == "past_sequence_length" else 1
+        if not isinstance(value, int) or isinstance(value, bool) or value < smallest:
+            raise ExportError("invalid_option", reason=f"{kind} {key}={value!r} (want an integer >= {smallest})")
+
+
 @dataclass
 class ExportOptions:
     model: str
@@ -74,15 +86,16 @@ class ExportOptions:
         unknown = set(self.shapes) - set(DEFAULT_SHAPES) - {"past_sequence_length"}
         if unknown:
             raise ExportError("invalid_option", reason=f"unknown shape keyword(s) {', '.join(sorted(unknown))}")
-        for key, value in self.shapes.items():
-            smallest = 0 if key == "past_sequence_length" else 1
-            if not isinstance(value, int) or isinstance(value, bool) or value < smallest:
-                raise ExportError("invalid_option", reason=f"{key} {value!r} (want an integer >= {smallest})")
+        check_shape_set(self.shapes, "shape")
         if self.opset is not None:
             exporter, opsets = ("torch.export (--dynamo)", DYNAMO_OPSETS) if self.dynamo else ("TorchScript", TORCHSCRIPT_OPSETS)
             if not isinstance(self.opset, int) or self.opset not in opsets:
                 raise ExportError("invalid_option", reason=f"opset {self.opset!r}: the {exporter} exporter writes "
                                   f"opsets {opsets[0]}–{opsets[-1]}")
+        if self.device != "cpu":
+            raise ExportError("invalid_option", reason=f"device {self.device!r} (this build exports on the CPU only)")
+        for shape_set in self.validation_shapes or []:
+            check_shape_set(shape_set, "validation shape")
         if self.atol is not None and not (isinstance(self.atol, (int, float)) and math.isfinite(self.atol) and self.atol >= 0):
             raise ExportError("invalid_option", reason=f"atol {self.atol!r} (want a finite number >= 0)")
 
@@ -160,8 +173,7 @@ def parse_shape_sets(text: str) -> list[dict[str, int]]:
                 entry[key] = int(value)
             except ValueError:
                 raise ExportError("invalid_option", reason=f"bad validation shape '{pair}' (not an integer)") from None
-            if entry[key] < 0:
-                raise ExportError("invalid_option", reason=f"bad validation shape '{pair}' (negative)")
+        check_shape_set(entry, "validation shape")
         sets.append(entry)
     if not sets:
         raise ExportError("invalid_option", reason="--validation-shapes is empty")

@@ -20,8 +20,18 @@ class ConsoleReporter:
         self.rows: list[ValidationRow] = []
         self.last_draw = 0.0
         self.bar_visible = False
+        self.gone = False  # the stream's reader closed it
 
     def __call__(self, event: Event) -> None:
+        """Render one event. A reader that went away (`… | head`) must not fail the export: output just stops."""
+        try:
+            self._render(event)
+        except OSError:  # BrokenPipeError included
+            self.gone = True
+
+    def _render(self, event: Event) -> None:
+        if self.gone:
+            return
         if self.json_events:
             print(event.to_json(), flush=True)
             return
@@ -92,4 +102,7 @@ class ConsoleReporter:
                        "loading torch and transformers.")
 
     def close(self) -> None:
-        self._clear_bar()
+        try:
+            self._clear_bar()
+        except OSError:  # BrokenPipeError included
+            self.gone = True

@@ -96,16 +96,16 @@ class Runner:
         give_freed_memory_back()
         options = self.options
         destination = Path(options.output_dir).expanduser().resolve()
-        check_destination(destination, options.overwrite)
-        if options.float_dtype == "bf16" and options.validate:
-            raise ExportError("invalid_option", reason="onnxruntime's CPU provider cannot run bfloat16 models, so a "
-                              "bf16 export cannot be validated here; add --no-validation to export it unvalidated")
         run_dir: Path | None = None
         created_parents: list[Path] = []
         settled = contextlib.ExitStack()
         if os.environ.get("OES_SERVED_BY"):
             self.log(f"running in a process forked from exportcore serve (pid {os.environ['OES_SERVED_BY']})")
         try:
+            check_destination(destination, options.overwrite)
+            if options.float_dtype == "bf16" and options.validate:
+                raise ExportError("invalid_option", reason="onnxruntime's CPU provider cannot run bfloat16 models, so "
+                                  "a bf16 export cannot be validated here; add --no-validation to export it unvalidated")
             with self.stage("resolve", options.model):
                 from .plan import resolve
                 from .weights import locate_weights

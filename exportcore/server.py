@@ -116,7 +116,8 @@ def delegate(entry: str, argv: list[str]) -> int | None:
             pass
 
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, forward)
+        if signal.getsignal(signum) is not signal.SIG_IGN:  # what nohup or a background job ignores stays ignored
+            signal.signal(signum, forward)
     sock.settimeout(None)
     while True:
         data = sock.recv(_MAX_MESSAGE)
@@ -288,7 +289,10 @@ def _serve_one(conn: socket.socket, fingerprint: dict[str, str], added: dict[str
             from huggingface_hub.utils import disable_progress_bars
 
             disable_progress_bars()
-        conn.send(json.dumps({"pid": os.getpid()}).encode())
+        try:
+            conn.send(json.dumps({"pid": os.getpid()}).encode())
+        except OSError:
+            os._exit(130)  # the client left (a cancel) before its export started
         _cancel_when_client_leaves(conn)
         code = _run(request["entry"], request["argv"])
     except KeyboardInterrupt:

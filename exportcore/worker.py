@@ -31,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
             channel.flush()
 
     cancel = cancel_signals.install(threading.Event())
+    started = False
     try:
         if len(argv) != 1:
             raise ExportError("invalid_option", reason="usage: python -m exportcore.worker JOB.json")
@@ -44,10 +45,11 @@ def main(argv: list[str] | None = None) -> int:
         options = ExportOptions.from_dict(job)
         from .run import run_export
 
+        started = True  # from here the run reports its own errors
         outcome = run_export(options, on_event=emit, cancel=cancel)
         return EXIT_OK if outcome.validation != "failed" else exit_code_for("validation_failed")
     except ExportError as exc:
-        if exc.code in ("invalid_option", "invalid_dtype"):  # raised before the run could report it
+        if not started:  # the job itself was wrong: nothing reported it yet
             emit(error_event(exc))
         return exit_code_for(exc.code)
     except KeyboardInterrupt:  # a cancel signal before the run started (the run reports its own)

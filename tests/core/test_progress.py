@@ -48,3 +48,18 @@ def test_the_bar_is_on_screen_while_each_stage_runs():
         assert stream.getvalue().rsplit("\n", 1)[-1].lstrip("\r").startswith("["), f"no bar during {stage}"
         reporter(StageFinished(stage=stage, seconds=0.0, detail=""))
         reporter(Progress(fraction=fraction + 0.05, stage=stage, message=f"{stage} done"))
+
+
+def test_a_reader_that_went_away_does_not_fail_the_export():
+    """`exportcore export … 2>&1 | head -3`: once the pipe is closed the output stops, the export goes on."""
+    from exportcore.events import StageStarted
+
+    class ClosedPipe(io.StringIO):
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    reporter = ConsoleReporter(tty=False, stream=ClosedPipe())
+    reporter(StageStarted(stage="load", detail=""))  # must not raise
+    reporter(RESULT)
+    reporter.close()
+    assert reporter.gone

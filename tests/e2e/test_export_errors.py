@@ -130,8 +130,9 @@ def test_unknown_model_type_is_unsupported_model_type(tmp_path):
         pytest.param(["--opset", "99"], "opsets 7–23", id="opset-too-high"),
         pytest.param(["--opset", "0"], "opsets 7–23", id="opset-zero"),
         pytest.param(["--dynamo", "--opset", "14"], "opsets 18–25", id="dynamo-opset-too-low"),
-        pytest.param(["--sequence_length", "-3"], "sequence_length -3", id="negative-shape"),
-        pytest.param(["--batch_size", "0"], "batch_size 0", id="zero-batch"),
+        pytest.param(["--sequence_length", "-3"], "sequence_length=-3", id="negative-shape"),
+        pytest.param(["--batch_size", "0"], "batch_size=0", id="zero-batch"),
+        pytest.param(["--validation-shapes", "batch_size=0"], "batch_size=0", id="zero-validation-batch"),
         pytest.param(["--atol", "nan"], "atol nan", id="atol-nan"),
         pytest.param(["--atol", "-1"], "atol -1", id="atol-negative"),
         pytest.param(["--opset", "abc"], "--opset", id="argparse-type"),
@@ -147,6 +148,13 @@ def test_bad_options_are_refused_at_once_in_the_one_error_format(args, says, tmp
     assert says in _assert_one_error(proc.stderr, "invalid_option")
     assert "▸" not in proc.stderr and "usage:" not in proc.stderr
     assert not destination.exists() and _beside(destination) == []
+
+
+def test_with_json_events_a_bad_option_is_an_error_event_on_stdout(tmp_path):
+    proc = _cli_subprocess(tmp_path, "demo:tiny-bert", str(tmp_path / "out"), "--json-events", "--opset", "99")
+    assert proc.returncode == 2, proc.stderr
+    (event,) = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert (event["event"], event["code"]) == ("error", "invalid_option") and "opset 99" in event["message"]
 
 
 def test_an_output_path_that_is_a_file_is_bad_input(tmp_path, capsys):

@@ -159,6 +159,20 @@ def test_sigterm_or_sighup_to_exportcore_export_cancels_like_ctrl_c(server, tmp_
     assert _nothing_left(tmp_path)
 
 
+def test_under_nohup_a_hang_up_does_not_cancel_the_served_export(server, tmp_path):
+    """nohup makes SIGHUP ignored; the client must not forward what its own process ignores."""
+    proc = subprocess.Popen([*EXPORTCORE, "export", "demo:tiny-gpt2", str(tmp_path / "out"), "--json-events"],
+                            env=server, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    for line in proc.stdout:
+        event = json.loads(line)
+        if event["event"] == "stage_started" and event["stage"] == "export":
+            break
+    proc.send_signal(signal.SIGHUP)
+    assert proc.wait(timeout=60) == 0, proc.stderr.read()[-2000:]
+    assert (tmp_path / "out" / "model.onnx").is_file()
+
+
 @pytest.mark.parametrize("closed_stdin", [False, True], ids=["stdin-open", "stdin-closed"])
 def test_a_killed_client_cancels_its_export(server, tmp_path, closed_stdin):
     """With fd 0 closed, the client's socket must not take its number (the server would then hold the client's own

@@ -164,6 +164,9 @@ def test_sigterm_cancels_within_two_seconds_and_leaves_nothing(stage, tiny_model
         pytest.param("{ this is not json", id="not-json"),
         pytest.param(json.dumps({"model": "x", "output_dir": "y", "frobnicate": True}), id="unknown-option"),
         pytest.param(json.dumps({"model": "x", "output_dir": "y", "float_dtype": "fp8"}), id="bad-dtype"),
+        pytest.param(json.dumps({"model": "x", "output_dir": "y", "device": "cuda"}), id="not-our-device"),
+        pytest.param(json.dumps({"model": "x", "output_dir": "y", "validation_shapes": [{"batch_size": 0}]}),
+                     id="empty-validation-batch"),
         pytest.param(None, id="missing-file"),
     ],
 )
@@ -181,3 +184,17 @@ def test_bad_job_file_exits_2_with_an_error_event(content, tmp_path):
     assert events[0]["code"] in ("invalid_option", "invalid_dtype")
     assert events[0]["message"] and "\n" not in events[0]["message"]
     assert "Traceback" not in proc.stderr
+
+
+def test_a_job_refused_before_the_run_still_reports_its_error_event(tmp_path):
+    """A program driving the worker learns every failure from stdout, including a destination that is taken."""
+    destination = tmp_path / "taken"
+    destination.mkdir()
+    (destination / "mine.txt").write_text("mine")
+    job = _job(tmp_path, model="demo:tiny-bert", output_dir=str(destination))
+    proc = subprocess.run([sys.executable, "-m", "exportcore.worker", str(job)], capture_output=True, text=True,
+                          env=_env(tmp_path), cwd=tmp_path, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    events = _parse(proc.stdout)
+    assert [e["code"] for e in events if e["event"] == "error"] == ["destination_not_empty"]
+    assert (destination / "mine.txt").read_text() == "mine"

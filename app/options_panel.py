@@ -349,7 +349,7 @@ class OptionsPanel(QWidget):
             "shapes": self.shape_overrides(),
             "validation_shapes": self.validation_shape_sets(),
             "dynamo": self.dynamo.isChecked(),
-            "validate": self.validate.isChecked(),
+            "validate": self.validate.isChecked() or self._validate_auto_off,  # the user's choice, not bf16's
             "overwrite": self.overwrite.isChecked(),
         }
 
@@ -372,6 +372,7 @@ class OptionsPanel(QWidget):
             vs = data.get("validation_shapes")
             self.validation_shapes.setText(format_shape_sets(vs) if vs else "")
             self.validate.setChecked(data.get("validate", True) is not False)
+            self._validate_auto_off = False  # decided again below, from this choice and the dtype
             self.overwrite.setChecked(bool(data.get("overwrite")))
             pad = data.get("pad_token_id")
             self.pad_token.setValue(int(pad) if isinstance(pad, int) and pad >= 0 else -1)

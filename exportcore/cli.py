@@ -46,10 +46,18 @@ TRUST_HELP = (
 
 
 class _Parser(argparse.ArgumentParser):
-    """Usage mistakes read like every other error: one coded line and a next step, exit 2."""
+    """Usage mistakes read like every other error: one coded line and a next step, exit 2 (and, when the command
+    line asks for JSON events, an error event on stdout)."""
+
+    json_events = False  # set by main() from the raw arguments: parsing is what failed
 
     def error(self, message: str):  # type: ignore[override]
-        sys.exit(_report(ExportError("invalid_option", reason=message)))
+        error = ExportError("invalid_option", reason=message)
+        if _Parser.json_events:
+            from .events import error_event
+
+            print(error_event(error).to_json(), flush=True)
+        sys.exit(_report(error))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -139,6 +147,7 @@ def options_from_args(args: argparse.Namespace) -> ExportOptions:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _Parser.json_events = "--json-events" in (sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     try:
         if args.command == "inspect":

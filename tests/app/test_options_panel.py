@@ -114,6 +114,21 @@ def test_bf16_turns_validation_off_with_the_reason_and_back_on_after(panel, tmp_
     assert opts["validate"] is False and ExportOptions.from_dict(opts).float_dtype == "bf16"
     panel.float_dtype.setCurrentText("fp16")
     assert panel.validate.isChecked() and panel.validate.isEnabled()
+    # saved while bf16 had validation off, the user's own choice (on) comes back with fp32 after a restart
+    panel.float_dtype.setCurrentText("bf16")
+    saved = panel.persisted()
+    assert saved["validate"] is True
+    other = OptionsPanel()
+    other.load(saved)
+    assert not other.validate.isChecked()
+    other.float_dtype.setCurrentText("fp32")
+    assert other.validate.isChecked()
+    # and a user who turned validation off keeps it off
+    other.validate.setChecked(False)
+    other.float_dtype.setCurrentText("bf16")
+    other.float_dtype.setCurrentText("fp32")
+    assert not other.validate.isChecked()
+    other.deleteLater()
 
 
 def test_export_options_round_trip_through_exportoptions(panel, tmp_path):

@@ -150,11 +150,13 @@ def test_bad_options_are_refused_at_once_in_the_one_error_format(args, says, tmp
     assert not destination.exists() and _beside(destination) == []
 
 
-def test_with_json_events_a_bad_option_is_an_error_event_on_stdout(tmp_path):
-    proc = _cli_subprocess(tmp_path, "demo:tiny-bert", str(tmp_path / "out"), "--json-events", "--opset", "99")
+@pytest.mark.parametrize(("args", "says"), [(["--opset", "99"], "opset 99"), (["--opset", "abc"], "'abc'")],
+                         ids=["bad-value", "not-parsed"])
+def test_with_json_events_a_bad_option_is_an_error_event_on_stdout(args, says, tmp_path):
+    proc = _cli_subprocess(tmp_path, "demo:tiny-bert", str(tmp_path / "out"), "--json-events", *args)
     assert proc.returncode == 2, proc.stderr
     (event,) = [json.loads(line) for line in proc.stdout.splitlines()]
-    assert (event["event"], event["code"]) == ("error", "invalid_option") and "opset 99" in event["message"]
+    assert (event["event"], event["code"]) == ("error", "invalid_option") and says in event["message"]
 
 
 def test_an_output_path_that_is_a_file_is_bad_input(tmp_path, capsys):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 
+import shiboken6
 from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
 from .paths import engine_command
@@ -102,8 +103,8 @@ class ExportEngine(QObject):
                 self._set_state("ready")
 
     def _finished(self, proc: QProcess) -> None:
-        if proc is not self._proc:
-            return  # an engine we stopped or replaced
+        if proc is not self._proc or not shiboken6.isValid(proc):
+            return  # an engine we stopped or replaced, or one going away with its window (QProcess's destructor)
         if self.state != "ready" or proc.exitCode() != 0:
             self._set_state("failed")
 

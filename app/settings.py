@@ -105,21 +105,28 @@ class Settings:
     # -- hub ------------------------------------------------------------------------------------------------------
     @property
     def offline(self) -> bool:
-        return str(self._qs.value("hub/offline", "false")).lower() in ("1", "true", "yes")
+        return self._flag("hub/offline", False)
 
     @offline.setter
     def offline(self, value: bool) -> None:
-        self._qs.setValue("hub/offline", "true" if value else "false")
+        self._set_flag("hub/offline", value)
 
     # -- export engine --------------------------------------------------------------------------------------------
     @property
     def warm_engine(self) -> bool:
         """Keep ``exportcore serve`` running while the app is open (faster exports, ≈ 400 MB of memory)."""
-        return str(self._qs.value("export/warm_engine", "true")).lower() in ("1", "true", "yes")
+        return self._flag("export/warm_engine", True)
 
     @warm_engine.setter
     def warm_engine(self, value: bool) -> None:
-        self._qs.setValue("export/warm_engine", "true" if value else "false")
+        self._set_flag("export/warm_engine", value)
+
+    def _flag(self, key: str, default: bool) -> bool:
+        # QSettings hands back what the backend stored: a bool, or a string from an ini file
+        return str(self._qs.value(key, "true" if default else "false")).lower() in ("1", "true", "yes")
+
+    def _set_flag(self, key: str, value: bool) -> None:
+        self._qs.setValue(key, "true" if value else "false")
 
     # -- window ---------------------------------------------------------------------------------------------------
     @property

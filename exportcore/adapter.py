@@ -38,7 +38,7 @@ import transformers
 from transformers.cache_utils import Cache, DynamicCache, EncoderDecoderCache
 from transformers.modeling_outputs import BaseModelOutput
 
-from .errors import ExportError
+from .errors import ExportError, first_line
 
 #: Cache keyword / output field names, newest first.
 CACHE_NAMES = ("cache", "past_key_values")
@@ -396,8 +396,7 @@ def load_failure_reason(exc: BaseException) -> str:
     for marker, reason in _LOAD_REPORT_REASONS.items():
         if marker in text:
             return reason
-    first = text.splitlines()[0].strip() if text else ""
-    return f"{type(exc).__name__}: {first}"[:300] if first else type(exc).__name__
+    return f"{type(exc).__name__}: {first_line(exc, None)}"[:300] if text else type(exc).__name__
 
 
 def load_model(model_dir: str | Path, task_auto_class_name: str = "AutoModel", dtype: str | torch.dtype | None = None,

@@ -174,6 +174,12 @@ class ExportError(Exception):
         return cls(data["code"], **data.get("params", {}))
 
 
+def first_line(exc: BaseException, limit: int | None = 300) -> str:
+    """The first line of an exception's message (its type's name when it has none), for one-line reasons."""
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0][:limit]
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value

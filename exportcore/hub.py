@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import unquote, urlsplit
 
-from .errors import ExportError
+from .errors import ExportError, first_line
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -371,8 +371,7 @@ def _error_code(exc: BaseException) -> str | None:
 
 
 def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:200]
+    return first_line(exc, 200)
 
 
 # --------------------------------------------------------------------------------------------

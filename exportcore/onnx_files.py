@@ -39,10 +39,12 @@ def structure_problem(path: Path) -> str | None:
     """
     import onnx
 
+    from .errors import first_line
+
     try:
         onnx.checker.check_model(str(path), full_check=True)
     except (onnx.checker.ValidationError, onnx.shape_inference.InferenceError) as exc:
-        return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+        return first_line(exc)
     return None
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from . import registry
 from .configs.base import ConfigBehavior, OnnxConfig, OnnxConfigWithPast, OnnxSeq2SeqConfigWithPast
-from .errors import ExportError
+from .errors import ExportError, first_line
 from .light_config import light_config, NeedsTransformers
 from .options import DEFAULT_SHAPES, ExportOptions
 from .source import ModelSource, locate
@@ -67,10 +67,9 @@ def load_transformers_config(source: ModelSource, trust_remote_code: bool = Fals
     except ValueError as exc:
         if "trust_remote_code" in str(exc):
             raise ExportError("remote_code_required", model=source.model) from None
-        raise ExportError("malformed_config", path=str(source.folder), reason=str(exc).splitlines()[0]) from None
+        raise ExportError("malformed_config", path=str(source.folder), reason=first_line(exc, None)) from None
     except Exception as exc:  # noqa: BLE001 - transformers validates fields with its own exception types
-        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise ExportError("malformed_config", path=str(source.folder), reason=reason) from None
+        raise ExportError("malformed_config", path=str(source.folder), reason=first_line(exc, None)) from None
 
 
 def resolve(options: ExportOptions, source: ModelSource | None = None, pipeline_tag: str | None = None,

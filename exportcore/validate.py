@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from .configs.base import OnnxConfig
-from .errors import ExportError
+from .errors import ExportError, first_line
 from .events import ValidationRow
 
 #: (label, shape keywords). The trace uses batch 2, sequence 16, past 8 by default.
@@ -109,10 +109,6 @@ def as_tensor(torch, array: np.ndarray):
     if array.dtype.name == "bfloat16":  # ml_dtypes' bfloat16, which torch cannot read from NumPy: go through fp32
         return torch.from_numpy(np.ascontiguousarray(array.astype(np.float32))).to(torch.bfloat16)
     return torch.from_numpy(np.ascontiguousarray(array))
-
-
-def first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
 
 
 def _session(path: Path):

@@ -289,5 +289,19 @@ def tiny_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Pa
 
     return make
 
+
+@pytest.fixture(scope="module")
+def folder(tiny_model_dir):
+    """model_type -> a folder holding only its tiny config.json (one per model type for the module)."""
+    folders: dict = {}
+
+    def get(model_type: str):
+        if model_type not in folders:
+            folders[model_type] = tiny_model_dir(model_type)
+        return folders[model_type]
+
+    return get
+
+
 from tests.architectures import ARCHITECTURE_CONFIGS  # noqa: E402 - issue 6: the architecture-coverage types
 TINY_CONFIGS.update(ARCHITECTURE_CONFIGS)

@@ -42,18 +42,6 @@ def _documents(folder, **options):
     return full, light
 
 
-@pytest.fixture(scope="module")
-def folder(tiny_model_dir):
-    folders: dict = {}
-
-    def get(model_type: str):
-        if model_type not in folders:
-            folders[model_type] = tiny_model_dir(model_type)
-        return folders[model_type]
-
-    return get
-
-
 @pytest.mark.parametrize("model_type,task", PAIRS, ids=[f"{m}:{t}" for m, t in PAIRS])
 def test_light_plan_equals_transformers_plan(model_type, task, folder):
     full, light = _documents(folder(model_type), task=task)

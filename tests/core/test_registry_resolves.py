@@ -43,19 +43,6 @@ VARIANTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def folder(tiny_model_dir):
-    """model_type -> a folder holding only its tiny config.json (one per model type for the module)."""
-    folders: dict = {}
-
-    def get(model_type: str):
-        if model_type not in folders:
-            folders[model_type] = tiny_model_dir(model_type)
-        return folders[model_type]
-
-    return get
-
-
 def test_tiny_configs_cover_every_registered_model_type():
     assert set(registry.supported_model_types()) <= set(TINY_CONFIGS)
 

@@ -17,6 +17,11 @@ class BartOnnxConfig(TextSeq2SeqOnnxConfig):
 
     ATOL_FOR_VALIDATION = 1e-4
     CAUSAL_LM_TASKS = ("text-generation",)
+    # The causal-LM interface is the decoder modality's (TextDecoderOnnxConfig.inputs): BartForCausalLM's forward
+    # takes input_ids, attention_mask, then the cache, and no position_ids.
+    USES_POSITION_IDS = False
+    PAST_BEFORE_ATTENTION_MASK = False
+    FORWARD_ORDER = None
 
     def __init__(self, config, task="feature-extraction", int_dtype="int64", float_dtype="fp32", use_past=False,
                  use_past_in_inputs=False, behavior=ConfigBehavior.MONOLITH, preprocessors=None, legacy=False):
@@ -30,22 +35,13 @@ class BartOnnxConfig(TextSeq2SeqOnnxConfig):
     def inputs(self):
         if not self.is_causal_lm:
             return super().inputs
-        inputs = {"input_ids": {0: "batch_size", 1: "sequence_length"}}
-        if self.use_past_in_inputs:
-            inputs["attention_mask"] = {0: "batch_size", 1: "past_sequence_length + sequence_length"}
-            self.add_past_key_values(inputs, direction="inputs")
-        else:
-            inputs["attention_mask"] = {0: "batch_size", 1: "sequence_length"}
-        return inputs
+        return TextDecoderOnnxConfig.inputs.fget(self)
 
     @property
     def outputs(self):
         if not self.is_causal_lm:
             return super().outputs
-        outputs = {"logits": {0: "batch_size", 1: "sequence_length"}}
-        if self.use_past:
-            self.add_past_key_values(outputs, direction="outputs")
-        return outputs
+        return OnnxConfigWithPast.outputs.fget(self)
 
     def add_past_key_values(self, inputs_or_outputs, direction):
         if self.is_causal_lm:  # one cache per layer, no cross-attention: decoder-only names

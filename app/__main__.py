@@ -1,6 +1,7 @@
 """Entry point: ``onnx-export-studio`` (GUI script) and ``python -m app``.
 
     onnx-export-studio [MODEL] [--language system|en|zh_TW] [--exit-when-shown]
+    onnx-export-studio --self-test [--model demo:NAME] [--dynamo] [--keep] [--verbose]   (app.self_test, no window)
 
 ``-m exportcore.worker …`` / ``-m exportcore.inspect_server`` as the first arguments run those modules instead of
 the GUI: that is how the frozen bundle (where ``sys.executable`` is this app) starts its child processes.
@@ -34,13 +35,24 @@ def main(argv: list[str] | None = None) -> int:
     code = _run_child_module(argv)
     if code is not None:
         return code
+    if "--self-test" in argv:  # the same in a source install as in the frozen bundle (packaging/launcher.py)
+        from .self_test import main as self_test_main
+
+        return self_test_main([a for a in argv if a != "--self-test"])
 
     parser = argparse.ArgumentParser(prog="onnx-export-studio", description="ONNX Export Studio")
     parser.add_argument("model", nargs="?", help="a model to open: Hub id, folder or demo:<name>")
     parser.add_argument("--language", choices=("system", "en", "zh_TW"), help="UI language (saved)")
     parser.add_argument("--exit-when-shown", action="store_true",
                         help="print the start-up time once the window is shown, then quit (benchmark)")
+    parser.add_argument("--self-test", action="store_true",
+                        help="export a demo model offline through the worker, print a summary (no window)")
     args = parser.parse_args(argv)
+
+    from .platform_check import check_before_qapplication
+
+    if not check_before_qapplication():
+        return 1
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -72,7 +84,12 @@ def main(argv: list[str] | None = None) -> int:
             app.quit()
 
         window.firstShown.connect(report)
-    window.show()
+    from .main_window import DEFAULT_SIZE
+
+    if settings.window_geometry is None and (window.width() < DEFAULT_SIZE[0] or window.height() < DEFAULT_SIZE[1]):
+        window.showMaximized()  # a 1366×768 laptop: all of the screen, frame and panels left to the window manager
+    else:
+        window.show()
     if args.model:
         QTimer.singleShot(0, lambda: window.select_model(args.model))
     return app.exec()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -27,6 +27,7 @@ from exportcore import hub
 
 from .hub_models import ROLE_ITEM, CachedModelsModel
 from .tasks import LatestTask
+from .qt_util import Retranslating
 
 __all__ = ["CacheBrowser"]
 
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 _ERROR_STYLE = "color: #b3261e;"
 
 
-class CacheBrowser(QWidget):
+class CacheBrowser(Retranslating, QWidget):
     """Lists cached models (id, type, size, files, revisions, modified, status)."""
 
     #: the user picked a cached model: its snapshot folder
@@ -53,11 +54,12 @@ class CacheBrowser(QWidget):
         self._scan = LatestTask()
         self._last: hub.CacheScan | None = None
 
+        self._status: Callable[[], str] = lambda: self.tr("Not scanned yet.")
+        self._status_error = False
         self.filterEdit = QLineEdit(self)
         self.filterEdit.setObjectName("filterEdit")
-        self.filterEdit.setPlaceholderText(self.tr("Filter cached models…"))
         self.filterEdit.setClearButtonEnabled(True)
-        self.refreshButton = QPushButton(self.tr("Refresh"), self)
+        self.refreshButton = QPushButton(self)
         self.refreshButton.setObjectName("refreshButton")
         self.cacheLabel = QLabel(self)
         self.cacheLabel.setObjectName("cacheLabel")
@@ -89,7 +91,7 @@ class CacheBrowser(QWidget):
         self.statusLabel = QLabel(self)
         self.statusLabel.setObjectName("statusLabel")
         self.statusLabel.setWordWrap(True)
-        self.inspectButton = QPushButton(self.tr("Inspect"), self)
+        self.inspectButton = QPushButton(self)
         self.inspectButton.setObjectName("inspectButton")
         self.inspectButton.setEnabled(False)
 
@@ -110,7 +112,17 @@ class CacheBrowser(QWidget):
         self.view.doubleClicked.connect(self._double_clicked)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.inspectButton.clicked.connect(self.choose_current)
-        self._set_status(self.tr("Not scanned yet."))
+        self.retranslate()
+
+
+    def retranslate(self) -> None:
+        self.filterEdit.setPlaceholderText(self.tr("Filter cached models…"))
+        self.refreshButton.setText(self.tr("Refresh"))
+        self.inspectButton.setText(self.tr("Inspect"))
+        self.model.retranslate()
+        self._render_status()
+        if self._last is not None:
+            self._render_cache_label(self._last)
 
     # ---- public ---------------------------------------------------------------------------
     def cache_dir(self) -> str:
@@ -127,7 +139,8 @@ class CacheBrowser(QWidget):
     def refresh(self) -> None:
         """Scan the cache again (off the GUI thread)."""
         self._scanned_once = True
-        self._set_status(self.tr("Scanning {0}…").format(self.cache_dir()))
+        folder = self.cache_dir()
+        self._set_status(lambda: self.tr("Scanning {0}…").format(folder))
         self._scan.start(hub.scan_cache, self._cache_dir, on_result=self._scan_done, on_error=self._scan_failed)
 
     def is_scanning(self) -> bool:
@@ -179,25 +192,33 @@ class CacheBrowser(QWidget):
     def _scan_done(self, scan: hub.CacheScan) -> None:
         self._last = scan
         self.model.set_items(scan.models)
-        self.cacheLabel.setText(self.tr("{0} — {1} on disk").format(scan.cache_dir, hub.format_size(scan.size_on_disk)))
-        if not scan.models:
-            text = self.tr("No model in the cache yet. Download one from the Hub tab.")
-        else:
-            text = self.tr("{0} cached models.").format(len(scan.models))
-        if scan.warnings:
-            text += " " + self.tr("{0} folders could not be read (see tooltip).").format(len(scan.warnings))
+        self._render_cache_label(scan)
+
+        def text() -> str:
+            words = (self.tr("No model in the cache yet. Download one from the Hub tab.") if not scan.models
+                     else self.tr("{0} cached models.").format(len(scan.models)))
+            if scan.warnings:
+                words += " " + self.tr("{0} folders could not be read (see tooltip).").format(len(scan.warnings))
+            return words
+
         self._set_status(text)
         self.statusLabel.setToolTip("\n".join(scan.warnings))
         self._selection_changed()
         self.scanFinished.emit()
 
+    def _render_cache_label(self, scan: hub.CacheScan) -> None:
+        self.cacheLabel.setText(self.tr("{0} — {1} on disk").format(scan.cache_dir, hub.format_size(scan.size_on_disk)))
+
     def _scan_failed(self, exc: BaseException) -> None:
         self.model.clear()
-        self.statusLabel.setStyleSheet(_ERROR_STYLE)
-        self.statusLabel.setText(self.tr("The cache could not be read: {0}").format(exc))
+        self._set_status(lambda: self.tr("The cache could not be read: {0}").format(exc), error=True)
         log.info("cache scan failed: %s", exc)
         self.scanFinished.emit()
 
-    def _set_status(self, text: str) -> None:
-        self.statusLabel.setStyleSheet("")
-        self.statusLabel.setText(text)
+    def _set_status(self, text: Callable[[], str], *, error: bool = False) -> None:
+        self._status, self._status_error = text, error
+        self._render_status()
+
+    def _render_status(self) -> None:
+        self.statusLabel.setStyleSheet(_ERROR_STYLE if self._status_error else "")
+        self.statusLabel.setText(self._status())

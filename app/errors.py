@@ -9,11 +9,15 @@ traceback, the full text stays in the run log.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+
+from exportcore.errors import suggested_atol
+from exportcore.hub import format_size
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QStyle, QToolButton,
@@ -76,12 +80,12 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     "hub_unreachable": (
         QT_TRANSLATE_NOOP("Errors", "Hub unreachable"),
-        QT_TRANSLATE_NOOP("Errors", "The Hugging Face Hub could not be reached for '{model}'."),
+        QT_TRANSLATE_NOOP("Errors", "The Hugging Face Hub could not be reached for '{model}' ({reason})."),
         QT_TRANSLATE_NOOP("Errors", "Check your network connection, or switch to offline mode to use downloaded models only."),
     ),
     "hub_not_found": (
         QT_TRANSLATE_NOOP("Errors", "Model not found"),
-        QT_TRANSLATE_NOOP("Errors", "'{model}' does not exist on the Hugging Face Hub."),
+        QT_TRANSLATE_NOOP("Errors", "'{model}' was not found on the Hub."),
         QT_TRANSLATE_NOOP("Errors", "Check the spelling of the model id; private models need you to log in."),
     ),
     "hub_gated": (
@@ -157,8 +161,18 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     ),
     "disk_full": (
         QT_TRANSLATE_NOOP("Errors", "Not enough disk space"),
-        QT_TRANSLATE_NOOP("Errors", "The export needs about {needed_mb} MB in '{path}', but only {free_mb} MB are free."),
+        QT_TRANSLATE_NOOP("Errors", "The export needs about {needed} in '{path}', but only {free} are free."),
         QT_TRANSLATE_NOOP("Errors", "Free some disk space, or choose an output folder on another disk."),
+    ),
+    "disk_full/no_numbers": (  # disk_full when only the failed write is known, not the sizes
+        QT_TRANSLATE_NOOP("Errors", "Not enough disk space"),
+        QT_TRANSLATE_NOOP("Errors", "The disk that holds '{path}' is full."),
+        QT_TRANSLATE_NOOP("Errors", "Free some disk space, or choose an output folder on another disk."),
+    ),
+    "studio_cache_not_writable": (
+        QT_TRANSLATE_NOOP("Errors", "Cannot write to the app's cache"),
+        QT_TRANSLATE_NOOP("Errors", "ONNX Export Studio cannot write to its cache folder '{path}' ({reason})."),
+        QT_TRANSLATE_NOOP("Errors", "Make that folder writable, or set EXPORTSTUDIO_CACHE to a folder you can write to."),
     ),
     "output_not_writable": (
         QT_TRANSLATE_NOOP("Errors", "Cannot write there"),
@@ -179,6 +193,50 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         QT_TRANSLATE_NOOP("Errors", "Something went wrong"),
         QT_TRANSLATE_NOOP("Errors", "An unexpected error happened ({reason})."),
         QT_TRANSLATE_NOOP("Errors", "Please report it together with the details below."),
+    ),
+    "weights_mismatch": (
+        QT_TRANSLATE_NOOP("Errors", "Weights do not match the model"),
+        QT_TRANSLATE_NOOP("Errors", "The weights do not fit the model's configuration ({detail}). Exporting them would "
+                                    "fill the missing parts with random numbers."),
+        QT_TRANSLATE_NOOP("Errors", "Check that config.json and the weights come from the same model. Nothing was exported."),
+    ),
+    "insufficient_memory": (
+        QT_TRANSLATE_NOOP("Errors", "Not enough memory"),
+        QT_TRANSLATE_NOOP("Errors", "Exporting '{model}' needs about {needed} of memory; this computer has {available} available."),
+        QT_TRANSLATE_NOOP("Errors", "Close other programs or use a computer with more memory. You may also export anyway: "
+                                    "it may then fail or make the computer very slow."),
+    ),
+    "hub_access_denied": (
+        QT_TRANSLATE_NOOP("Errors", "No access with your token"),
+        QT_TRANSLATE_NOOP("Errors", "Your Hugging Face token was accepted, but it has no access to '{model}'."),
+        QT_TRANSLATE_NOOP("Errors", "Open the model's page on huggingface.co with the account of this token and accept its "
+                                    "terms (or request access), or use a token that has access."),
+    ),
+    "hub_token_invalid": (
+        QT_TRANSLATE_NOOP("Errors", "Token not accepted"),
+        QT_TRANSLATE_NOOP("Errors", "The Hub refused your Hugging Face token as invalid while opening '{model}'."),
+        QT_TRANSLATE_NOOP("Errors", "Log in again ('hf auth login') or set a valid HF_TOKEN, then try again."),
+    ),
+    "hub_disabled": (
+        QT_TRANSLATE_NOOP("Errors", "Model disabled"),
+        QT_TRANSLATE_NOOP("Errors", "'{model}' has been disabled on the Hub; its files cannot be downloaded."),
+        QT_TRANSLATE_NOOP("Errors", "Pick another model."),
+    ),
+    "hub_unavailable": (
+        QT_TRANSLATE_NOOP("Errors", "Hub temporarily unavailable"),
+        QT_TRANSLATE_NOOP("Errors", "The Hugging Face Hub answered, but cannot serve the request right now ({reason})."),
+        QT_TRANSLATE_NOOP("Errors", "Your connection works. Try again in a few minutes."),
+    ),
+    "hub_unsafe_path": (
+        QT_TRANSLATE_NOOP("Errors", "Download refused"),
+        QT_TRANSLATE_NOOP("Errors", "The server's answer for '{model}' would have written outside the model cache "
+                                    "({reason}), so the download was stopped."),
+        QT_TRANSLATE_NOOP("Errors", "Check the HF_ENDPOINT setting: it should point at the Hugging Face Hub or a mirror you trust."),
+    ),
+    "cache_not_writable": (
+        QT_TRANSLATE_NOOP("Errors", "Cannot write to the model cache"),
+        QT_TRANSLATE_NOOP("Errors", "The model cache folder '{path}' cannot be written to ({reason})."),
+        QT_TRANSLATE_NOOP("Errors", "Free some disk space there, or set HF_HUB_CACHE to a folder you can write to."),
     ),
     # -- codes of the app itself ---------------------------------------------------------------------------------
     "helper_failed": (
@@ -207,6 +265,9 @@ class _Safe(dict):
 
 def _fill(template: str, params: dict[str, Any]) -> str:
     values = {k: (", ".join(map(str, v)) if isinstance(v, (list, tuple)) else v) for k, v in params.items()}
+    for key, value in params.items():  # needed_mb=138282 also as needed="145.0 GB" (sizes people read)
+        if key.endswith("_mb") and isinstance(value, (int, float)) and not isinstance(value, bool):
+            values.setdefault(key[:-3], format_size(int(value * 2**20)))
     try:
         return template.format_map(_Safe(values))
     except (ValueError, IndexError):
@@ -230,8 +291,11 @@ def describe(code: str, params: dict[str, Any] | None = None, message: str = "",
     used only for a code we do not know; they always appear in the details."""
     params = dict(params or {})
     tr = QCoreApplication.translate
-    if code in TEXTS:
-        title, sentence, step = (tr(C, t) for t in TEXTS[code])
+    key = code
+    if code == "disk_full" and not {"needed_mb", "free_mb"} <= set(params):
+        key = "disk_full/no_numbers"
+    if key in TEXTS:
+        title, sentence, step = (tr(C, t) for t in TEXTS[key])
         sentence, step = _fill(sentence, params), _fill(step, params)
     else:
         title = tr(C, GENERIC[0])
@@ -253,6 +317,26 @@ def from_error_dict(data: dict[str, Any]) -> FriendlyError:
     """From an ``error`` event / inspect-server error object (code, message, next_step, params, details)."""
     return describe(str(data.get("code", "internal_error")), data.get("params") or {}, str(data.get("message", "")),
                     str(data.get("next_step", "")), str(data.get("details", "")))
+
+
+def validation_advice(float_dtype: str, max_diff: float | None) -> tuple[str, float | None]:
+    """What to try after a failed validation (in the UI language) and the tolerance that would have passed."""
+    atol = suggested_atol(max_diff) if isinstance(max_diff, (int, float)) and math.isfinite(max_diff) and max_diff > 0 \
+        else None
+    if float_dtype in ("fp16", "bf16"):
+        text = QCoreApplication.translate(
+            "Errors", "%1 results differ more from PyTorch's fp32 reference than the default tolerance allows. Try "
+                      "one of: export in fp32; or raise the tolerance (atol) to %2 (the largest difference was %3); "
+                      "or keep an fp32 export and convert it to %1 later.")
+        return (text.replace("%1", float_dtype).replace("%2", f"{atol:g}" if atol else "—")
+                .replace("%3", f"{max_diff:.2e}" if atol else "—"), atol)
+    if atol is not None:
+        text = QCoreApplication.translate(
+            "Errors", "Look at the red rows. A tolerance (atol) of %1 would pass them all (the largest difference was "
+                      "%2); raise it only if that precision is enough for you, otherwise report the model.")
+        return text.replace("%1", f"{atol:g}").replace("%2", f"{max_diff:.2e}"), atol
+    return QCoreApplication.translate(
+        "Errors", "Look at the red rows: their shapes differ from PyTorch's. Please report the model."), None
 
 
 _FRAME = re.compile(r'^\s+(File ".*", line \d+.*|\S.*)$')

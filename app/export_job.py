@@ -28,6 +28,7 @@ from PySide6.QtGui import QColor
 
 from .qt_util import ListTableModel, child_process
 from .paths import worker_command
+from .transfer import Transfer
 
 KILL_AFTER_MS = 1500
 #: stderr lines that are known noise (FACTS.md) and are not shown in the log pane.
@@ -231,6 +232,8 @@ class ExportJob(QObject):
     stageStarted = Signal(str, str)
     stageFinished = Signal(str, float, str)
     progress = Signal(float, str, str)
+    #: a ``progress`` event of a download: its :class:`app.transfer.Transfer` (bytes, rate, file)
+    transferProgress = Signal(object)
     logLine = Signal(str, str)
     planReceived = Signal(object)
     validationRow = Signal(object)
@@ -259,6 +262,8 @@ class ExportJob(QObject):
         self.result: dict | None = None
         self.error: dict | None = None
         self.plan: dict | None = None
+        #: the task the inspector resolved for these options (the worker's plan, once it arrives, wins)
+        self.expected_task = ""
         self.rows: list[dict] = []
         self.events: list[dict] = []
         self._thread: QThread | None = None
@@ -267,6 +272,21 @@ class ExportJob(QObject):
     @property
     def model(self) -> str:
         return str(self.options.get("model", ""))
+
+    @property
+    def task(self) -> str:
+        """The task being exported: the resolved one once the worker sent its plan (never just "auto")."""
+        if self.plan and self.plan.get("task"):
+            return str(self.plan["task"])
+        return self.expected_task or str(self.options.get("task") or "auto")
+
+    @property
+    def kept_folder(self) -> str:
+        """Where a run that failed validation left its files (the ``validation_failed`` error's ``kept``), or ""."""
+        error = self.error or {}
+        if error.get("code") != "validation_failed":
+            return ""
+        return str((error.get("params") or {}).get("kept") or "")
 
     @property
     def is_done(self) -> bool:
@@ -330,6 +350,9 @@ class ExportJob(QObject):
             self.stageFinished.emit(str(ev.get("stage", "")), float(ev.get("seconds") or 0.0), str(ev.get("detail", "")))
         elif kind == "progress":
             self.progress.emit(float(ev.get("fraction") or 0.0), str(ev.get("stage", "")), str(ev.get("message", "")))
+            transfer = Transfer.from_event(ev)
+            if transfer is not None:
+                self.transferProgress.emit(transfer)
         elif kind == "log":
             self.logLine.emit(str(ev.get("level", "info")), str(ev.get("message", "")))
         elif kind == "plan":
@@ -476,7 +499,7 @@ class QueueModel(ListTableModel):
             if col == 1:
                 return job.model
             if col == 2:
-                return str(job.options.get("task", "auto"))
+                return job.task
             if col == 3:
                 return state_text(job.state)
             if col == 4:

@@ -119,6 +119,12 @@ class _TableModel(ListTableModel):
     def clear(self) -> None:
         self.set_items([])
 
+    def retranslate(self) -> None:
+        """Headers and the worded cells (badges, "3 days ago", yes/skipped) in the current language."""
+        self.retranslate_header()
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1))
+
     def _relative(self, moment: datetime | float | None) -> str:
         # literal strings so that lupdate finds them; English and zh-TW need no numerus forms
         age = _age(moment)

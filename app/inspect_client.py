@@ -31,6 +31,10 @@ class InspectClient(QObject):
     inspectFailed = Signal(int, object, object)
     #: a request was accepted (the inspector may show "updating…")
     busyChanged = Signal(bool)
+    #: request id, pre-flight document (exportcore.preflight.Preflight.to_dict()), the request
+    preflightReady = Signal(int, object, object)
+    #: request id, error object, the request
+    preflightFailed = Signal(int, object, object)
 
     def __init__(self, command: list[str] | None = None, parent: QObject | None = None, *, max_restarts: int = 3,
                  cache_size: int = 64, warmup_model: str | None = "demo:tiny-bert") -> None:
@@ -48,6 +52,7 @@ class InspectClient(QObject):
         self._buffer = b""
         self._next_id = 0
         self._newest: tuple[int, dict] | None = None  # the request the user wants answered
+        self._preflight: tuple[int, dict] | None = None  # the newest pre-flight asked for (after inspections)
         self._in_flight: tuple[int, dict, float] | None = None
         self._cache: OrderedDict[str, dict] = OrderedDict()
         self._cache_size = cache_size
@@ -97,10 +102,13 @@ class InspectClient(QObject):
         return self.state == "ready"
 
     # -- requests -------------------------------------------------------------------------------------------------
-    def inspect(self, model: str, options: dict[str, Any] | None = None) -> int:
-        """Queue an inspection; returns its id. Only the newest request's answer is ever emitted."""
+    def inspect(self, model: str, options: dict[str, Any] | None = None, pipeline_tag: str | None = None) -> int:
+        """Queue an inspection; returns its id. Only the newest request's answer is ever emitted. ``pipeline_tag``:
+        the Hub's, when the app knows it (a Hub model opened from its downloaded folder)."""
         self._next_id += 1
         request = {"model": model, "options": _clean(options or {})}
+        if pipeline_tag:
+            request["pipeline_tag"] = pipeline_tag
         key = _key(request)
         if key in self._cache:
             self._cache.move_to_end(key)
@@ -116,6 +124,19 @@ class InspectClient(QObject):
         self._pump()
         return self._next_id
 
+    def preflight(self, model: str, options: dict[str, Any], pipeline_tag: str | None = None) -> int:
+        """Queue the pre-flight of an export (``options``: ExportOptions fields, output folder included). Inspections
+        go first (the helper answers one request at a time and a pre-flight may wait on the Hub); only the newest
+        pre-flight is sent and answered. Never cached: disk space and memory change."""
+        self._next_id += 1
+        request = {"cmd": "preflight", "model": model,
+                   "options": {k: v for k, v in options.items() if k != "model"}}
+        if pipeline_tag:
+            request["pipeline_tag"] = pipeline_tag
+        self._preflight = (self._next_id, request)
+        self._pump()
+        return self._next_id
+
     def _emit_cached(self, rid: int, plan: dict, request: dict) -> None:
         if self._newest and self._newest[0] == rid:
             self._newest = None
@@ -124,9 +145,14 @@ class InspectClient(QObject):
                 self.busyChanged.emit(False)
 
     def _pump(self) -> None:
-        if self.state != "ready" or self._in_flight is not None or self._newest is None or self._proc is None:
+        if self.state != "ready" or self._in_flight is not None or self._proc is None:
             return
-        rid, request = self._newest
+        if self._newest is not None:
+            rid, request = self._newest
+        elif self._preflight is not None:
+            rid, request = self._preflight
+        else:
+            return
         line = json.dumps({"id": rid, **request}, ensure_ascii=False) + "\n"
         self._in_flight = (rid, request, time.perf_counter())
         self._proc.write(line.encode("utf-8"))
@@ -171,6 +197,10 @@ class InspectClient(QObject):
             return
         rid, request, sent = self._in_flight
         self._in_flight = None
+        if request.get("cmd") == "preflight":
+            self._preflight_answer(rid, request, msg)
+            self._pump()
+            return
         self.last_latency = time.perf_counter() - sent
         newest = self._newest is not None and self._newest[0] == rid
         if "plan" in msg and isinstance(msg["plan"], dict):
@@ -183,10 +213,20 @@ class InspectClient(QObject):
             error = msg.get("error") if isinstance(msg.get("error"), dict) else {"code": "internal_error",
                                                                                   "params": {"reason": "bad reply"}}
             self.inspectFailed.emit(rid, error, request)
-        if self._newest is not None:
-            self._pump()
-        else:
+        if self._newest is None:
             self.busyChanged.emit(False)
+        self._pump()
+
+    def _preflight_answer(self, rid: int, request: dict, msg: dict) -> None:
+        if self._preflight is None or self._preflight[0] != rid:
+            return  # a newer pre-flight was asked for meanwhile
+        self._preflight = None
+        if isinstance(msg.get("preflight"), dict):
+            self.preflightReady.emit(rid, msg["preflight"], request)
+        else:
+            error = msg.get("error") if isinstance(msg.get("error"), dict) else {"code": "internal_error",
+                                                                                  "params": {"reason": "bad reply"}}
+            self.preflightFailed.emit(rid, error, request)
 
     def _became_ready(self) -> None:
         self.warmup_seconds = time.perf_counter() - self._started_at
@@ -230,7 +270,10 @@ class InspectClient(QObject):
         if self._stopping:
             self._set_state("stopped")
             return
-        if in_flight is not None and self._newest is None:
+        if in_flight is not None and in_flight[1].get("cmd") == "preflight":
+            if self._preflight is None:
+                self._preflight = (in_flight[0], in_flight[1])
+        elif in_flight is not None and self._newest is None:
             self._newest = (in_flight[0], in_flight[1])  # ask again after the restart
         if self._restarts < self._max_restarts:
             self._restarts += 1
@@ -239,6 +282,10 @@ class InspectClient(QObject):
             self._set_state("starting")
             return
         self._set_state("failed")
+        if self._preflight is not None:
+            rid, request = self._preflight
+            self._preflight = None
+            self.preflightFailed.emit(rid, {"code": "helper_failed", "params": {"reason": reason}}, request)
         if self._newest is not None:
             rid, request = self._newest
             self._newest = None

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QApplication, QFrame, QHBoxLayout, QLabel, QListView, QProgressBar, QSizePolicy, QSplitter, QStackedWidget, QStyle, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
 from .errors import ErrorBanner, FriendlyError
-from .qt_util import ListTableModel, read_only_table
+from .preflight import PreflightPanel, task_source_text
+from .qt_util import ListTableModel, Retranslating, read_only_table
 
 _INT_INPUTS = {
     "input_ids", "attention_mask", "token_type_ids", "position_ids", "decoder_input_ids", "decoder_attention_mask",
@@ -213,7 +214,7 @@ def _fmt_atol(value: Any) -> str:
         return "—"
 
 
-class InspectorView(QWidget):
+class InspectorView(Retranslating, QWidget):
     """States: empty, warming up (helper not ready), resolving, plan, error."""
 
     def __init__(self, parent=None) -> None:
@@ -267,6 +268,7 @@ class InspectorView(QWidget):
         self.files_view.setFixedHeight(38)
         self.files_view.setFrameShape(QFrame.Shape.NoFrame)
         self.files_view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.preflight = PreflightPanel()
         self.submodel_tabs = QTabWidget()
         self.submodel_tabs.setDocumentMode(True)
         self.updating = QLabel()
@@ -284,6 +286,7 @@ class InspectorView(QWidget):
         cl.setSpacing(8)
         cl.addLayout(head_row)
         cl.addWidget(self.chain)
+        cl.addWidget(self.preflight)
         cl.addLayout(files_row)
         cl.addWidget(self.submodel_tabs, 1)
 
@@ -317,6 +320,7 @@ class InspectorView(QWidget):
         self.model_id = model_id
         if changed_model:
             self.error_banner.clear()
+            self.preflight.clear()
         if self.plan is None or changed_model:
             self.state, self.plan = "resolving", None
             self._refresh_placeholder()
@@ -356,10 +360,6 @@ class InspectorView(QWidget):
             self._refresh_placeholder()
 
     # -- texts ----------------------------------------------------------------------------------------------------
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.files_title.setText(self.tr("Files:"))
@@ -369,10 +369,11 @@ class InspectorView(QWidget):
             page.retranslate()
         if self.plan is not None:
             self._refresh_plan_texts()
+            self._refresh_placeholder(show=False)  # hidden now, but re-worded for when it shows again
         else:
             self._refresh_placeholder()
 
-    def _refresh_placeholder(self) -> None:
+    def _refresh_placeholder(self, show: bool = True) -> None:
         style = self.style()
         if self.state == "warming":
             icon, busy = QStyle.StandardPixmap.SP_BrowserReload, True
@@ -398,8 +399,9 @@ class InspectorView(QWidget):
         self.placeholder_icon.setPixmap(style.standardIcon(icon).pixmap(48, 48))
         self.placeholder_title.setText(title)
         self.placeholder_text.setText(text)
-        self.busy.setVisible(busy)
-        self.stack.setCurrentIndex(0)
+        if show:
+            self.busy.setVisible(busy)
+            self.stack.setCurrentIndex(0)
 
     def _refresh_plan_texts(self) -> None:
         plan = self.plan or {}
@@ -409,7 +411,9 @@ class InspectorView(QWidget):
             f"<span style='font-size:15pt; font-weight:600'>{_esc(self.model_id)}</span><br>"
             + self.tr("Model type <b>%1</b> · task <b>%2</b> · library <b>%3</b>")
             .replace("%1", _esc(str(plan.get("model_type", "?"))))
-            .replace("%2", _esc(str(plan.get("task", "?"))))
+            .replace("%2", _esc(str(plan.get("task", "?"))) + (
+                f" <span style='color:#5f6368'>({_esc(source)})</span>"
+                if (source := task_source_text(plan.get("task_source"))) else ""))
             .replace("%3", _esc(str(plan.get("library", "transformers")))))
         chain = first.get("class_chain") or ([first["config_class"]] if first.get("config_class") else [])
         arrow = " <span style='color:#888'>→</span> "

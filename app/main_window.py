@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import time
 
-from PySide6.QtCore import QEvent, QMimeData, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence,
+)
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox,
+    QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMainWindow, QMessageBox,
     QPushButton, QScrollArea, QSplitter, QStyle, QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
+
+from exportcore.errors import ExportError
+from exportcore.hub import format_size
 
 from . import APP_NAME, __version__
 from .errors import from_error_dict
@@ -20,10 +27,12 @@ from .export_engine import ExportEngine
 from .inspect_client import InspectClient
 from .inspector import InspectorView
 from .options_panel import OptionsPanel
-from .results import HistoryPanel, ResultsPanel
+from .preflight import PreflightFacts
+from .results import HistoryPanel, ResultsPanel, list_folder
 from .run_view import RunView
 from .settings import Settings
 from .sources import SourcesPane, describe_ref
+from .qt_util import Retranslating
 
 STYLE = """
 QLabel[heading="true"] { font-weight: 600; color: #3c4043; }
@@ -37,7 +46,7 @@ QGroupBox::title { subcontrol-origin: margin; left: 8px; padding: 0 3px; }
 """
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Retranslating, QMainWindow):
     modelSelected = Signal(str)
     #: emitted once the window was shown for the first time (start-up benchmark)
     firstShown = Signal()
@@ -51,10 +60,20 @@ class MainWindow(QMainWindow):
         self.settings = settings or Settings()
         self.language = language or LanguageManager(self)
         self.model_id = ""
+        #: ask before quitting while exports run or wait (tests of other things turn it off)
+        self.ask_before_quit = True
+        #: (model, inspect options) of the newest plan the helper returned for the selection, and the newest error
+        self._planned: tuple[str, dict] | None = None
+        self._inspect_error = None
+        #: the Hub's pipeline tag of the selected model, when the Hub pane knows it (passed to the helper)
+        self.pipeline_tag: str | None = None
+        #: the pre-flight asked for the selection (its key) and its answer: PreflightFacts, an error dict, or None
+        self._preflight_key: str | None = None
+        self._preflight_answer: PreflightFacts | dict | None = None
         self._shown = False
         self.setAcceptDrops(True)
         self.setStyleSheet(STYLE)
-        self.resize(1440, 880)
+        self.resize(*default_size())
 
         # -- back-end objects
         self.client = InspectClient(inspect_command, self)
@@ -110,6 +129,11 @@ class MainWindow(QMainWindow):
         self.queue_view.setShowGrid(False)
         self.queue_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.queue_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # a long task ("text-generation-with-past") must not squeeze the model: a fixed column, elided
+        self.queue_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        self.queue_view.horizontalHeader().resizeSection(2, 110)
+        self.queue_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.queue_view.setWordWrap(False)
         self.queue_view.setMaximumHeight(150)
         self.queue_view.doubleClicked.connect(self._show_queued_job)
         self.cancel_queued = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_BrowserStop), "")
@@ -127,7 +151,8 @@ class MainWindow(QMainWindow):
         qh.addWidget(self.cancel_queued)
         rl.addLayout(qh)
         rl.addWidget(self.queue_view)
-        right.setMinimumWidth(360)
+        right.setMinimumWidth(RIGHT_WIDTH - 30)
+        self.centre.setMinimumWidth(CENTRE_MIN_WIDTH)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.sources)
@@ -136,7 +161,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([300, 740, 400])
+        self.splitter.setSizes(split_sizes(self.width(), hub=True))
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
@@ -155,6 +180,8 @@ class MainWindow(QMainWindow):
         self.engine.stateChanged.connect(lambda _state: self._refresh_engine_status())
         self.client.planReady.connect(self._plan_ready)
         self.client.inspectFailed.connect(self._inspect_failed)
+        self.client.preflightReady.connect(self._preflight_ready)
+        self.client.preflightFailed.connect(self._preflight_failed)
         self.client.busyChanged.connect(lambda busy: self.inspector.updating.setVisible(busy and self.inspector.plan
                                                                                         is not None))
         self.options.optionsChanged.connect(self._options_changed)
@@ -163,6 +190,7 @@ class MainWindow(QMainWindow):
         self.queue.jobFinished.connect(self._job_finished)
         self.queue.changed.connect(self._update_export_button)
         self.run_view.cancelRequested.connect(self.queue.cancel)
+        self.run_view.optionsSuggested.connect(self._apply_suggestion)
         self.history.rerunRequested.connect(self.rerun)
         self.history.loadOptionsRequested.connect(self.load_history_options)
         self.history.clearRequested.connect(self._clear_history)
@@ -200,9 +228,12 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self.engine_action = QAction("", self, checkable=True)
         self.engine_action.toggled.connect(self.set_warm_engine)
+        self.download_limit_action = QAction("", self)
+        self.download_limit_action.triggered.connect(self.choose_download_limit)
         self.file_menu.addAction(self.open_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.engine_action)
+        self.file_menu.addAction(self.download_limit_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
         self.language_menu = self.menuBar().addMenu("")
@@ -235,14 +266,14 @@ class MainWindow(QMainWindow):
             .replace("%1", APP_NAME).replace("%2", __version__))
 
     def _sources_tab_changed(self, index: int) -> None:
-        """The Hub browser (table + details) needs room; the Local and Demo lists do not."""
+        """The Hub browser (search, table, details) needs room; the Local and Demo lists do not."""
         sizes = self.splitter.sizes()
         if len(sizes) != 3 or sum(sizes) == 0:
             return
-        want = 640 if self.sources.widget(index) is self.sources.hub else 300
+        want = split_sizes(sum(sizes), hub=self.sources.widget(index) is self.sources.hub)[0]
         delta = want - sizes[0]
         if delta > 0:
-            take = min(delta, max(0, sizes[1] - 420))
+            take = min(delta, max(0, sizes[1] - CENTRE_MIN_WIDTH))
             self.splitter.setSizes([sizes[0] + take, sizes[1] - take, sizes[2]])
         elif delta < 0:
             self.splitter.setSizes([want, sizes[1] - delta, sizes[2]])
@@ -253,6 +284,9 @@ class MainWindow(QMainWindow):
         if not ref:
             return
         self.model_id = ref
+        self._planned, self._inspect_error = None, None
+        self._preflight_key, self._preflight_answer = None, None
+        self.pipeline_tag = self.sources.pipeline_tag_for(ref)
         self.settings.add_recent_model(ref)
         self.sources.local.refresh_recent()
         self.options.set_model(ref)
@@ -269,7 +303,7 @@ class MainWindow(QMainWindow):
             self.inspector.show_resolving(self.model_id)
         else:
             self.inspector.show_warming(self.model_id)
-        self.client.inspect(self.model_id, self.options.inspect_options())
+        self.client.inspect(self.model_id, self.options.inspect_options(), self.pipeline_tag)
 
     def _options_changed(self) -> None:
         self._persist_timer.start()
@@ -278,7 +312,98 @@ class MainWindow(QMainWindow):
 
     def _settings_changed(self) -> None:
         self._persist_timer.start()
+        if self.plan_resolved():
+            self._request_preflight()  # the output folder may be on another disk now
         self._update_export_button()
+
+    # -- pre-flight -----------------------------------------------------------------------------------------------
+    def _preflight_options(self) -> dict | None:
+        """The fields the pre-flight's figures depend on (model, task, dtype, output folder, …), or None when the
+        panel's options cannot make an export."""
+        try:
+            options = self.options.export_options(self.model_id, self._destination_base(self.model_id))
+        except ExportError:
+            return None
+        return options.to_dict()
+
+    def _request_preflight(self) -> None:
+        options = self._preflight_options() if self.model_id else None
+        if options is None:
+            return
+        key = json.dumps([self.model_id, self.pipeline_tag, {k: options[k] for k in PREFLIGHT_FIELDS}],
+                         sort_keys=True)
+        if key == self._preflight_key:
+            return
+        self._preflight_key, self._preflight_answer = key, None
+        self.inspector.preflight.show_checking()
+        self.client.preflight(self.model_id, options, self.pipeline_tag)
+
+    def _preflight_for_selection(self, request: dict) -> bool:
+        options = request.get("options") or {}
+        key = json.dumps([request.get("model"), request.get("pipeline_tag"),
+                          {k: options.get(k) for k in PREFLIGHT_FIELDS}], sort_keys=True)
+        return key == self._preflight_key
+
+    def _preflight_ready(self, _rid: int, data: dict, request: dict) -> None:
+        if not self._preflight_for_selection(request):
+            return
+        self._preflight_answer = PreflightFacts.from_reply(data)
+        self.inspector.preflight.show_facts(self._preflight_answer)
+        self._update_export_button()
+
+    def _preflight_failed(self, _rid: int, error: dict, request: dict) -> None:
+        if not self._preflight_for_selection(request):
+            return
+        self._preflight_answer = dict(error)  # no figures: the export runs its own checks
+        self.inspector.preflight.show_error(error)
+        self._update_export_button()
+
+    def preflight_done(self) -> bool:
+        return self._preflight_key is not None and self._preflight_answer is not None
+
+    def preflight_question(self, facts: PreflightFacts) -> QMessageBox | None:
+        """What the pre-flight makes the app ask before exporting: a download over the limit, or an export that
+        does not fit (disk, memory). None when there is nothing to ask."""
+        big = facts.asks_before_download(self.settings.download_warning_bytes)
+        refusals = facts.refusal_errors()
+        if not big and not refusals:
+            return None
+        parts = []
+        if big:
+            parts.append(self.tr("This export first downloads %1 from the Hub.")
+                         .replace("%1", format_size(facts.download_bytes)))
+        for error in refusals:
+            parts.append(f"{error.sentence} {error.next_step}")
+        box = QMessageBox(QMessageBox.Icon.Warning if refusals else QMessageBox.Icon.Question,
+                          self.tr("It may not fit") if refusals else self.tr("Large download"),
+                          "\n\n".join(parts), QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("preflightQuestion")
+        box.setInformativeText(self.tr("The figures are estimates; an export that does not fit fails part of the "
+                                       "way, and nothing is left in its output folder.") if refusals else
+                               self.tr("Ask before downloads over %1 GB (File menu).")
+                               .replace("%1", f"{self.settings.download_warning_gb:g}"))
+        box.go_button = box.addButton(self.tr("Export anyway") if refusals else self.tr("Download and export"),
+                                      QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(self.tr("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        return box
+
+    def confirm_preflight(self) -> bool | None:
+        """None: do not export; False: export; True: export with ``force`` (the pre-flight refused, the user
+        confirmed)."""
+        facts = self._preflight_answer
+        if not isinstance(facts, PreflightFacts):
+            return False
+        if not facts.supported:
+            return None
+        box = self.preflight_question(facts)
+        if box is None:
+            return False
+        box.exec()
+        if box.clickedButton() is not box.go_button:
+            return None
+        return bool(facts.refusals)
 
     def _persist_options(self) -> None:
         self.settings.options = self.options.persisted()
@@ -289,15 +414,19 @@ class MainWindow(QMainWindow):
     def _plan_ready(self, _rid: int, plan: dict, request: dict) -> None:
         if request.get("model") != self.model_id:
             return
+        self._planned, self._inspect_error = (self.model_id, dict(request.get("options") or {})), None
         self.options.update_from_plan(plan)
         self.inspector.show_plan(self.model_id, plan, request.get("options") or {})
         if self.options.inspect_options() != request.get("options"):
             self._request_inspect()  # the plan enabled/disabled options: ask again with what the panel now says
+        else:
+            self._request_preflight()
         self._update_export_button()
 
     def _inspect_failed(self, _rid: int, error: dict, request: dict) -> None:
         if request.get("model") != self.model_id:
             return
+        self._inspect_error = dict(error)
         self.inspector.show_error(self.model_id, from_error_dict(error))
         self._update_export_button()
 
@@ -327,6 +456,21 @@ class MainWindow(QMainWindow):
         else:
             self.engine.stop()
 
+    def choose_download_limit(self) -> None:
+        """File ▸ Ask before downloads over … GB (saved): the Hub pane's Download and an export that downloads."""
+        value, ok = QInputDialog.getDouble(
+            self, self.tr("Large downloads"),
+            self.tr("Ask before downloading more than (GB, 0 = always ask):"),
+            self.settings.download_warning_gb, 0.0, 100000.0, 1)
+        if ok:
+            self.set_download_limit(value)
+
+    def set_download_limit(self, gigabytes: float) -> None:
+        self.settings.download_warning_gb = gigabytes
+        if hasattr(self.sources.hub, "download_warning_bytes"):
+            self.sources.hub.download_warning_bytes = self.settings.download_warning_bytes
+        self.retranslate()
+
     def _refresh_engine_status(self) -> None:
         state = self.engine.state
         if state == "ready":
@@ -343,10 +487,13 @@ class MainWindow(QMainWindow):
             "instead of loading them first (about 400 MB of memory). Turn off in the File menu."))
 
     # -- export ---------------------------------------------------------------------------------------------------
-    def destination_for(self, model: str, options: dict | None = None) -> str:
+    def _destination_base(self, model: str) -> str:
         base = self.options.output_folder() or self.settings.output_folder
         name = describe_ref(model)["name"].replace(":", "-") or "model"
-        path = os.path.join(base, f"{name}-onnx")
+        return os.path.join(base, f"{name}-onnx")
+
+    def destination_for(self, model: str, options: dict | None = None) -> str:
+        path = self._destination_base(model)
         overwrite = (options or {}).get("overwrite", self.options.overwrite.isChecked())
         if overwrite:
             return path
@@ -357,12 +504,36 @@ class MainWindow(QMainWindow):
             candidate = f"{path}-{n}"
         return candidate
 
+    def plan_resolved(self) -> bool:
+        """The helper resolved a plan for the selected model with the options the panel shows now (and no later
+        inspection failed): only then is Export offered."""
+        return (self._inspect_error is None and self._planned is not None
+                and self._planned == (self.model_id, self.options.inspect_options()))
+
     def start_export(self) -> ExportJob | None:
-        if not self.model_id or self.options.problems():
+        if not self.model_id or self.options.problems() or not self.plan_resolved() or not self.preflight_done():
             return None
-        opts = self.options.export_options(self.model_id, "")
-        opts["output_dir"] = self.destination_for(self.model_id, opts)
-        return self.enqueue(opts)
+        force = self.confirm_preflight()
+        if force is None:
+            return None
+        pinned = {}
+        plan = self.inspector.plan or {}
+        if self.options.current_task() == "auto" and plan.get("task_source") == "pipeline_tag" and plan.get("task"):
+            # The task came from the Hub's pipeline tag, which a model folder does not carry: the job (and its CLI
+            # command) names the task the inspector showed, so the export does what was shown.
+            pinned["task"] = str(plan["task"])
+        try:
+            options = self.options.export_options(self.model_id, "", force=force, **pinned)
+            options = dataclasses.replace(options, output_dir=self.destination_for(self.model_id, options.to_dict()))
+        except ExportError as exc:
+            self.inspector.show_error(self.model_id, from_error_dict(exc.to_dict()))
+            return None
+        job = self.enqueue(options.to_dict())
+        if self.inspector.plan and self.inspector.plan.get("task"):
+            job.expected_task = str(self.inspector.plan["task"])  # shown until the worker sends its own plan
+            self.queue_model.refresh()
+            self.run_view.refresh_title()
+        return job
 
     def enqueue(self, options: dict) -> ExportJob:
         job = self.queue.enqueue(options)
@@ -384,19 +555,18 @@ class MainWindow(QMainWindow):
         self._refresh_queue_status()
 
     def _job_finished(self, job: ExportJob) -> None:
+        kept = kept_folder(job)
         entry = {
-            "when": job.started_at or time.time(), "model": job.model, "task": job.options.get("task", "auto"),
-            "outcome": job.state, "seconds": round(job.elapsed(), 2), "output_dir": job.options.get("output_dir", ""),
-            "options": job.options, "files": (job.result or {}).get("files", []),
+            "when": job.started_at or time.time(), "model": job.model, "task": job.task,
+            "outcome": job.state, "seconds": round(job.elapsed(), 2),
+            "output_dir": kept or job.options.get("output_dir", ""),
+            "options": job.options, "files": (job.result or {}).get("files", []) or (list_folder(kept) if kept else []),
             "error": (job.error or {}).get("code") if job.state != "succeeded" else None,
         }
         self.settings.add_history(entry)
         self.history.model.add(entry)
         if self.run_view.job is job:
-            if job.result:
-                self.results.show_result(job.result, job.options)
-            else:
-                self.results.set_options(job.options)
+            self._show_results(job)
         if self.queue.running is None and not self.queue.pending():
             self._queue_ticker.stop()
         self.queue_model.refresh()
@@ -435,16 +605,37 @@ class MainWindow(QMainWindow):
     def _show_queued_job(self, index) -> None:
         job = self.queue_model.job(index.row())
         self.run_view.attach(job)
+        self._show_results(job)
+        self.centre.setCurrentWidget(self.run_view)
+
+    def _show_results(self, job: ExportJob) -> None:
+        kept = kept_folder(job)
         if job.result:
             self.results.show_result(job.result, job.options)
+        elif kept:
+            self.results.show_kept(kept, job.options)
         else:
             self.results.clear()
             self.results.set_options(job.options)
-        self.centre.setCurrentWidget(self.run_view)
+
+    def _apply_suggestion(self, changes: dict) -> None:
+        """A suggestion of the failed-validation banner (fp32, a larger atol): the run's options with that change go
+        into the options panel, ready for Export."""
+        job = self.run_view.job
+        if job is None:
+            return
+        if job.model != self.model_id:
+            self.select_model(job.model)
+        self.options.load({**job.options, **changes})
+        what = ", ".join(f"{k} = {v:g}" if isinstance(v, float) else f"{k} = {v}" for k, v in changes.items())
+        self.statusBar().showMessage(self.tr("Export options changed (%1): press Export to run again.")
+                                     .replace("%1", what), 8000)
 
     def _update_export_button(self) -> None:
         problems = self.options.problems()
-        ok = bool(self.model_id) and not problems
+        resolved = self.plan_resolved()
+        unsupported = isinstance(self._preflight_answer, PreflightFacts) and not self._preflight_answer.supported
+        ok = bool(self.model_id) and not problems and resolved and self.preflight_done() and not unsupported
         self.export_button.setEnabled(ok)
         busy = any(not j.is_done for j in self.queue.jobs)
         self.export_button.setText(self.tr("Add export to queue") if busy else self.tr("Export"))
@@ -454,6 +645,24 @@ class MainWindow(QMainWindow):
         elif problems:
             self.export_button.setToolTip("\n".join(problems))
             self.destination.setText("\n".join(problems))
+        elif self._inspect_error is not None:
+            title = from_error_dict(self._inspect_error).title  # in the language shown now
+            text = self.tr("Cannot export: %1. See the inspector.").replace("%1", title)
+            self.export_button.setToolTip(text)
+            self.destination.setText(text)
+        elif not resolved:
+            text = self.tr("Waiting for the inspector to resolve the export…")
+            self.export_button.setToolTip(text)
+            self.destination.setText(text)
+        elif not self.preflight_done():
+            text = self.tr("Checking what the export needs (size, disk space, memory)…")
+            self.export_button.setToolTip(text)
+            self.destination.setText(text)
+        elif unsupported:
+            words = self._preflight_answer.unsupported
+            text = self.tr("Cannot export: %1. See the inspector.").replace("%1", words.title if words else "?")
+            self.export_button.setToolTip(text)
+            self.destination.setText(text)
         else:
             self.export_button.setToolTip("")
             self.destination.setText(self.tr("Writes to %1").replace("%1", self.destination_for(self.model_id)))
@@ -493,10 +702,6 @@ class MainWindow(QMainWindow):
             self.select_model(folder)
 
     # -- language, lifecycle --------------------------------------------------------------------------------------
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         if not self.model_id:
@@ -512,6 +717,8 @@ class MainWindow(QMainWindow):
         self.open_action.setText(self.tr("&Open model folder…"))
         self.quit_action.setText(self.tr("&Quit"))
         self.engine_action.setText(self.tr("Keep the export engine loaded (faster exports)"))
+        self.download_limit_action.setText(self.tr("Ask before downloads over %1 GB…")
+                                           .replace("%1", f"{self.settings.download_warning_gb:g}"))
         self.language_menu.setTitle(self.tr("&Language"))
         self.language_actions["system"].setText(self.tr("System default"))
         self.help_menu.setTitle(self.tr("&Help"))
@@ -522,13 +729,42 @@ class MainWindow(QMainWindow):
         self._refresh_engine_status()
         self._update_export_button()
 
+    def quit_question(self) -> QMessageBox:
+        running = self.queue.running
+        waiting = len(self.queue.pending())
+        text = (self.tr("An export of %1 is still running.").replace("%1", running.model) if running is not None
+                else self.tr("Exports are waiting in the queue."))
+        if waiting:
+            text += " " + self.tr("%1 more waiting in the queue.").replace("%1", str(waiting))
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Quit while exporting?"), text,
+                          QMessageBox.StandardButton.NoButton, self)
+        box.setObjectName("quitQuestion")
+        box.setInformativeText(self.tr("Quitting cancels it; nothing is left in its output folder."))
+        box.quit_button = box.addButton(self.tr("Quit and cancel the export"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(self.tr("Keep running"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        return box
+
+    def confirm_quit(self) -> bool:
+        """Ctrl+Q or closing the window during an export: ask first (Keep running is the default)."""
+        box = self.quit_question()
+        box.exec()
+        return box.clickedButton() is box.quit_button
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._shown:
             self._shown = True
+            # the width is known now (restored geometry, maximised on a small screen)
+            hub = self.sources.currentWidget() is self.sources.hub
+            self.splitter.setSizes(split_sizes(sum(self.splitter.sizes()) or self.width(), hub=hub))
             QTimer.singleShot(0, self.firstShown.emit)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.ask_before_quit and any(not j.is_done for j in self.queue.jobs) and not self.confirm_quit():
+            event.ignore()
+            return
         self._persist_options()
         self.settings.window_geometry = self.saveGeometry()
         self.settings.sync()
@@ -536,6 +772,42 @@ class MainWindow(QMainWindow):
         self.client.shutdown_now()
         self.engine.shutdown_now()
         super().closeEvent(event)
+
+
+#: Laid out for a 1366×768 laptop first (issue 11): the right pane keeps its width, the Hub pane takes what the
+#: search table needs (id, Exportable, Task), the centre the rest.
+DEFAULT_SIZE = (1440, 880)
+RIGHT_WIDTH = 360
+CENTRE_MIN_WIDTH = 420
+HUB_WIDTH = (460, 600)  # least and most for the sources pane on the Hub tab
+LIST_WIDTH = 300  # the sources pane on the Local and Demo tabs
+
+
+#: ExportOptions fields the pre-flight's figures depend on (besides the model): a change asks again.
+PREFLIGHT_FIELDS = ("task", "float_dtype", "output_dir", "revision", "cache_dir", "trust_remote_code", "monolith",
+                    "use_past")
+
+
+def default_size() -> tuple[int, int]:
+    """DEFAULT_SIZE, or the screen's free area when that is smaller (a window manager then maximises it)."""
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return DEFAULT_SIZE
+    area = screen.availableGeometry()
+    return min(DEFAULT_SIZE[0], area.width()), min(DEFAULT_SIZE[1], area.height())
+
+
+def split_sizes(total: int, *, hub: bool) -> list[int]:
+    """Widths of sources | centre | options for a window ``total`` pixels wide."""
+    left = max(HUB_WIDTH[0], min(HUB_WIDTH[1], int(total * 0.38))) if hub else LIST_WIDTH
+    right = RIGHT_WIDTH
+    centre = max(CENTRE_MIN_WIDTH, total - left - right)
+    return [left, centre, right]
+
+
+def kept_folder(job: ExportJob) -> str:
+    """The folder a run that failed validation was kept in (beside its destination), if it is there."""
+    return job.kept_folder if job.kept_folder and os.path.isdir(job.kept_folder) else ""
 
 
 def _unique(path: str) -> str:

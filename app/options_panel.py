@@ -10,7 +10,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDoubleValidator, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
@@ -18,9 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from exportcore.options import (
-    DEFAULT_SHAPES, DYNAMO_OPSETS, FLOAT_DTYPES, INT_DTYPES, TORCHSCRIPT_OPSETS, format_shape_sets, parse_shape_sets,
+    DEFAULT_SHAPES, DYNAMO_OPSETS, FLOAT_DTYPES, INT_DTYPES, TORCHSCRIPT_OPSETS, ExportOptions, format_shape_sets,
+    parse_shape_sets,
 )
 from exportcore.tasks import split_past
+
+from .qt_util import Retranslating
 
 SEQ2SEQ_BEHAVIOURS = ("monolith", "merged", "separate")
 OPSET_DEFAULT = 13  # the spin box's "Default" value; real opsets start above it
@@ -53,7 +56,7 @@ def supported_tasks_for(plan: dict | None) -> list[str]:
     return list(tasks or ([plan["task"]] if plan.get("task") else []))
 
 
-class OptionsPanel(QWidget):
+class OptionsPanel(Retranslating, QWidget):
     optionsChanged = Signal()
     #: something that does not alter the plan (output folder, validation, overwrite)
     settingsChanged = Signal()
@@ -67,6 +70,7 @@ class OptionsPanel(QWidget):
         self.is_seq2seq = False
         self.shape_groups: set[str] = {"batch", "text"}
         self.plan_atol: float | None = None
+        self.resolved_task = ""  # the task the helper chose (shown on the "Automatic" item)
         self._output_edited = False
         self._reasons: dict[str, str] = {}
         self._past_auto_off = False
@@ -201,6 +205,7 @@ class OptionsPanel(QWidget):
         with _Blocker(self):
             self.model_id = model_id
             self.model_type = ""
+            self.resolved_task = ""
             self.base_tasks, self.past_tasks, self.is_seq2seq = [], set(), False
             self.plan_atol = None
             self.needs_pad_token = False
@@ -215,6 +220,7 @@ class OptionsPanel(QWidget):
         """Learn from a resolved plan what this model supports (never emits optionsChanged)."""
         with _Blocker(self):
             self.model_type = str(plan.get("model_type") or "")
+            self.resolved_task = split_past(str(plan.get("task") or ""))[0]
             tasks = supported_tasks_for(plan)
             bases: list[str] = []
             self.past_tasks = set()
@@ -283,19 +289,19 @@ class OptionsPanel(QWidget):
             opts["post_process"] = b != "separate"
         return opts
 
-    def export_options(self, model: str, output_dir: str) -> dict[str, Any]:
-        """A complete ``ExportOptions.to_dict()``-compatible dict."""
-        opts = self.inspect_options()
-        opts.update({
-            "model": model,
-            "output_dir": output_dir,
+    def export_options(self, model: str, output_dir: str, **extra: Any) -> ExportOptions:
+        """Everything the panel says, as the one :class:`ExportOptions` the worker job, the run folder's record and
+        "Copy CLI command" are made from (``extra``: fields the panel does not show, e.g. ``force``). Raises
+        ``ExportError`` (``invalid_option``) for a combination the core would refuse."""
+        fields: dict[str, Any] = {
+            **self.inspect_options(),
             "validate": self.validate.isChecked(),
             "validation_shapes": self.validation_shape_sets() if self.validate.isChecked() else None,
             "overwrite": self.overwrite.isChecked(),
-        })
-        if self.needs_pad_token and self.pad_token.value() >= 0:
-            opts["pad_token_id"] = self.pad_token.value()
-        return opts
+            "pad_token_id": self.pad_token.value() if self.needs_pad_token and self.pad_token.value() >= 0 else None,
+            **extra,
+        }
+        return ExportOptions(model=model, output_dir=output_dir, **fields)
 
     def shape_overrides(self) -> dict[str, int]:
         return {k: s.value() for k, s in self.shape_spins.items() if s.value() != DEFAULT_SHAPES[k]}
@@ -443,11 +449,16 @@ class OptionsPanel(QWidget):
         current = self.task.currentData()
         with _blocked(self.task):
             self.task.clear()
-            self.task.addItem(self.tr("Automatic (from the model)"), "auto")
+            self.task.addItem(self._automatic_text(), "auto")
             for t in self.base_tasks:
                 self.task.addItem(t, t)
             i = self.task.findData(current)
             self.task.setCurrentIndex(i if i >= 0 else 0)
+
+    def _automatic_text(self) -> str:
+        if self.resolved_task and self.current_task() == "auto":
+            return self.tr("Automatic: %1").replace("%1", self.resolved_task)
+        return self.tr("Automatic (from the model)")
 
     def _update_enabled(self) -> None:
         r: dict[str, str] = {}
@@ -531,10 +542,6 @@ class OptionsPanel(QWidget):
                 self.shape_spins[k].setVisible(show)
                 self.shape_labels[k].setVisible(show)
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.model_box.setTitle(self.tr("Model"))
@@ -571,7 +578,7 @@ class OptionsPanel(QWidget):
         self.output_label.setText(self.tr("Folder"))
         self.browse.setToolTip(self.tr("Choose the output folder"))
         self.overwrite.setText(self.tr("Overwrite a non-empty folder"))
-        self.task.setItemText(0, self.tr("Automatic (from the model)"))
+        self.task.setItemText(0, self._automatic_text())
         self._tooltips = {
             "use_past": self.tr("Adds past_key_values inputs and present outputs so generation reuses earlier steps."),
             "use_past_in_inputs": self.tr("Whether the exported model takes the past as inputs."),

@@ -5,13 +5,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QProcess, \
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QProcess, \
     QProcessEnvironment, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from .paths import child_environment
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+class Retranslating:
+    """Mixin for a widget with a ``retranslate()`` that words everything it shows: called on every language change.
+    List it before the Qt base class (``class Pane(Retranslating, QWidget)``)."""
+
+    def retranslate(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)  # type: ignore[misc]
 
 
 class ListTableModel(QAbstractTableModel):

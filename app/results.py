@@ -9,16 +9,16 @@ import sys
 import time
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, QProcess, Qt, QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QProcess, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QLabel, QPushButton, QStyle, QVBoxLayout,
+    QAbstractItemView, QHBoxLayout, QLabel, QMessageBox, QPushButton, QStyle, QVBoxLayout,
     QWidget,
 )
 
 from exportcore.options import ExportOptions
 
-from .qt_util import ListTableModel, read_only_table
+from .qt_util import ListTableModel, Retranslating, read_only_table
 from .inspector import standard_icon
 from .export_job import STATE_COLOURS, state_text
 
@@ -133,7 +133,7 @@ class HistoryModel(ListTableModel):
             if col == 1:
                 return str(e.get("model", ""))
             if col == 2:
-                return str((e.get("options") or {}).get("task") or e.get("task") or "auto")
+                return str(e.get("task") or (e.get("options") or {}).get("task") or "auto")
             if col == 3:
                 return state_text(str(e.get("outcome", "")))
             if col == 4:
@@ -153,27 +153,60 @@ class HistoryModel(ListTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.entries) - 1, self.COLUMNS - 1))
 
 
-def open_folder(path: str) -> bool:
-    return bool(path) and os.path.isdir(path) and QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+def list_folder(path: str) -> list[dict]:
+    """``[{"name", "bytes"}]`` of the files in a run folder (one level; what a ``result`` event lists)."""
+    files = []
+    try:
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_file():
+                    files.append({"name": entry.name, "bytes": entry.stat().st_size})
+    except OSError:
+        return []
+    return sorted(files, key=lambda f: f["name"])
 
 
-class ResultsPanel(QWidget):
+def open_folder(path: str, parent: QWidget | None = None) -> bool:
+    """Show ``path`` in the file manager. When there is none (or it fails), say so with the path and a Copy path
+    button instead of doing nothing."""
+    if not path:
+        return False
+    if os.path.isdir(path) and QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+        return True
+    box = QMessageBox(QMessageBox.Icon.Information, QCoreApplication.translate("Results", "Open folder"),
+                      QCoreApplication.translate("Results", "No file manager could be opened for this folder. "
+                                                            "Its path is:") + f"\n\n{path}",
+                      QMessageBox.StandardButton.Close, parent)
+    box.setObjectName("openFolderFailed")
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if not os.path.isdir(path):
+        box.setInformativeText(QCoreApplication.translate("Results", "The folder does not exist (any more)."))
+    copy = box.addButton(QCoreApplication.translate("Results", "Copy path"), QMessageBox.ButtonRole.ActionRole)
+    copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(path))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return False
+
+
+class ResultsPanel(Retranslating, QWidget):
     """The outcome of the run shown in the run view: files and what to do with them."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.files = FilesModel(self)
         self.output_dir = ""
+        self.kept = False  # the files are a failed run kept aside, not a published export
         self.options: dict = {}
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.view = read_only_table(self.files, single_selection=True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         st = self.style()
         self.open_button = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon), "")
         self.netron_button = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView), "")
         self.copy_button = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView), "")
-        self.open_button.clicked.connect(lambda: open_folder(self.output_dir))
+        self.open_button.clicked.connect(lambda: open_folder(self.output_dir, self))
         self.netron_button.clicked.connect(self.open_in_netron)
         self.copy_button.clicked.connect(self.copy_cli)
         self.copied = QLabel()
@@ -195,12 +228,22 @@ class ResultsPanel(QWidget):
     def clear(self) -> None:
         self.files.set_files([])
         self.output_dir = ""
+        self.kept = False
         self.options = {}
         self._refresh()
 
     def show_result(self, result: dict, options: dict) -> None:
         self.files.set_files(result.get("files") or [])
         self.output_dir = str(result.get("output_dir") or options.get("output_dir") or "")
+        self.kept = False
+        self.options = dict(options)
+        self._refresh()
+
+    def show_kept(self, folder: str, options: dict) -> None:
+        """A run that failed validation: its files, kept beside the destination under ``folder``."""
+        self.files.set_files(list_folder(folder))
+        self.output_dir = folder
+        self.kept = True
         self.options = dict(options)
         self._refresh()
 
@@ -237,16 +280,17 @@ class ResultsPanel(QWidget):
         self.netron_button.setToolTip("" if has_netron else self.tr("Netron is not installed (pip install netron)."))
         self.copy_button.setEnabled(bool(self.options.get("model")))
         self.copied.setText("")
-        if has_files:
+        if has_files and self.kept:
+            self.summary.setText(self.tr("Validation failed, so these files were not published. They were kept in "
+                                         "%3 (%1 files, %2 in total); validation_report.json shows the differences.")
+                                 .replace("%1", str(len(self.files.files))).replace("%2", human_size(self.files.total()))
+                                 .replace("%3", self.output_dir))
+        elif has_files:
             self.summary.setText(self.tr("%1 files, %2 in total, in %3").replace("%1", str(len(self.files.files)))
                                  .replace("%2", human_size(self.files.total())).replace("%3", self.output_dir))
         else:
             self.summary.setText(self.tr("No files yet."))
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.open_button.setText(self.tr("Open folder"))
@@ -257,7 +301,7 @@ class ResultsPanel(QWidget):
         self._refresh()
 
 
-class HistoryPanel(QWidget):
+class HistoryPanel(Retranslating, QWidget):
     """Past runs with their options and outcome; re-run or reuse the options."""
 
     rerunRequested = Signal(object)
@@ -277,7 +321,7 @@ class HistoryPanel(QWidget):
         self.clear_button = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_TrashIcon), "")
         self.rerun_button.clicked.connect(lambda: self._selected(self.rerunRequested.emit))
         self.load_button.clicked.connect(lambda: self._selected(self.loadOptionsRequested.emit))
-        self.open_button.clicked.connect(lambda: self._selected(lambda e: open_folder(str(e.get("output_dir", "")))))
+        self.open_button.clicked.connect(lambda: self._selected(lambda e: open_folder(str(e.get("output_dir", "")), self)))
         self.copy_button.clicked.connect(lambda: self._selected(
             lambda e: QGuiApplication.clipboard().setText(cli_command(e.get("options") or {}))))
         self.clear_button.clicked.connect(self.clearRequested)
@@ -311,10 +355,6 @@ class HistoryPanel(QWidget):
             b.setEnabled(has)
         self.clear_button.setEnabled(self.model.rowCount() > 0)
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.rerun_button.setText(self.tr("Run again"))

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from PySide6.QtCore import (
-    QCoreApplication, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal,
+    QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal,
 )
 from PySide6.QtGui import QColor, QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
@@ -16,10 +16,11 @@ from PySide6.QtWidgets import (
 
 from exportcore.events import STAGES
 
-from .qt_util import ListTableModel, read_only_table
-from .errors import ErrorBanner, from_error_dict
+from .qt_util import ListTableModel, Retranslating, read_only_table
+from .errors import ErrorBanner, from_error_dict, validation_advice
 from .inspector import standard_icon
 from .export_job import ExportJob
+from .transfer import Transfer, clean_message, sentence as transfer_sentence, short_text as transfer_short
 
 Index = QModelIndex | QPersistentModelIndex
 PASS_BG, PASS_FG = QColor("#e6f4ea"), QColor("#1e6b34")
@@ -45,6 +46,7 @@ class StageListModel(ListTableModel):
         self._reset_state()
 
     def _reset_state(self) -> None:
+        self.kept_path = ""  # where a run that failed validation was kept (the publish row says so)
         self.state = {s: "pending" for s in self.stages}
         self.started: dict[str, float] = {}
         self.seconds: dict[str, float] = {}
@@ -100,6 +102,18 @@ class StageListModel(ListTableModel):
                 self.seconds[s] = time.monotonic() - self.started.get(s, time.monotonic())
                 self._changed(i)
 
+    def kept_aside(self) -> None:
+        """A run that failed validation: the checks failed and the files were kept beside the destination instead of
+        being published (not a write error of the publish stage)."""
+        if self.state.get("validate") in ("done", "running"):
+            self.state["validate"] = "checks_failed"
+            self._changed(self.stages.index("validate"))
+        for i, s in enumerate(self.stages):
+            if self.state[s] == "running" or (s == "publish" and self.state[s] == "pending"):
+                self.state[s] = "kept"
+                self.seconds[s] = time.monotonic() - self.started.get(s, time.monotonic())
+                self._changed(i)
+
     def tick(self) -> None:
         for i, s in enumerate(self.stages):
             if self.state[s] == "running":
@@ -133,13 +147,17 @@ class StageListModel(ListTableModel):
         if role == Qt.ItemDataRole.DecorationRole and col == 1:
             icon = {"running": QStyle.StandardPixmap.SP_MediaPlay, "done": QStyle.StandardPixmap.SP_DialogApplyButton,
                     "failed": QStyle.StandardPixmap.SP_MessageBoxCritical,
+                    "checks_failed": QStyle.StandardPixmap.SP_MessageBoxCritical,
+                    "kept": QStyle.StandardPixmap.SP_DirIcon,
                     "cancelled": QStyle.StandardPixmap.SP_DialogCancelButton}.get(state)
             return standard_icon(icon) if icon is not None else None
         if role == Qt.ItemDataRole.ToolTipRole:
+            if state == "kept" and self.kept_path:
+                return self.tr("Not published: the files were kept in %1").replace("%1", self.kept_path)
             return self.detail.get(stage) or None
         if role == Qt.ItemDataRole.ForegroundRole:
             return {"pending": QColor("#9e9e9e"), "skipped": QColor("#9e9e9e"), "failed": FAIL_FG,
-                    "running": QColor("#1565c0")}.get(state)
+                    "checks_failed": FAIL_FG, "kept": QColor("#8a4b00"), "running": QColor("#1565c0")}.get(state)
         if role == Qt.ItemDataRole.FontRole and state == "running":
             f = QFont()
             f.setBold(True)
@@ -157,7 +175,9 @@ class StageListModel(ListTableModel):
 def _state_word(state: str) -> str:
     return {"pending": QCoreApplication.translate("StageState", "waiting"), "running": QCoreApplication.translate("StageState", "running"),
             "done": QCoreApplication.translate("StageState", "done"), "failed": QCoreApplication.translate("StageState", "failed"),
-            "skipped": QCoreApplication.translate("StageState", "skipped"), "cancelled": QCoreApplication.translate("StageState", "cancelled")}.get(state, state)
+            "skipped": QCoreApplication.translate("StageState", "skipped"), "cancelled": QCoreApplication.translate("StageState", "cancelled"),
+            "checks_failed": QCoreApplication.translate("StageState", "checks failed"),
+            "kept": QCoreApplication.translate("StageState", "kept aside")}.get(state, state)
 
 
 class ValidationModel(ListTableModel):
@@ -255,11 +275,15 @@ class SummaryBanner(QFrame):
         "warn": ("#fff4e5", "#ffd8a8", "#8a4b00"),
     }
 
+    linkActivated = Signal(str)
+
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("summaryBanner")
         self.label = QLabel()
         self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.label.linkActivated.connect(self.linkActivated)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(12, 8, 12, 8)
         lay.addWidget(self.label)
@@ -300,10 +324,12 @@ class LogPane(QPlainTextEdit):
         self.ensureCursorVisible()
 
 
-class RunView(QWidget):
+class RunView(Retranslating, QWidget):
     """Follows one :class:`ExportJob` at a time."""
 
     cancelRequested = Signal(object)
+    #: the user chose a suggestion after a failed validation: ExportOptions fields to set in the options panel
+    optionsSuggested = Signal(dict)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -323,10 +349,11 @@ class RunView(QWidget):
         self.cancel_button.clicked.connect(self._cancel)
         self.cancel_button.setEnabled(False)
         self.banner = SummaryBanner()
+        self.banner.linkActivated.connect(self._suggestion_chosen)
         self.error_banner = ErrorBanner()
         self.stage_view = read_only_table(self.stages)
         self.stage_view.setColumnHidden(3, True)  # the latest message is in the progress bar and the tooltip
-        self.stage_view.setMinimumWidth(200)
+        self.stage_view.setMinimumWidth(235)
         self.validation_view = read_only_table(self.validation)
         self.validation_view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         # ResizeToContents re-measures every row on every insert (O(n²) over a run, 100+ ms stalls measured):
@@ -340,6 +367,8 @@ class RunView(QWidget):
         self._fit_timer.timeout.connect(self._fit_validation_columns)
         # QProgressBar.setValue repaints at once (≈5 ms): apply only the newest progress, once per event-loop pass.
         self._progress_pending: tuple[float, str, str] | None = None
+        self._transfer: Transfer | None = None  # the download in progress (resolve stage), if any
+        self._suggested_atol: float | None = None
         self._progress_timer = QTimer(self)
         self._progress_timer.setSingleShot(True)
         self._progress_timer.setInterval(0)
@@ -365,7 +394,7 @@ class RunView(QWidget):
         top.addWidget(left)
         top.addWidget(right)
         top.setStretchFactor(1, 2)
-        top.setSizes([215, 560])
+        top.setSizes([240, 560])
         top.setChildrenCollapsible(False)
         self.lower_tabs = QTabWidget()
         self.lower_tabs.setDocumentMode(True)
@@ -408,16 +437,21 @@ class RunView(QWidget):
         self.banner.hide()
         self.error_banner.clear()
         self._progress_pending = None
+        self._transfer = None
+        self._suggested_atol = None
         self.progress.setValue(0)
         self.progress.setFormat("%p%")
+        self._refresh_validation_title()  # the previous run's "N passed, M failed" must not stay above an empty table
         self._conns = [
             job.stageStarted.connect(self._stage_started),
             job.stageFinished.connect(self.stages.stage_finished),
             job.progress.connect(self._progress),
+            job.transferProgress.connect(self._transfer_progress),
             job.logLine.connect(self.log.add),
             job.validationRows.connect(self._rows),
             job.errorOccurred.connect(self._error),
             job.finished.connect(self._finished),
+            job.planReceived.connect(lambda _plan: self._refresh_title()),
         ]
         # replay what already happened (attaching to a job that runs or ran)
         for ev in list(job.events):
@@ -440,6 +474,9 @@ class RunView(QWidget):
             self.stages.stage_finished(str(ev.get("stage")), float(ev.get("seconds") or 0), str(ev.get("detail", "")))
         elif kind == "progress":
             self._progress(float(ev.get("fraction") or 0), str(ev.get("stage", "")), str(ev.get("message", "")))
+            transfer = Transfer.from_event(ev)
+            if transfer is not None:
+                self._transfer_progress(transfer)
         elif kind == "log":
             self.log.add(str(ev.get("level", "info")), str(ev.get("message", "")))
         elif kind == "validation_row":
@@ -449,23 +486,42 @@ class RunView(QWidget):
 
     def _stage_started(self, stage: str, detail: str) -> None:
         self.stages.stage_started(stage, detail)
-        if self.job is not None and self.job.state == "running" and self.banner.kind == "info":
+        if stage != "resolve":
+            self._transfer = None
+        self._running_banner(stage)
+
+    def _running_banner(self, stage: str | None = None) -> None:
+        if self.job is None or self.job.state != "running" or self.banner.kind != "info":
+            return
+        if self._transfer is not None:
+            self.banner.show_message("info", _esc(transfer_sentence(self._transfer)))
+            return
+        stage = stage or next((s for s in self.stages.stages if self.stages.state[s] == "running"), None)
+        if stage:
             self.banner.show_message("info", self.tr("Export running — %1…").replace("%1", stage_name(stage)))
 
     def _progress(self, fraction: float, stage: str, message: str) -> None:
+        message = clean_message(message)
         self.stages.message(stage, message)
         self._progress_pending = (fraction, stage, message)
         if not self._progress_timer.isActive():
             self._progress_timer.start()
 
+    def _transfer_progress(self, transfer: Transfer) -> None:
+        self._transfer = transfer
+        if not self._progress_timer.isActive():
+            self._progress_timer.start()
+
     def _apply_progress(self) -> None:
-        if self._progress_pending is None:
-            return
-        fraction, _stage, message = self._progress_pending
-        self._progress_pending = None
-        if message:
-            self.progress.setFormat(f"%p%  ·  {message}")
-        self.progress.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
+        pending, self._progress_pending = self._progress_pending, None
+        if pending is not None:
+            fraction, _stage, message = pending
+            if message and self._transfer is None:
+                self.progress.setFormat(f"%p%  ·  {message}")
+            self.progress.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
+        if self._transfer is not None:
+            self.progress.setFormat(f"%p%  ·  {transfer_short(self._transfer)}")
+            self._running_banner()
 
     def _row(self, row: dict) -> None:
         self._rows([row])
@@ -510,14 +566,23 @@ class RunView(QWidget):
         self._apply_progress()  # the last progress first, so that nothing older lands after the outcome
         self._fit_validation_columns()
         self.cancel_button.setEnabled(False)
-        if state != "succeeded":
+        self._transfer = None
+        if state == "validation_failed":
+            self.stages.kept_aside()
+            self.stages.kept_path = self.kept_folder()
+        elif state != "succeeded":
             self.stages.fail_running("cancelled" if state == "cancelled" else "failed")
         if state == "succeeded":
             self.progress.setValue(1000)
             self.progress.setFormat("%p%")
+        elif self.progress.format() != "%p%" and "·" in self.progress.format():
+            self.progress.setFormat("%p%")  # a stale "downloading …" must not outlive the run
         self._summarise(state)
-        if state == "succeeded":
+        if state == "succeeded" or (state == "validation_failed" and self.kept_folder()):
             self.lower_tabs.setCurrentIndex(1)
+
+    def kept_folder(self) -> str:
+        return self.job.kept_folder if self.job is not None else ""
 
     def _summarise(self, state: str) -> None:
         job = self.job
@@ -534,16 +599,39 @@ class RunView(QWidget):
                 html = self.tr("<b>Export succeeded</b> in %1 s (not validated).").replace("%1", f"{secs:.1f}")
             self.banner.show_message("ok", html)
         elif state == "validation_failed":
-            self.banner.show_message("fail", self.tr(
-                "<b>Validation failed:</b> %1 of %2 checks differ from PyTorch beyond the tolerance. The files were "
-                "kept and marked as failed.").replace("%1", str(failed)).replace("%2", str(total)))
+            kept = self.kept_folder()
+            html = self.tr("<b>Validation failed:</b> %1 of %2 checks differ from PyTorch beyond the tolerance.") \
+                .replace("%1", str(failed)).replace("%2", str(total))
+            if kept:
+                html += " " + self.tr("The files were not published; they were kept in %1 (see Results).") \
+                    .replace("%1", f"<code>{_esc(kept)}</code>")
+            dtype = str((job.options if job else {}).get("float_dtype") or "fp32")
+            advice, self._suggested_atol = validation_advice(dtype, self.validation.max_diff())
+            html += "<br>" + _esc(advice)
+            links = []
+            if dtype != "fp32":
+                label = self.tr("Use fp32")
+                links.append(f"<a href='dtype:fp32'>{_esc(label)}</a>")
+            if self._suggested_atol is not None:
+                value = f"{self._suggested_atol:g}"
+                label = self.tr("Use atol %1").replace("%1", value)
+                links.append(f"<a href='atol:{value}'>{_esc(label)}</a>")
+            if links:
+                html += "<br>" + " &nbsp;·&nbsp; ".join(links)
+            self.banner.show_message("fail", html)
             self.error_banner.clear()
-            self.lower_tabs.setCurrentIndex(0)
         elif state == "cancelled":
             self.banner.show_message("warn", self.tr("<b>Export cancelled</b> after %1 s. Nothing was written to the "
                                                      "output folder.").replace("%1", f"{secs:.1f}"))
         else:
             self.banner.show_message("fail", self.tr("<b>Export failed</b> after %1 s.").replace("%1", f"{secs:.1f}"))
+
+    def _suggestion_chosen(self, link: str) -> None:
+        kind, _, value = link.partition(":")
+        if kind == "dtype":
+            self.optionsSuggested.emit({"float_dtype": value})
+        elif kind == "atol":
+            self.optionsSuggested.emit({"atol": float(value)})
 
     def _cancel(self) -> None:
         if self.job is not None and not self.job.is_done:
@@ -555,10 +643,6 @@ class RunView(QWidget):
         self.stages.tick()
 
     # -- texts ----------------------------------------------------------------------------------------------------
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.cancel_button.setText(self.tr("Cancel"))
@@ -580,13 +664,18 @@ class RunView(QWidget):
             text += "  —  " + self.tr("%1 passed, %2 failed").replace("%1", str(passed)).replace("%2", str(failed))
         self.validation_title.setText(text)
 
+    def refresh_title(self) -> None:
+        self._refresh_title()
+
     def _refresh_title(self) -> None:
         if self.job is None:
             self.title.setText(self.tr("<b>No export yet.</b> Choose a model, check the inspector, then press "
                                        "Export."))
             return
         out = str(self.job.options.get("output_dir", ""))
+        task = self.tr("task: %1").replace("%1", self.job.task)
         self.title.setText(f"<span style='font-size:13pt; font-weight:600'>{_esc(self.job.model)}</span>"
+                           f"&nbsp;&nbsp;<span style='color:#5f6368'>{_esc(task)}</span>"
                            f"<br><span style='color:#5f6368'>→ {_esc(out)}</span>")
 
 

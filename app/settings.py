@@ -20,6 +20,7 @@ SETTINGS_FILE_ENV = "OES_SETTINGS_FILE"
 MAX_RECENT = 10
 MAX_HISTORY = 50
 LANGUAGES = ("system", "en", "zh_TW")
+DEFAULT_DOWNLOAD_WARNING_GB = 2.0
 
 #: Options the user may set in the options panel and that we keep between sessions (ExportOptions fields).
 PERSISTED_OPTIONS = (
@@ -120,6 +121,26 @@ class Settings:
     @warm_engine.setter
     def warm_engine(self, value: bool) -> None:
         self._set_flag("export/warm_engine", value)
+
+    # -- downloads ------------------------------------------------------------------------------------------------
+    @property
+    def download_warning_gb(self) -> float:
+        """Ask before a download larger than this (GB, decimal as the Hub counts); 0 asks before every download."""
+        try:
+            value = float(self._qs.value("hub/download_warning_gb", DEFAULT_DOWNLOAD_WARNING_GB))
+        except (TypeError, ValueError):
+            return DEFAULT_DOWNLOAD_WARNING_GB
+        return value if value >= 0 else DEFAULT_DOWNLOAD_WARNING_GB
+
+    @download_warning_gb.setter
+    def download_warning_gb(self, value: float) -> None:
+        if not value >= 0:
+            raise ValueError(f"download warning threshold {value!r}")
+        self._qs.setValue("hub/download_warning_gb", float(value))
+
+    @property
+    def download_warning_bytes(self) -> int:
+        return int(self.download_warning_gb * 1e9)
 
     def _flag(self, key: str, default: bool) -> bool:
         # QSettings hands back what the backend stored: a bool, or a string from an ini file

@@ -10,11 +10,13 @@ import os
 import re
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListView, QPushButton, QStyle, QTabWidget, QVBoxLayout, QWidget,
 )
+
+from .qt_util import Retranslating
 
 _HUB_URL = re.compile(r"^(?:https?://)?(?:www\.)?(?:hf\.co|huggingface\.co)/(?!api/|datasets/|spaces/)"
                       r"([\w.\-]+(?:/[\w.\-]+)?)")
@@ -72,7 +74,7 @@ def _make_external(module: str, cls: str, **kwargs: Any) -> QWidget | None:
     return widget if hasattr(widget, "modelChosen") else None
 
 
-class DemoModels(QWidget):
+class DemoModels(Retranslating, QWidget):
     modelChosen = Signal(str)
 
     ROLE = Qt.ItemDataRole.UserRole + 1
@@ -118,17 +120,13 @@ class DemoModels(QWidget):
         if ref:
             self.modelChosen.emit(str(ref))
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.intro.setText(self.tr("Tiny models shipped with the app. Their weights are built on your computer "
                                    "(random, seeded), so they export without any network."))
 
 
-class LocalSources(QWidget):
+class LocalSources(Retranslating, QWidget):
     modelChosen = Signal(str)
 
     def __init__(self, settings, parent=None, cache_options: dict | None = None) -> None:
@@ -186,10 +184,6 @@ class LocalSources(QWidget):
         if path:
             self.modelChosen.emit(path)
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.open_button.setText(self.tr("Open a model folder…"))
@@ -201,7 +195,7 @@ class LocalSources(QWidget):
             self.cache_placeholder.setText(self.tr("The cache browser is not available in this build."))
 
 
-class HubPlaceholder(QWidget):
+class HubPlaceholder(Retranslating, QWidget):
     """Stands in for the Hub browser when it is not available: paste a Hub id or URL."""
 
     modelChosen = Signal(str)
@@ -230,10 +224,6 @@ class HubPlaceholder(QWidget):
         if ref:
             self.modelChosen.emit(ref)
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.edit.setPlaceholderText(self.tr("Hub id or URL, e.g. google-bert/bert-base-uncased"))
@@ -241,7 +231,7 @@ class HubPlaceholder(QWidget):
         self.note.setText(self.tr("Hub search is not available in this build; paste a model id or URL."))
 
 
-class SourcesPane(QTabWidget):
+class SourcesPane(Retranslating, QTabWidget):
     """Hub / Local / Demo tabs; every source ends in ``modelChosen(str)``."""
 
     modelChosen = Signal(str)
@@ -250,7 +240,8 @@ class SourcesPane(QTabWidget):
                  cache_options: dict | None = None) -> None:
         super().__init__(parent)
         self.setDocumentMode(True)
-        hub_kwargs = {"is_exportable": hub_exportable, "offline": settings.offline or None, **(hub_options or {})}
+        hub_kwargs = {"is_exportable": hub_exportable, "offline": settings.offline or None,
+                      "download_warning_bytes": settings.download_warning_bytes, **(hub_options or {})}
         self.hub = _make_external("hub_browser", "HubBrowser", **hub_kwargs) or HubPlaceholder()
         if hasattr(self.hub, "offlineChanged"):
             self.hub.offlineChanged.connect(lambda on: setattr(settings, "offline", bool(on)))
@@ -265,15 +256,16 @@ class SourcesPane(QTabWidget):
         self.retranslate()
         QTimer.singleShot(0, self.demo.load)  # after the window is shown
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setTabText(0, self.tr("Hub"))
         self.setTabText(1, self.tr("Local"))
         self.setTabText(2, self.tr("Demo"))
+
+    def pipeline_tag_for(self, ref: str) -> str | None:
+        """The Hub's pipeline tag for a model chosen here, when the Hub pane knows it (search results, details)."""
+        lookup = getattr(self.hub, "pipeline_tag_for", None)
+        return lookup(ref) if lookup is not None else None
 
     def show_tab(self, name: str) -> None:
         self.setCurrentIndex({"hub": 0, "local": 1, "demo": 2}[name])

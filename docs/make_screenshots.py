@@ -1,10 +1,15 @@
 """Render the main states of the app into docs/screenshots/*.png (offscreen, or under Xvfb with DISPLAY set).
 
-    python docs/make_screenshots.py [--out docs/screenshots] [--fake]
+    python docs/make_screenshots.py [--out docs/screenshots] [--fake] [--size 1366x768]
 
 Uses the real inspect helper and export worker on the built-in demo models (weights built on the fly into a
 temporary cache) and a fake Hub on 127.0.0.1 for the search results, so nothing touches the network. ``--fake``
-uses the fake helper processes of tests/app/fakes instead (no torch needed; quicker).
+uses the fake helper processes of tests/app/fakes instead (no torch needed; quicker). The window is the size of a
+1366×768 laptop screen unless ``--size`` says otherwise (the layout is made for that size first).
+
+A download in progress is shown with the fake worker in both modes: it reports the bytes of a multi-GB download,
+which a demo model never has. The pre-flight question about a 145 GB model that does not fit is made only with
+``--fake`` (``--fake --only 13-preflight-question``): the fake Hub has no such model.
 """
 
 from __future__ import annotations
@@ -22,14 +27,18 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 STATES = ("01-empty", "02-search-results", "03-inspector", "04-export-running", "05-validation-done", "06-error",
-          "06b-error-details", "07-zh-TW-inspector", "08-zh-TW-run")
+          "06b-error-details", "07-zh-TW-inspector", "08-zh-TW-run", "09-validation-failed-kept",
+          "10-download-progress", "11-zh-TW-hub", "12-preflight", "13-preflight-question")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--fake", action="store_true", help="fake helper processes (tests/app/fakes)")
+    parser.add_argument("--size", default="1366x768", help="window size, WIDTHxHEIGHT")
+    parser.add_argument("--only", nargs="*", help="only these states (names from STATES)")
     args = parser.parse_args()
+    width, height = (int(v) for v in args.size.lower().split("x"))
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
@@ -68,14 +77,16 @@ def main() -> int:
     settings.output_folder = str(tmp / "exports")
 
     kwargs = {}
+    fakes = ROOT / "tests" / "app" / "fakes"
     if args.fake:
-        fakes = ROOT / "tests" / "app" / "fakes"
         kwargs = {"inspect_command": [sys.executable, str(fakes / "fake_inspect_server.py")],
-                  "worker_command": [sys.executable, str(fakes / "fake_worker.py"), "--rows", "9", "--sleep", "0.2"]}
+                  "worker_command": [sys.executable, str(fakes / "fake_worker.py"), "--rows", "9", "--sleep", "0.2"],
+                  "warm_engine": False}
     cache = str(tmp / "hf-cache")
     w = MainWindow(settings, language=language, hub_options={"auto_search": False, "cache_dir": cache},
                    cache_options={"cache_dir": cache}, **kwargs)
-    w.resize(1440, 880)
+    w.ask_before_quit = False
+    w.resize(width, height)
     w.show()
 
     def spin(seconds: float, until=lambda: False) -> bool:
@@ -88,26 +99,32 @@ def main() -> int:
             time.sleep(0.01)
         return False
 
-    def shot(name: str, widget=None) -> None:
-        spin(0.25)
+    def shot(name: str, widget=None, settle: float = 0.25, screen: bool = False) -> None:
+        """``screen``: the whole X screen (a dialog is a window of its own, not part of the main window's grab)."""
+        assert name in STATES, name
+        spin(settle)
+        if args.only and name not in args.only:
+            return
         path = out / f"{name}.png"
-        (widget or w).grab().save(str(path))
+        picture = qapp.primaryScreen().grabWindow(0) if screen else (widget or w).grab()
+        picture.save(str(path))
         print("wrote", path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
-    # 1. empty (helper warm)
-    w.sources.show_tab("demo")
-    spin(90, lambda: w.client.is_ready)
+    # 1. first start: the Hub tab with the most downloaded models (helper warm)
+    hb = w.sources.hub
+    answers: list[int] = []
+    hb.resultsChanged.connect(lambda: answers.append(1))
+    w.sources.show_tab("hub")
+    hb.search()
+    spin(90, lambda: w.client.is_ready and len(answers) == 1)
     shot("01-empty")
 
     # 2. Hub search results, one selected
-    w.sources.show_tab("hub")
-    hb = w.sources.hub
-    if hasattr(hb, "searchEdit"):
-        hb.searchEdit.setText("tiny")
-        hb.search()
-        spin(20, lambda: hb.resultsView.model() is not None and hb.resultsView.model().rowCount() > 0)
-        hb.resultsView.selectRow(1)
-        spin(5, lambda: False)
+    hb.searchEdit.setText("tiny")
+    hb.search()
+    spin(20, lambda: len(answers) == 2)
+    hb.resultsView.selectRow(1)
+    spin(5, lambda: False)
     shot("02-search-results")
 
     # 3. the inspector on an encoder-decoder demo
@@ -119,17 +136,19 @@ def main() -> int:
 
     # 4. an export running, 5. validation done
     w.select_model("demo:tiny-gpt2")
-    spin(30, lambda: w.inspector.state == "plan" and w.inspector.plan.get("model_type") == "gpt2")
+    spin(30, lambda: w.inspector.state == "plan" and w.inspector.plan.get("model_type") == "gpt2"
+         and w.export_button.isEnabled())
     job = w.start_export()
-    spin(120, lambda: len(job.rows) >= 2 or job.is_done or
-         w.run_view.stages.state.get("load") == "running" and job.elapsed() > 1.0)
-    shot("04-export-running")
+    # with the warm engine the whole run takes about a second: grab it while it validates (or exports)
+    spin(120, lambda: (len(job.rows) >= 2 and not job.is_done) or job.is_done
+         or w.run_view.stages.state.get("export") == "running")
+    shot("04-export-running", settle=0.0)
     spin(300, lambda: job.is_done)
     w.run_view.lower_tabs.setCurrentIndex(1)
     shot("05-validation-done")
 
     # 6. an error: a folder whose model type is not supported
-    bad = tmp / "mystery-model"
+    bad = tmp / ("unknown-model" if args.fake else "mystery-model")  # the fake helper refuses "unknown" names
     bad.mkdir()
     (bad / "config.json").write_text(json.dumps({"model_type": "mystery-net", "architectures": ["MysteryModel"]}))
     w.select_model(str(bad))
@@ -142,16 +161,67 @@ def main() -> int:
     shot("06b-error-details", dialog)
     dialog.close()
 
+    # 9. a validation that fails (fp16 with a tolerance nothing meets): the kept folder and what to try
+    w.sources.show_tab("demo")
+    w.select_model("demo:tiny-bert")
+    spin(30, lambda: w.inspector.state == "plan" and w.inspector.plan.get("model_type") == "bert")
+    w.options.float_dtype.setCurrentText("fp16")
+    w.options.atol.setText("1e-9")
+    spin(30, lambda: w.export_button.isEnabled())
+    failed = w.start_export()
+    spin(300, lambda: failed is not None and failed.is_done)
+    shot("09-validation-failed-kept")
+    w.options.atol.setText("")
+    w.options.float_dtype.setCurrentText("fp32")
+
+    # 10. a download in progress (the fake worker reports a 3.5 GB download)
+    command = w.queue.command
+    w.queue.command = [sys.executable, str(fakes / "fake_worker.py"), "--download", "3500000000", "--sleep", "1.5"]
+    w.select_model("demo:tiny-bert")
+    spin(30, lambda: w.export_button.isEnabled())
+    downloading = w.start_export()
+    spin(20, lambda: "/s" in w.run_view.progress.format())
+    shot("10-download-progress")
+    w.queue.cancel(downloading)
+    spin(10, lambda: downloading.is_done)
+    w.queue.command = command
+
+    # 12. the pre-flight of a Hub model in the inspector, 13. the question before an export that does not fit
+    w.sources.show_tab("hub")
+    hb.show_model("acme/big-weights")
+    spin(20, lambda: hb.current_details() is not None)
+    hb.choose_current()
+    spin(60, lambda: w.inspector.state == "plan" and w.preflight_done())
+    w.centre.setCurrentWidget(w.inspector)
+    shot("12-preflight")
+    if args.fake:
+        w.select_model("org/huge-model")
+        spin(30, lambda: w.inspector.state == "plan" and w.preflight_done())
+        question = w.preflight_question(w._preflight_answer)
+        question.show()
+        spin(0.5)
+        question.move(w.geometry().center() - question.rect().center())
+        if os.environ.get("DISPLAY"):
+            shot("13-preflight-question", screen=True)
+        else:  # offscreen there is no screen to grab: the question alone
+            shot("13-preflight-question", widget=question)
+        question.close()
+
     # 7. Traditional Chinese
     w.set_language("zh_TW")
     w.select_model("demo:tiny-gpt2")
     spin(30, lambda: w.inspector.state == "plan")
+    w.centre.setCurrentWidget(w.inspector)
     shot("07-zh-TW-inspector")
     w.run_view.attach(job)
     w.results.show_result(job.result or {}, job.options)
     w.centre.setCurrentWidget(w.run_view)
     w.run_view.lower_tabs.setCurrentIndex(0)
     shot("08-zh-TW-run")
+    w.sources.show_tab("hub")
+    hb.resultsView.selectRow(0)
+    spin(5, lambda: False)
+    shot("11-zh-TW-hub")
 
     w.set_language("en")
     w.close()

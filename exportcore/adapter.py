@@ -28,7 +28,7 @@ import contextlib
 import functools
 import inspect
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from transformers.cache_utils import Cache, DynamicCache, EncoderDecoderCache
 from transformers.modeling_outputs import BaseModelOutput
 
 from .errors import ExportError, first_line
+from .load_report import check_weights, ExportedOutputs, LoadReport
 
 #: Cache keyword / output field names, newest first.
 CACHE_NAMES = ("cache", "past_key_values")
@@ -385,8 +386,6 @@ def available_auto_classes(names: Sequence[str]) -> list[str]:
 
 #: transformers' own sentences that point at a report we keep quiet (logging at error level): say what they mean.
 _LOAD_REPORT_REASONS = {
-    "ignore_mismatched_sizes": "some weights have other shapes than config.json describes (config and weights from "
-                               "different models?)",
     "automatic conversion of the weights": "some weights could not be converted to this transformers version's layout",
 }
 
@@ -401,23 +400,32 @@ def load_failure_reason(exc: BaseException) -> str:
 
 def load_model(model_dir: str | Path, task_auto_class_name: str = "AutoModel", dtype: str | torch.dtype | None = None,
                trust_remote_code: bool = False, attn_implementation: str | None = None,
+               exported_outputs: ExportedOutputs | None = None, log: Callable[[str], None] = lambda message: None,
                **kwargs: Any) -> nn.Module:
     """Load a model from a local folder with a transformers Auto class given by name (``"AutoModelForCausalLM"``),
     in eval mode. Extra ``kwargs`` go to ``from_pretrained``. Load failures become ``ExportError``
-    (``remote_code_required`` or ``model_load_failed``)."""
+    (``remote_code_required`` or ``model_load_failed``).
+
+    The load report is always read (:mod:`exportcore.load_report`): weights the checkpoint lacks or cannot fill
+    are ``weights_mismatch``. ``exported_outputs`` runs what will be exported, to tell missing weights that
+    matter from those that reach no exported output (without it, every missing weight matters)."""
     auto_class = getattr(transformers, task_auto_class_name, None) if task_auto_class_name.startswith("Auto") else None
     if auto_class is None:
         raise ValueError(f"{task_auto_class_name!r} is not a transformers Auto class")
-    options: dict[str, Any] = {"trust_remote_code": trust_remote_code, **kwargs}
+    # Other shapes are reported with the keys and judged like the rest of the report (transformers would raise a
+    # sentence that names none of them).
+    options: dict[str, Any] = {"trust_remote_code": trust_remote_code, **kwargs, "output_loading_info": True,
+                               "ignore_mismatched_sizes": True}
     if (torch_dtype := to_torch_dtype(dtype)) is not None:
         options["dtype"] = torch_dtype
     if attn_implementation:
         options["attn_implementation"] = attn_implementation
     transformers.utils.logging.disable_progress_bar()  # its "Loading weights" bar would fight the run's own
     try:
-        model = auto_class.from_pretrained(str(model_dir), **options)
+        model, loading_info = auto_class.from_pretrained(str(model_dir), **options)
     except Exception as exc:  # noqa: BLE001 - corrupt files fail with pickle, safetensors, … errors of their own
         if not trust_remote_code and "trust_remote_code" in str(exc):
             raise ExportError("remote_code_required", model=str(model_dir)) from exc
         raise ExportError("model_load_failed", reason=load_failure_reason(exc)) from exc
+    check_weights(model, LoadReport.from_loading_info(loading_info), exported_outputs, log)
     return model.eval()

@@ -1,4 +1,4 @@
-"""``exportcore`` command line: inspect, export, tasks, models.
+"""``exportcore`` command line: inspect, preflight, export, tasks, models, serve.
 
 Errors print one line (and the next step) on stderr, never a traceback; exit codes are in
 ``exportcore.errors`` and the README.
@@ -14,35 +14,7 @@ from typing import Any, Sequence
 
 from . import cancel_signals
 from .errors import EXIT_OK, ExportError, exit_code_for
-from .options import DEFAULT_SHAPES, FLOAT_DTYPES, INT_DTYPES, ExportOptions, parse_shape_sets
-
-SHAPE_FLAG_ALIASES = {"image_width": ["--width"], "image_height": ["--height"]}
-
-
-def _add_shape_flags(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("dummy input shapes (the trace shapes)")
-    for name, default in DEFAULT_SHAPES.items():
-        flags = [f"--{name.replace('_', '-')}", f"--{name}", *SHAPE_FLAG_ALIASES.get(name, [])]
-        group.add_argument(*flags, dest=f"shape_{name}", type=int, metavar="N", help=f"default {default}")
-
-
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("model", help="a local model folder, a Hub id (org/name) or demo:<name>")
-    parser.add_argument("--task", default="auto", help="task (default: inferred from the model)")
-    parser.add_argument("--monolith", action="store_true", help="export encoder-decoder models as one file")
-    parser.add_argument("--int-dtype", dest="int_dtype", default="int64", help=f"integer inputs: {', '.join(INT_DTYPES)}")
-    parser.add_argument("--no-past", dest="use_past", action="store_false", default=None, help="export without the key/value cache")
-    parser.add_argument("--revision", help="Hub revision (branch, tag or commit)")
-    parser.add_argument("--cache-dir", "--cache_dir", dest="cache_dir", help="Hugging Face cache folder")
-    parser.add_argument("--trust-remote-code", action="store_true", help=TRUST_HELP)
-    parser.add_argument("--dynamo", action="store_true", help="use the torch.export (dynamo) exporter")
-    _add_shape_flags(parser)
-
-
-TRUST_HELP = (
-    "allow models whose repository ships its own Python code. That code runs on this machine with your "
-    "permissions: use it only for repositories you trust. Off by default."
-)
+from .options import ExportOptions, add_option_arguments, options_from_namespace
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,31 +37,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    # The ExportOptions flags come from one table (options.CLI_FLAGS), which ExportOptions.to_cli_args writes too.
     p = sub.add_parser("inspect", help="show what an export would produce (config.json only, no weights)")
-    _add_common(p)
-    p.add_argument("--float-dtype", "--dtype", dest="float_dtype", default="fp32", help=f"float inputs: {', '.join(FLOAT_DTYPES)}")
-    p.add_argument("--opset", type=int, help="ONNX opset (default: the model's)")
+    add_option_arguments(p, "inspect")
     p.add_argument("--json", action="store_true", help="print one JSON document")
 
+    p = sub.add_parser("preflight", help="what an export needs and whether it fits: download, disk, memory "
+                       "(the Hub's metadata and config.json only, no weights)",
+                       description="Check an export before it starts: supported or not (and why), the task, what is "
+                       "still to download, free disk in the Hugging Face cache and beside OUTPUT, and an estimate of "
+                       "the export's peak memory against the memory available (docs/preflight.md). Exit 0 when it "
+                       "fits; otherwise the exit code `exportcore export` would refuse it with (2: not supported, "
+                       "not enough memory; 3: not enough disk), after the figures.")
+    add_option_arguments(p, "inspect")
+    p.add_argument("output_dir", metavar="output", nargs="?", default="",
+                   help="the output folder the export would write (its disk is checked too)")
+    p.add_argument("--json", action="store_true", help="print the figures as one JSON document")
+
     p = sub.add_parser("export", help="export a model to ONNX and validate it")
-    _add_common(p)
-    p.add_argument("output", help="output folder (created; must be empty unless --overwrite)")
-    p.add_argument("--opset", type=int, help="ONNX opset (default: the model's)")
-    p.add_argument("--device", default="cpu", choices=["cpu"], help="device to export on")
-    p.add_argument("--dtype", "--float-dtype", dest="float_dtype", default="fp32", help=f"load and export dtype: {', '.join(FLOAT_DTYPES)}")
-    p.add_argument("--no-post-process", dest="post_process", action="store_false", help="keep decoder and decoder-with-past as separate files")
-    p.add_argument("--atol", type=float, help="validation tolerance (default: the model's)")
-    p.add_argument("--no-dynamic-axes", dest="dynamic_axes", action="store_false", help="export static shapes")
-    p.add_argument("--no-constant-folding", dest="constant_folding", action="store_false", help="disable constant folding")
-    p.add_argument("--no-validation", dest="validate", action="store_false", help="skip the onnxruntime validation")
-    p.add_argument(
-        "--validation-shapes",
-        help="shape sets to validate at, e.g. 'batch_size=1,sequence_length=7;batch_size=3,sequence_length=23'",
-    )
-    p.add_argument("--overwrite", action="store_true", help="replace a non-empty output folder")
-    p.add_argument("--pad-token-id", "--pad_token_id", dest="pad_token_id", type=int, metavar="N",
-                   help="padding token id for decoder text classifiers whose config has none (default: the "
-                        "tokenizer's)")
+    add_option_arguments(p, "export")
     p.add_argument("--json-events", action="store_true", help="print events as JSON lines on stdout")
 
     p = sub.add_parser("tasks", help="list tasks (all, or those a model type supports)")
@@ -115,35 +81,7 @@ def _version() -> str:
 
 
 def options_from_args(args: argparse.Namespace) -> ExportOptions:
-    shapes = {k[len("shape_"):]: v for k, v in vars(args).items() if k.startswith("shape_") and v is not None}
-    fields: dict[str, Any] = dict(
-        model=args.model,
-        task=args.task,
-        monolith=args.monolith,
-        float_dtype=args.float_dtype,
-        int_dtype=args.int_dtype,
-        opset=args.opset,
-        use_past=args.use_past,
-        shapes=shapes,
-        trust_remote_code=args.trust_remote_code,
-        dynamo=args.dynamo,
-        cache_dir=args.cache_dir,
-        revision=args.revision,
-    )
-    if args.command == "export":
-        fields.update(
-            output_dir=args.output,
-            device=args.device,
-            post_process=args.post_process,
-            atol=args.atol,
-            dynamic_axes=args.dynamic_axes,
-            constant_folding=args.constant_folding,
-            validate=args.validate,
-            validation_shapes=parse_shape_sets(args.validation_shapes) if args.validation_shapes else None,
-            overwrite=args.overwrite,
-            pad_token_id=args.pad_token_id,
-        )
-    return ExportOptions(**fields)
+    return options_from_namespace(args, args.command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -154,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_inspect(args)
         if args.command == "export":
             return cmd_export(args)
+        if args.command == "preflight":
+            return cmd_preflight(args)
         if args.command == "tasks":
             return cmd_tasks(args)
         if args.command == "serve":
@@ -177,6 +117,12 @@ def _report(exc: ExportError) -> int:
 # ---- inspect -------------------------------------------------------------------------------------
 def cmd_inspect(args: argparse.Namespace) -> int:
     options = options_from_args(args)
+    from . import light_config
+
+    if light_config.table_missing():  # another transformers than the lock's: record its table once
+        from .light_config_build import record_table
+
+        record_table(announce=lambda line: print(f"note: {line}", file=sys.stderr))
     from .plan import inspect  # transformers (and torch) only if config.json alone is not enough
 
     document = inspect(options)
@@ -200,10 +146,13 @@ def _axes(axes: dict[str, str]) -> str:
 
 
 def render_plan(doc: dict) -> str:
+    from .preflight import TASK_SOURCES
+
     out = [
         f"Model       {doc['model']}",
         f"Model type  {doc['model_type']}",
         f"Task        {doc['task']}",
+        f"Task from   {TASK_SOURCES.get(doc.get('task_source') or '', '?')}",
         f"Library     {doc['library']}",
         f"Files       {', '.join(doc['files'])}",
     ]
@@ -266,11 +215,49 @@ def cmd_export(args: argparse.Namespace) -> int:
     reporter = ConsoleReporter(json_events=args.json_events, tty=sys.stderr.isatty())
     cancel = cancel_signals.install()  # SIGTERM and SIGHUP cancel like Ctrl-C: code 130, nothing left behind
     try:
+        announce_preflight(options, reporter)
         result = run_export(options, on_event=reporter, cancel=cancel)
     finally:
         cancel_signals.restore()
     reporter.close()
     return EXIT_OK if result.validation != "failed" else exit_code_for("validation_failed")
+
+
+def announce_preflight(options: ExportOptions, reporter: Any) -> None:
+    """The task (and where it came from) and what is to download, before the run starts. The run makes the same
+    pre-flight (reused, not repeated) and refuses there, in its order, with its events: here nothing is refused."""
+    from . import preflight
+    from .hub import format_size
+
+    try:
+        check = preflight.run(options)
+    except ExportError:
+        return  # the run reports it
+    if not check.supported:
+        return  # the run refuses it, before any download
+    reporter.note(f"task: {preflight.describe_task(check.task, check.task_source)}")
+    if check.download_files:
+        reporter.note(f"download: {format_size(check.download_bytes)} in {check.download_files} file"
+                      f"{'s' if check.download_files != 1 else ''} into {check.cache_dir} "
+                      f"({format_size(check.cache_free_bytes)} free)")
+
+
+# ---- preflight ------------------------------------------------------------------------------------
+def cmd_preflight(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from . import preflight
+
+    options = dataclasses.replace(options_from_args(args), output_dir=args.output_dir)
+    check = preflight.run(options, reuse=False)
+    if args.json:
+        print(json.dumps(check.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print("\n".join(preflight.summary_lines(check)))
+    problems = ([check.unsupported] if check.unsupported else []) + check.refusals
+    for problem in problems:
+        _report(problem)
+    return exit_code_for(problems[0].code) if problems else EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ imports torch and transformers (worker side only).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -60,7 +61,7 @@ def studio_cache() -> Path:
     base = os.environ.get("EXPORTSTUDIO_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "onnx-export-studio"
     )
-    return Path(base)
+    return Path(base).expanduser()
 
 
 def cache_root() -> Path:
@@ -72,13 +73,32 @@ def materialize(model: str) -> Path:
     source = config_folder(model)
     target = cache_root() / source.name
     marker = target / ".complete"
-    if marker.is_file() and marker.read_text() == _fingerprint(source):
-        return target
-    from .demo_build import build_demo_model  # torch + transformers
+    try:
+        if marker.is_file() and marker.read_text() == _fingerprint(source):
+            return target
+        from .demo_build import build_demo_model  # torch + transformers
 
-    build_demo_model(source, target)
-    marker.write_text(_fingerprint(source))
+        build_demo_model(source, target)
+        marker.write_text(_fingerprint(source))
+    except Exception as exc:  # noqa: BLE001 - safetensors reports a full disk as its own error type
+        coded = _cache_error(exc)
+        if coded is None:
+            raise
+        raise coded from exc
     return target
+
+
+def _cache_error(exc: BaseException) -> ExportError | None:
+    """A full or unwritable studio cache, named (it is not where the user asked the export to go)."""
+    from .errors import disk_full
+
+    code = getattr(exc, "errno", None)
+    full = code in (errno.ENOSPC, errno.EDQUOT) or os.strerror(errno.ENOSPC) in str(exc)
+    if full:
+        return disk_full(cache_root(), quota=code == errno.EDQUOT)
+    if isinstance(exc, OSError) and code in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST):
+        return ExportError("studio_cache_not_writable", path=str(studio_cache()), reason=exc.strerror or str(exc))
+    return None
 
 
 def _fingerprint(source: Path) -> str:

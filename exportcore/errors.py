@@ -7,6 +7,9 @@ the same thing; the GUI translates by code.
 
 from __future__ import annotations
 
+import errno
+import math
+import os
 from typing import Any
 
 # code -> (one-line message template, next step template)
@@ -91,9 +94,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Merging the decoders into one file failed: {reason}.",
         "Run again with --no-post-process to keep the decoders as separate files.",
     ),
-    "validation_failed": (
+    "validation_failed": (  # build it with validation_failed(): the next step depends on the dtype and the numbers
         "Validation failed: {failed} of {total} checks differ from PyTorch beyond tolerance.",
-        "See validation_report.json; try a larger --atol or fp32, or report the model.",
+        "{advice}",
     ),
     "validation_error": (
         "Validation could not run: {reason}.",
@@ -107,13 +110,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The output folder '{path}' is not empty.",
         "Choose an empty folder or pass --overwrite.",
     ),
-    "disk_full": (
-        "Not enough free disk space in '{path}': {needed_mb} MB needed, {free_mb} MB free.",
-        "Free some space or choose another output folder.",
+    "disk_full": (  # build it with disk_full(): the numbers are not always known
+        "Not enough free disk space in '{path}': {detail}.",
+        "Free some space on that disk, or choose a folder on another disk.",
     ),
     "output_not_writable": (
         "Cannot write to '{path}': {reason}.",
-        "Choose a folder you can write to.",
+        "Choose an output folder you can write to, or fix the permissions of this one.",
+    ),
+    "studio_cache_not_writable": (
+        "Cannot write to ONNX Export Studio's cache folder '{path}': {reason}.",
+        "Make it writable, or set EXPORTSTUDIO_CACHE to a folder you can write to.",
     ),
     "cancelled": (
         "The export was cancelled.",
@@ -130,6 +137,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "internal_error": (
         "Unexpected error: {reason}.",
         "Please report this with the run log.",
+    ),
+    "weights_mismatch": (
+        "The weights do not fit the model's configuration: {detail}.",
+        "Use a config.json and weights of the same model, and the task the checkpoint was trained for; nothing "
+        "was exported.",
+    ),
+    "insufficient_memory": (
+        "Exporting '{model}' needs about {needed_mb} MB of memory (an estimate); this machine has {available_mb} MB "
+        "available.",
+        "Close other programs or use a machine with more memory; --force tries anyway.",
+    ),
+    "hub_access_denied": (
+        "Your Hugging Face token has no access to '{model}'.",
+        "Accept the model's terms on its Hub page with the account of this token, or use a token that has access.",
+    ),
+    "hub_token_invalid": (
+        "The Hugging Face token was refused as invalid while opening '{model}'.",
+        "Log in again ('hf auth login') or set a valid HF_TOKEN.",
+    ),
+    "hub_disabled": (
+        "'{model}' has been disabled on the Hub.",
+        "Pick another model; a disabled repository cannot be downloaded.",
+    ),
+    "hub_unavailable": (
+        "The Hugging Face Hub is temporarily unavailable ({reason}).",
+        "Try again in a few minutes.",
+    ),
+    "hub_unsafe_path": (
+        "The Hub's answer for '{model}' would write outside the cache ({reason}); the download was refused.",
+        "Check HF_ENDPOINT: it should point at the Hugging Face Hub or a mirror you trust.",
+    ),
+    "cache_not_writable": (
+        "Cannot write to the cache folder '{path}': {reason}.",
+        "Free space there or point HF_HUB_CACHE (or --cache-dir) at a folder you can write to.",
     ),
     "hub_file_not_found": (
         "'{model}' has no file '{file}' on the Hub.",
@@ -174,6 +215,86 @@ class ExportError(Exception):
         return cls(data["code"], **data.get("params", {}))
 
 
+def disk_full(path: Any, needed_bytes: int | None = None, free_bytes: int | None = None, quota: bool = False,
+              writing: str = "") -> "ExportError":
+    """``disk_full`` with whatever is known: the space an estimate needed, or only that a write failed."""
+    params: dict[str, Any] = {"path": str(path)}
+    if free_bytes is not None:
+        params["free_mb"] = free_bytes // 2**20
+    if needed_bytes is not None:
+        params["needed_mb"] = -(-needed_bytes // 2**20)
+    if quota:
+        detail = "the disk quota was exceeded"
+    elif needed_bytes is not None and free_bytes is not None:
+        detail = f"{params['needed_mb']} MB needed, {params['free_mb']} MB free"
+    else:
+        detail = "the disk is full"
+    if writing:
+        detail += f" (while writing {writing})"
+    if free_bytes is not None and needed_bytes is None and not quota:
+        detail += f"; {params['free_mb']} MB free now"
+    return ExportError("disk_full", detail=detail, **params)
+
+
+def suggested_atol(max_abs_diff: float) -> float:
+    """The smallest of 1, 2, 5 × 10^k at or above ``max_abs_diff`` (with 5 % headroom): a tolerance that passes the
+    checks that failed, written the way people write tolerances."""
+    target = max_abs_diff * 1.05
+    exponent = math.floor(math.log10(target)) if target > 0 else -8
+    for k in (exponent, exponent + 1):
+        for mantissa in (1, 2, 5):
+            value = mantissa * 10.0 ** k
+            if value >= target:
+                return float(f"{value:.0e}")
+    return float(f"{10.0 ** (exponent + 1):.0e}")
+
+
+def validation_failed(failed: int, total: int, kept: str, float_dtype: str,
+                      max_abs_diff: float | None) -> "ExportError":
+    """``validation_failed`` with a next step that fits: half precision is expected to drift from the fp32
+    reference; fp32 that misses the tolerance is either loose numerics or a wrong export."""
+    params: dict[str, Any] = {"failed": failed, "total": total, "kept": kept, "float_dtype": float_dtype}
+    usable = max_abs_diff is not None and math.isfinite(max_abs_diff) and max_abs_diff > 0
+    if usable:
+        params.update(max_abs_diff=max_abs_diff, suggested_atol=suggested_atol(max_abs_diff))
+    if not usable:
+        advice = ("See validation_report.json: the outputs differ in shape or are not finite, which no tolerance "
+                  "fixes; report the model")
+    elif float_dtype in ("fp16", "bf16"):
+        advice = (f"{float_dtype} differs more from PyTorch's fp32 reference than the default tolerance allows: export "
+                  f"with --dtype fp32, or pass --atol {params['suggested_atol']:g} (the largest difference was "
+                  f"{max_abs_diff:.2e}), or keep an fp32 export and convert it to {float_dtype} afterwards")
+    else:
+        advice = (f"See validation_report.json: --atol {params['suggested_atol']:g} would pass every check (the largest "
+                  f"difference was {max_abs_diff:.2e}); raise it only if that precision is enough for you, otherwise "
+                  "report the model")
+    return ExportError("validation_failed", advice=advice, **params)
+
+
+#: errno of a full disk -> whether it is a quota that is full rather than the disk.
+FULL_DISK_ERRNOS = {errno.ENOSPC: False, errno.EDQUOT: True}
+
+
+def causes(exc: BaseException) -> list[BaseException]:
+    """The exception and what it was raised from or while handling, each once, outermost first."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def full_disk_in_words(chain: list[BaseException]) -> bool | None:
+    """Whether a message in the chain says a disk (False) or a quota (True) is full, as C++ and Rust writers (torch's,
+    onnx's, hf_xet's) report it in their own exception types; None when none does."""
+    for error in chain:
+        for number, quota in FULL_DISK_ERRNOS.items():
+            if os.strerror(number) in str(error):
+                return quota
+    return None
+
+
 def first_line(exc: BaseException, limit: int | None = 300) -> str:
     """The first line of an exception's message (its type's name when it has none), for one-line reasons."""
     text = str(exc).strip() or type(exc).__name__
@@ -215,6 +336,11 @@ BAD_INPUT_CODES = frozenset(
         "destination_not_empty",
         "pad_token_required",
         "validation_shapes_unsupported",
+        "weights_mismatch",
+        "hub_access_denied",
+        "hub_token_invalid",
+        "hub_disabled",
+        "hub_unsafe_path",
     }
 )
 

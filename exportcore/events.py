@@ -50,6 +50,10 @@ class Progress(Event):
     fraction: float
     stage: str
     message: str = ""
+    #: During a download: bytes received so far and in all, and the recent rate (bytes per second).
+    bytes_done: int | None = None
+    bytes_total: int | None = None
+    bytes_per_second: float | None = None
 
 
 @dataclass

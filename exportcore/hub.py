@@ -3,15 +3,24 @@
 Light module: no Qt, no torch, no transformers (the GUI process imports it). Every failure leaves
 this module as an :class:`~exportcore.errors.ExportError` with a stable code:
 
-========================  ==================================================================
-``hub_unreachable``        timeouts, connection errors, 5xx / 429, malformed JSON
-``hub_not_found``          unknown repository or revision (404, ``RepositoryNotFoundError``)
-``hub_gated``              401 / 403 / ``GatedRepoError``: gated or private, access refused
-``hub_file_not_found``     the repository exists but has no such file
-``not_in_cache``           offline (flag or ``HF_HUB_OFFLINE``) and not in the local cache
-``not_a_model``            a pasted text that is neither a Hub URL nor a model id
-``cancelled``              a download stopped through its cancel flag (``params['stage'] == 'download'``)
-========================  ==================================================================
+==========================  ================================================================
+``hub_unreachable``          no answer: timeouts, connection refused or reset, malformed JSON
+``hub_unavailable``          the Hub answered but is down or busy: 5xx, 429 (``X-Error-Message`` in the reason)
+``hub_not_found``            unknown repository or revision (404, ``RepositoryNotFoundError``)
+``hub_gated``                gated or private and no token was sent (401 / 403 / ``GatedRepoError``)
+``hub_access_denied``        the same with a token: the token's account has no access (403 ``GatedRepo``)
+``hub_token_invalid``        401 although a token was sent (``X-Error-Message``: "Invalid credentials in
+                             Authorization header"): the token itself was refused
+``hub_disabled``             ``DisabledRepoError`` ("Access to this resource is disabled.")
+``hub_file_not_found``       the repository exists but has no such file
+``hub_unsafe_path``          the Hub's answer names a file outside the cache repository (an ``ETag`` or
+                             ``X-Repo-Commit`` that is not a plain name, a ``../`` file name); nothing is written
+``disk_full``                ENOSPC / EDQUOT while storing a download (``path`` is the cache folder)
+``cache_not_writable``       any other failure to write the cache folder (permissions, read-only disk)
+``not_in_cache``             offline (flag or ``HF_HUB_OFFLINE``) and not in the local cache
+``not_a_model``              a pasted text that is neither a Hub URL nor a model id
+``cancelled``                a download stopped through its cancel flag (``params['stage'] == 'download'``)
+==========================  ================================================================
 
 Design notes (see docs/decisions.md):
 
@@ -26,19 +35,33 @@ Design notes (see docs/decisions.md):
   snapshot, downloads return what the cache holds or raise ``not_in_cache``.
 * A snapshot download fetches file by file through ``hf_hub_download`` (same cache layout), with
   one byte counter across files and a cancel check between files and on every received chunk;
-  a cancelled file's temporary blob is removed by huggingface_hub.
+  a cancelled file's temporary blob is removed by huggingface_hub. It counts only the bytes not
+  yet in the cache, names each file as it starts, and refuses (``disk_full``, path = the cache)
+  before the first byte when the cache's disk cannot hold them (``check_space=False`` to try anyway).
+* huggingface_hub names a blob (and its lock file) after the ``ETag`` (or ``X-Linked-Etag``) of the
+  HEAD answer without checking it: ``ETag: "../../../../tmp/x"`` writes outside the cache. (It does
+  keep a snapshot link inside ``snapshots/``, failing with a ValueError that would read as a malformed
+  answer.) Every download runs under a guard (:func:`_download_guard`): a response hook on
+  huggingface_hub's HTTP client checks the ``ETag`` and ``X-Repo-Commit`` of the very HEAD answers
+  huggingface_hub then uses, so a server cannot show a clean answer to a first probe and a hostile
+  one to the download. File names from the repository's listing are checked the same way.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import errno
 import json
 import os
 import re
+import shutil
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 from urllib.parse import unquote, urlsplit
 
 from .errors import ExportError, first_line
@@ -68,6 +91,9 @@ __all__ = [
     "download_config",
     "select_export_files",
     "snapshot_download",
+    "pending_files",
+    "free_bytes",
+    "TransferMeter",
     "scan_cache",
     "find_cached_snapshot",
     "map_error",
@@ -104,6 +130,9 @@ _TRUE = {"1", "on", "yes", "true"}
 _CANCEL_STAGE = "download"
 
 ProgressCallback = Callable[[int, int, "str | None"], None]
+
+#: Room a download needs beyond its files' bytes (refs, locks, the snapshot's links).
+CACHE_MARGIN = 2**20
 
 
 # --------------------------------------------------------------------------------------------
@@ -157,6 +186,8 @@ class RepoFileInfo:
     path: str
     size: int | None = None
     lfs: bool = False
+    #: The name the HF cache stores the file's blob under (its ETag: the LFS sha256, else the git blob id).
+    blob: str | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +211,8 @@ class ModelDetails:
     from_cache: bool = False
     #: The cached snapshot folder (set when the details were read from the cache).
     local_path: str | None = None
+    #: Parameters per dtype of the safetensors weights ("F32": 109482240), as the Hub counts them; {} when unknown.
+    parameters: dict[str, int] = field(default_factory=dict)
 
     @property
     def total_size(self) -> int:
@@ -304,6 +337,10 @@ class _Cancelled(Exception):
     """Raised inside a download to stop it; turned into ExportError('cancelled')."""
 
 
+class _UnsafeAnswer(Exception):
+    """Raised by the download guard when the Hub's answer would make huggingface_hub write outside the cache."""
+
+
 def _cancelled(model: str) -> ExportError:
     return ExportError("cancelled", model=model, stage=_CANCEL_STAGE)
 
@@ -313,9 +350,66 @@ def _status(exc: BaseException) -> int | None:
     return getattr(response, "status_code", None)
 
 
+def _header(exc: BaseException, name: str) -> str | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    return headers.get(name) if headers is not None else None
+
+
+def _error_code(exc: BaseException) -> str | None:
+    return _header(exc, "X-Error-Code")
+
+
+def _sent_token(exc: BaseException) -> bool:
+    """Whether the request that failed carried a token (what was sent, not what the environment holds)."""
+    response = getattr(exc, "response", None)
+    try:
+        request = response.request if response is not None else None
+    except RuntimeError:  # httpx: a response built without a request
+        return False
+    headers = getattr(request, "headers", None)
+    return bool(headers is not None and headers.get("authorization"))
+
+
+def _server_says(exc: BaseException) -> str:
+    message = _header(exc, "X-Error-Message")
+    return f": {message.strip()[:160]}" if message and message.strip() else ""
+
+
+_NOT_WRITABLE = (errno.EACCES, errno.EPERM, errno.EROFS)
+
+
+def _storage_error(exc: BaseException, cache: Path | None, needed_bytes: int | None) -> ExportError | None:
+    """``disk_full`` / ``cache_not_writable`` for a failure to store a download, naming the cache folder."""
+    from .errors import FULL_DISK_ERRNOS, causes, disk_full, full_disk_in_words
+
+    chain = causes(exc)
+    for error in chain:
+        if not isinstance(error, OSError) or isinstance(error, ConnectionError):
+            continue
+        written = os.fsdecode(error.filename) if getattr(error, "filename", None) else None
+        place = cache if cache is not None else (Path(written).parent if written else None)
+        if error.errno in FULL_DISK_ERRNOS:
+            return disk_full(place or "?", needed_bytes=needed_bytes, free_bytes=free_bytes(place) if place else None,
+                             quota=FULL_DISK_ERRNOS[error.errno], writing=Path(written).name if written else "")
+        if written is not None or error.errno in _NOT_WRITABLE:
+            return ExportError("cache_not_writable", path=str(place or written or "?"),
+                               reason=error.strerror or _first_line(error))
+    quota = full_disk_in_words(chain)  # hf_xet reports a full disk from Rust
+    if quota is not None:
+        return disk_full(cache or "?", needed_bytes=needed_bytes, free_bytes=free_bytes(cache) if cache else None,
+                         quota=quota)
+    return None
+
+
 def map_error(exc: BaseException, model: str, *, filename: str | None = None, offline: bool = False,
-              timeout: float | None = None) -> ExportError:
-    """Translate an exception raised by huggingface_hub / httpx into an :class:`ExportError`."""
+              timeout: float | None = None, cache_dir: str | os.PathLike | None = None,
+              needed_bytes: int | None = None) -> ExportError:
+    """Translate an exception raised by huggingface_hub / httpx into an :class:`ExportError`.
+
+    ``cache_dir``: the cache a download was storing into, named by ``disk_full`` / ``cache_not_writable``;
+    ``needed_bytes``: what that download still had to store.
+    """
     import httpx2
     from huggingface_hub import errors as hf_errors
 
@@ -323,16 +417,23 @@ def map_error(exc: BaseException, model: str, *, filename: str | None = None, of
         return exc
     if isinstance(exc, _Cancelled):
         return _cancelled(model)
+    if isinstance(exc, _UnsafeAnswer):
+        return ExportError("hub_unsafe_path", model=model, reason=str(exc))
     if isinstance(exc, hf_errors.OfflineModeIsEnabled):
         return ExportError("not_in_cache", model=model)
+    if isinstance(exc, hf_errors.DisabledRepoError):
+        return ExportError("hub_disabled", model=model)
+    status = _status(exc) if isinstance(exc, hf_errors.HfHubHTTPError) else None
+    if status == 401 and _sent_token(exc):
+        # A valid token gets 403 (gated) or 404 (private, missing); 401 means the Hub did not take the token at all.
+        return ExportError("hub_token_invalid", model=model)
     if isinstance(exc, hf_errors.GatedRepoError):
-        return ExportError("hub_gated", model=model)
+        return ExportError("hub_access_denied" if _sent_token(exc) else "hub_gated", model=model)
     if isinstance(exc, hf_errors.RevisionNotFoundError):
         return ExportError("hub_not_found", model=model, reason="revision not found")
     if isinstance(exc, hf_errors.RepositoryNotFoundError):
-        status = _status(exc)
         if status in (401, 403) and not _error_code(exc) == "RepoNotFound":
-            return ExportError("hub_gated", model=model)
+            return ExportError("hub_access_denied" if _sent_token(exc) else "hub_gated", model=model)
         return ExportError("hub_not_found", model=model)
     if isinstance(exc, hf_errors.RemoteEntryNotFoundError):
         return ExportError("hub_file_not_found", model=model, file=filename or "?")
@@ -340,15 +441,16 @@ def map_error(exc: BaseException, model: str, *, filename: str | None = None, of
         cause = exc.__cause__ or exc.__context__
         if offline or cause is None or isinstance(cause, hf_errors.OfflineModeIsEnabled):
             return ExportError("not_in_cache", model=model)
-        return map_error(cause, model, filename=filename, offline=offline, timeout=timeout)
+        return map_error(cause, model, filename=filename, offline=offline, timeout=timeout, cache_dir=cache_dir,
+                         needed_bytes=needed_bytes)
     if isinstance(exc, hf_errors.HfHubHTTPError):
-        status = _status(exc)
         if status in (401, 403):
-            return ExportError("hub_gated", model=model)
+            return ExportError("hub_access_denied" if _sent_token(exc) else "hub_gated", model=model)
         if status == 404:
             return ExportError("hub_not_found", model=model)
         if status is not None and (status >= 500 or status == 429):
-            return ExportError("hub_unreachable", model=model, reason=f"the server answered HTTP {status}")
+            return ExportError("hub_unavailable", model=model,
+                               reason=f"the server answered HTTP {status}{_server_says(exc)}")
         return ExportError("hub_unreachable", model=model, reason=f"HTTP {status}: {_first_line(exc)}")
     if isinstance(exc, httpx2.TimeoutException):
         after = f" after {timeout:g} s" if timeout else ""
@@ -357,17 +459,14 @@ def map_error(exc: BaseException, model: str, *, filename: str | None = None, of
         return ExportError("hub_unreachable", model=model, reason=f"connection failed ({_first_line(exc)})")
     if isinstance(exc, httpx2.HTTPError):
         return ExportError("hub_unreachable", model=model, reason=_first_line(exc))
+    stored = _storage_error(exc, Path(cache_dir) if cache_dir is not None else None, needed_bytes)
+    if stored is not None:
+        return stored
     if isinstance(exc, (json.JSONDecodeError, ValueError, KeyError, TypeError, AttributeError)):
         return ExportError("hub_unreachable", model=model, reason="the server sent a malformed answer")
     if isinstance(exc, OSError):
         return ExportError("hub_unreachable", model=model, reason=_first_line(exc))
     return ExportError("internal_error", reason=f"{type(exc).__name__}: {_first_line(exc)}")
-
-
-def _error_code(exc: BaseException) -> str | None:
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    return headers.get("X-Error-Code") if headers is not None else None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -494,7 +593,8 @@ def _details(info: Any) -> ModelDetails:
         size = sibling.size
         if size is None and sibling.lfs is not None:
             size = sibling.lfs.size
-        files.append(RepoFileInfo(path=sibling.rfilename, size=size, lfs=sibling.lfs is not None))
+        blob = sibling.lfs.sha256 if sibling.lfs is not None else sibling.blob_id
+        files.append(RepoFileInfo(path=sibling.rfilename, size=size, lfs=sibling.lfs is not None, blob=blob))
     config = info.config if isinstance(getattr(info, "config", None), dict) else {}
     card = info.card_data
     card_dict = card.to_dict() if hasattr(card, "to_dict") else (card if isinstance(card, dict) else {})
@@ -513,7 +613,15 @@ def _details(info: Any) -> ModelDetails:
         private=info.private,
         files=tuple(sorted(files, key=lambda f: f.path)),
         card_data=card_dict or {},
+        parameters=_parameters(getattr(info, "safetensors", None)),
     )
+
+
+def _parameters(safetensors: Any) -> dict[str, int]:
+    counts = getattr(safetensors, "parameters", None)
+    if not isinstance(counts, dict):
+        return {}
+    return {str(k): int(v) for k, v in counts.items() if isinstance(v, int) and not isinstance(v, bool) and v >= 0}
 
 
 def _parse_models(payload: Any) -> list[ModelSummary]:
@@ -803,6 +911,119 @@ class _TqdmShim:
         return None
 
 
+class TransferMeter:
+    """Pacing and rate of a download's progress reports.
+
+    ``add(done)`` records the bytes received so far and returns the rate in bytes per second over the last
+    ``window`` seconds (None until half a second of data); ``due(done, total, file)`` says whether a report should
+    go out now: at most one per ``interval`` seconds, but always when a new file starts and when the transfer ends.
+    """
+
+    def __init__(self, interval: float = 0.1, window: float = 5.0, clock: Callable[[], float] = time.monotonic):
+        self.interval = interval
+        self.window = window
+        self.clock = clock
+        self._samples: list[tuple[float, int]] = []
+        self._last: float | None = None
+        self._file: str | None = None
+
+    def add(self, done: int) -> float | None:
+        now = self.clock()
+        if self._samples and done < self._samples[-1][1]:
+            self._samples.clear()  # a new transfer
+        self._samples.append((now, done))
+        while len(self._samples) > 2 and now - self._samples[1][0] >= self.window:
+            self._samples.pop(0)
+        (t0, d0), (t1, d1) = self._samples[0], self._samples[-1]
+        return (d1 - d0) / (t1 - t0) if t1 - t0 >= 0.5 else None
+
+    def due(self, done: int, total: int, file: str | None) -> bool:
+        now = self.clock()
+        if file != self._file or (total and done >= total) or self._last is None or now - self._last >= self.interval:
+            self._file, self._last = file, now
+            return True
+        return False
+
+
+# The storage folder (cache/models--org--name) of the download running in this context, for the response hook.
+_GUARDED: contextvars.ContextVar[Path | None] = contextvars.ContextVar("exportcore_hub_guard", default=None)
+
+
+def _plain_name(value: str) -> bool:
+    """One file name, which huggingface_hub may join to a cache folder without leaving it."""
+    return bool(value) and value not in (".", "..") and not any(c in value for c in "/\\\0")
+
+
+def _check_head_answer(response: Any) -> None:
+    """Response hook on huggingface_hub's HTTP client: inside a guarded download, a HEAD answer whose ETag or
+    commit would place a file outside the cache repository stops the download before anything is written."""
+    if _GUARDED.get() is None or response.request.method != "HEAD":
+        return
+    headers = response.headers
+    etag = headers.get("X-Linked-Etag") or headers.get("ETag")
+    if etag is not None:
+        name = etag.lstrip("W/").strip('"')  # what huggingface_hub joins to blobs/ (file_download._normalize_etag)
+        if not _plain_name(name):
+            raise _UnsafeAnswer(f"its ETag {etag[:80]!r} names the blob blobs/{name[:80]}")
+    commit = headers.get("X-Repo-Commit")
+    if commit is not None and not _plain_name(commit):
+        raise _UnsafeAnswer(f"its X-Repo-Commit {commit[:80]!r} names the folder snapshots/{commit[:80]}")
+
+
+@contextlib.contextmanager
+def _download_guard(storage: Path) -> Iterator[None]:
+    """Run huggingface_hub downloads into ``storage`` with :func:`_check_head_answer` watching their HEAD answers."""
+    from huggingface_hub.utils import get_session
+
+    hooks = get_session().event_hooks["response"]
+    if _check_head_answer not in hooks:
+        hooks.append(_check_head_answer)
+    token = _GUARDED.set(storage)
+    try:
+        yield
+    finally:
+        _GUARDED.reset(token)
+
+
+def _check_repo_path(path: str, label: str) -> None:
+    """A file name from the Hub's listing becomes a path under the snapshot (and under ``.no_exist/``)."""
+    if not path or path.startswith("/") or not all(_plain_name(part) for part in path.split("/")):
+        raise ExportError("hub_unsafe_path", model=label, reason=f"it lists the file {path[:120]!r}")
+
+
+def _hf_download(repo_id: str, filename: str, *, cache: Path, label: str, **kwargs: Any) -> str:
+    from huggingface_hub import hf_hub_download
+
+    _check_repo_path(filename, label)
+    with _download_guard(cache / _repo_folder(repo_id)):
+        return hf_hub_download(repo_id, filename, cache_dir=cache, **kwargs)
+
+
+def free_bytes(folder: str | os.PathLike) -> int | None:
+    """Free space for a new file in ``folder`` (or its nearest existing parent); None when it cannot be told."""
+    place = Path(folder).expanduser().absolute()
+    for candidate in (place, *place.parents):
+        try:
+            return shutil.disk_usage(candidate).free
+        except OSError:  # missing (not made yet) or unreadable: ask its parent
+            continue
+    return None
+
+
+def _is_cached(entry: RepoFileInfo, storage: Path, sha: str | None) -> bool:
+    """What huggingface_hub will not download again: the snapshot holds the file, or its blob is stored."""
+    if sha and _plain_name(sha) and (storage / "snapshots" / sha / entry.path).exists():
+        return True
+    return bool(entry.blob and _plain_name(entry.blob) and (storage / "blobs" / entry.blob).is_file())
+
+
+def pending_files(repo_id: str, files: Iterable[RepoFileInfo], sha: str | None = None, *,
+                  cache_dir: str | os.PathLike | None = None) -> list[RepoFileInfo]:
+    """The ``files`` of ``repo_id`` at commit ``sha`` that a download would fetch (those not in the cache yet)."""
+    storage = _cache(cache_dir) / _repo_folder(repo_id)
+    return [f for f in files if not _is_cached(f, storage, sha)]
+
+
 def _local_only_file(repo_id: str, filename: str, revision: str | None, cache_dir: Path) -> Path | None:
     from huggingface_hub import hf_hub_download
     from huggingface_hub import errors as hf_errors
@@ -830,7 +1051,7 @@ def download_file(
 
     When the Hub cannot be reached but the file is cached, the cached copy is returned.
     """
-    from huggingface_hub import get_hf_file_metadata, hf_hub_download, hf_hub_url
+    from huggingface_hub import get_hf_file_metadata, hf_hub_url
     from huggingface_hub import errors as hf_errors
 
     folder = _cache(cache_dir)
@@ -841,12 +1062,14 @@ def download_file(
             raise ExportError("not_in_cache", model=label)
         return found
     ep = endpoint()
+    _check_repo_path(filename, label)
     # A fast metadata probe: hf_hub_download retries a failed HEAD with a 60 s timeout.
     try:
-        meta = get_hf_file_metadata(hf_hub_url(repo_id, filename, revision=revision, endpoint=ep),
-                                    token=token, timeout=timeout, endpoint=ep)
+        with _download_guard(folder / _repo_folder(repo_id)):
+            meta = get_hf_file_metadata(hf_hub_url(repo_id, filename, revision=revision, endpoint=ep),
+                                        token=token, timeout=timeout, endpoint=ep)
     except (hf_errors.RepositoryNotFoundError, hf_errors.RemoteEntryNotFoundError,
-            hf_errors.RevisionNotFoundError) as exc:
+            hf_errors.RevisionNotFoundError, _UnsafeAnswer) as exc:
         raise map_error(exc, label, filename=filename, timeout=timeout) from exc
     except Exception as exc:  # noqa: BLE001 - unreachable: fall back to the cache
         found = _local_only_file(repo_id, filename, revision, folder)
@@ -857,12 +1080,13 @@ def download_file(
         raise _cancelled(repo_id)
     counter = _ByteCounter(0, meta.size or 0, filename, progress, cancel)
     try:
-        path = hf_hub_download(
-            repo_id, filename, revision=revision, cache_dir=folder, token=token, endpoint=ep,
+        path = _hf_download(
+            repo_id, filename, cache=folder, label=label, revision=revision, token=token, endpoint=ep,
             etag_timeout=timeout if timeout is not None else DEFAULT_TIMEOUT, tqdm_class=_TqdmShim(counter),
         )
     except Exception as exc:  # noqa: BLE001
-        raise map_error(exc, label, filename=filename, timeout=timeout) from exc
+        raise map_error(exc, label, filename=filename, timeout=timeout, cache_dir=folder,
+                        needed_bytes=meta.size) from exc
     if progress is not None:
         progress(meta.size or 0, meta.size or 0, filename)
     return Path(path)
@@ -921,19 +1145,24 @@ def snapshot_download(
     timeout: float | None = DEFAULT_TIMEOUT,
     cache_dir: str | os.PathLike | None = None,
     log: Callable[[str], None] | None = None,
+    check_space: bool = True,
+    details: ModelDetails | None = None,
 ) -> Path:
     """Download a repository's files into the cache and return the snapshot folder.
 
     ``files`` (exact paths) or ``allow_patterns``/``ignore_patterns`` choose the files (all when
     none is given); ``export_files_only=True`` keeps what an ONNX export needs
-    (:func:`select_export_files`: configs, tokenizer files, one PyTorch weight format). ``progress(done_bytes, total_bytes, current_file)`` is called from this thread
-    after each received chunk and each finished file. ``cancel`` (a ``threading.Event`` or a
-    callable returning True) stops the download between files and between chunks: it raises
-    ``ExportError('cancelled', stage='download')`` and leaves no partial blob.
+    (:func:`select_export_files`: configs, tokenizer files, one PyTorch weight format).
+    ``progress(done_bytes, total_bytes, current_file)`` is called from this thread when a file starts, after each
+    received chunk and after each file; the bytes count only the files not in the cache yet (``current_file`` is
+    None before the first). ``cancel`` (a ``threading.Event`` or a callable returning True) stops the download
+    between files and between chunks: it raises ``ExportError('cancelled', stage='download')`` and leaves no
+    partial blob. ``check_space``: refuse (``disk_full``, path = the cache) before the first byte when the cache's
+    disk has less free space than the files still to download. ``details``: the repository's
+    :func:`model_info`, when the caller already has it (saves a request).
     Offline, returns the cached snapshot or raises ``not_in_cache``; when the Hub cannot be reached, returns the
     cached snapshot if there is one (and says so through ``log``).
     """
-    from huggingface_hub import hf_hub_download
     from huggingface_hub.utils import filter_repo_objects
 
     folder = _cache(cache_dir)
@@ -945,18 +1174,29 @@ def snapshot_download(
         return Path(snapshot)
     if _cancel_requested(cancel):
         raise _cancelled(repo_id)
-    try:
-        details = model_info(repo_id, revision=revision, token=token, timeout=timeout, cache_dir=folder)
-    except ExportError as exc:
-        # As huggingface_hub does: a Hub that cannot be reached is no reason to refuse a snapshot already cached,
-        # if the revision asked for (main by default) names it and its download finished.
-        cached = find_cached_snapshot(repo_id, revision or "main", cache_dir=folder) \
-            if exc.code == "hub_unreachable" else None
-        if cached is None or not _has_complete_weights(Path(cached)):
-            raise
-        if log is not None:
-            log(f"the Hub could not be reached ({exc.params.get('reason', '')}); using the cached snapshot {cached}")
-        return Path(cached)
+    if details is not None and details.from_cache:  # the caller found the Hub unreachable and read the cache
+        cached = details.local_path
+        if cached and _has_complete_weights(Path(cached)):
+            if log is not None:
+                log(f"the Hub could not be reached; using the cached snapshot {cached}")
+            return Path(cached)
+        details = None
+    if details is None:
+        try:
+            details = model_info(repo_id, revision=revision, token=token, timeout=timeout, cache_dir=folder)
+        except ExportError as exc:
+            # As huggingface_hub does: a Hub that cannot be reached is no reason to refuse a snapshot already cached,
+            # if the revision asked for (main by default) names it and its download finished.
+            cached = find_cached_snapshot(repo_id, revision or "main", cache_dir=folder) \
+                if exc.code in ("hub_unreachable", "hub_unavailable") else None
+            if cached is None or not _has_complete_weights(Path(cached)):
+                raise
+            if log is not None:
+                log(f"the Hub could not be reached ({exc.params.get('reason', '')}); using the cached snapshot {cached}")
+            return Path(cached)
+    if details.sha is not None and not _plain_name(details.sha):
+        raise ExportError("hub_unsafe_path", model=label, reason=f"its commit {details.sha[:80]!r} names a folder "
+                          "outside snapshots/")
     entries = list(details.files)
     if files is not None:
         wanted = set(files)
@@ -968,9 +1208,18 @@ def snapshot_download(
         entries = select_export_files(entries)
     entries = list(filter_repo_objects(entries, allow_patterns=allow_patterns, ignore_patterns=ignore_patterns,
                                        key=lambda f: f.path))
+    for entry in entries:
+        _check_repo_path(entry.path, label)
     # config.json first (a gated repo fails before anything else is stored), weights last
     entries.sort(key=lambda f: (f.path != "config.json", f.path.endswith(_WEIGHT_SUFFIXES), f.path))
-    total = sum(f.size or 0 for f in entries)
+    pending = {f.path for f in pending_files(repo_id, entries, details.sha, cache_dir=folder)}
+    total = sum(f.size or 0 for f in entries if f.path in pending)
+    if check_space and pending:
+        free = free_bytes(folder)
+        if free is not None and free < total + CACHE_MARGIN:
+            from .errors import disk_full
+
+            raise disk_full(folder, needed_bytes=total + CACHE_MARGIN, free_bytes=free)
     done = 0
     if progress is not None:
         progress(0, total, None)
@@ -979,24 +1228,31 @@ def snapshot_download(
     for index, entry in enumerate(entries):
         if _cancel_requested(cancel):
             raise _cancelled(repo_id)
-        counter = _ByteCounter(done, total, entry.path, progress, cancel)
+        fetch = entry.path in pending
+        counter = _ByteCounter(done, total, entry.path, progress if fetch else None, cancel)
+        if fetch and progress is not None:
+            progress(done, total, entry.path)  # the file being downloaded now, before its first byte
         # The first file resolves the named revision (so refs/<revision> is written); the rest are
         # pinned to the commit the Hub reported, so the snapshot is consistent.
         rev = (revision or "main") if index == 0 or not details.sha else details.sha
         try:
-            local = hf_hub_download(
-                repo_id, entry.path, revision=rev, cache_dir=folder, token=token, endpoint=ep,
+            local = _hf_download(
+                repo_id, entry.path, cache=folder, label=label, revision=rev, token=token, endpoint=ep,
                 etag_timeout=timeout if timeout is not None else DEFAULT_TIMEOUT, tqdm_class=_TqdmShim(counter),
             )
         except Exception as exc:  # noqa: BLE001
-            raise map_error(exc, label, filename=entry.path, timeout=timeout) from exc
+            raise map_error(exc, label, filename=entry.path, timeout=timeout, cache_dir=folder,
+                            needed_bytes=max(total - done, 0) if fetch else None) from exc
         if snapshot is None:
             snapshot = Path(local).parents[len(Path(entry.path).parts) - 1]
-        done += entry.size if entry.size is not None else max(counter.done, 0)
-        if progress is not None:
-            progress(done, total, entry.path)
+        if fetch:
+            done += entry.size if entry.size is not None else max(counter.done, 0)
+            if progress is not None:
+                progress(done, total, entry.path)
     if snapshot is None:
         sha = details.sha or revision or "main"
+        if not _plain_name(sha):
+            raise ExportError("hub_unsafe_path", model=label, reason=f"the snapshot name {sha[:80]!r}")
         snapshot = folder / _repo_folder(repo_id) / "snapshots" / sha
         snapshot.mkdir(parents=True, exist_ok=True)
     return snapshot
@@ -1146,12 +1402,28 @@ def _cached_details(repo_id: str, revision: str | None, cache_dir: str | os.Path
     return ModelDetails(
         id=repo_id,
         sha=root.name,
+        pipeline_tag=_card_pipeline_tag(root / "README.md"),
         model_type=_read_model_type(root),
         architectures=architectures,
         files=tuple(files),
         from_cache=True,
         local_path=str(root),
     )
+
+
+_CARD_PIPELINE_TAG = re.compile(r"^pipeline_tag:[ \t]*['\"]?([A-Za-z0-9-]+)['\"]?[ \t]*$", re.M)
+
+
+def _card_pipeline_tag(readme: Path) -> str | None:
+    """The ``pipeline_tag`` of a cached model card's metadata (what the Hub reports online, when the card sets it)."""
+    try:
+        with readme.open(encoding="utf-8", errors="replace") as stream:
+            head = stream.read(64 * 1024)
+    except OSError:
+        return None
+    front = _FRONT_MATTER.match(head)
+    match = _CARD_PIPELINE_TAG.search(front.group(0)) if front else None
+    return match.group(1) if match else None
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """``python -m exportcore.inspect_server``: a warm helper process answering inspection requests.
 
 The GUI process never imports torch or transformers; it keeps this process running and asks it
-to resolve + plan. Protocol (JSON lines): see docs/interfaces.md.
+to resolve + plan, or (``"cmd": "preflight"``) for an export's pre-flight (:mod:`exportcore.preflight`: the
+Hub's metadata and config.json only, never weights). Protocol (JSON lines): see docs/interfaces.md.
 """
 
 from __future__ import annotations
@@ -19,10 +20,26 @@ def handle(request: dict) -> dict:
 
     reply: dict = {"id": request.get("id")}
     try:
-        options = ExportOptions.from_dict({**request.get("options", {}), "model": request["model"]})
-        reply["plan"] = inspect(options)
-    except KeyError:
-        reply["error"] = ExportError("invalid_option", reason="request without 'model'").to_dict()
+        model, options = request.get("model"), request.get("options", {})
+        if not isinstance(model, str) or not model:
+            raise ExportError("invalid_option", reason="the request has no 'model' string")
+        if not isinstance(options, dict):
+            raise ExportError("invalid_option", reason="the request's 'options' is not an object")
+        pipeline_tag = request.get("pipeline_tag")  # the Hub's, for a downloaded folder that does not carry it
+        if pipeline_tag is not None and not isinstance(pipeline_tag, str):
+            raise ExportError("invalid_option", reason="the request's 'pipeline_tag' is not a string")
+        command = request.get("cmd", "inspect")
+        if command == "preflight":
+            from . import preflight
+
+            # Always fresh: the user may have freed space since the last answer.
+            reply["preflight"] = preflight.run(ExportOptions.from_dict({**options, "model": model}),
+                                               reuse=False, pipeline_tag=pipeline_tag).to_dict()
+        elif command == "inspect":
+            reply["plan"] = inspect(ExportOptions.from_dict({**options, "model": model}), pipeline_tag=pipeline_tag)
+        else:
+            raise ExportError("invalid_option", reason=f"unknown command {str(command)[:40]!r} (inspect, preflight, "
+                              "quit)")
     except ExportError as exc:
         reply["error"] = exc.to_dict()
     except Exception as exc:  # noqa: BLE001 - the server must survive any one bad request
@@ -37,8 +54,15 @@ def main() -> int:
     channel = protocol_stdout()
     start = time.perf_counter()
     from . import plan, registry  # noqa: F401
+    from .errors import ExportError
 
     registry.supported_model_types()
+    from . import light_config
+
+    if light_config.table_missing():  # another transformers than the lock's: record its table once, then stay light
+        from .light_config_build import record_table
+
+        record_table(announce=lambda line: print(f"note: {line}", file=sys.stderr, flush=True))
     # Inspection reads config.json without transformers (light_config); transformers (and torch) are
     # imported only for the rare configuration that needs them, so the helper starts fast and stays small.
     handle({"id": None, "model": "demo:tiny-bert"})
@@ -50,8 +74,12 @@ def main() -> int:
             continue
         try:
             request = json.loads(line)
-        except json.JSONDecodeError as exc:
-            channel.write(json.dumps({"id": None, "error": {"code": "invalid_option", "message": f"bad request: {exc}"}}) + "\n")
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            request = f"not JSON ({exc})"
+        if not isinstance(request, dict):  # one bad request never ends the helper
+            reason = request if isinstance(request, str) else "a request must be a JSON object"
+            error = ExportError("invalid_option", reason=f"bad request: {reason}").to_dict()
+            channel.write(json.dumps({"id": None, "error": error}) + "\n")
             channel.flush()
             continue
         if request.get("cmd") == "quit":

@@ -13,6 +13,11 @@ next to an argument the recording could not probe; a file with a key ``__init__`
 an explicit null, an alias beside its target; remote code, or a table recorded for another transformers
 version. Unknown keys the class does not mention (old training flags) are kept as plain attributes, as
 transformers keeps them.
+
+The table ships for the transformers version in the lock (constraints.txt). Under any other transformers the
+table for the installed version is recorded once into the studio cache (``light_config_build.record_table``,
+by ``exportcore inspect``, ``exportcore serve`` and the app's inspect helper, which pay for importing
+transformers anyway) and read from there afterwards; until then inspection falls back to transformers.
 """
 
 from __future__ import annotations
@@ -25,26 +30,78 @@ from typing import Any
 
 _MISSING = object()
 TABLE_FILE = "config_defaults.json"
+#: Bumped whenever light_config_build records something new or differently: older recordings are then re-made.
+TABLE_FORMAT = 2
 
 
 def table_path() -> Path:
+    """The table shipped with the code (recorded for the locked transformers)."""
     from .demo import resources_dir
 
     return resources_dir() / TABLE_FILE
+
+
+def installed_transformers_version() -> str | None:
+    """Read from the package metadata: knowing it must not cost importing transformers."""
+    try:
+        return metadata.version("transformers")
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def recorded_table_path(version: str | None = None) -> Path:
+    """Where the table for another transformers than the shipped one is recorded (the studio cache)."""
+    from .demo import studio_cache
+
+    return studio_cache() / "config-tables" / f"transformers-{version or installed_transformers_version()}.json"
 
 
 class NeedsTransformers(Exception):
     """This configuration (or one attribute of it) must be read by transformers itself."""
 
 
+def usable(table: object, version: str | None) -> bool:
+    """A table describes the installed transformers (and every model type this version of exportcore registers)."""
+    from . import registry
+
+    return (isinstance(table, dict) and table.get("format") == TABLE_FORMAT and version is not None
+            and table.get("transformers_version") == version
+            and set(registry.supported_model_types()) <= set(table.get("model_types", {})))
+
+
+def _read(path: Path) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+#: A table recorded by this process (used even when it could not be saved to the cache).
+_recorded_here: dict | None = None
+
+
 @lru_cache(maxsize=1)
 def _table() -> dict | None:
-    try:
-        table = json.loads(table_path().read_text(encoding="utf-8"))
-        installed = metadata.version("transformers")
-    except (OSError, ValueError, metadata.PackageNotFoundError):
-        return None
-    return table if table.get("transformers_version") == installed else None
+    version = installed_transformers_version()
+    if usable(_recorded_here, version):
+        return _recorded_here
+    for path in (table_path(), recorded_table_path(version)):
+        table = _read(path)
+        if usable(table, version):
+            return table
+    return None
+
+
+def table_missing() -> bool:
+    """No table for the installed transformers: inspection would import transformers until one is recorded."""
+    return installed_transformers_version() is not None and _table() is None
+
+
+def use_table(table: dict) -> None:
+    """Use ``table`` from now on in this process (just recorded, whether or not it could be saved)."""
+    global _recorded_here
+    _recorded_here = table
+    _table.cache_clear()
 
 
 class LightConfig:

@@ -6,18 +6,24 @@ installed transformers: per configuration class, its defaults (``cls().to_dict()
 (found by changing each argument alone and watching what else changes), and the other names its module
 mentions (keys ``__init__`` may consume from ``**kwargs``). ``exportcore.light_config``
 reads the table; a test checks it matches the installed transformers. Imports transformers (and torch).
+
+Under a transformers other than the locked one, :func:`record_table` records the same table into the studio
+cache once (≈10 s), so that inspection stays light with whatever transformers the user has.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 import warnings
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
-from . import registry
-from .light_config import TABLE_FILE, table_path
+from . import light_config, registry
+from .light_config import TABLE_FILE, TABLE_FORMAT, installed_transformers_version, recorded_table_path, table_path
 
 
 def _perturbations(value: Any) -> list[Any]:
@@ -98,7 +104,6 @@ def probe_class(cls: type) -> dict:
 
 
 def build_table() -> dict:
-    import transformers
     from transformers.models.auto.configuration_auto import CONFIG_MAPPING
     from transformers.utils import logging as hf_logging
 
@@ -119,11 +124,41 @@ def build_table() -> dict:
         cls = CONFIG_MAPPING[key]
         add(cls)
         model_types[model_type] = cls.__name__
-    return {"transformers_version": transformers.__version__, "model_types": model_types, "classes": classes}
+    return {"format": TABLE_FORMAT, "transformers_version": installed_transformers_version(),
+            "model_types": model_types, "classes": classes}
 
 
 def render(table: dict) -> str:
     return json.dumps(table, indent=1, sort_keys=True, default=str) + "\n"
+
+
+def record_table(announce: Callable[[str], None] | None = None) -> Path | None:
+    """Record the table for the installed transformers into the studio cache, when none fits it, and use it in this
+    process from now on. Returns where it was saved (``None``: nothing to do, or it could not be saved — this
+    process still uses it). ``announce`` gets one line saying what is happening."""
+    if not light_config.table_missing():
+        return None
+    path = recorded_table_path()
+    if announce:
+        announce(f"transformers {installed_transformers_version()} has no configuration table yet: recording it "
+                 f"once (a few seconds) into {path}; later inspections will not need to import transformers")
+    table = build_table()
+    light_config.use_table(table)
+    partial = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".partial", delete=False) as fh:
+            partial = fh.name
+            fh.write(render(table))
+        os.replace(partial, path)  # another process recording at the same time writes the same table
+    except OSError as exc:
+        if partial:
+            Path(partial).unlink(missing_ok=True)
+        if announce:
+            announce(f"could not save the configuration table to {path} ({exc.strerror or exc}); "
+                     "inspection keeps importing transformers")
+        return None
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:

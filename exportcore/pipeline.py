@@ -51,15 +51,17 @@ def exporter_output_in_log(log: Log) -> Iterator[None]:
                 log("exporter output" + (f" (its last {CAPTURED_BYTES} bytes)" if size > CAPTURED_BYTES else "") + ":\n" + text)
 
 
-def load_for_plan(plan: Plan):
-    """Load the model for the plan's task, trying the task's auto classes in order."""
+def load_for_plan(plan: Plan, log: Log = lambda message: None):
+    """Load the model for the plan's task, trying the task's auto classes in order. Weights the checkpoint lacks
+    are an error when they reach an output the plan exports (``weights_mismatch``); the others are logged."""
     res = plan.resolution
     task = split_past(res.task)[0]
     last_error: ExportError | None = None
     for auto_class in adapter.available_auto_classes(auto_classes(task)):
         try:
             return adapter.load_model(
-                res.source.folder, auto_class, dtype=plan.options.float_dtype, trust_remote_code=plan.options.trust_remote_code
+                res.source.folder, auto_class, dtype=plan.options.float_dtype, trust_remote_code=plan.options.trust_remote_code,
+                exported_outputs=exported_outputs(plan), log=log,
             )
         except ExportError as exc:
             if exc.code != "model_load_failed" or "Unrecognized configuration class" not in exc.message:
@@ -67,6 +69,19 @@ def load_for_plan(plan: Plan):
             last_error = exc
     assert last_error is not None
     raise last_error
+
+
+def exported_outputs(plan: Plan) -> Callable:
+    """Runs every submodel the plan exports, wrapped as the exporter traces it, on dummy inputs of one row (a decoder
+    classifier without a padding token cannot take more yet) and yields its outputs."""
+    shapes = {**plan.shapes, "batch_size": 1}
+
+    def run(model) -> Iterator:
+        for submodel in plan.submodels:
+            cfg = submodel.onnx_config
+            yield from build_module(model, cfg)(*cfg.generate_dummy_inputs("pt", **shapes).values())
+
+    return run
 
 
 def ensure_pad_token(plan: Plan, model, log: Log) -> int | None:

@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import registry
+from .config_checks import check_structure
 from .configs.base import ConfigBehavior, OnnxConfig, OnnxConfigWithPast, OnnxSeq2SeqConfigWithPast
 from .errors import ExportError, first_line
 from .light_config import light_config, NeedsTransformers
 from .options import DEFAULT_SHAPES, ExportOptions
+from .preflight import infer_task
 from .source import ModelSource, locate
 from .tasks import normalize_task, split_past, WITH_PAST
 
@@ -30,6 +32,7 @@ class Resolution:
     config_class: type[OnnxConfig]
     config: Any  # transformers PretrainedConfig
     library: str = "transformers"
+    task_source: str = "option"  # where the task came from: a key of preflight.TASK_SOURCES
 
 
 @dataclass
@@ -61,7 +64,7 @@ def load_transformers_config(source: ModelSource, trust_remote_code: bool = Fals
 
     hf_logging.set_verbosity_error()  # config sanity chatter is not the user's problem here
     try:
-        return AutoConfig.from_pretrained(str(source.folder), trust_remote_code=trust_remote_code)
+        config = AutoConfig.from_pretrained(str(source.folder), trust_remote_code=trust_remote_code)
     except ExportError:
         raise  # ours (a cancel) is not a config problem
     except ValueError as exc:
@@ -70,6 +73,9 @@ def load_transformers_config(source: ModelSource, trust_remote_code: bool = Fals
         raise ExportError("malformed_config", path=str(source.folder), reason=first_line(exc, None)) from None
     except Exception as exc:  # noqa: BLE001 - transformers validates fields with its own exception types
         raise ExportError("malformed_config", path=str(source.folder), reason=first_line(exc, None)) from None
+    # config.json was bounded when read; this bounds what the class filled in (defaults, remote code's __init__).
+    check_structure(config.to_dict(), str(source.folder))
+    return config
 
 
 def resolve(options: ExportOptions, source: ModelSource | None = None, pipeline_tag: str | None = None,
@@ -78,9 +84,9 @@ def resolve(options: ExportOptions, source: ModelSource | None = None, pipeline_
     source = source or locate(options.model, revision=options.revision, cache_dir=options.cache_dir)
     model_type = registry.canonical_model_type(source.model_type)  # fails fast, before transformers
     if options.task == "auto":
-        task = registry.infer_task(model_type, source.architectures, pipeline_tag)
+        task, task_source = infer_task(model_type, source.architectures, pipeline_tag or source.pipeline_tag)
     else:
-        task = normalize_task(options.task)  # as given: "text-generation" means no cache (as in Optimum)
+        task, task_source = normalize_task(options.task), "option"  # "text-generation" means no cache (as in Optimum)
     if options.use_past is False:
         task = split_past(task)[0]
     elif options.use_past and not task.endswith(WITH_PAST):
@@ -96,7 +102,7 @@ def resolve(options: ExportOptions, source: ModelSource | None = None, pipeline_
         config = light_config(source.raw_config, model_type, options.trust_remote_code)
     else:
         config = load_transformers_config(source, options.trust_remote_code)
-    return Resolution(source, model_type, task, config_class, config)
+    return Resolution(source, model_type, task, config_class, config, task_source=task_source)
 
 
 def make_plan(options: ExportOptions, resolution: Resolution | None = None) -> Plan:
@@ -191,6 +197,7 @@ def plan_document(plan: Plan) -> dict:
         "model": res.source.model,
         "model_type": res.model_type,
         "task": res.task,
+        "task_source": res.task_source,
         "supported_tasks": registry.supported_tasks(res.model_type),
         "library": res.library,
         "files": plan.files,

@@ -1,8 +1,13 @@
-"""CLI rendering of run events: a progress bar on a terminal, plain lines otherwise, or JSON lines."""
+"""CLI rendering of run events: a progress bar on a terminal, plain lines otherwise, or JSON lines.
+
+During a download (progress events with ``bytes_done``) the bar counts bytes: done and in all, the rate and the
+time left, and the file being downloaded; without a terminal, a line every ``DOWNLOAD_LINE_SECONDS``.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from typing import TextIO
@@ -10,8 +15,35 @@ from typing import TextIO
 from .events import ErrorEvent, Event, LogLine, Progress, RunResult, StageFinished, StageStarted, ValidationRow
 
 
+def format_duration(seconds: float) -> str:
+    """``45 s``, ``3 min 20 s``, ``2 h 05 min``."""
+    seconds = max(0, int(round(seconds)))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def download_text(event: Progress) -> str:
+    """``1.5 GB / 3.5 GB · 25.3 MB/s · 1 min 20 s left · downloading model.safetensors``."""
+    from .hub import format_size
+
+    done, total, rate = event.bytes_done or 0, event.bytes_total, event.bytes_per_second
+    parts = [f"{format_size(done)} / {format_size(total)}" if total else format_size(done)]
+    if rate:
+        parts.append(f"{format_size(int(rate))}/s")
+        if total and total > done:
+            parts.append(f"{format_duration((total - done) / rate)} left")
+    if event.message:
+        parts.append(event.message)
+    return " · ".join(parts)
+
+
 class ConsoleReporter:
     MAX_FAILED_ROWS = 8
+    #: Without a terminal, one line per this many seconds while a download runs (and one when it ends).
+    DOWNLOAD_LINE_SECONDS = 10.0
 
     def __init__(self, json_events: bool = False, tty: bool = False, stream: TextIO | None = None) -> None:
         self.json_events = json_events
@@ -20,6 +52,8 @@ class ConsoleReporter:
         self.rows: list[ValidationRow] = []
         self.last_draw = 0.0
         self.bar_visible = False
+        self.bar_width = 0
+        self.last_download_line: float | None = None
         self.gone = False  # the stream's reader closed it
 
     def __call__(self, event: Event) -> None:
@@ -62,23 +96,63 @@ class ConsoleReporter:
         elif isinstance(event, ErrorEvent):
             self._clear_bar()
 
+    def note(self, text: str) -> None:
+        """A line of our own before the run's events (the task, the pre-flight's figures): a log event in JSON."""
+        if self.gone:
+            return
+        try:
+            if self.json_events:
+                from .events import LogLine
+
+                print(LogLine(level="info", message=text).to_json(), flush=True)
+            else:
+                self._line(text)
+        except OSError:
+            self.gone = True
+
     def _bar(self, event: Progress) -> None:
+        downloading = event.bytes_done is not None and bool(event.bytes_total or event.bytes_done)  # 0 of 0: cached
         if not self.tty:
+            if downloading:
+                self._download_line(event)
             return
         now = time.monotonic()
         if now - self.last_draw < 0.1 and event.fraction < 1.0:
             return
         self.last_draw = now
         width = 30
-        filled = int(width * max(0.0, min(1.0, event.fraction)))
-        self.stream.write(f"\r[{'█' * filled}{' ' * (width - filled)}] {event.fraction * 100:5.1f}% {event.message[:40]:<40}")
+        if downloading:  # the bar is the download's own: the run's fraction hardly moves while it lasts
+            fraction = event.bytes_done / event.bytes_total if event.bytes_total else 0.0
+            text = download_text(event)  # the file's name last: a narrow terminal cuts it first
+            width = 20
+        else:
+            fraction, text = event.fraction, f"{event.message[:40]:<40}"
+        fraction = max(0.0, min(1.0, fraction))
+        filled = int(width * fraction)
+        line = f"[{'█' * filled}{' ' * (width - filled)}] {fraction * 100:5.1f}% {text}"
+        line = line[:max(20, shutil.get_terminal_size((100, 24)).columns - 1)]
+        padding = " " * max(0, self.bar_width - len(line))  # cover the end of a longer bar drawn before
+        self.stream.write(f"\r{line}{padding}")
         self.stream.flush()
         self.bar_visible = True
+        self.bar_width = len(line)
+
+    def _download_line(self, event: Progress) -> None:
+        now = time.monotonic()
+        finished = bool(event.bytes_total) and (event.bytes_done or 0) >= event.bytes_total
+        if self.last_download_line is not None and now - self.last_download_line < self.DOWNLOAD_LINE_SECONDS \
+                and not finished:
+            return
+        if finished and self.last_download_line == float("inf"):
+            return  # said already
+        self.last_download_line = float("inf") if finished else now
+        self._line(f"  {download_text(event)}")
 
     def _clear_bar(self) -> None:
         if self.bar_visible:
-            self.stream.write("\r" + " " * 80 + "\r")
+            self.stream.write("\r" + " " * max(80, self.bar_width) + "\r")
             self.bar_visible = False
+            self.bar_width = 0
             self.last_draw = 0.0  # a line took the bar's place: the next progress event redraws it at once
 
     def _line(self, text: str) -> None:

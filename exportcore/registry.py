@@ -95,17 +95,19 @@ def with_past_default(model_type: str, task: str) -> str:
 
 
 def infer_task(model_type: str, architectures: Iterable[str] | None = None, pipeline_tag: str | None = None) -> str:
-    """The task a model is for, from ``config.architectures`` (local folders) or the Hub pipeline tag."""
+    """The task a model is for, from ``config.architectures`` (local folders) or the Hub pipeline tag. Entries that
+    are not class names (config.json is the user's file: numbers, nulls) name no task."""
     supported = supported_tasks(model_type)
     bases = [split_past(t)[0] for t in supported]
-    for architecture in architectures or ():
+    architectures = [name for name in architectures or () if isinstance(name, str)]
+    for architecture in architectures:
         for candidate in candidate_tasks_for_architecture(architecture):
             if candidate in bases:
                 return with_past_default(model_type, candidate)
     if pipeline_tag and PIPELINE_TAGS.get(pipeline_tag) in bases:
         return with_past_default(model_type, PIPELINE_TAGS[pipeline_tag])
     if architectures or pipeline_tag:
-        what = ", ".join(architectures or ()) or f"pipeline tag {pipeline_tag}"
+        what = ", ".join(architectures) or f"pipeline tag {pipeline_tag}"
         raise ExportError("task_not_inferable", model=model_type, reason=f"no supported task matches {what}")
     if "feature-extraction" in bases:
         return with_past_default(model_type, "feature-extraction")

@@ -159,6 +159,11 @@ def preload() -> None:
     from torch.onnx._internal.torchscript_exporter import utils  # noqa: F401
 
     from . import adapter, export, initializers, merge, pipeline, plan, progress, run, worker  # noqa: F401
+    from .light_config_build import record_table
+
+    # transformers is imported now anyway: a transformers other than the lock's gets its table recorded once, so
+    # that later inspections stay light. Configuration classes only, no tensor operation.
+    record_table(announce=lambda line: print(f"note: {line}", file=sys.stderr, flush=True))
 
 
 def serve(idle_timeout: float | None = None, exit_with_stdin: bool = False, announce=print) -> int:

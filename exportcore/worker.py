@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
             raise ExportError("invalid_option", reason=f"cannot read job file: {exc}") from None
         from .options import ExportOptions
 
-        options = ExportOptions.from_dict(job)
+        options = ExportOptions.from_dict(job, for_export=True)  # every field type-checked; model and output_dir required
         from .run import run_export
 
         started = True  # from here the run reports its own errors

@@ -12,11 +12,12 @@
 # Python used for the build, first match wins:
 #   $OES_BUILD_PYTHON   an interpreter that already has the project's dependencies (e.g. a CI venv)
 #   .venv/bin/python    the developer venv the README sets up
-#   packaging/build/venv   created here: pip install -e '.[app,packaging]' (PyTorch resolves to the CPU build)
+#   packaging/build/venv   created here: pip install -c constraints.txt -e '.[app,packaging]' (the lock)
 # PyInstaller is installed into that environment at the version pinned in pyproject's `packaging` extra if missing.
 #
 # Other knobs: OES_SKIP_SELF_TEST=1 (don't run the bundle's --self-test after building), OES_SKIP_DEB=1,
-# OES_SKIP_TARGZ=1, OES_SKIP_PYINSTALLER=1 (repackage the existing bundle), OES_NO_APT=1 (don't apt-get the two xcb libraries the Qt xcb plugin needs if missing),
+# OES_SKIP_TARGZ=1, OES_SKIP_PYINSTALLER=1 (repackage the existing bundle), OES_UNLOCKED=1 (build from versions
+# other than the lock's: .ci/refresh-lock), OES_NO_APT=1 (don't apt-get the two xcb libraries the Qt xcb plugin needs if missing),
 # OES_DEB_COMPRESSION=zstd|xz|gzip and OES_DEB_LEVEL (default zstd level 6: ~25 s and 266 MB here, where xz took
 # 14 min for 221 MB; every dpkg on a system new enough for the bundle's glibc floor reads zstd).
 set -euo pipefail
@@ -47,8 +48,8 @@ else
         python3 -m venv "$BUILD/venv"
         "$PY" -m pip install --upgrade pip
     fi
-    log "installing the project and its dependencies into the build venv"
-    "$PY" -m pip install -e "$ROOT[app,packaging]"
+    log "installing the project and its dependencies into the build venv (the lock: constraints.txt)"
+    "$PY" -m pip install -c "$ROOT/constraints.txt" -e "$ROOT[app,packaging]"
 fi
 # The pinned PyInstaller (pyproject.toml, [project.optional-dependencies] packaging).
 mapfile -t PINS < <("$PY" - "$ROOT/pyproject.toml" <<'EOF'
@@ -71,7 +72,30 @@ for pin in sys.argv[1:]:
 EOF
 then
     log "installing ${PINS[*]}"
-    "$PY" -m pip install "${PINS[@]}"
+    "$PY" -m pip install -c "$ROOT/constraints.txt" "${PINS[@]}"
+fi
+# Installers are built from the lock: a bundle of versions nobody tested is not shipped. (.ci/refresh-lock builds
+# one from the newest versions on purpose, with OES_UNLOCKED=1.)
+if [[ -z "${OES_UNLOCKED:-}" ]] && ! "$PY" - "$ROOT/constraints.txt" <<'EOF'
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+pins = dict(line.strip().split("==", 1) for line in open(sys.argv[1]) if "==" in line and not line.startswith("#"))
+wrong = []
+for name in ("torch", "transformers", "tokenizers", "huggingface_hub", "kernels", "onnx", "onnxruntime",
+             "onnxscript", "onnx-ir", "PySide6_Essentials", "pyinstaller"):
+    try:
+        have = version(name).split("+")[0]
+    except PackageNotFoundError:
+        have = None
+    if have != pins.get(name):
+        wrong.append(f"{name} {have} (lock: {pins.get(name, '?')})")
+if wrong:
+    sys.exit("error: the build environment is not the lock (constraints.txt): " + ", ".join(wrong)
+             + "\n  install it with: pip install -c constraints.txt -e '.[app,packaging]'")
+EOF
+then
+    exit 1
 fi
 VERSION=$("$PY" -c "import tomllib; print(tomllib.load(open('pyproject.toml','rb'))['project']['version'])")
 PYI_VERSION=$("$PY" -c "import PyInstaller; print(PyInstaller.__version__)")
@@ -166,8 +190,7 @@ Version: $VERSION
 Architecture: amd64
 Maintainer: ONNX Export Studio maintainers <maintainers@onnx-export-studio.invalid>
 Installed-Size: $INSTALLED_KB
-Depends: libc6 (>= ${GLIBC_MIN}), libgl1, libegl1, libxcb1, libx11-6, libfontconfig1
-Recommends: libxcb-cursor0, libxkbcommon-x11-0, libxcb-icccm4, libxcb-keysyms1
+Depends: libc6 (>= ${GLIBC_MIN}), libgl1, libegl1, libfontconfig1, libfreetype6, libglib2.0-0t64 | libglib2.0-0, libdbus-1-3, libx11-6, libx11-xcb1, libxkbcommon0, libxkbcommon-x11-0, libxcb1, libxcb-cursor0, libxcb-icccm4, libxcb-image0, libxcb-keysyms1, libxcb-randr0, libxcb-render0, libxcb-render-util0, libxcb-shape0, libxcb-shm0, libxcb-sync1, libxcb-util1, libxcb-xfixes0, libxcb-xkb1
 Section: science
 Priority: optional
 Description: desktop app that turns Hugging Face models into validated ONNX files

@@ -305,3 +305,15 @@ def folder(tiny_model_dir):
 
 from tests.architectures import ARCHITECTURE_CONFIGS  # noqa: E402 - issue 6: the architecture-coverage types
 TINY_CONFIGS.update(ARCHITECTURE_CONFIGS)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def config_table_for_the_installed_transformers():
+    """Under a transformers other than the lock's (.ci/refresh-lock), record its configuration table once, as
+    `exportcore inspect` does for a user: the tests that check inspection stays light then hold for it too."""
+    from exportcore import light_config
+
+    if light_config.table_missing():
+        from exportcore.light_config_build import record_table
+
+        record_table(announce=lambda line: print(f"\n{line}"))

@@ -15,7 +15,13 @@ cardData; cursor pagination through a ``Link: <…>; rel="next"`` header),
 ``GET /api/models/{id}`` and ``/api/models/{id}/revision/{rev}`` (``blobs=true`` adds sizes),
 ``GET /api/models/{id}/tree/{rev}[/{path}]?recursive=&expand=``,
 ``HEAD``/``GET /{id}/resolve/{rev}/{path}`` (X-Repo-Commit, ETag, Content-Length, Range).
-Errors carry the Hub's ``X-Error-Code`` (RepoNotFound, RevisionNotFound, EntryNotFound, GatedRepo).
+Errors carry the Hub's ``X-Error-Code`` (RepoNotFound, RevisionNotFound, EntryNotFound, GatedRepo) and
+``X-Error-Message``. As the Hub does: a token the Hub does not know is refused on every request (401, "Invalid
+credentials in Authorization header"); a gated repo answers 401 without a token and 403 to a valid token without
+access (``FakeRepo.authorized_tokens``); a disabled repo answers 403 "Access to this resource is disabled.".
+Model details carry ``safetensors`` parameter counts (read from the served files' headers, or
+``FakeRepo.parameters``). A repo can misbehave for hostile-server tests: ``etags`` (the ``ETag`` of a file),
+``commit_header`` (the ``X-Repo-Commit`` of every file), ``declared_sizes`` (the sizes the listing reports).
 
 Faults (``inject(kind, path=regex, method=None, times=None, seconds=…)``):
 ``delay`` (sleep then answer normally), ``500``, ``503``, ``malformed`` (200 with broken JSON),
@@ -104,6 +110,15 @@ class FakeRepo:
     revisions: tuple[str, ...] = ("main",)
     #: Paths stored as LFS files (weights by default).
     lfs_suffixes: tuple[str, ...] = (".safetensors", ".bin", ".h5", ".onnx", ".msgpack", ".ot")
+    disabled: bool = False
+    #: Gated: the tokens with access (None: every valid token).
+    authorized_tokens: set[str] | None = None
+    #: Hostile answers: ETag per file path, an X-Repo-Commit for every file, sizes the listing claims per path.
+    etags: dict[str, str] = field(default_factory=dict)
+    commit_header: str | None = None
+    declared_sizes: dict[str, int] = field(default_factory=dict)
+    #: safetensors parameter counts per dtype for the model details (default: from the files' headers).
+    parameters: dict[str, int] | None = None
 
     def __post_init__(self) -> None:
         if not self.sha:
@@ -141,6 +156,8 @@ class FakeRepo:
         return path.endswith(self.lfs_suffixes)
 
     def etag(self, path: str) -> str:
+        if path in self.etags:
+            return self.etags[path]
         data = self.files[path]
         if self.is_lfs(path):
             return hashlib.sha256(data).hexdigest()
@@ -148,6 +165,29 @@ class FakeRepo:
 
     def resolves(self, revision: str) -> bool:
         return revision == self.sha or revision in self.revisions
+
+    def size(self, path: str) -> int:
+        return self.declared_sizes.get(path, len(self.files[path]))
+
+    def safetensors_parameters(self) -> dict[str, int] | None:
+        if self.parameters is not None:
+            return dict(self.parameters)
+        counts: dict[str, int] = {}
+        for name, data in self.files.items():
+            if not name.endswith(".safetensors") or len(data) < 8:
+                continue
+            (length,) = struct.unpack("<Q", data[:8])
+            try:
+                header = json.loads(data[8:8 + length])
+            except ValueError:
+                continue
+            for key, entry in header.items():
+                if key != "__metadata__":
+                    n = 1
+                    for dim in entry["shape"]:
+                        n *= dim
+                    counts[entry["dtype"]] = counts.get(entry["dtype"], 0) + n
+        return counts or None
 
 
 def make_repo(repo_id: str, model_type: str | None, *, pipeline_tag: str | None = None,
@@ -396,10 +436,16 @@ class FakeHub:
         guess = "/".join(segments[:2]) if len(segments) >= 2 else "/".join(segments)
         return None, guess, segments[2:] if len(segments) >= 2 else []
 
-    def _authorized(self, repo: FakeRepo, headers: dict[str, str]) -> bool:
+    @staticmethod
+    def _token(headers: dict[str, str]) -> str:
         auth = headers.get("authorization", "")
-        token = auth[7:] if auth.lower().startswith("bearer ") else ""
-        return token in self.valid_tokens
+        return auth[7:] if auth.lower().startswith("bearer ") else ""
+
+    def _authorized(self, repo: FakeRepo | None, headers: dict[str, str]) -> bool:
+        token = self._token(headers)
+        if token not in self.valid_tokens:
+            return False
+        return repo is None or repo.authorized_tokens is None or token in repo.authorized_tokens
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -447,6 +493,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if fault is not None and self._apply_fault(fault):
                 return
+            if self.fake._token(headers) and not self.fake._authorized(None, headers):
+                return self._error(401, None, "Invalid credentials in Authorization header")
             self._route(path, query, headers, parts.path)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
@@ -559,6 +607,8 @@ class _Handler(BaseHTTPRequestHandler):
         if repo is None or not self._visible(repo, headers):
             # The Hub answers 401 for both missing and private repos when anonymous.
             return self._error(401, "RepoNotFound", "Repository not found")
+        if repo.disabled:
+            return self._error(403, None, "Access to this resource is disabled.")
         if not rest:
             return self._json(200, self._info(repo, blobs=_true(query, "blobs")))
         if rest[0] == "revision" and len(rest) >= 2:
@@ -582,10 +632,10 @@ class _Handler(BaseHTTPRequestHandler):
             entry: dict[str, Any] = {"rfilename": name}
             if blobs:
                 data = repo.files[name]
-                entry["size"] = len(data)
+                entry["size"] = repo.size(name)
                 entry["blobId"] = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
                 if repo.is_lfs(name):
-                    entry["lfs"] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
+                    entry["lfs"] = {"sha256": hashlib.sha256(data).hexdigest(), "size": repo.size(name),
                                     "pointerSize": 134}
             siblings.append(entry)
         info: dict[str, Any] = {
@@ -598,7 +648,7 @@ class _Handler(BaseHTTPRequestHandler):
             "createdAt": repo.created_at,
             "private": repo.private,
             "gated": repo.gated,
-            "disabled": False,
+            "disabled": repo.disabled,
             "downloads": repo.downloads,
             "likes": repo.likes,
             "trendingScore": repo.likes // 10,
@@ -607,8 +657,11 @@ class _Handler(BaseHTTPRequestHandler):
             "pipeline_tag": repo.pipeline_tag,
             "siblings": siblings,
             "spaces": [],
-            "usedStorage": sum(len(v) for v in repo.files.values()),
+            "usedStorage": sum(repo.size(name) for name in repo.files),
         }
+        parameters = repo.safetensors_parameters()
+        if parameters:
+            info["safetensors"] = {"parameters": parameters, "total": sum(parameters.values())}
         config = repo.config
         if config is not None:
             info["config"] = {k: config[k] for k in ("architectures", "model_type") if k in config}
@@ -644,9 +697,9 @@ class _Handler(BaseHTTPRequestHandler):
             if "/" in rel and not recursive:
                 continue
             entry: dict[str, Any] = {"type": "file", "oid": hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest(),
-                                     "size": len(data), "path": name}
+                                     "size": repo.size(name), "path": name}
             if repo.is_lfs(name):
-                entry["lfs"] = {"oid": hashlib.sha256(data).hexdigest(), "size": len(data), "pointerSize": 134}
+                entry["lfs"] = {"oid": hashlib.sha256(data).hexdigest(), "size": repo.size(name), "pointerSize": 134}
             entries[name] = entry
         if sub and not entries:
             return self._error(404, "EntryNotFound", f"{sub} does not exist on \"{repo.sha}\"")
@@ -662,17 +715,22 @@ class _Handler(BaseHTTPRequestHandler):
         repo = self.fake.repos.get(repo_id)
         if repo is None or not self._visible(repo, headers):
             return self._error(401, "RepoNotFound", "Repository not found")
+        if repo.disabled:
+            return self._error(403, None, "Access to this resource is disabled.")
         revision, filename = rest[0], "/".join(rest[1:])
         if not repo.resolves(revision):
             return self._error(404, "RevisionNotFound", f"Invalid rev id: {revision}")
         if filename not in repo.files:
             return self._error(404, "EntryNotFound", "Entry not found")
         if repo.gated and filename != "README.md" and not self.fake._authorized(repo, headers):
-            return self._error(401, "GatedRepo", f"Access to model {repo_id} is restricted and you are not in "
-                                                 "the authorized list.")
+            if self.fake._token(headers):  # a valid token, without access: 403
+                return self._error(403, "GatedRepo", f"Access to model {repo_id} is restricted and you are not in "
+                                                     "the authorized list. Visit the model page to ask for access.")
+            return self._error(401, "GatedRepo", f"Access to model {repo_id} is restricted. You must have access "
+                                                 "to it and be authenticated to access it. Please log in.")
         data = repo.files[filename]
         etag = repo.etag(filename)
-        base = {"X-Repo-Commit": repo.sha, "ETag": f'"{etag}"', "Accept-Ranges": "bytes"}
+        base = {"X-Repo-Commit": repo.commit_header or repo.sha, "ETag": f'"{etag}"', "Accept-Ranges": "bytes"}
         status, start, end = 200, 0, len(data)
         rng = headers.get("range")
         if rng:

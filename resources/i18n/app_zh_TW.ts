@@ -4,53 +4,53 @@
 <context>
     <name>CacheBrowser</name>
     <message>
-        <location filename="../../app/cache_browser.py" line="58"/>
+        <location filename="../../app/cache_browser.py" line="122"/>
         <source>Filter cached models…</source>
-        <extracomment>the user picked a cached model: its snapshot folder a scan finished (successfully or not)</extracomment>
         <translation>篩選快取中的模型…</translation>
     </message>
     <message>
-        <location filename="../../app/cache_browser.py" line="60"/>
+        <location filename="../../app/cache_browser.py" line="123"/>
         <source>Refresh</source>
         <translation>重新整理</translation>
     </message>
     <message>
-        <location filename="../../app/cache_browser.py" line="92"/>
+        <location filename="../../app/cache_browser.py" line="124"/>
         <source>Inspect</source>
         <translation>檢視</translation>
     </message>
     <message>
-        <location filename="../../app/cache_browser.py" line="113"/>
+        <location filename="../../app/cache_browser.py" line="56"/>
         <source>Not scanned yet.</source>
+        <extracomment>the user picked a cached model: its snapshot folder a scan finished (successfully or not)</extracomment>
         <translation>尚未掃描。</translation>
     </message>
     <message>
-        <location filename="../../app/cache_browser.py" line="130"/>
+        <location filename="../../app/cache_browser.py" line="146"/>
         <source>Scanning {0}…</source>
         <translation>正在掃描 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/cache_browser.py" line="182"/>
+        <location filename="../../app/cache_browser.py" line="213"/>
         <source>{0} — {1} on disk</source>
         <translation>{0} — 磁碟上共 {1}</translation>
     </message>
     <message>
-        <location filename="../../app/cache_browser.py" line="184"/>
+        <location filename="../../app/cache_browser.py" line="201"/>
         <source>No model in the cache yet. Download one from the Hub tab.</source>
         <translation>快取中還沒有模型。請從「Hub」分頁下載。</translation>
     </message>
     <message>
-        <location filename="../../app/cache_browser.py" line="186"/>
+        <location filename="../../app/cache_browser.py" line="202"/>
         <source>{0} cached models.</source>
         <translation>快取中有 {0} 個模型。</translation>
     </message>
     <message>
-        <location filename="../../app/cache_browser.py" line="188"/>
+        <location filename="../../app/cache_browser.py" line="204"/>
         <source>{0} folders could not be read (see tooltip).</source>
         <translation>有 {0} 個資料夾無法讀取（請看提示）。</translation>
     </message>
     <message>
-        <location filename="../../app/cache_browser.py" line="197"/>
+        <location filename="../../app/cache_browser.py" line="217"/>
         <source>The cache could not be read: {0}</source>
         <translation>無法讀取快取：{0}</translation>
     </message>
@@ -58,57 +58,57 @@
 <context>
     <name>CachedModelsModel</name>
     <message>
-        <location filename="../../app/hub_models.py" line="327"/>
+        <location filename="../../app/hub_models.py" line="333"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="327"/>
+        <location filename="../../app/hub_models.py" line="333"/>
         <source>Type</source>
         <translation>類型</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="327"/>
+        <location filename="../../app/hub_models.py" line="333"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="327"/>
+        <location filename="../../app/hub_models.py" line="333"/>
         <source>Files</source>
         <translation>檔案</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="327"/>
+        <location filename="../../app/hub_models.py" line="333"/>
         <source>Revisions</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="328"/>
+        <location filename="../../app/hub_models.py" line="334"/>
         <source>Modified</source>
         <translation>修改時間</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="328"/>
+        <location filename="../../app/hub_models.py" line="334"/>
         <source>Status</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="332"/>
+        <location filename="../../app/hub_models.py" line="338"/>
         <source>complete</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="334"/>
+        <location filename="../../app/hub_models.py" line="340"/>
         <source>config only</source>
         <translation>僅設定檔</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="335"/>
+        <location filename="../../app/hub_models.py" line="341"/>
         <source>no config.json</source>
         <translation>沒有 config.json</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="354"/>
+        <location filename="../../app/hub_models.py" line="360"/>
         <source>{0} bytes</source>
         <translation>{0} 位元組</translation>
     </message>
@@ -124,7 +124,7 @@
 <context>
     <name>ErrorBanner</name>
     <message>
-        <location filename="../../app/errors.py" line="363"/>
+        <location filename="../../app/errors.py" line="459"/>
         <source>Details…</source>
         <translation>詳細資訊…</translation>
     </message>
@@ -132,18 +132,18 @@
 <context>
     <name>ErrorDialog</name>
     <message>
-        <location filename="../../app/errors.py" line="300"/>
-        <location filename="../../app/errors.py" line="331"/>
+        <location filename="../../app/errors.py" line="396"/>
+        <location filename="../../app/errors.py" line="427"/>
         <source>Show details</source>
         <translation>顯示詳細資訊</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="307"/>
+        <location filename="../../app/errors.py" line="403"/>
         <source>Copy details</source>
         <translation>複製詳細資訊</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="331"/>
+        <location filename="../../app/errors.py" line="427"/>
         <source>Hide details</source>
         <translation>隱藏詳細資訊</translation>
     </message>
@@ -151,511 +151,668 @@
 <context>
     <name>Errors</name>
     <message>
-        <location filename="../../app/errors.py" line="28"/>
+        <location filename="../../app/errors.py" line="31"/>
         <source>Model not supported</source>
         <extracomment>code -&gt; (title, sentence, next step). The sentence speaks to a person using the app, not to a CLI user.</extracomment>
         <translation>不支援此模型</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="29"/>
+        <location filename="../../app/errors.py" line="32"/>
         <source>This model is a &apos;{model_type}&apos; model, which ONNX Export Studio cannot export yet.</source>
         <translation>這是「{model_type}」類型的模型，ONNX Export Studio 目前還無法匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="30"/>
+        <location filename="../../app/errors.py" line="33"/>
         <source>Pick a model of a supported type: the Hub list marks exportable models with a badge.</source>
         <translation>請選擇支援的模型類型：Hub 清單會以標記標示可匯出的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="33"/>
+        <location filename="../../app/errors.py" line="36"/>
         <source>Task not available</source>
         <translation>無法使用此任務</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="34"/>
+        <location filename="../../app/errors.py" line="37"/>
         <source>The task &apos;{task}&apos; cannot be exported for &apos;{model_type}&apos; models.</source>
         <translation>「{model_type}」模型無法以「{task}」任務匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="35"/>
+        <location filename="../../app/errors.py" line="38"/>
         <source>Choose one of the tasks offered in the Options panel: {supported}.</source>
         <translation>請在選項面板中選擇可用的任務：{supported}。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="38"/>
+        <location filename="../../app/errors.py" line="41"/>
         <source>Unknown task</source>
         <translation>未知的任務</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="39"/>
+        <location filename="../../app/errors.py" line="42"/>
         <source>&apos;{task}&apos; is not a task name we know.</source>
         <translation>「{task}」不是已知的任務名稱。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="40"/>
+        <location filename="../../app/errors.py" line="43"/>
         <source>Choose a task from the list in the Options panel.</source>
         <translation>請從選項面板的清單中選擇任務。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="43"/>
+        <location filename="../../app/errors.py" line="46"/>
         <source>Task unclear</source>
         <translation>無法判斷任務</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="44"/>
+        <location filename="../../app/errors.py" line="47"/>
         <source>We could not tell which task &apos;{model}&apos; is for ({reason}).</source>
         <translation>無法判斷「{model}」適用哪個任務（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="45"/>
+        <location filename="../../app/errors.py" line="48"/>
         <source>Choose the task yourself in the Options panel.</source>
         <translation>請在選項面板中自行選擇任務。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="48"/>
+        <location filename="../../app/errors.py" line="51"/>
         <source>Not a model folder</source>
         <translation>不是模型資料夾</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="49"/>
+        <location filename="../../app/errors.py" line="52"/>
         <source>The folder &apos;{path}&apos; has no config.json, so it does not look like a Hugging Face model.</source>
         <translation>資料夾「{path}」中沒有 config.json，看起來不是 Hugging Face 模型。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="50"/>
+        <location filename="../../app/errors.py" line="53"/>
         <source>Open the folder that holds config.json next to the model weights.</source>
         <translation>請開啟 config.json 與模型權重所在的資料夾。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="53"/>
+        <location filename="../../app/errors.py" line="56"/>
         <source>Damaged configuration</source>
         <translation>設定檔已損毀</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="54"/>
+        <location filename="../../app/errors.py" line="57"/>
         <source>The model&apos;s config.json in &apos;{path}&apos; cannot be read ({reason}).</source>
         <translation>無法讀取「{path}」中的 config.json（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="55"/>
+        <location filename="../../app/errors.py" line="58"/>
         <source>Download the model again, or fix config.json.</source>
         <translation>請重新下載模型，或修正 config.json。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="58"/>
+        <location filename="../../app/errors.py" line="61"/>
         <source>Not a model</source>
         <translation>不是模型</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="59"/>
+        <location filename="../../app/errors.py" line="62"/>
         <source>&apos;{path}&apos; is neither a model folder nor a Hub model id.</source>
         <translation>「{path}」既不是模型資料夾，也不是 Hub 模型 ID。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="60"/>
+        <location filename="../../app/errors.py" line="63"/>
         <source>Open a folder containing config.json, or enter a Hub id such as &apos;org/name&apos;.</source>
         <translation>請開啟含有 config.json 的資料夾，或輸入 Hub ID，例如「org/name」。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="63"/>
+        <location filename="../../app/errors.py" line="66"/>
         <source>Unknown data type</source>
         <translation>未知的資料型別</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="64"/>
+        <location filename="../../app/errors.py" line="67"/>
         <source>&apos;{value}&apos; is not a valid {kind}.</source>
         <translation>「{value}」不是有效的 {kind}。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="65"/>
+        <location filename="../../app/errors.py" line="68"/>
         <source>Choose one of: {choices}.</source>
         <translation>請從以下選擇：{choices}。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="68"/>
+        <location filename="../../app/errors.py" line="71"/>
         <source>Invalid option</source>
         <translation>無效的選項</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="69"/>
+        <location filename="../../app/errors.py" line="72"/>
         <source>One of the options cannot be used: {reason}.</source>
         <translation>有一個選項無法使用：{reason}。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="70"/>
+        <location filename="../../app/errors.py" line="73"/>
         <source>Correct the highlighted option in the Options panel.</source>
         <translation>請修正選項面板中標示的選項。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="73"/>
+        <location filename="../../app/errors.py" line="76"/>
         <source>Framework not available</source>
         <translation>無法使用此框架</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="74"/>
+        <location filename="../../app/errors.py" line="77"/>
         <source>The framework &apos;{framework}&apos; is not available ({reason}).</source>
         <translation>無法使用框架「{framework}」（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="75"/>
+        <location filename="../../app/errors.py" line="78"/>
         <source>Reinstall ONNX Export Studio; PyTorch is part of it.</source>
         <translation>請重新安裝 ONNX Export Studio；PyTorch 已包含在內。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="78"/>
+        <location filename="../../app/errors.py" line="81"/>
         <source>Hub unreachable</source>
         <translation>無法連線到 Hub</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="79"/>
-        <source>The Hugging Face Hub could not be reached for &apos;{model}&apos;.</source>
-        <translation>取得「{model}」時無法連線到 Hugging Face Hub。</translation>
-    </message>
-    <message>
-        <location filename="../../app/errors.py" line="80"/>
+        <location filename="../../app/errors.py" line="83"/>
         <source>Check your network connection, or switch to offline mode to use downloaded models only.</source>
         <translation>請檢查網路連線，或切換到離線模式，只使用已下載的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="83"/>
+        <location filename="../../app/errors.py" line="86"/>
         <source>Model not found</source>
         <translation>找不到模型</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="84"/>
-        <source>&apos;{model}&apos; does not exist on the Hugging Face Hub.</source>
-        <translation>Hugging Face Hub 上沒有「{model}」。</translation>
+        <location filename="../../app/errors.py" line="82"/>
+        <source>The Hugging Face Hub could not be reached for &apos;{model}&apos; ({reason}).</source>
+        <translation>無法連線到 Hugging Face Hub 以取得「{model}」（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="85"/>
+        <location filename="../../app/errors.py" line="87"/>
+        <source>&apos;{model}&apos; was not found on the Hub.</source>
+        <translation>在 Hub 上找不到「{model}」。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="88"/>
         <source>Check the spelling of the model id; private models need you to log in.</source>
         <translation>請檢查模型 ID 的拼字；私人模型需要登入。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="88"/>
+        <location filename="../../app/errors.py" line="91"/>
         <source>Access required</source>
         <translation>需要存取權限</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="89"/>
+        <location filename="../../app/errors.py" line="92"/>
         <source>&apos;{model}&apos; is gated or private, and the Hub refused access.</source>
         <translation>「{model}」是受限或私人模型，Hub 拒絕存取。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="90"/>
+        <location filename="../../app/errors.py" line="93"/>
         <source>Accept the model&apos;s terms on its Hub page, then log in (set HF_TOKEN) and try again.</source>
         <translation>請先在模型的 Hub 頁面接受使用條款，再登入（設定 HF_TOKEN）後重試。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="93"/>
+        <location filename="../../app/errors.py" line="96"/>
         <source>File not on the Hub</source>
         <translation>Hub 上沒有此檔案</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="94"/>
+        <location filename="../../app/errors.py" line="97"/>
         <source>&apos;{model}&apos; has no file &apos;{file}&apos; on the Hub.</source>
         <translation>Hub 上的「{model}」沒有檔案「{file}」。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="95"/>
+        <location filename="../../app/errors.py" line="98"/>
         <source>Check the revision, or pick another model.</source>
         <translation>請檢查版本，或選擇其他模型。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="98"/>
+        <location filename="../../app/errors.py" line="101"/>
         <source>Not downloaded</source>
         <translation>尚未下載</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="99"/>
+        <location filename="../../app/errors.py" line="102"/>
         <source>&apos;{model}&apos; is not in the local cache, and offline mode is on.</source>
         <translation>「{model}」不在本機快取中，而且目前是離線模式。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="100"/>
+        <location filename="../../app/errors.py" line="103"/>
         <source>Turn offline mode off to download it, or open a local folder instead.</source>
         <translation>請關閉離線模式以下載，或改為開啟本機資料夾。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="103"/>
+        <location filename="../../app/errors.py" line="106"/>
         <source>Weights missing</source>
         <translation>缺少權重</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="104"/>
+        <location filename="../../app/errors.py" line="107"/>
         <source>&apos;{model}&apos; has a configuration but no weights (looked for {looked_for}).</source>
         <translation>「{model}」有設定檔但沒有權重（已尋找 {looked_for}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="105"/>
+        <location filename="../../app/errors.py" line="108"/>
         <source>Download the complete model, including its .safetensors or .bin files.</source>
         <translation>請下載完整的模型，包括 .safetensors 或 .bin 檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="108"/>
+        <location filename="../../app/errors.py" line="111"/>
         <source>Padding token needed</source>
         <translation>需要填充符號</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="109"/>
+        <location filename="../../app/errors.py" line="112"/>
         <source>This {model_type} text classifier needs a padding token id, and neither its configuration nor its tokenizer has one.</source>
         <translation>此 {model_type} 文字分類模型需要填充符號 ID，但其設定檔與分詞器都沒有提供。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="111"/>
+        <location filename="../../app/errors.py" line="114"/>
         <source>Set “Pad token id” in the export options (often the end-of-sequence id).</source>
         <translation>請在匯出選項中設定「填充符號 ID」（通常是序列結束符號的 ID）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="114"/>
+        <location filename="../../app/errors.py" line="117"/>
         <source>Model could not be loaded</source>
         <translation>無法載入模型</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="115"/>
+        <location filename="../../app/errors.py" line="118"/>
         <source>The model could not be loaded ({reason}).</source>
         <translation>無法載入模型（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="116"/>
+        <location filename="../../app/errors.py" line="119"/>
         <source>Check that the model folder is complete; re-download it if in doubt.</source>
         <translation>請確認模型資料夾完整；若不確定，請重新下載。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="119"/>
+        <location filename="../../app/errors.py" line="122"/>
         <source>Custom code required</source>
         <translation>需要自訂程式碼</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="120"/>
+        <location filename="../../app/errors.py" line="123"/>
         <source>&apos;{model}&apos; needs code from its own repository to run, which we do not execute by default.</source>
         <translation>「{model}」需要執行其儲存庫中的程式碼，預設不會執行。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="121"/>
+        <location filename="../../app/errors.py" line="124"/>
         <source>Only if you trust the repository, use the command line with --trust-remote-code.</source>
         <translation>只有在您信任該儲存庫時，才在命令列加上 --trust-remote-code。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="124"/>
+        <location filename="../../app/errors.py" line="127"/>
         <source>Export failed</source>
         <translation>匯出失敗</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="125"/>
+        <location filename="../../app/errors.py" line="128"/>
         <source>Converting &apos;{submodel}&apos; to ONNX failed.</source>
         <translation>將「{submodel}」轉換為 ONNX 失敗。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="126"/>
+        <location filename="../../app/errors.py" line="129"/>
         <source>Try another opset, or switch the exporter (the torch.export option) and export again.</source>
         <translation>請改用其他 opset，或切換匯出器（torch.export 選項）後重新匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="129"/>
+        <location filename="../../app/errors.py" line="132"/>
         <source>torch.export cannot handle this model</source>
         <translation>torch.export 無法處理此模型</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="130"/>
+        <location filename="../../app/errors.py" line="133"/>
         <source>The torch.export (dynamo) exporter cannot export &apos;{submodel}&apos;.</source>
         <translation>torch.export（dynamo）匯出器無法匯出「{submodel}」。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="131"/>
+        <location filename="../../app/errors.py" line="134"/>
         <source>Turn off &quot;Use torch.export&quot; in the Options panel and export again.</source>
         <translation>請在選項面板中關閉「使用 torch.export」後重新匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="134"/>
+        <location filename="../../app/errors.py" line="137"/>
         <source>Merging failed</source>
         <translation>合併失敗</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="135"/>
+        <location filename="../../app/errors.py" line="138"/>
         <source>Merging the two decoders into one file failed.</source>
         <translation>將兩個解碼器合併為一個檔案時失敗。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="136"/>
+        <location filename="../../app/errors.py" line="139"/>
         <source>Choose &quot;Encoder + decoder, not merged&quot; in the Options panel and export again.</source>
         <translation>請在選項面板中選擇「編碼器 + 解碼器，不合併」後重新匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="139"/>
+        <location filename="../../app/errors.py" line="142"/>
         <source>Validation failed</source>
         <translation>驗證失敗</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="140"/>
+        <location filename="../../app/errors.py" line="143"/>
         <source>{failed} of {total} checks gave results that differ from PyTorch by more than the tolerance.</source>
         <translation>{total} 項檢查中有 {failed} 項的結果與 PyTorch 的差異超過容許值。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="141"/>
+        <location filename="../../app/errors.py" line="144"/>
         <source>Look at the red rows; try fp32 or a larger tolerance (atol), or report the model.</source>
         <translation>請查看紅色的列；可改用 fp32 或較大的容許值（atol），或回報此模型。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="144"/>
+        <location filename="../../app/errors.py" line="147"/>
         <source>Validation could not run</source>
         <translation>無法執行驗證</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="145"/>
+        <location filename="../../app/errors.py" line="148"/>
         <source>The exported files could not be checked against PyTorch ({reason}).</source>
         <translation>無法將匯出的檔案與 PyTorch 比對（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="146"/>
+        <location filename="../../app/errors.py" line="149"/>
         <source>Turn validation off to keep the files unchecked, or report the model.</source>
         <translation>可關閉驗證以保留未檢查的檔案，或回報此模型。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="149"/>
+        <location filename="../../app/errors.py" line="152"/>
         <source>Validation shapes not accepted</source>
         <translation>不接受這些驗證形狀</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="150"/>
+        <location filename="../../app/errors.py" line="153"/>
         <source>PyTorch itself cannot run &apos;{submodel}&apos; at the validation shapes {shapes}.</source>
         <translation>PyTorch 本身無法以驗證形狀 {shapes} 執行「{submodel}」。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="151"/>
+        <location filename="../../app/errors.py" line="154"/>
         <source>Choose validation shapes the model accepts, such as a shorter sequence length.</source>
         <translation>請選擇模型可接受的驗證形狀，例如較短的序列長度。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="154"/>
+        <location filename="../../app/errors.py" line="157"/>
         <source>Output folder not empty</source>
         <translation>輸出資料夾不是空的</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="155"/>
+        <location filename="../../app/errors.py" line="158"/>
         <source>The output folder &apos;{path}&apos; already contains files.</source>
         <translation>輸出資料夾「{path}」中已有檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="156"/>
+        <location filename="../../app/errors.py" line="159"/>
         <source>Choose another output folder, or tick &quot;Overwrite&quot; in the Options panel.</source>
         <translation>請選擇其他輸出資料夾，或在選項面板中勾選「覆寫」。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="159"/>
+        <location filename="../../app/errors.py" line="162"/>
+        <location filename="../../app/errors.py" line="167"/>
         <source>Not enough disk space</source>
         <translation>磁碟空間不足</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="160"/>
-        <source>The export needs about {needed_mb} MB in &apos;{path}&apos;, but only {free_mb} MB are free.</source>
-        <translation>匯出需要在「{path}」使用約 {needed_mb} MB，但只剩 {free_mb} MB。</translation>
+        <location filename="../../app/errors.py" line="163"/>
+        <source>The export needs about {needed} in &apos;{path}&apos;, but only {free} are free.</source>
+        <translation>匯出需要在「{path}」使用約 {needed}，但只剩 {free} 可用。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="161"/>
+        <location filename="../../app/errors.py" line="204"/>
+        <source>Exporting &apos;{model}&apos; needs about {needed} of memory; this computer has {available} available.</source>
+        <translation>匯出「{model}」約需 {needed} 記憶體；這台電腦目前可用 {available}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="164"/>
+        <location filename="../../app/errors.py" line="169"/>
         <source>Free some disk space, or choose an output folder on another disk.</source>
         <translation>請釋放磁碟空間，或選擇其他磁碟上的輸出資料夾。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="164"/>
+        <location filename="../../app/errors.py" line="168"/>
+        <source>The disk that holds &apos;{path}&apos; is full.</source>
+        <translation>存放「{path}」的磁碟已滿。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="172"/>
+        <source>Cannot write to the app&apos;s cache</source>
+        <translation>無法寫入應用程式的快取</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="173"/>
+        <source>ONNX Export Studio cannot write to its cache folder &apos;{path}&apos; ({reason}).</source>
+        <translation>ONNX Export Studio 無法寫入其快取資料夾「{path}」（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="174"/>
+        <source>Make that folder writable, or set EXPORTSTUDIO_CACHE to a folder you can write to.</source>
+        <translation>請讓該資料夾可寫入，或將 EXPORTSTUDIO_CACHE 設為您可寫入的資料夾。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="177"/>
         <source>Cannot write there</source>
         <translation>無法寫入該位置</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="165"/>
+        <location filename="../../app/errors.py" line="178"/>
         <source>ONNX Export Studio is not allowed to write to &apos;{path}&apos;.</source>
         <translation>ONNX Export Studio 沒有寫入「{path}」的權限。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="166"/>
+        <location filename="../../app/errors.py" line="179"/>
         <source>Choose an output folder you can write to.</source>
         <translation>請選擇可以寫入的輸出資料夾。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="169"/>
+        <location filename="../../app/errors.py" line="182"/>
         <source>Export cancelled</source>
         <translation>已取消匯出</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="170"/>
+        <location filename="../../app/errors.py" line="183"/>
         <source>The export was cancelled.</source>
         <translation>匯出已取消。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="171"/>
+        <location filename="../../app/errors.py" line="184"/>
         <source>Nothing was written to the output folder. Start the export again when you are ready.</source>
         <translation>輸出資料夾中沒有寫入任何檔案。準備好後可再次開始匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="174"/>
+        <location filename="../../app/errors.py" line="187"/>
         <source>Export process stopped</source>
         <translation>匯出程序已停止</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="175"/>
+        <location filename="../../app/errors.py" line="188"/>
         <source>The export process stopped unexpectedly ({reason}).</source>
         <translation>匯出程序意外停止（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="176"/>
+        <location filename="../../app/errors.py" line="189"/>
         <source>The application is still fine. See the log for what happened, then try again.</source>
         <translation>應用程式仍可正常使用。請查看記錄了解發生了什麼，然後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="179"/>
-        <location filename="../../app/errors.py" line="197"/>
+        <location filename="../../app/errors.py" line="192"/>
+        <location filename="../../app/errors.py" line="254"/>
         <source>Something went wrong</source>
         <translation>發生錯誤</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="180"/>
+        <location filename="../../app/errors.py" line="193"/>
         <source>An unexpected error happened ({reason}).</source>
         <translation>發生未預期的錯誤（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="181"/>
+        <location filename="../../app/errors.py" line="194"/>
         <source>Please report it together with the details below.</source>
         <translation>請連同下方的詳細資訊一併回報。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="185"/>
+        <location filename="../../app/errors.py" line="197"/>
+        <source>Weights do not match the model</source>
+        <translation>權重與模型不符</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="198"/>
+        <source>The weights do not fit the model&apos;s configuration ({detail}). Exporting them would fill the missing parts with random numbers.</source>
+        <translation>權重與模型的設定不符（{detail}）。若照樣匯出，缺少的部分會被填入隨機數值。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="200"/>
+        <source>Check that config.json and the weights come from the same model. Nothing was exported.</source>
+        <translation>請確認 config.json 與權重來自同一個模型。沒有匯出任何檔案。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="203"/>
+        <source>Not enough memory</source>
+        <translation>記憶體不足</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="205"/>
+        <source>Close other programs or use a computer with more memory. You may also export anyway: it may then fail or make the computer very slow.</source>
+        <translation>請關閉其他程式，或改用記憶體較大的電腦。您也可以仍然匯出，但可能失敗或讓電腦變得非常緩慢。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="209"/>
+        <source>No access with your token</source>
+        <translation>您的權杖沒有存取權</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="210"/>
+        <source>Your Hugging Face token was accepted, but it has no access to &apos;{model}&apos;.</source>
+        <translation>Hub 接受了您的 Hugging Face 權杖，但該權杖沒有「{model}」的存取權。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="211"/>
+        <source>Open the model&apos;s page on huggingface.co with the account of this token and accept its terms (or request access), or use a token that has access.</source>
+        <translation>請以此權杖所屬的帳號在 huggingface.co 開啟模型頁面並接受其條款（或申請存取），或改用有存取權的權杖。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="215"/>
+        <source>Token not accepted</source>
+        <translation>權杖未被接受</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="216"/>
+        <source>The Hub refused your Hugging Face token as invalid while opening &apos;{model}&apos;.</source>
+        <translation>開啟「{model}」時，Hub 判定您的 Hugging Face 權杖無效而拒絕。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="217"/>
+        <source>Log in again (&apos;hf auth login&apos;) or set a valid HF_TOKEN, then try again.</source>
+        <translation>請重新登入（「hf auth login」）或設定有效的 HF_TOKEN，然後再試一次。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="220"/>
+        <source>Model disabled</source>
+        <translation>模型已停用</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="221"/>
+        <source>&apos;{model}&apos; has been disabled on the Hub; its files cannot be downloaded.</source>
+        <translation>「{model}」已在 Hub 上停用，無法下載其檔案。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="222"/>
+        <source>Pick another model.</source>
+        <translation>請選擇其他模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="225"/>
+        <source>Hub temporarily unavailable</source>
+        <translation>Hub 暫時無法使用</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="226"/>
+        <source>The Hugging Face Hub answered, but cannot serve the request right now ({reason}).</source>
+        <translation>Hugging Face Hub 有回應，但目前無法處理這個請求（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="227"/>
+        <source>Your connection works. Try again in a few minutes.</source>
+        <translation>您的網路連線正常，請過幾分鐘再試。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="230"/>
+        <source>Download refused</source>
+        <translation>已拒絕下載</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="231"/>
+        <source>The server&apos;s answer for &apos;{model}&apos; would have written outside the model cache ({reason}), so the download was stopped.</source>
+        <translation>伺服器對「{model}」的回應會把檔案寫到模型快取之外（{reason}），因此已停止下載。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="233"/>
+        <source>Check the HF_ENDPOINT setting: it should point at the Hugging Face Hub or a mirror you trust.</source>
+        <translation>請檢查 HF_ENDPOINT 設定：它應指向 Hugging Face Hub 或您信任的鏡像站。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="236"/>
+        <source>Cannot write to the model cache</source>
+        <translation>無法寫入模型快取</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="237"/>
+        <source>The model cache folder &apos;{path}&apos; cannot be written to ({reason}).</source>
+        <translation>無法寫入模型快取資料夾「{path}」（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="238"/>
+        <source>Free some disk space there, or set HF_HUB_CACHE to a folder you can write to.</source>
+        <translation>請釋出該處的磁碟空間，或將 HF_HUB_CACHE 設為您可寫入的資料夾。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="242"/>
         <source>Inspector unavailable</source>
         <translation>檢視器無法使用</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="186"/>
+        <location filename="../../app/errors.py" line="243"/>
         <source>The background helper that reads model configurations stopped ({reason}).</source>
         <translation>讀取模型設定的背景輔助程序已停止（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="187"/>
+        <location filename="../../app/errors.py" line="244"/>
         <source>It restarts on its own; if this keeps happening, restart the application.</source>
         <translation>它會自動重新啟動；若持續發生，請重新啟動應用程式。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="190"/>
+        <location filename="../../app/errors.py" line="247"/>
         <source>Export could not start</source>
         <translation>無法開始匯出</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="191"/>
+        <location filename="../../app/errors.py" line="248"/>
         <source>The export process could not be started ({reason}).</source>
         <translation>無法啟動匯出程序（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="192"/>
+        <location filename="../../app/errors.py" line="249"/>
         <source>Reinstall ONNX Export Studio, or run the export from the command line.</source>
         <translation>請重新安裝 ONNX Export Studio，或從命令列執行匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="198"/>
+        <location filename="../../app/errors.py" line="255"/>
         <source>The operation failed.</source>
         <translation>操作失敗。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="199"/>
+        <location filename="../../app/errors.py" line="256"/>
         <source>See the details below.</source>
         <translation>請看下方的詳細資訊。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="339"/>
+        <source>%1 results differ more from PyTorch&apos;s fp32 reference than the default tolerance allows. Try one of: export in fp32; or raise the tolerance (atol) to %2 (the largest difference was %3); or keep an fp32 export and convert it to %1 later.</source>
+        <translation>%1 的結果與 PyTorch fp32 參考值的差異超過預設容許值。可以試試：以 fp32 匯出；或將容許值（atol）提高到 %2（最大差異為 %3）；或保留 fp32 匯出檔，之後再轉換為 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="346"/>
+        <source>Look at the red rows. A tolerance (atol) of %1 would pass them all (the largest difference was %2); raise it only if that precision is enough for you, otherwise report the model.</source>
+        <translation>請查看紅色的列。容許值（atol）設為 %1 即可全部通過（最大差異為 %2）；只有在這個精度對您足夠時才提高容許值，否則請回報此模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="350"/>
+        <source>Look at the red rows: their shapes differ from PyTorch&apos;s. Please report the model.</source>
+        <translation>請查看紅色的列：它們的形狀與 PyTorch 的不同。請回報此模型。</translation>
     </message>
 </context>
 <context>
@@ -707,27 +864,27 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../../app/results.py" line="320"/>
+        <location filename="../../app/results.py" line="368"/>
         <source>Run again</source>
         <translation>再次執行</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="321"/>
+        <location filename="../../app/results.py" line="369"/>
         <source>Use these options</source>
         <translation>使用這些選項</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="322"/>
+        <location filename="../../app/results.py" line="370"/>
         <source>Open folder</source>
         <translation>開啟資料夾</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="323"/>
+        <location filename="../../app/results.py" line="371"/>
         <source>Copy CLI command</source>
         <translation>複製命令列指令</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="324"/>
+        <location filename="../../app/results.py" line="372"/>
         <source>Clear history</source>
         <translation>清除歷史</translation>
     </message>
@@ -735,324 +892,337 @@
 <context>
     <name>HubBrowser</name>
     <message>
-        <location filename="../../app/hub_browser.py" line="204"/>
+        <location filename="../../app/hub_browser.py" line="448"/>
         <source>Paste a Hub link or a model id (org/name)…</source>
+        <extracomment>the user picked a model: a Hub id (``org/name``) or a local snapshot folder a download finished: the local snapshot folder search results were shown (also after &quot;Load more&quot;) or the search failed the details pane was filled (repo id) or shows an error an error was shown inline (its ExportError code) below this width the details pane goes under the results the model id column keeps at least this much before optional columns are shown optional result columns, shown in this order as room allows ask before a download larger than this many bytes (None: never ask) pipeline tag per Hub id and per downloaded snapshot folder (the core infers a task from it)</extracomment>
         <translation>貼上 Hub 連結或模型 ID（org/name）…</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="206"/>
+        <location filename="../../app/hub_browser.py" line="449"/>
         <source>Open</source>
         <translation>開啟</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="208"/>
+        <location filename="../../app/hub_browser.py" line="450"/>
         <source>Offline (local cache only)</source>
         <translation>離線（僅用本機快取）</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="210"/>
+        <location filename="../../app/hub_browser.py" line="453"/>
         <source>Send nothing to the Hub: search and details use the local cache.</source>
         <translation>不傳送任何資料到 Hub：搜尋與詳細資訊都使用本機快取。</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="214"/>
+        <location filename="../../app/hub_browser.py" line="454"/>
         <source>Search models…</source>
         <translation>搜尋模型…</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="218"/>
+        <location filename="../../app/hub_browser.py" line="455"/>
         <source>All tasks</source>
         <translation>所有任務</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="223"/>
+        <location filename="../../app/hub_browser.py" line="456"/>
+        <source>Task (the Hub&apos;s pipeline tag)</source>
+        <translation>任務（Hub 的 pipeline 標籤）</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="457"/>
         <source>transformers</source>
         <translation>transformers</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="224"/>
+        <location filename="../../app/hub_browser.py" line="458"/>
         <source>Any library</source>
         <translation>任何函式庫</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="227"/>
+        <location filename="../../app/hub_browser.py" line="459"/>
+        <source>Library</source>
+        <translation>函式庫</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="460"/>
         <source>Most downloads</source>
         <translation>最多下載</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="227"/>
+        <location filename="../../app/hub_browser.py" line="460"/>
         <source>Most likes</source>
         <translation>最多喜歡</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="228"/>
+        <location filename="../../app/hub_browser.py" line="461"/>
         <source>Recently updated</source>
         <translation>最近更新</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="228"/>
+        <location filename="../../app/hub_browser.py" line="461"/>
         <source>Trending</source>
         <translation>熱門</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="257"/>
+        <location filename="../../app/hub_browser.py" line="464"/>
+        <source>Order of the results</source>
+        <translation>結果的排序方式</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="467"/>
         <source>Load more</source>
         <translation>載入更多</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="306"/>
+        <location filename="../../app/hub_browser.py" line="468"/>
         <source>Model card</source>
         <translation>模型卡</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="307"/>
+        <location filename="../../app/hub_browser.py" line="469"/>
         <source>Files</source>
         <translation>檔案</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="318"/>
+        <location filename="../../app/hub_browser.py" line="470"/>
         <source>Inspect</source>
         <translation>檢視</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="320"/>
+        <location filename="../../app/hub_browser.py" line="471"/>
         <source>Open this model in the export inspector</source>
         <translation>在匯出檢視器中開啟此模型</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="321"/>
+        <location filename="../../app/hub_browser.py" line="472"/>
+        <location filename="../../app/hub_browser.py" line="640"/>
         <source>Download</source>
         <translation>下載</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="323"/>
+        <location filename="../../app/hub_browser.py" line="473"/>
+        <source>Download the files an export needs into the Hugging Face cache</source>
+        <translation>將匯出所需的檔案下載到 Hugging Face 快取</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="474"/>
+        <location filename="../../app/hub_browser.py" line="642"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="444"/>
+        <location filename="../../app/hub_browser.py" line="569"/>
         <source>Searching the local cache…</source>
         <translation>正在搜尋本機快取…</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="444"/>
+        <location filename="../../app/hub_browser.py" line="569"/>
         <source>Searching…</source>
         <translation>搜尋中…</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="458"/>
+        <location filename="../../app/hub_browser.py" line="583"/>
         <source>Loading more…</source>
         <translation>正在載入更多…</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="470"/>
+        <location filename="../../app/hub_browser.py" line="632"/>
+        <source>Large download</source>
+        <translation>大型下載</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="633"/>
+        <source>Downloading {0} needs {1}.</source>
+        <translation>下載 {0} 需要 {1}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="636"/>
+        <source>Free space in the model cache: {0}.</source>
+        <translation>模型快取的可用空間：{0}。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="638"/>
+        <source>That is not enough: the download would fail when the disk is full.</source>
+        <translation>空間不足：磁碟滿時下載就會失敗。</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="640"/>
+        <source>Download anyway</source>
+        <translation>仍然下載</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_browser.py" line="863"/>
         <source>Nothing to open</source>
         <translation>沒有可開啟的項目</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="478"/>
+        <location filename="../../app/hub_browser.py" line="839"/>
         <source>Loading…</source>
         <translation>載入中…</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="503"/>
+        <location filename="../../app/hub_browser.py" line="661"/>
         <source>Starting the download of {0}…</source>
         <translation>正在開始下載 {0}…</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="517"/>
+        <location filename="../../app/hub_browser.py" line="675"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="600"/>
+        <location filename="../../app/hub_browser.py" line="772"/>
         <source>No cached model matches.</source>
         <translation>快取中沒有相符的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="601"/>
+        <location filename="../../app/hub_browser.py" line="773"/>
         <source>No model matches. Try other words or “All tasks”.</source>
         <translation>沒有相符的模型。請換個關鍵字，或選擇「所有任務」。</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="603"/>
+        <location filename="../../app/hub_browser.py" line="775"/>
         <source>{0} models in the local cache (offline).</source>
         <translation>本機快取中有 {0} 個模型（離線）。</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="605"/>
+        <location filename="../../app/hub_browser.py" line="777"/>
         <source>Showing the first {0} models.</source>
         <translation>顯示前 {0} 個模型。</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="607"/>
+        <location filename="../../app/hub_browser.py" line="778"/>
         <source>{0} models.</source>
         <translation>{0} 個模型。</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="639"/>
+        <location filename="../../app/hub_browser.py" line="835"/>
         <source>No model selected</source>
         <translation>尚未選擇模型</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="639"/>
+        <location filename="../../app/hub_browser.py" line="836"/>
         <source>Pick a model in the list, or paste a Hub link above.</source>
         <translation>請從清單中選擇模型，或在上方貼上 Hub 連結。</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="667"/>
+        <location filename="../../app/hub_browser.py" line="849"/>
         <source>The model card could not be loaded. {0} {1}</source>
         <translation>無法載入模型卡。{0} {1}</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="669"/>
+        <location filename="../../app/hub_browser.py" line="852"/>
         <source>This model has no model card.</source>
         <translation>此模型沒有模型卡。</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="674"/>
+        <location filename="../../app/hub_browser.py" line="856"/>
         <source>Download: {0} files, {1} (whole repository: {2} files, {3})</source>
         <translation>下載：{0} 個檔案，{1}（整個儲存庫：{2} 個檔案，{3}）</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="677"/>
+        <location filename="../../app/hub_browser.py" line="859"/>
         <source>{0} files, {1}</source>
         <translation>{0} 個檔案，{1}</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="699"/>
+        <location filename="../../app/hub_browser.py" line="911"/>
         <source>model type: {0}</source>
         <translation>模型類型：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="699"/>
+        <location filename="../../app/hub_browser.py" line="635"/>
+        <location filename="../../app/hub_browser.py" line="911"/>
         <source>unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="709"/>
+        <location filename="../../app/hub_browser.py" line="921"/>
         <source>{0} downloads</source>
         <translation>{0} 次下載</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="711"/>
+        <location filename="../../app/hub_browser.py" line="923"/>
         <source>{0} likes</source>
         <translation>{0} 個喜歡</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="713"/>
+        <location filename="../../app/hub_browser.py" line="925"/>
         <source>updated {0}</source>
         <translation>更新於 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="715"/>
+        <location filename="../../app/hub_browser.py" line="927"/>
         <source>gated</source>
         <translation>受限</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="717"/>
+        <location filename="../../app/hub_browser.py" line="929"/>
         <source>private</source>
         <translation>私人</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="719"/>
+        <location filename="../../app/hub_browser.py" line="931"/>
         <source>from the local cache</source>
         <translation>來自本機快取</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="706"/>
+        <location filename="../../app/hub_browser.py" line="918"/>
         <source>exportable: {0}</source>
         <translation>可匯出：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="121"/>
+        <location filename="../../app/hub_browser.py" line="127"/>
         <source>Could not reach the Hugging Face Hub: {0}.</source>
         <extracomment>Pipeline tags offered in the task filter (the Hub&apos;s vocabulary, transformers-exportable first). (sort key in exportcore.hub.SORTS, English label; the combo shows the tr() version)</extracomment>
         <translation>無法連線到 Hugging Face Hub：{0}。</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="122"/>
+        <location filename="../../app/hub_browser.py" line="128"/>
         <source>Check your connection and try again, or turn on Offline to browse the models already in the local cache.</source>
         <translation>請檢查網路連線後重試，或開啟「離線」以瀏覽本機快取中已有的模型。</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="125"/>
-        <source>“{0}” was not found on the Hub.</source>
-        <translation>Hub 上找不到「{0}」。</translation>
-    </message>
-    <message>
-        <location filename="../../app/hub_browser.py" line="126"/>
-        <source>Check the spelling of the id. Private models need you to be logged in (HF_TOKEN).</source>
-        <translation>請檢查 ID 的拼字。私人模型需要登入（HF_TOKEN）。</translation>
-    </message>
-    <message>
-        <location filename="../../app/hub_browser.py" line="129"/>
-        <source>“{0}” is gated or private, and the Hub refused access.</source>
-        <translation>「{0}」是受限或私人模型，Hub 拒絕存取。</translation>
-    </message>
-    <message>
         <location filename="../../app/hub_browser.py" line="131"/>
-        <source>Accept the model&apos;s terms on huggingface.co, then log in (set HF_TOKEN or run &apos;hf auth login&apos;).</source>
-        <translation>請先在 huggingface.co 接受模型的使用條款，再登入（設定 HF_TOKEN 或執行「hf auth login」）。</translation>
-    </message>
-    <message>
-        <location filename="../../app/hub_browser.py" line="134"/>
         <source>“{0}” is not in the local cache, and Offline is on.</source>
         <translation>「{0}」不在本機快取中，而且已開啟「離線」。</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="136"/>
+        <location filename="../../app/hub_browser.py" line="133"/>
         <source>Turn Offline off to fetch it from the Hub.</source>
         <translation>請關閉「離線」以從 Hub 取得。</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="138"/>
-        <source>“{0}” has no file “{1}”.</source>
-        <translation>「{0}」沒有檔案「{1}」。</translation>
-    </message>
-    <message>
-        <location filename="../../app/hub_browser.py" line="139"/>
-        <source>Pick another revision or another model.</source>
-        <translation>請選擇其他版本或其他模型。</translation>
-    </message>
-    <message>
-        <location filename="../../app/hub_browser.py" line="141"/>
+        <location filename="../../app/hub_browser.py" line="135"/>
         <source>“{0}” is not a Hub model link or id.</source>
         <translation>「{0}」不是 Hub 模型連結或 ID。</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="142"/>
+        <location filename="../../app/hub_browser.py" line="136"/>
         <source>Paste a link such as https://huggingface.co/org/name, or an id such as org/name.</source>
         <translation>請貼上連結（例如 https://huggingface.co/org/name）或 ID（例如 org/name）。</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="145"/>
+        <location filename="../../app/hub_browser.py" line="139"/>
         <source>The download was cancelled.</source>
         <translation>下載已取消。</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="146"/>
+        <location filename="../../app/hub_browser.py" line="140"/>
         <source>Partial files were removed; start it again when ready.</source>
         <translation>未完成的檔案已刪除；準備好後可再次開始。</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="194"/>
+        <location filename="../../app/hub_browser.py" line="451"/>
         <source>Offline because HF_HUB_OFFLINE is set in the environment.</source>
-        <extracomment>the user picked a model: a Hub id (``org/name``) or a local snapshot folder a download finished: the local snapshot folder search results were shown (also after &quot;Load more&quot;) or the search failed the details pane was filled (repo id) or shows an error an error was shown inline (its ExportError code)</extracomment>
         <translation>因環境變數設定了 HF_HUB_OFFLINE，目前為離線。</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="775"/>
-        <source>{0} of {1}</source>
-        <translation>{0} / {1}</translation>
-    </message>
-    <message>
-        <location filename="../../app/hub_browser.py" line="788"/>
+        <location filename="../../app/hub_browser.py" line="1010"/>
         <source>Downloaded to {0}</source>
         <translation>已下載到 {0}</translation>
     </message>
     <message>
-        <location filename="../../app/hub_browser.py" line="804"/>
+        <location filename="../../app/hub_browser.py" line="1027"/>
         <source>Download cancelled. Partial files were removed.</source>
         <translation>下載已取消，未完成的檔案已刪除。</translation>
     </message>
@@ -1078,67 +1248,67 @@
 <context>
     <name>InspectorView</name>
     <message>
-        <location filename="../../app/inspector.py" line="376"/>
+        <location filename="../../app/inspector.py" line="369"/>
         <source>Files:</source>
         <translation>檔案：</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="377"/>
+        <location filename="../../app/inspector.py" line="370"/>
         <source>updating…</source>
         <translation>更新中…</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="390"/>
+        <location filename="../../app/inspector.py" line="384"/>
         <source>Warming up the inspector…</source>
         <translation>檢視器準備中…</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="391"/>
+        <location filename="../../app/inspector.py" line="385"/>
         <source>PyTorch and transformers are loading in a helper process; this takes a few seconds, once. The window stays responsive meanwhile.</source>
         <translation>PyTorch 與 transformers 正在輔助程序中載入；只需一次，約數秒鐘。期間視窗仍可正常操作。</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="394"/>
+        <location filename="../../app/inspector.py" line="388"/>
         <source>%1 will be inspected as soon as it is ready.</source>
         <translation>準備完成後會立即檢視 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="397"/>
+        <location filename="../../app/inspector.py" line="391"/>
         <source>Resolving %1…</source>
         <translation>正在解析 %1…</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="398"/>
+        <location filename="../../app/inspector.py" line="392"/>
         <source>Reading config.json and choosing the export configuration.</source>
         <translation>正在讀取 config.json 並選擇匯出設定。</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="401"/>
+        <location filename="../../app/inspector.py" line="395"/>
         <source>Nothing to show for %1</source>
         <translation>%1 沒有可顯示的內容</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="402"/>
+        <location filename="../../app/inspector.py" line="396"/>
         <source>See the message above.</source>
         <translation>請看上方的訊息。</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="405"/>
+        <location filename="../../app/inspector.py" line="399"/>
         <source>No model selected</source>
         <translation>尚未選擇模型</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="406"/>
+        <location filename="../../app/inspector.py" line="400"/>
         <source>Pick a model on the left — search the Hub, open a local folder (or drop one on the window), or try a built-in demo model. The inspector shows what will be exported before anything runs.</source>
         <translation>請在左側選擇模型：搜尋 Hub、開啟本機資料夾（或將資料夾拖放到視窗上），或試用內建的示範模型。檢視器會在執行任何動作之前，顯示將匯出的內容。</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="421"/>
+        <location filename="../../app/inspector.py" line="416"/>
         <source>Model type &lt;b&gt;%1&lt;/b&gt; · task &lt;b&gt;%2&lt;/b&gt; · library &lt;b&gt;%3&lt;/b&gt;</source>
         <translation>模型類型 &lt;b&gt;%1&lt;/b&gt; · 任務 &lt;b&gt;%2&lt;/b&gt; · 函式庫 &lt;b&gt;%3&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="427"/>
+        <location filename="../../app/inspector.py" line="424"/>
         <source>Export configuration: %1</source>
         <translation>匯出設定：%1</translation>
     </message>
@@ -1146,37 +1316,37 @@
 <context>
     <name>JobState</name>
     <message>
-        <location filename="../../app/export_job.py" line="499"/>
+        <location filename="../../app/export_job.py" line="522"/>
         <source>queued</source>
         <translation>排隊中</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="500"/>
+        <location filename="../../app/export_job.py" line="523"/>
         <source>running</source>
         <translation>執行中</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="501"/>
+        <location filename="../../app/export_job.py" line="524"/>
         <source>succeeded</source>
         <translation>成功</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="502"/>
+        <location filename="../../app/export_job.py" line="525"/>
         <source>validation failed</source>
         <translation>驗證失敗</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="503"/>
+        <location filename="../../app/export_job.py" line="526"/>
         <source>failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="504"/>
+        <location filename="../../app/export_job.py" line="527"/>
         <source>crashed</source>
         <translation>當機</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="505"/>
+        <location filename="../../app/export_job.py" line="528"/>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -1217,453 +1387,670 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../app/main_window.py" line="232"/>
+        <location filename="../../app/main_window.py" line="262"/>
         <source>About %1</source>
-        <extracomment>emitted once the window was shown for the first time (start-up benchmark)</extracomment>
+        <extracomment>emitted once the window was shown for the first time (start-up benchmark) ask before quitting while exports run or wait (tests of other things turn it off) (model, inspect options) of the newest plan the helper returned for the selection, and the newest error the Hub&apos;s pipeline tag of the selected model, when the Hub pane knows it (passed to the helper) the pre-flight asked for the selection (its key) and its answer: PreflightFacts, an error dict, or None</extracomment>
         <translation>關於 %1</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="233"/>
+        <location filename="../../app/main_window.py" line="263"/>
         <source>&lt;b&gt;%1&lt;/b&gt; %2&lt;br&gt;Turns Hugging Face transformers models into validated ONNX files.&lt;br&gt;Exports run in a separate process; the window never loads PyTorch.</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; %2&lt;br&gt;將 Hugging Face transformers 模型轉換為經過驗證的 ONNX 檔案。&lt;br&gt;匯出在獨立的程序中執行；視窗本身不會載入 PyTorch。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="313"/>
+        <location filename="../../app/main_window.py" line="372"/>
+        <source>This export first downloads %1 from the Hub.</source>
+        <translation>這次匯出會先從 Hub 下載 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="377"/>
+        <source>It may not fit</source>
+        <translation>可能容納不下</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="377"/>
+        <source>Large download</source>
+        <translation>大型下載</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="380"/>
+        <source>The figures are estimates; an export that does not fit fails part of the way, and nothing is left in its output folder.</source>
+        <translation>這些數字是估計值；容納不下的匯出會在中途失敗，輸出資料夾中不會留下任何檔案。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="382"/>
+        <source>Ask before downloads over %1 GB (File menu).</source>
+        <translation>下載超過 %1 GB 時會先詢問（可在「檔案」選單中更改）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="384"/>
+        <source>Export anyway</source>
+        <translation>仍然匯出</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="384"/>
+        <source>Download and export</source>
+        <translation>下載並匯出</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="441"/>
         <source>Inspector ready</source>
         <translation>檢視器已就緒</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="315"/>
+        <location filename="../../app/main_window.py" line="443"/>
         <source>Inspector warming up…</source>
         <translation>檢視器準備中…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="317"/>
+        <location filename="../../app/main_window.py" line="445"/>
         <source>Inspector unavailable</source>
         <translation>檢視器無法使用</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="319"/>
+        <location filename="../../app/main_window.py" line="447"/>
         <source>Inspector stopped</source>
         <translation>檢視器已停止</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="333"/>
+        <location filename="../../app/main_window.py" line="461"/>
+        <source>Large downloads</source>
+        <translation>大型下載</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="462"/>
+        <source>Ask before downloading more than (GB, 0 = always ask):</source>
+        <translation>下載超過此大小時先詢問（GB，0 = 每次都詢問）：</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="476"/>
         <source>Export engine loaded</source>
         <translation>匯出引擎已載入</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="335"/>
+        <location filename="../../app/main_window.py" line="478"/>
         <source>Export engine loading…</source>
         <translation>正在載入匯出引擎…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="337"/>
+        <location filename="../../app/main_window.py" line="480"/>
         <source>Export engine unavailable (exports load it themselves)</source>
         <translation>匯出引擎無法使用（每次匯出會自行載入）</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="342"/>
+        <location filename="../../app/main_window.py" line="485"/>
         <source>torch, transformers and onnxruntime stay loaded in a helper process, so an export starts at once instead of loading them first (about 400 MB of memory). Turn off in the File menu.</source>
         <translation>torch、transformers 與 onnxruntime 常駐於輔助行程中，匯出可立即開始，不必先載入它們（約占 400 MB 記憶體）。可在「檔案」選單中關閉。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="450"/>
+        <location filename="../../app/main_window.py" line="630"/>
+        <source>Export options changed (%1): press Export to run again.</source>
+        <translation>匯出選項已變更（%1）：按「匯出」即可再次執行。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="640"/>
         <source>Add export to queue</source>
         <translation>加入匯出佇列</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="450"/>
+        <location filename="../../app/main_window.py" line="640"/>
         <source>Export</source>
         <translation>匯出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="452"/>
+        <location filename="../../app/main_window.py" line="642"/>
         <source>Choose a model first.</source>
         <translation>請先選擇模型。</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="459"/>
+        <location filename="../../app/main_window.py" line="649"/>
+        <location filename="../../app/main_window.py" line="662"/>
+        <source>Cannot export: %1. See the inspector.</source>
+        <translation>無法匯出：%1。請查看檢視器。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="653"/>
+        <source>Waiting for the inspector to resolve the export…</source>
+        <translation>正在等待檢視器解析匯出設定…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="657"/>
+        <source>Checking what the export needs (size, disk space, memory)…</source>
+        <translation>正在檢查匯出所需的資源（大小、磁碟空間、記憶體）…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="667"/>
         <source>Writes to %1</source>
         <translation>將寫入 %1</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="467"/>
+        <location filename="../../app/main_window.py" line="675"/>
         <source>No export running</source>
         <translation>沒有正在執行的匯出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="469"/>
+        <location filename="../../app/main_window.py" line="677"/>
         <source>Exporting %1 · %2 waiting</source>
         <translation>正在匯出 %1 · %2 個等待中</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="504"/>
+        <location filename="../../app/main_window.py" line="712"/>
         <source>Inspector</source>
         <translation>檢視器</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="505"/>
+        <location filename="../../app/main_window.py" line="713"/>
         <source>Export run</source>
         <translation>匯出執行</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="506"/>
+        <location filename="../../app/main_window.py" line="714"/>
         <source>History</source>
         <translation>歷史</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="507"/>
+        <location filename="../../app/main_window.py" line="715"/>
         <source>Export options</source>
         <translation>匯出選項</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="508"/>
+        <location filename="../../app/main_window.py" line="716"/>
         <source>Queue</source>
         <translation>佇列</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="509"/>
+        <location filename="../../app/main_window.py" line="386"/>
+        <location filename="../../app/main_window.py" line="717"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="510"/>
+        <location filename="../../app/main_window.py" line="718"/>
         <source>Cancel the selected (or the running) export</source>
         <translation>取消所選（或正在執行）的匯出</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="511"/>
+        <location filename="../../app/main_window.py" line="719"/>
         <source>&amp;File</source>
         <translation>檔案(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="512"/>
+        <location filename="../../app/main_window.py" line="720"/>
         <source>&amp;Open model folder…</source>
         <translation>開啟模型資料夾(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="513"/>
+        <location filename="../../app/main_window.py" line="721"/>
         <source>&amp;Quit</source>
         <translation>結束(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="514"/>
+        <location filename="../../app/main_window.py" line="722"/>
         <source>Keep the export engine loaded (faster exports)</source>
         <translation>保持匯出引擎載入（匯出更快）</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="515"/>
+        <location filename="../../app/main_window.py" line="723"/>
+        <source>Ask before downloads over %1 GB…</source>
+        <translation>下載超過 %1 GB 時先詢問…</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="725"/>
         <source>&amp;Language</source>
         <translation>語言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="516"/>
+        <location filename="../../app/main_window.py" line="726"/>
         <source>System default</source>
         <translation>系統預設</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="517"/>
+        <location filename="../../app/main_window.py" line="727"/>
         <source>&amp;Help</source>
         <translation>說明(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../app/main_window.py" line="518"/>
+        <location filename="../../app/main_window.py" line="728"/>
         <source>&amp;About</source>
         <translation>關於(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="738"/>
+        <source>An export of %1 is still running.</source>
+        <translation>%1 的匯出仍在執行中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="739"/>
+        <source>Exports are waiting in the queue.</source>
+        <translation>佇列中有等待中的匯出。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="741"/>
+        <source>%1 more waiting in the queue.</source>
+        <translation>佇列中另有 %1 個等待中。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="742"/>
+        <source>Quit while exporting?</source>
+        <translation>要在匯出時結束嗎？</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="745"/>
+        <source>Quitting cancels it; nothing is left in its output folder.</source>
+        <translation>結束會取消匯出；輸出資料夾中不會留下任何檔案。</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="746"/>
+        <source>Quit and cancel the export</source>
+        <translation>結束並取消匯出</translation>
+    </message>
+    <message>
+        <location filename="../../app/main_window.py" line="747"/>
+        <source>Keep running</source>
+        <translation>繼續執行</translation>
     </message>
 </context>
 <context>
     <name>OptionsPanel</name>
     <message>
-        <location filename="../../app/options_panel.py" line="324"/>
+        <location filename="../../app/options_panel.py" line="328"/>
         <source>The validation shapes cannot be read.</source>
         <extracomment>model types known to fail on the torch.export path (FACTS.md: T5 with sdpa attention). something that does not alter the plan (output folder, validation, overwrite)</extracomment>
         <translation>無法解讀驗證形狀。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="326"/>
+        <location filename="../../app/options_panel.py" line="330"/>
         <source>The tolerance (atol) is not a positive number.</source>
         <translation>容許值（atol）不是正數。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="328"/>
+        <location filename="../../app/options_panel.py" line="332"/>
         <source>Choose an output folder.</source>
         <translation>請選擇輸出資料夾。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="415"/>
+        <location filename="../../app/options_panel.py" line="420"/>
         <source>Enter a positive number such as 1e-4, or leave empty for the default.</source>
         <translation>請輸入正數（例如 1e-4），或留白以使用預設值。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="423"/>
+        <location filename="../../app/options_panel.py" line="428"/>
         <source>Write shape sets as name=value pairs separated by commas, one set after another separated by semicolons.</source>
         <translation>以「名稱=數值」表示形狀，同一組以逗號分隔，不同組以分號分隔。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="436"/>
-        <location filename="../../app/options_panel.py" line="571"/>
+        <location filename="../../app/options_panel.py" line="441"/>
+        <location filename="../../app/options_panel.py" line="581"/>
         <source>Choose the output folder</source>
         <translation>選擇輸出資料夾</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="445"/>
-        <location filename="../../app/options_panel.py" line="573"/>
+        <location filename="../../app/options_panel.py" line="458"/>
+        <source>Automatic: %1</source>
+        <translation>自動：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="459"/>
         <source>Automatic (from the model)</source>
         <translation>自動（依模型判斷）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="460"/>
+        <location filename="../../app/options_panel.py" line="470"/>
         <source>&apos;%1&apos; has no variant with past key/values for this model.</source>
         <translation>此模型的「%1」沒有含 past key/values 的版本。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="461"/>
+        <location filename="../../app/options_panel.py" line="471"/>
         <source>This model exports no past key/values.</source>
         <translation>此模型不匯出 past key/values。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="463"/>
+        <location filename="../../app/options_panel.py" line="473"/>
         <source>Only meaningful when past key/values are exported.</source>
         <translation>只有在匯出 past key/values 時才有意義。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="467"/>
+        <location filename="../../app/options_panel.py" line="477"/>
         <source>Encoder–decoder models always get a decoder without past inputs and one with them.</source>
         <translation>編碼器–解碼器模型一律會產生不含與含有 past 輸入的兩個解碼器。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="470"/>
+        <location filename="../../app/options_panel.py" line="480"/>
         <source>Only encoder–decoder models (such as T5, BART, Whisper) are split into files.</source>
         <translation>只有編碼器–解碼器模型（例如 T5、BART、Whisper）會拆成多個檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="473"/>
+        <location filename="../../app/options_panel.py" line="483"/>
         <source>Merging joins the decoder with and without past; turn on past key/values first.</source>
         <translation>合併會結合含與不含 past 的解碼器；請先開啟 past key/values。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="476"/>
+        <location filename="../../app/options_panel.py" line="486"/>
         <source>The torch.export path cannot export %1 models (attention decomposition fails); the TorchScript exporter is used.</source>
         <translation>torch.export 無法匯出 %1 模型（注意力分解失敗）；將使用 TorchScript 匯出器。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="480"/>
+        <location filename="../../app/options_panel.py" line="490"/>
         <source>onnxruntime&apos;s CPU provider cannot run bfloat16 models: a bf16 export cannot be validated here.</source>
         <translation>onnxruntime 的 CPU 執行提供者無法執行 bfloat16 模型：bf16 匯出無法在此驗證。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="491"/>
+        <location filename="../../app/options_panel.py" line="501"/>
         <source>Validation is turned off.</source>
         <translation>驗證已關閉。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="522"/>
+        <location filename="../../app/options_panel.py" line="532"/>
         <source>torch.export supports opsets %1–%2 (it silently keeps 18 below that).</source>
         <translation>torch.export 支援 opset %1–%2（低於此範圍會默默使用 18）。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="524"/>
+        <location filename="../../app/options_panel.py" line="534"/>
         <source>The TorchScript exporter supports opsets up to %1.</source>
         <translation>TorchScript 匯出器最高支援 opset %1。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="539"/>
+        <location filename="../../app/options_panel.py" line="549"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="540"/>
+        <location filename="../../app/options_panel.py" line="550"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="541"/>
+        <location filename="../../app/options_panel.py" line="551"/>
         <source>Exporter</source>
         <translation>匯出器</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="542"/>
+        <location filename="../../app/options_panel.py" line="552"/>
         <source>Dummy input shapes (trace)</source>
         <translation>假輸入形狀（追蹤用）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="543"/>
+        <location filename="../../app/options_panel.py" line="553"/>
         <source>Validation</source>
         <translation>驗證</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="544"/>
+        <location filename="../../app/options_panel.py" line="554"/>
         <source>Output</source>
         <translation>輸出</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="545"/>
+        <location filename="../../app/options_panel.py" line="555"/>
         <source>Task</source>
         <translation>任務</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="546"/>
+        <location filename="../../app/options_panel.py" line="556"/>
         <source>Export past key/values (fast generation)</source>
         <translation>匯出 past key/values（加速生成）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="547"/>
+        <location filename="../../app/options_panel.py" line="557"/>
         <source>Past key/values as inputs</source>
         <translation>將 past key/values 作為輸入</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="548"/>
+        <location filename="../../app/options_panel.py" line="558"/>
         <source>Files</source>
         <translation>檔案</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="549"/>
+        <location filename="../../app/options_panel.py" line="559"/>
         <source>One file (monolith)</source>
         <translation>單一檔案（monolith）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="549"/>
+        <location filename="../../app/options_panel.py" line="559"/>
         <source>Encoder + decoder, merged</source>
         <translation>編碼器 + 解碼器，合併</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="550"/>
+        <location filename="../../app/options_panel.py" line="560"/>
         <source>Encoder + decoder, not merged</source>
         <translation>編碼器 + 解碼器，不合併</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="554"/>
+        <location filename="../../app/options_panel.py" line="564"/>
         <source>Pad token id</source>
         <translation>填充符號 ID</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="555"/>
+        <location filename="../../app/options_panel.py" line="565"/>
         <source>from the tokenizer</source>
         <translation>取自分詞器</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="556"/>
+        <location filename="../../app/options_panel.py" line="566"/>
         <source>This model classifies text with a decoder, which needs a padding token id. By default it is taken from the config or the tokenizer saved with the model; set it here if neither has one (often the end-of-sequence id).</source>
         <translation>此模型以解碼器進行文字分類，需要填充符號 ID。預設取自模型的設定檔或隨附的分詞器；若兩者皆無，請在此設定（通常是序列結束符號的 ID）。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="559"/>
+        <location filename="../../app/options_panel.py" line="569"/>
         <source>Float dtype</source>
         <translation>浮點型別</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="560"/>
+        <location filename="../../app/options_panel.py" line="570"/>
         <source>Integer dtype</source>
         <translation>整數型別</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="561"/>
+        <location filename="../../app/options_panel.py" line="571"/>
         <source>Opset</source>
         <translation>Opset</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="562"/>
+        <location filename="../../app/options_panel.py" line="572"/>
         <source>Default</source>
         <translation>預設</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="563"/>
+        <location filename="../../app/options_panel.py" line="573"/>
         <source>Use torch.export (dynamo)</source>
         <translation>使用 torch.export（dynamo）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="564"/>
+        <location filename="../../app/options_panel.py" line="574"/>
         <source>Validate against PyTorch</source>
         <translation>與 PyTorch 比對驗證</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="565"/>
+        <location filename="../../app/options_panel.py" line="575"/>
         <source>Shape sets</source>
         <translation>形狀組</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="566"/>
+        <location filename="../../app/options_panel.py" line="576"/>
         <source>default: 3 sets, e.g. batch_size=1,sequence_length=7;…</source>
         <translation>預設：3 組，例如 batch_size=1,sequence_length=7;…</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="567"/>
+        <location filename="../../app/options_panel.py" line="577"/>
         <source>Tolerance (atol)</source>
         <translation>容許值（atol）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="568"/>
+        <location filename="../../app/options_panel.py" line="578"/>
         <source>per model</source>
         <translation>依模型</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="569"/>
+        <location filename="../../app/options_panel.py" line="579"/>
         <source>default: %1</source>
         <translation>預設：%1</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="570"/>
+        <location filename="../../app/options_panel.py" line="580"/>
         <source>Folder</source>
         <translation>資料夾</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="572"/>
+        <location filename="../../app/options_panel.py" line="582"/>
         <source>Overwrite a non-empty folder</source>
         <translation>覆寫非空的資料夾</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="575"/>
+        <location filename="../../app/options_panel.py" line="585"/>
         <source>Adds past_key_values inputs and present outputs so generation reuses earlier steps.</source>
         <translation>加入 past_key_values 輸入與 present 輸出，讓生成時可重複使用先前的步驟。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="576"/>
+        <location filename="../../app/options_panel.py" line="586"/>
         <source>Whether the exported model takes the past as inputs.</source>
         <translation>匯出的模型是否以 past 作為輸入。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="577"/>
+        <location filename="../../app/options_panel.py" line="587"/>
         <source>How an encoder–decoder model is split into ONNX files.</source>
         <translation>編碼器–解碼器模型如何拆分為 ONNX 檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="578"/>
+        <location filename="../../app/options_panel.py" line="588"/>
         <source>The newer torch.export exporter (slower; writes external data).</source>
         <translation>較新的 torch.export 匯出器（較慢；會寫出外部資料檔）。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="579"/>
+        <location filename="../../app/options_panel.py" line="589"/>
         <source>Shape sets to validate at, e.g. batch_size=1,sequence_length=7;batch_size=3,sequence_length=23</source>
         <translation>驗證用的形狀組，例如 batch_size=1,sequence_length=7;batch_size=3,sequence_length=23</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="581"/>
+        <location filename="../../app/options_panel.py" line="591"/>
         <source>Largest absolute difference to PyTorch that still passes.</source>
         <translation>與 PyTorch 之間仍算通過的最大絕對差異。</translation>
     </message>
 </context>
 <context>
-    <name>QueueModel</name>
+    <name>Preflight</name>
     <message>
-        <location filename="../../app/export_job.py" line="466"/>
+        <location filename="../../app/preflight.py" line="67"/>
+        <source>chosen in the options</source>
+        <translation>在選項中指定</translation>
+    </message>
+    <message>
+        <location filename="../../app/preflight.py" line="69"/>
+        <source>from config.json&apos;s architectures</source>
+        <translation>依 config.json 的 architectures</translation>
+    </message>
+    <message>
+        <location filename="../../app/preflight.py" line="71"/>
+        <source>from the Hub&apos;s pipeline tag</source>
+        <translation>依 Hub 的 pipeline 標籤</translation>
+    </message>
+    <message>
+        <location filename="../../app/preflight.py" line="73"/>
+        <source>the model type&apos;s default</source>
+        <translation>此模型類型的預設</translation>
+    </message>
+</context>
+<context>
+    <name>PreflightPanel</name>
+    <message>
+        <location filename="../../app/preflight.py" line="140"/>
+        <source>Before exporting</source>
+        <translation>匯出前檢查</translation>
+    </message>
+    <message>
+        <location filename="../../app/preflight.py" line="141"/>
         <source>Model</source>
-        <extracomment>stderr lines that are known noise (FACTS.md) and are not shown in the log pane. outcome per worker exit status (docs/interfaces.md) Events of the child are handed to the GUI thread at most this often, as one batch: a worker that writes hundreds of rows per second then costs the window one update (and one repaint) per batch, not per row.</extracomment>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="466"/>
+        <location filename="../../app/preflight.py" line="141"/>
+        <source>Download</source>
+        <translation>下載</translation>
+    </message>
+    <message>
+        <location filename="../../app/preflight.py" line="141"/>
+        <source>Disk</source>
+        <translation>磁碟</translation>
+    </message>
+    <message>
+        <location filename="../../app/preflight.py" line="142"/>
+        <source>Memory</source>
+        <translation>記憶體</translation>
+    </message>
+    <message>
+        <location filename="../../app/preflight.py" line="149"/>
+        <source>Checking what the export needs (size, disk space, memory)…</source>
+        <translation>正在檢查匯出所需的資源（大小、磁碟空間、記憶體）…</translation>
+    </message>
+    <message>
+        <location filename="../../app/preflight.py" line="152"/>
+        <source>The pre-flight check could not run: %1</source>
+        <translation>無法執行匯出前檢查：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/preflight.py" line="162"/>
+        <source>Supported · task %1</source>
+        <translation>支援 · 任務 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/preflight.py" line="166"/>
+        <source>Not supported: %1</source>
+        <translation>不支援：%1</translation>
+    </message>
+    <message>
+        <location filename="../../app/preflight.py" line="171"/>
+        <source>%1 to download (%2 files)</source>
+        <translation>需下載 %1（%2 個檔案）</translation>
+    </message>
+    <message>
+        <location filename="../../app/preflight.py" line="173"/>
+        <source>nothing to download: the model is in the cache</source>
+        <translation>不需下載：模型已在快取中</translation>
+    </message>
+    <message>
+        <location filename="../../app/preflight.py" line="179"/>
+        <source>model cache %1 free</source>
+        <translation>模型快取可用 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/preflight.py" line="181"/>
+        <source>output needs about %1, %2 free</source>
+        <translation>輸出約需 %1，可用 %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/preflight.py" line="184"/>
+        <source>(one disk for both)</source>
+        <translation>（兩者在同一個磁碟）</translation>
+    </message>
+    <message>
+        <location filename="../../app/preflight.py" line="188"/>
+        <source>about %1 at the peak (an estimate); %2 available</source>
+        <translation>峰值約 %1（估計值）；可用 %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/preflight.py" line="190"/>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+</context>
+<context>
+    <name>QueueModel</name>
+    <message>
+        <location filename="../../app/export_job.py" line="489"/>
+        <source>Model</source>
+        <extracomment>stderr lines that are known noise (FACTS.md) and are not shown in the log pane. outcome per worker exit status (docs/interfaces.md) Events of the child are handed to the GUI thread at most this often, as one batch: a worker that writes hundreds of rows per second then costs the window one update (and one repaint) per batch, not per row. a ``progress`` event of a download: its :class:`app.transfer.Transfer` (bytes, rate, file) the task the inspector resolved for these options (the worker&apos;s plan, once it arrives, wins)</extracomment>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/export_job.py" line="489"/>
         <source>Task</source>
         <translation>任務</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="466"/>
+        <location filename="../../app/export_job.py" line="489"/>
         <source>State</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../app/export_job.py" line="466"/>
+        <location filename="../../app/export_job.py" line="489"/>
         <source>Time</source>
         <translation>耗時</translation>
     </message>
@@ -1671,80 +2058,108 @@
 <context>
     <name>RepoFilesModel</name>
     <message>
-        <location filename="../../app/hub_models.py" line="277"/>
+        <location filename="../../app/hub_models.py" line="283"/>
         <source>File</source>
         <translation>檔案</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="277"/>
+        <location filename="../../app/hub_models.py" line="283"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="277"/>
+        <location filename="../../app/hub_models.py" line="283"/>
         <source>In download</source>
         <translation>納入下載</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="305"/>
+        <location filename="../../app/hub_models.py" line="311"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="305"/>
+        <location filename="../../app/hub_models.py" line="311"/>
         <source>skipped</source>
         <translation>略過</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="310"/>
+        <location filename="../../app/hub_models.py" line="316"/>
         <source>{0} bytes</source>
         <translation>{0} 位元組</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="312"/>
+        <location filename="../../app/hub_models.py" line="318"/>
         <source>Not needed for an ONNX export (another weight format, or not a model file).</source>
         <translation>ONNX 匯出不需要（其他權重格式，或不是模型檔）。</translation>
     </message>
 </context>
 <context>
-    <name>ResultsPanel</name>
+    <name>Results</name>
     <message>
-        <location filename="../../app/results.py" line="229"/>
-        <source>Copied to the clipboard.</source>
-        <translation>已複製到剪貼簿。</translation>
-    </message>
-    <message>
-        <location filename="../../app/results.py" line="237"/>
-        <source>Netron is not installed (pip install netron).</source>
-        <translation>尚未安裝 Netron（pip install netron）。</translation>
-    </message>
-    <message>
-        <location filename="../../app/results.py" line="241"/>
-        <source>%1 files, %2 in total, in %3</source>
-        <translation>%1 個檔案，共 %2，位於 %3</translation>
-    </message>
-    <message>
-        <location filename="../../app/results.py" line="244"/>
-        <source>No files yet.</source>
-        <translation>還沒有檔案。</translation>
-    </message>
-    <message>
-        <location filename="../../app/results.py" line="252"/>
+        <location filename="../../app/results.py" line="176"/>
         <source>Open folder</source>
         <translation>開啟資料夾</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="253"/>
+        <location filename="../../app/results.py" line="177"/>
+        <source>No file manager could be opened for this folder. Its path is:</source>
+        <translation>無法用檔案管理員開啟這個資料夾。它的路徑是：</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="183"/>
+        <source>The folder does not exist (any more).</source>
+        <translation>這個資料夾不存在（或已被移除）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="184"/>
+        <source>Copy path</source>
+        <translation>複製路徑</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsPanel</name>
+    <message>
+        <location filename="../../app/results.py" line="272"/>
+        <source>Copied to the clipboard.</source>
+        <translation>已複製到剪貼簿。</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="280"/>
+        <source>Netron is not installed (pip install netron).</source>
+        <translation>尚未安裝 Netron（pip install netron）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="284"/>
+        <source>Validation failed, so these files were not published. They were kept in %3 (%1 files, %2 in total); validation_report.json shows the differences.</source>
+        <translation>驗證失敗，因此這些檔案沒有發布，而是保留在 %3（%1 個檔案，共 %2）；差異請見 validation_report.json。</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="289"/>
+        <source>%1 files, %2 in total, in %3</source>
+        <translation>%1 個檔案，共 %2，位於 %3</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="292"/>
+        <source>No files yet.</source>
+        <translation>還沒有檔案。</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="300"/>
+        <source>Open folder</source>
+        <translation>開啟資料夾</translation>
+    </message>
+    <message>
+        <location filename="../../app/results.py" line="301"/>
         <source>Open in Netron</source>
         <translation>用 Netron 開啟</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="254"/>
+        <location filename="../../app/results.py" line="302"/>
         <source>Copy CLI command</source>
         <translation>複製命令列指令</translation>
     </message>
     <message>
-        <location filename="../../app/results.py" line="255"/>
+        <location filename="../../app/results.py" line="303"/>
         <source>The equivalent &apos;exportcore export&apos; command line</source>
         <translation>等效的「exportcore export」命令列</translation>
     </message>
@@ -1752,160 +2167,181 @@
 <context>
     <name>RunView</name>
     <message>
-        <location filename="../../app/run_view.py" line="430"/>
+        <location filename="../../app/run_view.py" line="464"/>
         <source>Export running…</source>
+        <extracomment>the user chose a suggestion after a failed validation: ExportOptions fields to set in the options panel</extracomment>
         <translation>匯出中…</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="431"/>
+        <location filename="../../app/run_view.py" line="465"/>
         <source>Waiting in the queue…</source>
         <translation>在佇列中等待…</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="453"/>
+        <location filename="../../app/run_view.py" line="501"/>
         <source>Export running — %1…</source>
         <translation>匯出中 — %1…</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="531"/>
+        <location filename="../../app/run_view.py" line="596"/>
         <source>&lt;b&gt;Export succeeded.&lt;/b&gt; All %1 validation checks passed (largest difference %2) in %3 s.</source>
         <translation>&lt;b&gt;匯出成功。&lt;/b&gt;全部 %1 項驗證皆通過（最大差異 %2），耗時 %3 秒。</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="534"/>
+        <location filename="../../app/run_view.py" line="599"/>
         <source>&lt;b&gt;Export succeeded&lt;/b&gt; in %1 s (not validated).</source>
         <translation>&lt;b&gt;匯出成功&lt;/b&gt;，耗時 %1 秒（未驗證）。</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="538"/>
-        <source>&lt;b&gt;Validation failed:&lt;/b&gt; %1 of %2 checks differ from PyTorch beyond the tolerance. The files were kept and marked as failed.</source>
-        <translation>&lt;b&gt;驗證失敗：&lt;/b&gt;%2 項檢查中有 %1 項與 PyTorch 的差異超過容許值。檔案已保留並標示為失敗。</translation>
+        <location filename="../../app/run_view.py" line="603"/>
+        <source>&lt;b&gt;Validation failed:&lt;/b&gt; %1 of %2 checks differ from PyTorch beyond the tolerance.</source>
+        <translation>&lt;b&gt;驗證失敗：&lt;/b&gt;%2 項檢查中有 %1 項與 PyTorch 的差異超過容許值。</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="543"/>
+        <location filename="../../app/run_view.py" line="606"/>
+        <source>The files were not published; they were kept in %1 (see Results).</source>
+        <translation>檔案沒有發布，而是保留在 %1（請見「結果」）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="613"/>
+        <source>Use fp32</source>
+        <translation>改用 fp32</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="617"/>
+        <source>Use atol %1</source>
+        <translation>改用 atol %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="624"/>
         <source>&lt;b&gt;Export cancelled&lt;/b&gt; after %1 s. Nothing was written to the output folder.</source>
         <translation>&lt;b&gt;匯出已取消&lt;/b&gt;（%1 秒後）。輸出資料夾中沒有寫入任何檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="546"/>
+        <location filename="../../app/run_view.py" line="627"/>
         <source>&lt;b&gt;Export failed&lt;/b&gt; after %1 s.</source>
         <translation>&lt;b&gt;匯出失敗&lt;/b&gt;（%1 秒後）。</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="551"/>
+        <location filename="../../app/run_view.py" line="639"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="564"/>
+        <location filename="../../app/run_view.py" line="652"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="565"/>
+        <location filename="../../app/run_view.py" line="653"/>
         <source>Stages</source>
         <translation>階段</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="566"/>
+        <location filename="../../app/run_view.py" line="654"/>
         <source>Log</source>
         <translation>記錄</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="567"/>
+        <location filename="../../app/run_view.py" line="655"/>
         <source>Results</source>
         <translation>結果</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="578"/>
+        <location filename="../../app/run_view.py" line="666"/>
         <source>Validation (ONNX Runtime vs PyTorch)</source>
         <translation>驗證（ONNX Runtime 對 PyTorch）</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="580"/>
+        <location filename="../../app/run_view.py" line="668"/>
         <source>%1 passed, %2 failed</source>
         <translation>%1 項通過，%2 項失敗</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="585"/>
+        <location filename="../../app/run_view.py" line="676"/>
         <source>&lt;b&gt;No export yet.&lt;/b&gt; Choose a model, check the inspector, then press Export.</source>
         <translation>&lt;b&gt;尚未匯出。&lt;/b&gt;請選擇模型、查看檢視器，然後按「匯出」。</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="680"/>
+        <source>task: %1</source>
+        <translation>任務：%1</translation>
     </message>
 </context>
 <context>
     <name>SearchResultsModel</name>
     <message>
-        <location filename="../../app/hub_models.py" line="157"/>
+        <location filename="../../app/hub_models.py" line="163"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="157"/>
+        <location filename="../../app/hub_models.py" line="163"/>
         <source>Task</source>
         <translation>任務</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="157"/>
+        <location filename="../../app/hub_models.py" line="163"/>
         <source>Downloads</source>
         <translation>下載數</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="157"/>
+        <location filename="../../app/hub_models.py" line="163"/>
         <source>Likes</source>
         <translation>喜歡數</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="157"/>
+        <location filename="../../app/hub_models.py" line="163"/>
         <source>Updated</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="158"/>
+        <location filename="../../app/hub_models.py" line="164"/>
         <source>Exportable</source>
         <translation>可匯出</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="199"/>
+        <location filename="../../app/hub_models.py" line="205"/>
         <source>✓ yes</source>
         <translation>✓ 是</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="201"/>
+        <location filename="../../app/hub_models.py" line="207"/>
         <source>✗ no</source>
         <translation>✗ 否</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="202"/>
+        <location filename="../../app/hub_models.py" line="208"/>
         <source>? unknown</source>
         <translation>? 未知</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="233"/>
+        <location filename="../../app/hub_models.py" line="239"/>
         <source>model type: {0}</source>
         <translation>模型類型：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="235"/>
+        <location filename="../../app/hub_models.py" line="241"/>
         <source>gated: accept the terms on the Hub first</source>
         <translation>受限：請先在 Hub 上接受使用條款</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="237"/>
+        <location filename="../../app/hub_models.py" line="243"/>
         <source>in the local cache: {0}</source>
         <translation>在本機快取中：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="248"/>
+        <location filename="../../app/hub_models.py" line="254"/>
         <source>unknown model type</source>
         <translation>未知的模型類型</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="249"/>
+        <location filename="../../app/hub_models.py" line="255"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="249"/>
+        <location filename="../../app/hub_models.py" line="255"/>
         <source>no task tag</source>
         <translation>沒有任務標籤</translation>
     </message>
@@ -1913,17 +2349,17 @@
 <context>
     <name>SourcesPane</name>
     <message>
-        <location filename="../../app/sources.py" line="274"/>
+        <location filename="../../app/sources.py" line="275"/>
         <source>Hub</source>
         <translation>Hub</translation>
     </message>
     <message>
-        <location filename="../../app/sources.py" line="275"/>
+        <location filename="../../app/sources.py" line="276"/>
         <source>Local</source>
         <translation>本機</translation>
     </message>
     <message>
-        <location filename="../../app/sources.py" line="276"/>
+        <location filename="../../app/sources.py" line="277"/>
         <source>Demo</source>
         <translation>示範</translation>
     </message>
@@ -1931,93 +2367,108 @@
 <context>
     <name>StageListModel</name>
     <message>
-        <location filename="../../app/run_view.py" line="112"/>
+        <location filename="../../app/run_view.py" line="126"/>
         <source>Stage</source>
         <translation>階段</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="112"/>
+        <location filename="../../app/run_view.py" line="126"/>
         <source>State</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="112"/>
+        <location filename="../../app/run_view.py" line="126"/>
         <source>Elapsed</source>
         <translation>耗時</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="112"/>
+        <location filename="../../app/run_view.py" line="126"/>
         <source>Detail</source>
         <translation>細節</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="156"/>
+        <source>Not published: the files were kept in %1</source>
+        <translation>未發布：檔案保留在 %1</translation>
     </message>
 </context>
 <context>
     <name>StageState</name>
     <message>
-        <location filename="../../app/run_view.py" line="158"/>
+        <location filename="../../app/run_view.py" line="176"/>
         <source>waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="158"/>
+        <location filename="../../app/run_view.py" line="176"/>
         <source>running</source>
         <translation>執行中</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="159"/>
+        <location filename="../../app/run_view.py" line="177"/>
         <source>done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="159"/>
+        <location filename="../../app/run_view.py" line="177"/>
         <source>failed</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="160"/>
+        <location filename="../../app/run_view.py" line="178"/>
         <source>skipped</source>
         <translation>略過</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="160"/>
+        <location filename="../../app/run_view.py" line="178"/>
         <source>cancelled</source>
         <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="179"/>
+        <source>checks failed</source>
+        <translation>檢查未通過</translation>
+    </message>
+    <message>
+        <location filename="../../app/run_view.py" line="180"/>
+        <source>kept aside</source>
+        <translation>已另行保留</translation>
     </message>
 </context>
 <context>
     <name>Stages</name>
     <message>
-        <location filename="../../app/run_view.py" line="31"/>
+        <location filename="../../app/run_view.py" line="32"/>
         <source>Resolve</source>
         <translation>解析</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="31"/>
+        <location filename="../../app/run_view.py" line="32"/>
         <source>Plan</source>
         <translation>規劃</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="31"/>
+        <location filename="../../app/run_view.py" line="32"/>
         <source>Load weights</source>
         <translation>載入權重</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="32"/>
+        <location filename="../../app/run_view.py" line="33"/>
         <source>Export</source>
         <translation>匯出</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="32"/>
+        <location filename="../../app/run_view.py" line="33"/>
         <source>Post-process</source>
         <translation>後處理</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="33"/>
+        <location filename="../../app/run_view.py" line="34"/>
         <source>Validate</source>
         <translation>驗證</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="33"/>
+        <location filename="../../app/run_view.py" line="34"/>
         <source>Publish</source>
         <translation>發布</translation>
     </message>
@@ -2025,47 +2476,47 @@
 <context>
     <name>SubmodelPage</name>
     <message>
-        <location filename="../../app/inspector.py" line="205"/>
+        <location filename="../../app/inspector.py" line="195"/>
         <source>Inputs (%1)</source>
         <translation>輸入（%1）</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="206"/>
+        <location filename="../../app/inspector.py" line="196"/>
         <source>Outputs (%1)</source>
         <translation>輸出（%1）</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="207"/>
+        <location filename="../../app/inspector.py" line="197"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="207"/>
+        <location filename="../../app/inspector.py" line="197"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="209"/>
+        <location filename="../../app/inspector.py" line="199"/>
         <source>Behaviour: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>行為：&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="210"/>
+        <location filename="../../app/inspector.py" line="200"/>
         <source>Past key/values: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Past key/values：&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="211"/>
+        <location filename="../../app/inspector.py" line="201"/>
         <source>Past in inputs: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Past 作為輸入：&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="212"/>
+        <location filename="../../app/inspector.py" line="202"/>
         <source>Opset: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Opset：&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="213"/>
+        <location filename="../../app/inspector.py" line="203"/>
         <source>atol: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>atol：&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
@@ -2073,70 +2524,133 @@
 <context>
     <name>TensorTableModel</name>
     <message>
-        <location filename="../../app/inspector.py" line="89"/>
+        <location filename="../../app/inspector.py" line="90"/>
         <source>Name</source>
         <translation>名稱</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="89"/>
+        <location filename="../../app/inspector.py" line="90"/>
         <source>Dtype</source>
         <translation>型別</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="89"/>
+        <location filename="../../app/inspector.py" line="90"/>
         <source>Dummy shape</source>
         <translation>假輸入形狀</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="89"/>
+        <location filename="../../app/inspector.py" line="90"/>
         <source>Dynamic axes</source>
         <translation>動態軸</translation>
     </message>
 </context>
 <context>
+    <name>Transfer</name>
+    <message>
+        <location filename="../../app/transfer.py" line="89"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/transfer.py" line="91"/>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/transfer.py" line="94"/>
+        <source>%1 min</source>
+        <translation>%1 分鐘</translation>
+    </message>
+    <message>
+        <location filename="../../app/transfer.py" line="95"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 小時 %2 分</translation>
+    </message>
+    <message>
+        <location filename="../../app/transfer.py" line="102"/>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../app/transfer.py" line="107"/>
+        <source>%1/s</source>
+        <translation>%1/秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/transfer.py" line="110"/>
+        <source>%1 left</source>
+        <translation>剩餘 %1</translation>
+    </message>
+    <message>
+        <location filename="../../app/transfer.py" line="117"/>
+        <source>Downloading %1:</source>
+        <translation>正在下載 %1：</translation>
+    </message>
+    <message>
+        <location filename="../../app/transfer.py" line="119"/>
+        <source>Downloading the model:</source>
+        <translation>正在下載模型：</translation>
+    </message>
+    <message>
+        <location filename="../../app/transfer.py" line="122"/>
+        <source>%1 of %2 (%3%)</source>
+        <translation>%1 / %2（%3%）</translation>
+    </message>
+    <message>
+        <location filename="../../app/transfer.py" line="126"/>
+        <source> at %1/s</source>
+        <translation>，速度 %1/秒</translation>
+    </message>
+    <message>
+        <location filename="../../app/transfer.py" line="129"/>
+        <source>, about %1 left</source>
+        <translation>，約剩 %1</translation>
+    </message>
+</context>
+<context>
     <name>ValidationModel</name>
     <message>
-        <location filename="../../app/run_view.py" line="225"/>
+        <location filename="../../app/run_view.py" line="245"/>
         <source>pass</source>
         <translation>通過</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="226"/>
+        <location filename="../../app/run_view.py" line="246"/>
         <source>fail: shape</source>
         <translation>失敗：形狀</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="226"/>
+        <location filename="../../app/run_view.py" line="246"/>
         <source>fail</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="201"/>
+        <location filename="../../app/run_view.py" line="221"/>
         <source>Submodel</source>
         <translation>子模型</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="201"/>
+        <location filename="../../app/run_view.py" line="221"/>
         <source>Shape set</source>
         <translation>形狀組</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="201"/>
+        <location filename="../../app/run_view.py" line="221"/>
         <source>Output</source>
         <translation>輸出</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="201"/>
+        <location filename="../../app/run_view.py" line="221"/>
         <source>Max abs diff</source>
         <translation>最大絕對差</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="202"/>
+        <location filename="../../app/run_view.py" line="222"/>
         <source>atol</source>
         <translation>atol</translation>
     </message>
     <message>
-        <location filename="../../app/run_view.py" line="202"/>
+        <location filename="../../app/run_view.py" line="222"/>
         <source>Result</source>
         <translation>結果</translation>
     </message>
@@ -2144,58 +2658,58 @@
 <context>
     <name>_TableModel</name>
     <message>
-        <location filename="../../app/hub_models.py" line="130"/>
+        <location filename="../../app/hub_models.py" line="136"/>
         <source>1 year ago</source>
         <extracomment>Role that returns the row&apos;s dataclass.</extracomment>
         <translation>1 年前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="130"/>
+        <location filename="../../app/hub_models.py" line="136"/>
         <source>{0} years ago</source>
         <translation>{0} 年前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="132"/>
+        <location filename="../../app/hub_models.py" line="138"/>
         <source>1 month ago</source>
         <translation>1 個月前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="132"/>
+        <location filename="../../app/hub_models.py" line="138"/>
         <source>{0} months ago</source>
         <translation>{0} 個月前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="134"/>
+        <location filename="../../app/hub_models.py" line="140"/>
         <source>1 day ago</source>
         <translation>1 天前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="134"/>
+        <location filename="../../app/hub_models.py" line="140"/>
         <source>{0} days ago</source>
         <translation>{0} 天前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="136"/>
+        <location filename="../../app/hub_models.py" line="142"/>
         <source>1 hour ago</source>
         <translation>1 小時前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="136"/>
+        <location filename="../../app/hub_models.py" line="142"/>
         <source>{0} hours ago</source>
         <translation>{0} 小時前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="138"/>
+        <location filename="../../app/hub_models.py" line="144"/>
         <source>1 minute ago</source>
         <translation>1 分鐘前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="138"/>
+        <location filename="../../app/hub_models.py" line="144"/>
         <source>{0} minutes ago</source>
         <translation>{0} 分鐘前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="139"/>
+        <location filename="../../app/hub_models.py" line="145"/>
         <source>just now</source>
         <translation>剛剛</translation>
     </message>

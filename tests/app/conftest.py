@@ -55,7 +55,8 @@ def make_window(qtbot, settings):
     """A MainWindow wired to the fake inspect server and fake worker (arguments select their behaviour)."""
     made = []
 
-    def factory(*, inspect_args=(), worker_args=(), runner=None, start_helper=True, wait_ready=True):
+    def factory(*, inspect_args=(), worker_args=(), runner=None, start_helper=True, wait_ready=True,
+                ask_before_quit=False):
         from app.main_window import MainWindow
 
         # no network and no look at the user's HF cache: the Hub pane stays idle, the cache pane scans an empty dir
@@ -64,6 +65,7 @@ def make_window(qtbot, settings):
                        worker_command=fake_worker_cmd(*worker_args), runner=runner, start_helper=start_helper,
                        hub_options={"auto_search": False, "offline": True, "cache_dir": cache},
                        cache_options={"cache_dir": cache}, warm_engine=False)
+        w.ask_before_quit = ask_before_quit  # a test that ends during an export must not wait on the question
         qtbot.addWidget(w)
         w.show()
         made.append(w)

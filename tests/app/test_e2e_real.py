@@ -46,6 +46,8 @@ def test_demo_model_through_the_real_children(qtbot, settings, tmp_path, monkeyp
     assert (sockets / "exportcore.sock").exists()
     assert "loaded" in w.engine_status.text()
 
+    qtbot.waitUntil(w.export_button.isEnabled, timeout=30000)  # the plan and the real helper's pre-flight
+    assert w.inspector.preflight.state == "facts" and "Supported" in w.inspector.preflight.labels["support"][1].text()
     job = w.start_export()
     with qtbot.waitSignal(job.finished, timeout=120000):
         pass

@@ -354,7 +354,8 @@ def test_gated_download_is_an_inline_error(qtbot, make_browser):
     "kind, code, words",
     [
         ("delay", "hub_unreachable", "timed out"),
-        ("500", "hub_unreachable", "HTTP 500"),
+        ("500", "hub_unavailable", "HTTP 500"),
+        ("503", "hub_unavailable", "cannot serve the request right now"),
         ("malformed", "hub_unreachable", "malformed"),
         ("gated", "hub_gated", "refused access"),
     ],
@@ -538,3 +539,55 @@ def test_app_modules_do_not_import_torch_or_transformers():
            "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_download_shows_bytes_rate_and_time_left(qtbot, make_browser, fake_hub, hf_cache):
+    """The Hub pane's own download: bytes of the file being downloaded, the rate and the time left (issue 11)."""
+    fake_hub.chunk_size = 16 * 1024
+    fake_hub.chunk_delay = 0.02
+    browser = make_browser()
+    open_model(qtbot, browser, BIG)
+    qtbot.mouseClick(browser.downloadButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "B/s" in browser.progressLabel.text(), timeout=WAIT)
+    text = browser.progressLabel.text()
+    assert " of 601.0 kB" in text and "kB/s" in text and "left" in text and ".safetensors" in text, text
+    browser.cancel_download()
+    qtbot.waitUntil(lambda: "cancelled" in browser.progressLabel.text(), timeout=WAIT)
+
+
+def test_large_download_asks_first(qtbot, make_browser, fake_hub, hf_cache, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    browser = make_browser(download_warning_bytes=1000)
+    open_model(qtbot, browser, BIG)
+    asked = []
+
+    def answer(box):
+        asked.append(box.text() + " " + box.informativeText())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)  # the question is answered with Cancel (no button clicked)
+    browser.download_current()
+    assert asked and BIG in asked[0] and "Free space in the model cache" in asked[0]
+    assert not browser.progressBar.isVisible() and not fake_hub.requests_to(r"/resolve/.*safetensors", method="GET")
+
+
+def test_gated_with_a_token_that_has_no_access_says_so(qtbot, make_browser, fake_hub, monkeypatch):
+    """A valid token without access to a gated repo: the pane says the token has no access, never "log in (set
+    HF_TOKEN)"; an unknown token is called invalid, not "gated"."""
+    fake_hub.valid_tokens.add("hf_other_account")
+    fake_hub.repo(GATED).authorized_tokens = {"hf_someone_else"}
+    monkeypatch.setenv("HF_TOKEN", "hf_other_account")
+    browser = make_browser()
+    open_model(qtbot, browser, GATED)
+    with qtbot.waitSignal(browser.errorShown, timeout=WAIT) as blocker:
+        browser.download_current()
+    assert blocker.args == ["hub_access_denied"]
+    text = browser.progressLabel.text()
+    assert "has no access" in text and "HF_TOKEN" not in text and "log in" not in text.lower()
+
+    monkeypatch.setenv("HF_TOKEN", "hf_nobody_knows_this_token")
+    with qtbot.waitSignal(browser.errorShown, timeout=WAIT) as blocker:
+        browser.show_model(BERT)
+    assert blocker.args == ["hub_token_invalid"]
+    assert "invalid" in browser.detailsError.text() and "gated" not in browser.detailsError.text()

@@ -10,8 +10,10 @@ from PySide6.QtWidgets import QApplication
 
 
 def _wait_plan(qtbot, w, model_type=None):
+    """The plan for the selection, and its pre-flight (Export is offered once both are in)."""
     qtbot.waitUntil(lambda: w.inspector.state == "plan" and not w.inspector.updating.isVisible()
-                    and (model_type is None or w.inspector.plan.get("model_type") == model_type), timeout=10000)
+                    and (model_type is None or w.inspector.plan.get("model_type") == model_type)
+                    and w.preflight_done(), timeout=10000)
 
 
 def test_select_inspect_change_export_results(qtbot, make_window, out_dir, demo_list):
@@ -178,3 +180,125 @@ def test_settings_persist_between_windows(qtbot, make_window, settings, out_dir)
     assert settings.output_folder == str(out_dir)
     w2 = make_window(start_helper=False)
     assert w2.options.float_dtype.currentText() == "fp16" and w2.options.opset.value() == 17
+
+
+# -- Export only for a resolved plan (issue 11, item 8) ----------------------------------------------------------
+def test_export_is_disabled_until_the_selection_is_resolved(qtbot, make_window, out_dir):
+    w = make_window(inspect_args=("--delay", "0.4"))
+    w.options.set_output_folder(str(out_dir), user=True)
+    w.select_model("demo:tiny-bert")
+    assert not w.export_button.isEnabled() and "inspector" in w.destination.text().lower()
+    assert w.start_export() is None
+    _wait_plan(qtbot, w, "bert")
+    assert w.export_button.isEnabled()
+    # a model whose inspection fails: no Export, and the reason where the destination was
+    w.select_model("org/bad-model")
+    qtbot.waitUntil(lambda: w.inspector.error_banner.isVisible(), timeout=5000)
+    assert not w.export_button.isEnabled()
+    assert "Model not supported" in w.destination.text()
+    assert w.start_export() is None and not w.queue.jobs
+    # back to a good model
+    w.select_model("demo:tiny-gpt2")
+    _wait_plan(qtbot, w, "gpt2")
+    assert w.export_button.isEnabled() and w.destination.text().startswith("Writes to")
+
+
+# -- Quit during an export; Open folder without a file manager (item 11) -----------------------------------------
+def _answer(qtbot, which: str):
+    """Click a button of the next modal box once it is shown (the box's exec() blocks the test)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    seen = {}
+
+    def click():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, click)
+            return
+        seen["text"] = box.text() + " " + box.informativeText()
+        seen["buttons"] = [b.text() for b in box.buttons()]
+        button = next(b for b in box.buttons() if b.text() == which)
+        button.click()
+
+    QTimer.singleShot(20, click)
+    return seen
+
+
+def test_quit_during_an_export_asks_first(qtbot, make_window, out_dir):
+    w = make_window(worker_args=("--hang-at", "export"), ask_before_quit=True)
+    w.options.set_output_folder(str(out_dir), user=True)
+    w.select_model("demo:tiny-bert")
+    _wait_plan(qtbot, w)
+    job = w.start_export()
+    qtbot.waitUntil(lambda: job.state == "running", timeout=5000)
+    seen = _answer(qtbot, "Keep running")
+    w.quit_action.trigger()  # Ctrl+Q
+    assert "demo:tiny-bert" in seen["text"]
+    assert seen["buttons"] and "Quit and cancel the export" in seen["buttons"]
+    assert w.isVisible() and job.state == "running"
+    _answer(qtbot, "Quit and cancel the export")
+    w.close()
+    assert not w.isVisible()
+    qtbot.waitUntil(lambda: job.is_done, timeout=5000)
+    assert job.state == "cancelled" and not os.listdir(out_dir)
+
+
+def test_quit_without_exports_does_not_ask(qtbot, make_window):
+    w = make_window(ask_before_quit=True)
+    w.close()
+    assert not w.isVisible()
+
+
+def test_open_folder_without_a_file_manager_shows_the_path(qtbot, make_window, out_dir, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    w = make_window()
+    w.options.set_output_folder(str(out_dir), user=True)
+    w.select_model("demo:tiny-bert")
+    _wait_plan(qtbot, w)
+    job = w.start_export()
+    with qtbot.waitSignal(job.finished, timeout=15000):
+        pass
+    monkeypatch.setattr("app.results.QDesktopServices.openUrl", lambda url: False)
+    w.results.open_button.click()
+    box = w.results.findChild(QMessageBox, "openFolderFailed")
+    assert box is not None and box.isVisible()
+    assert job.options["output_dir"] in box.text()
+    copy = next(b for b in box.buttons() if b.text() == "Copy path")
+    copy.click()
+    assert QApplication.clipboard().text() == job.options["output_dir"]
+
+
+# -- The task that is exported is always shown (item 9) ---------------------------------------------------------
+def test_the_chosen_task_is_shown_everywhere(qtbot, make_window, out_dir):
+    w = make_window(worker_args=("--hang-at", "resolve"))
+    w.options.set_output_folder(str(out_dir), user=True)
+    w.select_model("demo:tiny-bert")
+    _wait_plan(qtbot, w, "bert")
+    assert w.options.task.itemText(0) == "Automatic: feature-extraction"
+    job = w.start_export()
+    qtbot.waitUntil(lambda: job.state == "running", timeout=5000)
+    assert w.queue_model.data(w.queue_model.index(0, 2)) == "feature-extraction"  # not "auto"
+    assert "task: feature-extraction" in w.run_view.title.text()
+    w.queue.cancel(job)
+    qtbot.waitUntil(lambda: job.is_done, timeout=5000)
+    assert w.history.model.data(w.history.model.index(0, 2)) == "feature-extraction"
+
+
+def test_the_hub_pipeline_tag_goes_to_the_helper_and_the_export(qtbot, make_window, out_dir, tmp_path):
+    """A Hub model opened from its downloaded folder (no `architectures` in config.json): the app passes the Hub's
+    pipeline tag to the inspect helper, shows where the task came from, and exports that task."""
+    w = make_window()
+    w.options.set_output_folder(str(out_dir), user=True)
+    folder = tmp_path / "snapshot"
+    folder.mkdir()
+    (folder / "config.json").write_text('{"model_type": "bert"}')
+    w.sources.hub._tags[str(folder)] = "text-classification"  # what the Hub pane learnt from the search/details
+    w.select_model(str(folder))
+    _wait_plan(qtbot, w, "bert")
+    assert w.inspector.plan["task"] == "text-classification"
+    assert "from the Hub's pipeline tag" in w.inspector.header.text()
+    job = w.start_export()
+    assert job.options["task"] == "text-classification"
+    assert "--task text-classification" in w.results.copy_cli()

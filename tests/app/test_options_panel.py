@@ -111,7 +111,7 @@ def test_bf16_turns_validation_off_with_the_reason_and_back_on_after(panel, tmp_
     assert not panel.validate.isChecked() and not panel.validate.isEnabled()
     assert "bfloat16" in panel.validate.toolTip() and panel.validate.toolTip() == panel.disabled_reason("validate")
     opts = panel.export_options("demo:tiny-bert", str(tmp_path / "o"))
-    assert opts["validate"] is False and ExportOptions.from_dict(opts).float_dtype == "bf16"
+    assert opts.validate is False and opts.float_dtype == "bf16"
     panel.float_dtype.setCurrentText("fp16")
     assert panel.validate.isChecked() and panel.validate.isEnabled()
     # saved while bf16 had validation off, the user's own choice (on) comes back with fp32 after a restart
@@ -137,8 +137,8 @@ def test_export_options_round_trip_through_exportoptions(panel, tmp_path):
     panel.float_dtype.setCurrentText("fp16")
     panel.int_dtype.setCurrentText("int32")
     panel.shape_spins["sequence_length"].setValue(9)
-    opts = panel.export_options("demo:tiny-gpt2", str(tmp_path / "o"))
-    eo = ExportOptions.from_dict(opts)
+    eo = panel.export_options("demo:tiny-gpt2", str(tmp_path / "o"))
+    assert isinstance(eo, ExportOptions) and ExportOptions.from_dict(eo.to_dict()) == eo
     assert eo.float_dtype == "fp16" and eo.int_dtype == "int32" and eo.shapes == {"sequence_length": 9}
     assert "--int-dtype int32" in eo.to_cli_command()
     # persisted options load back, emitting one change
@@ -162,17 +162,55 @@ def test_pad_token_id_is_offered_only_for_decoder_classifiers(panel):
     panel.set_model("fake/bert")
     panel.update_from_plan(make_plan("fake/bert", {"task": "text-classification"}))
     assert not panel.model_form.isRowVisible(panel.pad_token)
-    assert "pad_token_id" not in panel.export_options("fake/bert", "/tmp/x")
+    assert panel.export_options("fake/bert", "/tmp/x").pad_token_id is None
 
     panel.set_model("fake/gpt2")
     panel.update_from_plan(make_plan("fake/gpt2", {"task": "text-classification"}))
     assert panel.model_form.isRowVisible(panel.pad_token)
-    assert "pad_token_id" not in panel.export_options("fake/gpt2", "/tmp/x")  # "from the tokenizer" by default
+    assert panel.export_options("fake/gpt2", "/tmp/x").pad_token_id is None  # "from the tokenizer" by default
     panel.pad_token.setValue(50256)
     opts = panel.export_options("fake/gpt2", "/tmp/x")
-    assert opts["pad_token_id"] == 50256
-    assert "--pad-token-id 50256" in ExportOptions(**opts).to_cli_command()
+    assert opts.pad_token_id == 50256
+    assert "--pad-token-id 50256" in opts.to_cli_command()
 
     panel.update_from_plan(make_plan("fake/gpt2", {"task": "text-generation"}))
     assert not panel.model_form.isRowVisible(panel.pad_token)
-    assert "pad_token_id" not in panel.export_options("fake/gpt2", "/tmp/x")
+    assert panel.export_options("fake/gpt2", "/tmp/x").pad_token_id is None
+
+
+def test_copied_cli_command_reproduces_the_panel_exactly(qtbot, tmp_path):
+    """Options set in the panel -> the job's ExportOptions -> "Copy CLI command" -> exportcore's own parser -> the
+    same ExportOptions (issue 11: the command used to drop use_past_in_inputs=False)."""
+    import shlex
+
+    from PySide6.QtWidgets import QApplication
+
+    from exportcore.cli import build_parser, options_from_args
+
+    from app.results import ResultsPanel
+
+    panel = OptionsPanel()
+    qtbot.addWidget(panel)
+    panel.set_model("demo:tiny-gpt2")
+    panel.update_from_plan(make_plan("gpt2"))
+    panel.past_in_inputs.setChecked(False)
+    panel.float_dtype.setCurrentText("fp16")
+    panel.int_dtype.setCurrentText("int32")
+    panel.opset.setValue(17)
+    panel.atol.setText("0.002")
+    panel.shape_spins["sequence_length"].setValue(9)
+    panel.validation_shapes.setText("batch_size=1,sequence_length=5;batch_size=2,sequence_length=11")
+    panel.overwrite.setChecked(True)
+    expected = panel.export_options("demo:tiny-gpt2", str(tmp_path / "out dir"), force=True)
+    assert expected.use_past_in_inputs is False and expected.use_past is True
+
+    results = ResultsPanel()
+    qtbot.addWidget(results)
+    results.set_options(expected.to_dict())
+    command = results.copy_cli()
+    assert QApplication.clipboard().text() == command
+    argv = shlex.split(command)
+    assert argv[:2] == ["exportcore", "export"]
+    parsed = options_from_args(build_parser().parse_args(argv[1:]))
+    assert parsed == expected
+

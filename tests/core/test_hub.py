@@ -435,7 +435,7 @@ def test_offline_flag_per_call(fake_hub, hf_cache):
 
 @pytest.mark.parametrize(
     "kind, code",
-    [("500", "hub_unreachable"), ("503", "hub_unreachable"), ("malformed", "hub_unreachable"),
+    [("500", "hub_unavailable"), ("503", "hub_unavailable"), ("malformed", "hub_unreachable"),
      ("gated", "hub_gated"), ("notfound", "hub_not_found"), ("reset", "hub_unreachable")],
 )
 def test_faults_map_to_codes(fake_hub, kind, code):
@@ -489,7 +489,7 @@ def test_errors_serialise(fake_hub):
     with pytest.raises(ExportError) as excinfo:
         hub.model_info(BERT)
     data = excinfo.value.to_dict()
-    assert data["code"] == "hub_unreachable" and ExportError.from_dict(data).message == excinfo.value.message
+    assert data["code"] == "hub_unavailable" and ExportError.from_dict(data).message == excinfo.value.message
 
 
 # ---------------------------------------------------------------------------------------------
@@ -527,3 +527,200 @@ def test_hub_module_is_light():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                             env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# a hostile endpoint cannot write outside the cache
+
+
+def _outside(root: Path, cache: Path) -> list[str]:
+    """Everything under ``root`` that is not the cache folder (or inside it)."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if p != cache and cache not in p.parents)
+
+
+def test_a_malicious_etag_writes_nothing_outside_the_cache(fake_hub, hf_cache):
+    """huggingface_hub stores a blob at blobs/<ETag>: "../../../escaped" would be tmp_path/escaped."""
+    root = Path(hf_cache).parent
+    repo = fake_hub.add_model("evil/etag", "bert", weights={"model.safetensors": 256})
+    repo.etags["model.safetensors"] = "../../../escaped"
+    repo.etags["config.json"] = "../../../escaped-config"
+    for call in (lambda: hub.download_config("evil/etag"), lambda: hub.snapshot_download("evil/etag"),
+                 lambda: hub.download_file("evil/etag", "model.safetensors")):
+        with pytest.raises(ExportError) as excinfo:
+            call()
+        assert _code(excinfo) == "hub_unsafe_path"
+        assert "escaped" in excinfo.value.message
+    assert _outside(root, Path(hf_cache)) == []
+    assert not fake_hub.requests_to(r"/resolve/", method="GET")  # refused on the HEAD: no body was fetched
+
+
+def test_a_malicious_commit_or_file_name_writes_nothing_outside_the_cache(fake_hub, hf_cache):
+    root = Path(hf_cache).parent
+    repo = fake_hub.add_model("evil/commit", "bert")
+    repo.commit_header = "../../../escaped-snapshot"
+    with pytest.raises(ExportError) as excinfo:
+        hub.snapshot_download("evil/commit")
+    assert _code(excinfo) == "hub_unsafe_path"
+    listed = fake_hub.add_model("evil/names", "bert", extra_files={"../../../escaped.json": b"{}"})
+    with pytest.raises(ExportError) as excinfo:
+        hub.snapshot_download("evil/names")
+    assert _code(excinfo) == "hub_unsafe_path" and "escaped.json" in excinfo.value.message
+    assert not fake_hub.requests_to(r"^/evil/names/resolve/")  # refused from the listing, before any file
+    assert "../../../escaped.json" in listed.files  # (the repo really lists it)
+    assert _outside(root, Path(hf_cache)) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# what the Hub says about access, mapped to what the user must do
+
+
+def test_a_token_without_access_to_a_gated_repo_is_access_denied_not_log_in(fake_hub, monkeypatch):
+    from tests.fakehub import VALID_TOKEN
+
+    fake_hub.repo(GATED).authorized_tokens = set()  # the account has not accepted the terms
+    monkeypatch.setenv("HF_TOKEN", VALID_TOKEN)
+    for call in (lambda: hub.download_config(GATED), lambda: hub.snapshot_download(GATED)):
+        with pytest.raises(ExportError) as excinfo:
+            call()
+        assert _code(excinfo) == "hub_access_denied"
+        assert "log in" not in excinfo.value.next_step.lower()
+    assert fake_hub.requests_to(r"/resolve/")[-1].headers["authorization"] == f"Bearer {VALID_TOKEN}"
+    monkeypatch.setenv("HF_TOKEN", "")
+    with pytest.raises(ExportError) as excinfo:  # without a token it is still "log in"
+        hub.download_config(GATED)
+    assert _code(excinfo) == "hub_gated"
+
+
+def test_an_invalid_token_is_said_to_be_invalid(fake_hub, monkeypatch):
+    monkeypatch.setenv("HF_TOKEN", "hf_revoked_token")
+    for call in (lambda: hub.model_info(BERT), lambda: hub.download_config(BERT), lambda: hub.snapshot_download(GATED),
+                 lambda: hub.search_models("tiny")):
+        with pytest.raises(ExportError) as excinfo:
+            call()
+        assert _code(excinfo) == "hub_token_invalid", excinfo.value
+
+
+def test_a_disabled_repo_is_disabled_not_gated(fake_hub):
+    fake_hub.repo(BERT).disabled = True
+    for call in (lambda: hub.model_info(BERT), lambda: hub.download_config(BERT), lambda: hub.snapshot_download(BERT)):
+        with pytest.raises(ExportError) as excinfo:
+            call()
+        assert _code(excinfo) == "hub_disabled"
+
+
+def test_a_hub_that_answers_503_is_unavailable_and_says_what_it_said(fake_hub):
+    fake_hub.inject("503")
+    for call in (lambda: hub.model_info(BERT), lambda: hub.download_config(BERT, timeout=1)):
+        with pytest.raises(ExportError) as excinfo:
+            call()
+        assert _code(excinfo) == "hub_unavailable"
+        assert "503" in excinfo.value.message and "working hard" in excinfo.value.message
+        assert "network" not in excinfo.value.next_step
+    fake_hub.clear_faults()
+    fake_hub.inject("reset")  # no answer at all: that is the network
+    with pytest.raises(ExportError) as excinfo:
+        hub.model_info(BERT, timeout=1)
+    assert _code(excinfo) == "hub_unreachable"
+
+
+# ---------------------------------------------------------------------------------------------
+# the cache's disk
+
+
+def test_a_download_the_cache_cannot_hold_is_refused_before_any_byte(fake_hub, hf_cache):
+    repo = fake_hub.add_model("acme/huge", "bert", weights={"model.safetensors": 256})
+    repo.declared_sizes["model.safetensors"] = 145 * 10**15  # the listing says 145 PB
+    with pytest.raises(ExportError) as excinfo:
+        hub.snapshot_download("acme/huge")
+    error = excinfo.value
+    assert _code(excinfo) == "disk_full"
+    assert error.params["path"] == str(hf_cache)
+    assert error.params["needed_mb"] >= 145 * 10**15 // 2**20 and error.params["free_mb"] > 0
+    assert f"{error.params['needed_mb']} MB needed" in error.message
+    assert not fake_hub.requests_to(r"/resolve/")
+    # the caller may try anyway (what the listing claims is not what is served here)
+    snapshot = hub.snapshot_download("acme/huge", check_space=False)
+    assert (snapshot / "model.safetensors").is_file()
+
+
+def test_a_cache_that_cannot_be_written_is_named_not_the_network(fake_hub, tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache should be")
+    monkeypatch.setenv("HF_HUB_CACHE", str(blocked))
+    for call in (lambda: hub.download_config(BERT), lambda: hub.snapshot_download(BERT, check_space=False)):
+        with pytest.raises(ExportError) as excinfo:
+            call()
+        assert _code(excinfo) == "cache_not_writable", excinfo.value
+        assert excinfo.value.params["path"] == str(blocked)
+        assert "network" not in excinfo.value.message + excinfo.value.next_step
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 1 MiB file system (tmpfs), when this process may mount one."""
+    mount = tmp_path / "tiny-disk"
+    mount.mkdir()
+    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], capture_output=True)
+    if result.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+@pytest.mark.filterwarnings("ignore:Not enough free disk space")  # huggingface_hub's own warning, then ENOSPC
+def test_a_full_cache_disk_during_a_download_is_disk_full_naming_the_cache(fake_hub, tiny_disk, monkeypatch):
+    fake_hub.add_model("acme/two-mb", "bert", weights={"model.safetensors": 2 * 2**20})
+    monkeypatch.setenv("HF_HUB_CACHE", str(tiny_disk / "hub"))
+    with pytest.raises(ExportError) as excinfo:  # the pre-flight check refuses it first
+        hub.snapshot_download("acme/two-mb")
+    assert _code(excinfo) == "disk_full" and not fake_hub.requests_to(r"/resolve/")
+    with pytest.raises(ExportError) as excinfo:  # and when told to try anyway, ENOSPC is the disk, not the network
+        hub.snapshot_download("acme/two-mb", check_space=False)
+    assert _code(excinfo) == "disk_full", excinfo.value
+    assert excinfo.value.params["path"] == str(tiny_disk / "hub")
+    assert "network" not in excinfo.value.next_step
+    assert not list((tiny_disk / "hub").rglob("*.incomplete"))
+
+
+# ---------------------------------------------------------------------------------------------
+# download progress in bytes
+
+
+def test_progress_names_the_file_being_downloaded_and_counts_only_what_is_missing(fake_hub, hf_cache):
+    events = []
+    first = hub.snapshot_download(BIG, files=["config.json"], progress=lambda *a: events.append(a))
+    assert first.is_dir()
+    events.clear()
+    hub.snapshot_download(BIG, progress=lambda *a: events.append(a))
+    repo = fake_hub.repo(BIG)
+    missing = sum(len(data) for name, data in repo.files.items() if name != "config.json")
+    assert {total for _, total, _ in events} == {missing}  # config.json is cached: not in the bytes to download
+    shard = "model-00002-of-00003.safetensors"
+    start = sum(len(repo.files[n]) for n in sorted(repo.files) if n != "config.json" and not n.endswith(".safetensors"))
+    start += len(repo.files["model-00001-of-00003.safetensors"])
+    # the file is named when it starts, before its first byte (not the last finished file)
+    assert (start, missing, shard) in events
+    assert all(name != "config.json" for _, _, name in events)
+    assert events[-1][0] == missing
+
+
+def test_transfer_meter_paces_reports_and_measures_the_rate():
+    clock = [0.0]
+    meter = hub.TransferMeter(interval=0.1, window=5.0, clock=lambda: clock[0])
+    reports = []
+    for step in range(100):  # 1 MB every 10 ms for one second, one file
+        clock[0] = step * 0.01
+        done = step * 10**6
+        rate = meter.add(done)
+        if meter.due(done, 200 * 10**6, "model.safetensors"):
+            reports.append((clock[0], rate))
+    assert 9 <= len(reports) <= 11  # about ten a second
+    assert reports[0][1] is None  # no rate before half a second of data
+    assert reports[-1][1] == pytest.approx(100 * 10**6, rel=0.01)
+    clock[0] += 0.001
+    assert meter.due(100 * 10**6, 200 * 10**6, "other.safetensors")  # a new file is reported at once
+    clock[0] += 0.001
+    assert meter.due(200 * 10**6, 200 * 10**6, "other.safetensors")  # and the end

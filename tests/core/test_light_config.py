@@ -10,12 +10,13 @@ version, and remote code. The table itself must match the installed transformers
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
 import pytest
 
-from exportcore import light_config, registry
+from exportcore import light_config, light_config_build, registry
 from exportcore.errors import ExportError
 from exportcore.light_config import LightConfig, NeedsTransformers
 from exportcore.light_config_build import build_table, render, table_path
@@ -105,15 +106,67 @@ def test_aliases_and_sub_configurations_read_like_transformers():
         clip.no_such_attribute
 
 
-def test_a_table_for_another_transformers_version_is_not_used(monkeypatch, folder):
+def test_a_table_for_another_transformers_version_is_not_used(monkeypatch, folder, tmp_path):
     real = json.loads(table_path().read_text(encoding="utf-8"))
     monkeypatch.setattr(light_config.metadata, "version", lambda name: real["transformers_version"] + ".post9")
+    monkeypatch.setenv("EXPORTSTUDIO_CACHE", str(tmp_path / "empty-cache"))  # nothing recorded for that version
+    monkeypatch.setattr(light_config, "_recorded_here", None)
     light_config._table.cache_clear()
     try:
+        assert light_config.table_missing()
         with pytest.raises(NeedsTransformers):
             light_config.light_config({"model_type": "bert"}, "bert")
         full, _ = _documents(folder("bert"))
         assert inspect(ExportOptions(model=str(folder("bert")))) == full
+    finally:
+        light_config._table.cache_clear()
+
+
+_FAKE_VERSION = """
+import importlib.metadata as m, sys
+real = m.version
+m.version = lambda name: "5.99.0" if name == "transformers" else real(name)
+from exportcore.cli import main
+code = main(sys.argv[1:])
+print("LEAK", [x for x in ("torch", "transformers") if x in sys.modules], file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def test_another_transformers_gets_its_table_recorded_once_then_inspection_is_light(folder, tmp_path):
+    """A transformers release newer than the lock: the first inspect says once what it does and records the table
+    into the studio cache; from then on inspection is light again and prints the same plan."""
+    env = {**os.environ, "EXPORTSTUDIO_CACHE": str(tmp_path / "studio")}
+    command = [sys.executable, "-c", _FAKE_VERSION, "inspect", str(folder("llama")), "--json"]
+    first = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert first.returncode == 0, first.stderr[-2000:]
+    notes = [line for line in first.stderr.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and "transformers 5.99.0" in notes[0] and "recording" in notes[0], first.stderr[-2000:]
+    recorded = tmp_path / "studio" / "config-tables" / "transformers-5.99.0.json"
+    assert json.loads(recorded.read_text(encoding="utf-8"))["transformers_version"] == "5.99.0"
+    second = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+    assert second.returncode == 0, second.stderr[-2000:]
+    assert not [line for line in second.stderr.splitlines() if line.startswith("note:")]
+    assert second.stderr.strip().splitlines()[-1] == "LEAK []"  # neither torch nor transformers imported
+    assert json.loads(second.stdout) == json.loads(first.stdout)
+
+
+def test_a_table_that_cannot_be_saved_is_still_used_by_the_process_that_recorded_it(monkeypatch, tmp_path):
+    shipped = json.loads(table_path().read_text(encoding="utf-8"))
+    monkeypatch.setattr(light_config.metadata, "version", lambda name: "5.99.0")
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("EXPORTSTUDIO_CACHE", str(blocked))
+    monkeypatch.setattr(light_config, "_recorded_here", None)
+    monkeypatch.setattr(light_config_build, "build_table", lambda: {**shipped, "transformers_version": "5.99.0"})
+    light_config._table.cache_clear()
+    lines: list[str] = []
+    try:
+        assert light_config_build.record_table(announce=lines.append) is None
+        assert len(lines) == 2 and "could not save" in lines[1] and str(blocked) in lines[1]
+        assert not light_config.table_missing()
+        assert light_config.light_config({"model_type": "bert", "hidden_size": 48}, "bert").hidden_size == 48
+        assert not list(tmp_path.rglob("*.partial"))
     finally:
         light_config._table.cache_clear()
 
@@ -123,9 +176,17 @@ def test_remote_code_is_left_to_transformers():
         light_config.light_config({"model_type": "bert", "auto_map": {"AutoConfig": "x.Y"}}, "bert", trust_remote_code=True)
 
 
-def test_the_recorded_table_matches_the_installed_transformers():
-    assert render(build_table()) == table_path().read_text(encoding="utf-8"), (
-        "resources/config_defaults.json is stale: run python -m exportcore.light_config_build --write")
+def test_the_table_in_use_matches_the_installed_transformers():
+    """The shipped table when the installed transformers is the locked one (it must then be exactly current), else
+    the one recorded for it (tests/conftest.py records it once, as the product does)."""
+    in_use = light_config._table()
+    assert in_use is not None, "no configuration table for the installed transformers"
+    shipped = json.loads(table_path().read_text(encoding="utf-8"))
+    current = render(build_table())
+    if shipped["transformers_version"] == light_config.installed_transformers_version():
+        assert render(shipped) == current, (
+            "resources/config_defaults.json is stale: run python -m exportcore.light_config_build --write")
+    assert render(in_use) == current
 
 
 def test_inspect_of_a_saved_config_imports_neither_torch_nor_transformers(folder):

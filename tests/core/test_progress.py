@@ -63,3 +63,47 @@ def test_a_reader_that_went_away_does_not_fail_the_export():
     reporter(RESULT)
     reporter.close()
     assert reporter.gone
+
+
+def _download(done, total=3_500_000_000, rate=25_000_000.0, name="model.safetensors"):
+    from exportcore.events import Progress
+
+    return Progress(fraction=0.01, stage="resolve", message=f"downloading {name}", bytes_done=done,
+                    bytes_total=total, bytes_per_second=rate)
+
+
+def test_the_terminal_bar_counts_a_download_in_bytes_with_rate_and_time_left(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    stream = io.StringIO()
+    reporter = ConsoleReporter(tty=True, stream=stream)
+    reporter(_download(1_500_000_000))
+    shown = stream.getvalue().rsplit("\r", 1)[-1]
+    # the download's own fraction (the run's 1 % hardly moves during a 3.5 GB download)
+    assert " 42.9% " in shown and len(shown) < 120
+    assert "1.5 GB / 3.5 GB" in shown and "25.0 MB/s" in shown and "1 min 20 s left" in shown
+    assert "downloading model.safetensors" in shown
+
+
+def test_without_a_terminal_a_download_prints_a_line_now_and_then_and_at_the_end(monkeypatch):
+    import exportcore.progress as progress
+
+    clock = [100.0]
+    monkeypatch.setattr(progress.time, "monotonic", lambda: clock[0])
+    stream = io.StringIO()
+    reporter = ConsoleReporter(tty=False, stream=stream)
+    for second in range(30):  # a 30 s download, ten reports a second
+        for tenth in range(10):
+            clock[0] = 100.0 + second + tenth / 10
+            reporter(_download(int((second + tenth / 10) * 100_000_000), total=3_000_000_000, rate=100_000_000.0))
+    reporter(_download(3_000_000_000, total=3_000_000_000, rate=100_000_000.0))
+    lines = stream.getvalue().splitlines()
+    assert 3 <= len(lines) <= 5, lines  # every 10 s, and the end
+    assert lines[-1].strip().startswith("3.0 GB / 3.0 GB")
+    assert all("downloading model.safetensors" in line for line in lines)
+
+
+def test_a_download_with_nothing_to_fetch_prints_nothing():
+    stream = io.StringIO()
+    reporter = ConsoleReporter(tty=False, stream=stream)
+    reporter(_download(0, total=0, rate=None, name="None"))
+    assert stream.getvalue() == ""

@@ -211,8 +211,8 @@ def test_weights_of_another_shape_say_so_instead_of_pointing_at_a_hidden_report(
     config["intermediate_size"] *= 2  # the saved weights keep the old size
     (source / "config.json").write_text(json.dumps(config))
     code, _, err = _cli(capsys, str(source), str(tmp_path / "out"))
-    assert code == 3, err
-    message = _assert_one_error(err, "model_load_failed")
+    assert code == 2, err  # bad input: the config and the weights are of different models
+    message = _assert_one_error(err, "weights_mismatch")
     assert "other shapes than config.json" in message and "above report" not in message
 
 
@@ -260,6 +260,22 @@ def test_validation_failure_exits_1_and_keeps_the_run_beside_the_destination(tin
     assert all(not r["passed"] for r in nonzero) and all(r["atol"] == 1e-30 for r in report["rows"])
     assert (kept / "model.onnx").is_file() and (kept / "export_plan.json").is_file()
     assert str(kept) in proc.stderr, "the user is told where the files are"
+    worst = max(r["max_abs_diff"] for r in nonzero)
+    from exportcore.errors import suggested_atol
+
+    next_step = proc.stderr.split("next step: ", 1)[1].splitlines()[0]
+    assert f"--atol {suggested_atol(worst):g} would pass every check" in next_step, next_step
+
+
+def test_half_precision_that_misses_the_tolerance_says_what_to_try(tiny_models, tmp_path, capsys):
+    """fp16 drifts from the fp32 reference: the next step offers fp32, a tolerance worked out from the report, or an
+    fp32 export converted afterwards — never only "report the model"."""
+    code, _, err = _cli(capsys, str(tiny_models("gpt2")), str(tmp_path / "out"), "--dtype", "fp16", "--atol", "1e-12")
+    assert code == 1, err
+    _assert_one_error(err, "validation_failed")
+    next_step = err.split("next step: ", 1)[1].splitlines()[0]
+    assert next_step.startswith("fp16 differs more from PyTorch's fp32 reference"), next_step
+    assert "--dtype fp32" in next_step and "--atol " in next_step and "the largest difference was" in next_step
 
 
 def test_two_failed_runs_in_the_same_second_are_both_kept(tiny_models, tmp_path, capsys, monkeypatch):

@@ -1,6 +1,8 @@
 """A fake ``python -m exportcore.inspect_server``: same JSON-lines protocol, canned plans, tunable timing.
 
     fake_inspect_server.py [--warmup S] [--delay S] [--crash-after N] [--never-ready]
+
+Also answers ``{"cmd": "preflight"}`` requests (plans.make_preflight).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from plans import FakeError, make_plan  # noqa: E402
+from plans import FakeError, make_plan, make_preflight  # noqa: E402
 
 
 def main() -> int:
@@ -39,7 +41,19 @@ def main() -> int:
             os._exit(139)
         time.sleep(a.delay)
         try:
-            reply = {"id": req["id"], "plan": make_plan(req["model"], req.get("options") or {})}
+            if req.get("cmd") == "preflight":
+                reply = {"id": req["id"], "preflight": make_preflight(req["model"], req.get("options") or {},
+                                                                      req.get("pipeline_tag"))}
+            else:
+                options = req.get("options") or {}
+                tag = req.get("pipeline_tag")
+                if tag and options.get("task", "auto") == "auto":  # as exportcore does without architectures
+                    plan = make_plan(req["model"], {**options, "task": tag})
+                    plan["task_source"] = "pipeline_tag"
+                else:
+                    plan = make_plan(req["model"], options)
+                    plan.setdefault("task_source", "option" if options.get("task", "auto") != "auto" else "architectures")
+                reply = {"id": req["id"], "plan": plan}
         except FakeError as exc:
             reply = {"id": req["id"], "error": exc.to_dict()}
         served += 1

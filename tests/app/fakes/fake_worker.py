@@ -1,7 +1,11 @@
 """A fake ``python -m exportcore.worker JOB.json``: same events, files and exit codes, scriptable failures.
 
     fake_worker.py [--rows N] [--sleep S] [--crash-at STAGE] [--exit-at STAGE:CODE] [--error-at STAGE:CODE]
-                   [--fail-validation] [--ignore-term] [--hang-at STAGE] JOB.json
+                   [--fail-validation] [--ignore-term] [--hang-at STAGE] [--download BYTES] JOB.json
+
+``--fail-validation`` keeps the run beside the destination as ``<dest>.failed-<time>`` (as exportcore.run does) and
+names it in the error's params ``kept``; ``--download BYTES`` reports a download of that size during resolve with
+the byte fields of ``progress`` events.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ def main() -> int:
     p.add_argument("--fail-validation", action="store_true")
     p.add_argument("--ignore-term", action="store_true")
     p.add_argument("--hang-at", default="")
+    p.add_argument("--download", type=int, default=0)
+    p.add_argument("--max-diff", type=float, default=0.5)
     a = p.parse_args()
     with open(a.job, encoding="utf-8") as fh:
         job = json.load(fh)
@@ -58,6 +64,14 @@ def main() -> int:
             os.kill(os.getpid(), signal.SIGSEGV)
         if a.exit_at.startswith(stage + ":"):
             os._exit(int(a.exit_at.split(":")[1]))
+        if stage == "resolve" and a.download:
+            steps = 5
+            emit("progress", fraction=0.0, stage=stage, message="downloading model.safetensors", bytes_done=0,
+                 bytes_total=a.download, bytes_per_second=None)
+            for k in range(1, steps + 1):
+                time.sleep(a.sleep)
+                emit("progress", fraction=0.1 * k / steps, stage=stage, message="downloading model.safetensors",
+                     bytes_done=a.download * k // steps, bytes_total=a.download, bytes_per_second=a.download / 50)
         if a.hang_at == stage:
             while True:
                 time.sleep(0.05)
@@ -88,13 +102,19 @@ def main() -> int:
                 failed += bad
                 emit("validation_row", submodel="model", shape_set=f"set{r // 2}", output=("last_hidden_state", "pooler")[r % 2],
                      expected_shape=[1, 7, 32], actual_shape=[1, 7, 32], shape_ok=True,
-                     max_abs_diff=(0.5 if bad else 1.5e-7 * (r + 1)), atol=1e-4, passed=not bad, note="")
+                     max_abs_diff=(a.max_diff if bad else 1.5e-7 * (r + 1)), atol=1e-4, passed=not bad, note="")
                 time.sleep(a.sleep)
             if failed:
+                emit("stage_finished", stage=stage, seconds=round(time.time() - t0, 4), detail="")
+                emit("stage_started", stage="publish", detail="")
+                with open(os.path.join(tmp, "validation_report.json"), "w", encoding="utf-8") as fh:
+                    json.dump({"validation": "failed"}, fh)
+                kept = out.rstrip("/\\") + ".failed-" + time.strftime("%Y%m%d-%H%M%S")
+                os.replace(tmp, kept)
                 emit("error", code="validation_failed",
                      message=f"Validation failed: {failed} of {a.rows} checks differ from PyTorch beyond tolerance.",
-                     next_step="See validation_report.json", params={"failed": failed, "total": a.rows}, details="")
-                shutil.rmtree(tmp, ignore_errors=True)
+                     next_step="See validation_report.json", params={"failed": failed, "total": a.rows, "kept": kept},
+                     details="")
                 return 1
         elif a.sleep:
             time.sleep(a.sleep)

@@ -127,3 +127,45 @@ def make_plan(model: str, opts: dict | None = None) -> dict:
     return {"model_type": "bert", "task": task_name, "library": "transformers", "files": ["model.onnx"], "submodels": [sub],
             "supported_tasks": ["feature-extraction", "fill-mask", "text-classification", "token-classification",
                                 "question-answering", "multiple-choice"]}
+
+
+GB = 10**9
+
+
+def make_preflight(model: str, opts: dict | None = None, pipeline_tag: str | None = None) -> dict:
+    """A pre-flight document shaped like ``exportcore.preflight.Preflight.to_dict()``.
+
+    Model names choose the case: "huge" (145 GB to download, more than the cache's free space: a disk_full
+    refusal), "big" (3.5 GB to download, fits), "hungry" (fits on disk, not in memory), else a small local model.
+    """
+    opts = dict(opts or {})
+    key = model.lower()
+    auto = (opts.get("task") or "auto") == "auto"
+    source = "pipeline_tag" if pipeline_tag and auto else "architectures" if auto else "option"
+    plan = make_plan(model, {**opts, "task": pipeline_tag} if source == "pipeline_tag" else opts)
+    hub = "/" in model and not model.startswith(("/", "demo:"))
+    weights = 145 * GB if "huge" in key else 3_500_000_000 if "big" in key else 120_000_000 if "hungry" in key \
+        else 400_000
+    cache_free, output_free = 8 * 2**20 if "huge" in key else 80 * GB, 80 * GB
+    memory = 350 * 2**20 + int(1.8 * weights) if "hungry" not in key else 40 * GB
+    refusals = []
+    if "huge" in key:
+        refusals.append({"code": "disk_full", "message": "Not enough free disk space",
+                         "next_step": "Free some space", "params": {"path": "/cache", "needed_mb": weights // 2**20,
+                                                                    "free_mb": cache_free // 2**20,
+                                                                    "detail": "…"}})
+    if "hungry" in key:
+        refusals.append({"code": "insufficient_memory", "message": "needs memory", "next_step": "",
+                         "params": {"model": model, "needed_mb": memory // 2**20, "available_mb": 16 * 1024}})
+    return {
+        "model": model, "kind": "hub" if hub else "demo" if model.startswith("demo:") else "local",
+        "model_type": plan["model_type"], "supported": True, "task": plan["task"],
+        "task_source": source, "pipeline_tag": pipeline_tag,
+        "revision": None, "weight_files": ["model.safetensors"], "weights_bytes": weights, "parameters": weights // 4,
+        "weights_dtype": "F32", "download_files": 3 if hub else 0, "download_bytes": weights if hub else 0,
+        "cache_dir": "/cache" if hub else None, "cache_needed_bytes": weights if hub else 0,
+        "cache_free_bytes": cache_free if hub else None, "output_dir": opts.get("output_dir") or None,
+        "output_needed_bytes": 3 * weights + 50 * 2**20, "output_free_bytes": output_free, "same_disk": False,
+        "memory_estimate_bytes": memory, "memory_available_bytes": 16 * 2**30, "memory_total_bytes": 23 * 2**30,
+        "unsupported": None, "refusals": refusals, "memory_is_estimate": True,
+    }

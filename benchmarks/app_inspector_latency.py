@@ -76,7 +76,7 @@ def main() -> int:
             panel.shape_spins["batch_size"].setValue(value)
 
     def on_plan(_rid, _plan, request) -> None:
-        if state["t"] and request.get("options") == panel.inspect_options() and request.get("model") == w.model_id:
+        if state["t"] and request.get("options") == panel.inspect_options() and request.get("model") == w.session.ref:
             QTimer.singleShot(0, shown)
 
     def shown() -> None:

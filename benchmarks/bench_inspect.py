@@ -11,7 +11,7 @@ Measures wall time, CPU time and peak RSS of complete processes, as a user meets
   configuration class (the slow path, kept for such files);
 - reading config.json the transformers way: ``python -c "from transformers import AutoConfig;
   AutoConfig.from_pretrained(FOLDER)"`` (transformers 5 imports torch with any config class): what every
-  inspection cost before ``exportcore.light_config``.
+  inspection cost before ``exportcore.plan.light_config``.
 
 Each command runs ``--runs`` times (default 5, round-robin so that other load on the machine falls on all alike); the
 table shows median wall time, median CPU (user+sys) and median peak RSS (``os.wait4`` gives each child's own
@@ -182,7 +182,7 @@ def main() -> int:
             "",
             f"Issue 2 target: `exportcore inspect` of a local tiny model ≤ {TARGET_SECONDS} s whole process — "
             f"**{verdict}** it here (slowest inspect row {slowest:.2f} s median wall). Inspection reads config.json "
-            "with `exportcore.light_config` (transformers' class defaults recorded in "
+            "with `exportcore.plan.light_config` (transformers' class defaults recorded in "
             "`resources/config_defaults.json`) and imports neither transformers nor torch; the last row is what "
             f"reading the config with transformers costs ({transformers_path:.2f} s: transformers 5 imports torch), "
             "which is what every inspection cost before and what the fall-back row still pays (a file that leaves "

@@ -117,10 +117,10 @@ def _report(exc: ExportError) -> int:
 # ---- inspect -------------------------------------------------------------------------------------
 def cmd_inspect(args: argparse.Namespace) -> int:
     options = options_from_args(args)
-    from . import light_config
+    from .plan import light_config
 
     if light_config.table_missing():  # another transformers than the lock's: record its table once
-        from .light_config_build import record_table
+        from .plan.light_config_build import record_table
 
         record_table(announce=lambda line: print(f"note: {line}", file=sys.stderr))
     from .plan import inspect  # transformers (and torch) only if config.json alone is not enough
@@ -146,7 +146,7 @@ def _axes(axes: dict[str, str]) -> str:
 
 
 def render_plan(doc: dict) -> str:
-    from .preflight import TASK_SOURCES
+    from .plan.task_choice import TASK_SOURCES
 
     out = [
         f"Model       {doc['model']}",
@@ -226,8 +226,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 def announce_preflight(options: ExportOptions, reporter: Any) -> None:
     """The task (and where it came from) and what is to download, before the run starts. The run makes the same
     pre-flight (reused, not repeated) and refuses there, in its order, with its events: here nothing is refused."""
-    from . import preflight
     from .hub import format_size
+    from .plan import preflight
 
     try:
         check = preflight.run(options)
@@ -246,7 +246,7 @@ def announce_preflight(options: ExportOptions, reporter: Any) -> None:
 def cmd_preflight(args: argparse.Namespace) -> int:
     import dataclasses
 
-    from . import preflight
+    from .plan import preflight
 
     options = dataclasses.replace(options_from_args(args), output_dir=args.output_dir)
     check = preflight.run(options, reuse=False)
@@ -261,12 +261,14 @@ def cmd_preflight(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .server import serve
+    from . import worker
+    from .serve.server import serve
 
     def announce(line: str) -> None:
         print(line, flush=True)
 
-    return serve(idle_timeout=args.idle_timeout, exit_with_stdin=args.exit_with_stdin, announce=announce)
+    return serve({"cli": main, "worker": worker.warm_main}, idle_timeout=args.idle_timeout,
+                 exit_with_stdin=args.exit_with_stdin, announce=announce)
 
 
 def console_main() -> None:
@@ -280,7 +282,7 @@ def console_main() -> None:
     if argv[:1] == ["export"]:
         cancel_signals.install()  # from the first moment; `delegate` forwards the signals once a server runs it
         try:
-            from .server import delegate
+            from .serve.client import delegate
 
             code = delegate("cli", argv)
         except KeyboardInterrupt:

@@ -76,7 +76,7 @@ def materialize(model: str) -> Path:
     try:
         if marker.is_file() and marker.read_text() == _fingerprint(source):
             return target
-        from .demo_build import build_demo_model  # torch + transformers
+        from .source.demo_build import build_demo_model  # torch + transformers
 
         build_demo_model(source, target)
         marker.write_text(_fingerprint(source))

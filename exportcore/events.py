@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Callable, ClassVar
 
-#: The stages of a run, in order (DESIGN.md data flow).
+#: The stages of a run, in order (the data flow in docs/architecture.md).
 STAGES = ("resolve", "plan", "load", "export", "post-process", "validate", "publish")
 
 

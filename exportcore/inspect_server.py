@@ -1,7 +1,7 @@
 """``python -m exportcore.inspect_server``: a warm helper process answering inspection requests.
 
 The GUI process never imports torch or transformers; it keeps this process running and asks it
-to resolve + plan, or (``"cmd": "preflight"``) for an export's pre-flight (:mod:`exportcore.preflight`: the
+to resolve + plan, or (``"cmd": "preflight"``) for an export's pre-flight (:mod:`exportcore.plan.preflight`: the
 Hub's metadata and config.json only, never weights). Protocol (JSON lines): see docs/interfaces.md.
 """
 
@@ -30,7 +30,7 @@ def handle(request: dict) -> dict:
             raise ExportError("invalid_option", reason="the request's 'pipeline_tag' is not a string")
         command = request.get("cmd", "inspect")
         if command == "preflight":
-            from . import preflight
+            from .plan import preflight
 
             # Always fresh: the user may have freed space since the last answer.
             reply["preflight"] = preflight.run(ExportOptions.from_dict({**options, "model": model}),
@@ -57,10 +57,10 @@ def main() -> int:
     from .errors import ExportError
 
     registry.supported_model_types()
-    from . import light_config
+    from .plan import light_config
 
     if light_config.table_missing():  # another transformers than the lock's: record its table once, then stay light
-        from .light_config_build import record_table
+        from .plan.light_config_build import record_table
 
         record_table(announce=lambda line: print(f"note: {line}", file=sys.stderr, flush=True))
     # Inspection reads config.json without transformers (light_config); transformers (and torch) are

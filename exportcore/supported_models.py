@@ -50,7 +50,7 @@ NOT_EXPORTABLE: dict[str, tuple[str, str]] = {
     ),
 }
 
-#: Default validation shape sets (exportcore.validate.DEFAULT_SHAPE_SETS), as the words the table uses.
+#: Default validation shape sets (exportcore.validate.comparison.DEFAULT_SHAPE_SETS), as the words the table uses.
 _BATCH = "batch 1, 3, 2"
 _SEQUENCE = "sequence 7, 11, 1"
 _PAST = "past 0, 5, 9"

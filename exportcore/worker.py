@@ -62,10 +62,20 @@ def main(argv: list[str] | None = None) -> int:
         cancel_signals.restore()
 
 
+def warm_main(argv: list[str]) -> int:
+    """:func:`main` in a process forked from ``exportcore serve``: huggingface_hub was imported there before this
+    worker's environment (``HF_HUB_DISABLE_PROGRESS_BARS``, set by ``main``) existed, so its bars are turned off
+    here."""
+    from huggingface_hub.utils import disable_progress_bars
+
+    disable_progress_bars()
+    return main(argv)
+
+
 def run_and_exit() -> None:
     cancel_signals.install()  # from the first moment: a cancel before the run starts still reports `cancelled`
     try:
-        from .server import delegate
+        from .serve.client import delegate
 
         code = delegate("worker", sys.argv[1:])  # in `exportcore serve`'s warm process, when one runs
         if code is None:

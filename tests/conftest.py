@@ -311,9 +311,9 @@ TINY_CONFIGS.update(ARCHITECTURE_CONFIGS)
 def config_table_for_the_installed_transformers():
     """Under a transformers other than the lock's (.ci/refresh-lock), record its configuration table once, as
     `exportcore inspect` does for a user: the tests that check inspection stays light then hold for it too."""
-    from exportcore import light_config
+    from exportcore.plan import light_config
 
     if light_config.table_missing():
-        from exportcore.light_config_build import record_table
+        from exportcore.plan.light_config_build import record_table
 
         record_table(announce=lambda line: print(f"\n{line}"))

@@ -1,6 +1,6 @@
 """A fake Hugging Face Hub on 127.0.0.1 for tests.
 
-A threaded HTTP server that answers the requests huggingface_hub 2.4 sends (see FACTS.md), from an
+A threaded HTTP server that answers the requests huggingface_hub 2.4 sends (see docs/facts.md), from an
 in-memory catalogue of tiny repositories, with a request log and per-request fault injection::
 
     with FakeHub() as hub:                       # default catalogue, random port

@@ -1,4 +1,6 @@
-"""Export configurations: base classes, modality classes and (in ``models``) one class per family."""
+"""Export configurations: base classes, modality classes and (in ``models``) one class per family, with the
+normalized attribute names (``normalized_config``) and the dummy input generators (``dummy_inputs``) they use.
+Descriptions only: no torch, no transformers."""
 
 from .base import ConfigBehavior, OnnxConfig, OnnxConfigWithPast, OnnxSeq2SeqConfigWithPast
 from .modality import (

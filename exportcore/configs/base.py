@@ -12,11 +12,11 @@ import copy
 import enum
 from typing import Any, ClassVar
 
-from ..dummy_inputs import DummyInputGenerator, to_framework
 from ..errors import ExportError
-from ..normalized_config import NormalizedConfig
 from ..options import DEFAULT_SHAPES, check_dtype
 from ..tasks import normalize_task, split_past
+from .dummy_inputs import DummyInputGenerator, to_framework
+from .normalized_config import NormalizedConfig
 
 Axes = dict[int, str]
 TensorSpec = dict[str, Axes]
@@ -125,10 +125,6 @@ class OnnxConfig:
     def onnx_inputs(self) -> TensorSpec:
         """``inputs`` under the names the ONNX file uses (``torch_to_onnx_input_map`` applied)."""
         return self.rename_ambiguous_inputs(self.inputs)
-
-    @property
-    def torch_to_onnx_output_map(self) -> dict[str, str]:
-        return {}
 
     def rename_ambiguous_inputs(self, inputs: dict[str, Any]) -> dict[str, Any]:
         """Dummy inputs keyed by forward argument names -> keyed by ONNX input names."""
@@ -258,7 +254,6 @@ class OnnxConfigWithPast(OnnxConfig):
         super().__init__(config, task=task, preprocessors=preprocessors, int_dtype=int_dtype, float_dtype=float_dtype, legacy=legacy)
         self.use_past = use_past or self._task_says_past
         self.use_past_in_inputs = use_past_in_inputs
-        self.is_merged = False
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(task={self.task!r}, use_past={self.use_past}, use_past_in_inputs={self.use_past_in_inputs})"
@@ -355,7 +350,6 @@ class OnnxSeq2SeqConfigWithPast(OnnxConfigWithPast):
         clone.use_past = use_past
         clone.use_past_in_inputs = use_past_in_inputs
         clone._task_says_past = False
-        clone.is_merged = False
         return clone
 
     @property
@@ -374,7 +368,7 @@ class OnnxSeq2SeqConfigWithPast(OnnxConfigWithPast):
         renamed: TensorSpec = {}
         for name, axes in outputs.items():
             sequence = "encoder_sequence_length" if "encoder" in name else "decoder_sequence_length"
-            if self.use_past_in_inputs and not self.is_merged:
+            if self.use_past_in_inputs:
                 sequence = "1"  # one token per step (Optimum's name for that axis)
             renamed[name] = {
                 axis: (sequence if "sequence" in symbol else symbol) for axis, symbol in axes.items()
@@ -395,7 +389,7 @@ class OnnxSeq2SeqConfigWithPast(OnnxConfigWithPast):
             prefix, decoder_length = self.PAST_OUTPUT_PREFIX, "past_decoder_sequence_length + decoder_sequence_length"
         else:
             raise ValueError(f'direction must be "inputs" or "outputs", got {direction!r}')
-        with_encoder = direction == "inputs" or self.is_merged or not self.use_past_in_inputs
+        with_encoder = direction == "inputs" or not self.use_past_in_inputs
         for i in range(self.num_past_layers):
             inputs_or_outputs[f"{prefix}.{i}.decoder.key"] = {0: "batch_size", 2: decoder_length}
             inputs_or_outputs[f"{prefix}.{i}.decoder.value"] = {0: "batch_size", 2: decoder_length}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ..dummy_inputs import (
+from .dummy_inputs import (
     DummyAudioInputGenerator,
     DummyDecoderTextInputGenerator,
     DummyInputGenerator,
@@ -14,7 +14,7 @@ from ..dummy_inputs import (
     DummyTextInputGenerator,
     DummyVisionInputGenerator,
 )
-from ..normalized_config import (
+from .normalized_config import (
     NormalizedAudioConfig,
     NormalizedSeq2SeqConfig,
     NormalizedTextAndVisionConfig,

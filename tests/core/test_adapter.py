@@ -16,7 +16,7 @@ import torch
 
 transformers = pytest.importorskip("transformers")
 
-from exportcore import adapter  # noqa: E402
+from exportcore.export import adapter  # noqa: E402
 from exportcore.errors import ExportError  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::UserWarning")

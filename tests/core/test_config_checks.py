@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from exportcore import config_checks
-from exportcore.config_checks import structure_problem
+from exportcore.source import config_checks
+from exportcore.source.config_checks import structure_problem
 from exportcore.errors import ExportError
 
 REPO = Path(__file__).resolve().parents[2]

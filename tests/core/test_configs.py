@@ -33,9 +33,9 @@ from exportcore.configs import (
     TextSeq2SeqOnnxConfig,
     VisionOnnxConfig,
 )
-from exportcore.dummy_inputs import DummyInputGenerator
+from exportcore.configs.dummy_inputs import DummyInputGenerator
 from exportcore.errors import ExportError
-from exportcore.normalized_config import NormalizedConfig
+from exportcore.configs.normalized_config import NormalizedConfig
 from exportcore.options import ExportOptions
 from tests.conftest import (
     HEADS,

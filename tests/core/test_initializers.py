@@ -1,4 +1,4 @@
-"""The streamed weights writer (``exportcore.initializers``) and the TorchScript export that uses it.
+"""The streamed weights writer (``exportcore.export.initializers``) and the TorchScript export that uses it.
 
 What a user relies on: the file holds exactly the weights torch's own writer would have stored (same names, types,
 shapes and bytes, including folded constants, half precision, bfloat16, booleans and scalars), it is a valid
@@ -15,8 +15,8 @@ import pytest
 import torch
 from onnx import numpy_helper
 
-from exportcore import initializers
-from exportcore.export import _export_torchscript
+from exportcore.export import initializers
+from exportcore.export.onnx_export import _export_torchscript
 
 
 class Mixed(torch.nn.Module):

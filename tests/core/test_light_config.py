@@ -1,4 +1,4 @@
-"""Inspection without transformers (``exportcore.light_config``) gives exactly what transformers' classes give.
+"""Inspection without transformers (``exportcore.plan.light_config``) gives exactly what transformers' classes give.
 
 For every registered (model type, task) the plan document read from config.json alone equals the one built on
 ``AutoConfig``, or the light path declines (``NeedsTransformers``) and ``inspect`` falls back. Attacked on
@@ -16,10 +16,11 @@ import sys
 
 import pytest
 
-from exportcore import light_config, light_config_build, registry
+from exportcore import registry
+from exportcore.plan import light_config, light_config_build
 from exportcore.errors import ExportError
-from exportcore.light_config import LightConfig, NeedsTransformers
-from exportcore.light_config_build import build_table, render, table_path
+from exportcore.plan.light_config import LightConfig, NeedsTransformers
+from exportcore.plan.light_config_build import build_table, render, table_path
 from exportcore.options import ExportOptions
 from exportcore.plan import inspect, make_plan, plan_document, resolve
 from exportcore.source import locate
@@ -185,7 +186,7 @@ def test_the_table_in_use_matches_the_installed_transformers():
     current = render(build_table())
     if shipped["transformers_version"] == light_config.installed_transformers_version():
         assert render(shipped) == current, (
-            "resources/config_defaults.json is stale: run python -m exportcore.light_config_build --write")
+            "resources/config_defaults.json is stale: run python -m exportcore.plan.light_config_build --write")
     assert render(in_use) == current
 
 

@@ -1,8 +1,8 @@
 """The light part of exportcore (what the app imports) imports neither torch nor transformers, and no Qt anywhere.
 
-The app process must stay free of torch / transformers (DESIGN.md: the GUI thread never blocks; FACTS.md: they cost
-~2 s to import), and exportcore must not depend on a GUI toolkit. Checked in a fresh interpreter, since this test
-process has long imported torch.
+The app process must stay free of torch / transformers (docs/architecture.md: the GUI thread never blocks;
+docs/facts.md: they cost ~2 s to import), and exportcore must not depend on a GUI toolkit. Checked in a fresh
+interpreter, since this test process has long imported torch.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ QT = ("PySide2", "PySide6", "PyQt4", "PyQt5", "PyQt6", "qtpy")
 PROBE = """
 import json, sys
 import exportcore, exportcore.errors, exportcore.events, exportcore.options, exportcore.tasks
-import exportcore.registry, exportcore.demo, exportcore.hub, exportcore.preflight
+import exportcore.registry, exportcore.demo, exportcore.hub, exportcore.plan.preflight
 types = exportcore.registry.supported_model_types()
 exportcore.registry.supported_tasks("gpt2")
 exportcore.registry.model_table()
@@ -28,7 +28,7 @@ exportcore.registry.is_exportable("bert", "text-classification")
 exportcore.tasks.normalize_task("causal-lm-with-past")
 exportcore.demo.list_demo_models()
 exportcore.options.ExportOptions(model="demo:tiny-bert").to_cli_command()
-check = exportcore.preflight.run(exportcore.options.ExportOptions(model="demo:tiny-gpt2", output_dir="out"))
+check = exportcore.plan.preflight.run(exportcore.options.ExportOptions(model="demo:tiny-gpt2", output_dir="out"))
 assert check.supported and check.memory_estimate_bytes, check  # the whole pre-flight ran, task included
 print(json.dumps({"types": types, "loaded": sorted(m for m in sys.modules if m.split(".")[0] in %r)}))
 """ % (HEAVY,)

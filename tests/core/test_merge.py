@@ -15,7 +15,8 @@ from onnx import TensorProto, helper, numpy_helper
 
 transformers = pytest.importorskip("transformers")
 
-from exportcore import adapter, merge  # noqa: E402
+from exportcore.export import adapter  # noqa: E402
+from exportcore.postprocess import dedupe, merge, onnx_files  # noqa: E402
 from exportcore.errors import ExportError  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::UserWarning")
@@ -113,7 +114,7 @@ def _gpt2_feeds(batch, seq, past):
 
 
 def _weights(graph):
-    return [t for t in graph.initializer if merge._is_weight(t)]
+    return [t for t in graph.initializer if dedupe._is_weight(t)]
 
 
 def _check_branches(merged_path, folder, feeds_no_past, feeds_with_past):
@@ -210,12 +211,12 @@ def test_merge_with_external_data(gpt2_decoders, tmp_path):
     folder = gpt2_decoders
     # Inputs stored with external data too (any data file name is followed).
     for name in ("decoder_model", "decoder_with_past_model"):
-        files = merge.save_onnx(onnx.load(str(folder / f"{name}.onnx")), tmp_path / f"{name}.onnx", external_data=True)
+        files = onnx_files.save_onnx(onnx.load(str(folder / f"{name}.onnx")), tmp_path / f"{name}.onnx", external_data=True)
         assert [f.name for f in files] == [f"{name}.onnx", f"{name}.onnx_data"]
     path = tmp_path / "decoder_model_merged.onnx"
     merge.merge_decoders(tmp_path / "decoder_model.onnx", tmp_path / "decoder_with_past_model.onnx", path,
                          external_data=True)
-    assert merge.external_data_files(path) == [tmp_path / "decoder_model_merged.onnx_data"]
+    assert onnx_files.external_data_files(path) == [tmp_path / "decoder_model_merged.onnx_data"]
     weights = sum(len(t.raw_data) for t in _weights(onnx.load(str(folder / "decoder_with_past_model.onnx")).graph))
     # Tensors under 1 KB stay inline.
     assert 0.9 * weights <= (tmp_path / "decoder_model_merged.onnx_data").stat().st_size < 1.5 * weights
@@ -224,11 +225,11 @@ def test_merge_with_external_data(gpt2_decoders, tmp_path):
 
 def test_save_onnx_chooses_external_data_by_size(gpt2_decoders, tmp_path, monkeypatch):
     model = onnx.load(str(gpt2_decoders / "decoder_model.onnx"))
-    assert merge.save_onnx(model, tmp_path / "small.onnx") == [tmp_path / "small.onnx"]
-    monkeypatch.setattr(merge, "EXTERNAL_DATA_THRESHOLD", merge.GRAPH_SLACK + 1000)
+    assert onnx_files.save_onnx(model, tmp_path / "small.onnx") == [tmp_path / "small.onnx"]
+    monkeypatch.setattr(onnx_files, "EXTERNAL_DATA_THRESHOLD", onnx_files.GRAPH_SLACK + 1000)
     stale = tmp_path / "big.onnx_data"
     stale.write_bytes(b"x" * 10)  # onnx would append to it
-    files = merge.save_onnx(model, tmp_path / "big.onnx")
+    files = onnx_files.save_onnx(model, tmp_path / "big.onnx")
     assert files == [tmp_path / "big.onnx", stale]
     reloaded = onnx.load(str(tmp_path / "big.onnx"))
     assert {t.name for t in reloaded.graph.initializer} == {t.name for t in model.graph.initializer}
@@ -265,12 +266,12 @@ def test_dedupe_tied_weights(tmp_path):
     path = tmp_path / "model.onnx"
     onnx.save(model, str(path))
     expected = _run_x(path)
-    assert merge.dedupe_tied_weights(path) == 2  # A_copy stored once with A; E_t a Transpose of E
+    assert dedupe.dedupe_tied_weights(path) == 2  # A_copy stored once with A; E_t a Transpose of E
     deduped = onnx.load(str(path))
     assert sorted(t.name for t in deduped.graph.initializer) == ["A", "B", "E"]
     assert deduped.graph.node[0].op_type == "Transpose"
     assert np.allclose(_run_x(path), expected)
-    assert merge.dedupe_tied_weights(path) == 0
+    assert dedupe.dedupe_tied_weights(path) == 0
 
 
 def test_merge_keeps_same_named_different_weights_apart(tmp_path):
@@ -320,7 +321,7 @@ def test_tied_embedding_then_merge(gpt2_decoders, tmp_path):
     for name in ("decoder_model.onnx", "decoder_with_past_model.onnx"):
         (tmp_path / name).write_bytes((gpt2_decoders / name).read_bytes())
         before = onnx.load(str(tmp_path / name))
-        assert merge.dedupe_tied_weights(tmp_path / name) == 1
+        assert dedupe.dedupe_tied_weights(tmp_path / name) == 1
         after = onnx.load(str(tmp_path / name))
         assert len(after.graph.initializer) == len(before.graph.initializer) - 1
         assert [n.op_type for n in after.graph.node].count("Transpose") == \

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from exportcore import preflight
+from exportcore.plan import preflight
 from exportcore.errors import ExportError
 from exportcore.options import ExportOptions
-from exportcore.weights import locate_weights
+from exportcore.source import locate_weights
 
 MINILM = "sentence-transformers/all-MiniLM-L6-v2"
 
@@ -154,7 +154,7 @@ def test_preflight_imports_neither_torch_nor_transformers():
     import subprocess
     import sys
 
-    code = ("import sys; from exportcore import preflight; from exportcore.options import ExportOptions; "
+    code = ("import sys; from exportcore.plan import preflight; from exportcore.options import ExportOptions; "
             "preflight.run(ExportOptions(model='demo:tiny-t5', output_dir='out')); "
             "bad = [m for m in ('torch', 'transformers') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,

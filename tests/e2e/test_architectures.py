@@ -8,7 +8,7 @@ Each case builds (once per session and test process, shared by the tasks that lo
 the tiny model with ``torch.manual_seed(0)`` through the transformers Auto class the export itself uses for the
 task, saves it with ``save_pretrained``, and runs ``exportcore.run.run_export`` in this process with the task given
 explicitly and the default validation: onnxruntime against PyTorch at the default shape sets (>= 3, see
-exportcore.validate.DEFAULT_SHAPE_SETS). The case passes when validation passed at >= 3 shape sets for every
+exportcore.validate.comparison.DEFAULT_SHAPE_SETS). The case passes when validation passed at >= 3 shape sets for every
 checked file, and the ONNX inputs of a single-file export are in the model's forward-signature order (the order
 Optimum's exporter writes).
 """
@@ -90,7 +90,7 @@ def auto_class_for(model_type: str, task: str) -> str:
     """The first transformers Auto class of ``task`` that knows ``model_type`` (what the export loads it with)."""
     import transformers
 
-    from exportcore.adapter import available_auto_classes
+    from exportcore.export.adapter import available_auto_classes
     from exportcore.tasks import auto_classes
 
     config_class = type(TINY_CONFIGS[model_type]())

@@ -195,12 +195,12 @@ def test_overwrite_without_an_atomic_swap_never_leaves_the_old_folder_hidden(put
                                                                              capsys, monkeypatch):
     """Where the two folders cannot be swapped in one step, the old one is moved aside first; when the new one then
     cannot take its place, the old one goes back (or, if even that fails, to a visible name the error gives)."""
-    import exportcore.run
+    import exportcore.run.publish
 
     destination = tmp_path / "out"
     destination.mkdir()
     (destination / "model.onnx").write_bytes(b"the previous export")
-    monkeypatch.setattr(exportcore.run, "exchange", lambda a, b: False, raising=False)
+    monkeypatch.setattr(exportcore.run.publish, "exchange", lambda a, b: False, raising=False)
     real_rename = Path.rename
 
     def rename(self, target):
@@ -325,12 +325,12 @@ def _no_space(path=None):
 
 
 def test_a_disk_full_while_the_exporter_writes_is_disk_full_naming_the_folder(tiny_models, tmp_path, capsys, monkeypatch):
-    import exportcore.initializers
+    import exportcore.export.initializers
 
     def write_model(graph, params, path):
         raise _no_space(path)
 
-    monkeypatch.setattr(exportcore.initializers, "write_model", write_model)
+    monkeypatch.setattr(exportcore.export.initializers, "write_model", write_model)
     destination = tmp_path / "exports" / "bert"
     code, _, err = _cli(capsys, str(tiny_models("bert-text-classification")), str(destination))
     assert code == 3, err
@@ -341,28 +341,31 @@ def test_a_disk_full_while_the_exporter_writes_is_disk_full_naming_the_folder(ti
 
 
 def test_a_disk_full_reported_by_cpp_code_is_disk_full(tiny_models, tmp_path, capsys, monkeypatch):
-    import exportcore.initializers
+    import exportcore.export.initializers
 
     def write_model(graph, params, path):
         raise RuntimeError(f"[enforce fail at inline_container.cc:595] . PytorchStreamWriter failed writing file "
                            f"data/0: {os.strerror(errno.ENOSPC)}")
 
-    monkeypatch.setattr(exportcore.initializers, "write_model", write_model)
+    monkeypatch.setattr(exportcore.export.initializers, "write_model", write_model)
     code, _, err = _cli(capsys, str(tiny_models("bert-text-classification")), str(tmp_path / "out"))
     assert code == 3, err
     assert f"'{tmp_path}'" in _assert_one_error(err, "disk_full")
 
 
-@pytest.mark.parametrize(("target", "error"), [("shutil.copyfile", errno.ENOSPC), ("write_json", errno.EDQUOT)],
+@pytest.mark.parametrize(("target", "error"), [("model_files.shutil.copyfile", errno.ENOSPC),
+                                               ("records.write_json", errno.EDQUOT)],
                          ids=["copying-tokenizer-files", "writing-records-over-quota"])
 def test_a_disk_full_while_publishing_is_disk_full(target, error, tiny_models, tmp_path, capsys, monkeypatch):
-    import exportcore.run
+    import importlib
 
     def full(*args, **kwargs):
         raise OSError(error, os.strerror(error))
 
-    owner, _, name = target.rpartition(".")
-    monkeypatch.setattr(getattr(exportcore.run, owner) if owner else exportcore.run, name, full)
+    module, _, rest = target.partition(".")
+    owner, _, name = rest.rpartition(".")
+    run_module = importlib.import_module(f"exportcore.run.{module}")
+    monkeypatch.setattr(getattr(run_module, owner) if owner else run_module, name, full)
     destination = tmp_path / "out"
     code, _, err = _cli(capsys, str(tiny_models("bert-feature-extraction")), str(destination), "--no-validation")
     assert code == 3, err
@@ -372,13 +375,13 @@ def test_a_disk_full_while_publishing_is_disk_full(target, error, tiny_models, t
 
 
 def test_a_full_studio_cache_is_disk_full_naming_the_cache(tmp_path, capsys, monkeypatch):
-    import exportcore.demo_build
+    import exportcore.source.demo_build
 
     def build(source, target):
         raise _no_space()
 
     monkeypatch.setenv("EXPORTSTUDIO_CACHE", str(tmp_path / "studio"))
-    monkeypatch.setattr(exportcore.demo_build, "build_demo_model", build)
+    monkeypatch.setattr(exportcore.source.demo_build, "build_demo_model", build)
     code, _, err = _cli(capsys, "demo:tiny-bert", str(tmp_path / "out"))
     assert code == 3, err
     assert str(tmp_path / "studio") in _assert_one_error(err, "disk_full")

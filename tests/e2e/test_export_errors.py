@@ -223,7 +223,7 @@ def test_a_failed_run_removes_the_folders_it_made_and_a_killed_runs_leftovers(ti
     code, _, err = _cli(capsys, source, str(tmp_path / "a" / "b" / "out"), "--opset", "9")  # fails in the exporter
     assert code == 3, err
     assert not (tmp_path / "a").exists()
-    from exportcore.run import _host
+    from exportcore.run.run_folder import _host
 
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
@@ -281,9 +281,9 @@ def test_half_precision_that_misses_the_tolerance_says_what_to_try(tiny_models, 
 def test_two_failed_runs_in_the_same_second_are_both_kept(tiny_models, tmp_path, capsys, monkeypatch):
     """The kept folder is named by the second the run failed; a second failed run in that second must neither
     lose its files nor overwrite the first's."""
-    import exportcore.run
+    import exportcore.run.publish
 
-    monkeypatch.setattr(exportcore.run.time, "strftime", lambda fmt, *a: "20261127-101500")
+    monkeypatch.setattr(exportcore.run.publish.time, "strftime", lambda fmt, *a: "20261127-101500")
     source = tiny_models("gpt2")
     destination = tmp_path / "out" / "gpt2"
     for _ in range(2):
@@ -529,7 +529,7 @@ def test_a_torch_export_failure_names_its_cause_without_terminal_colours():
     """torch.export's wrapper error only says "step 1/3 failed" in ANSI colour; users need the wrapped reason."""
     from torch.onnx._internal.exporter._errors import TorchExportError
 
-    from exportcore.export import failure_reason
+    from exportcore.export.onnx_export import failure_reason
 
     try:
         try:

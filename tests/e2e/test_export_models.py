@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from exportcore.onnx_files import structure_problem
+from exportcore.validate.structure import structure_problem
 from tests.e2e.models import CASES, tiny_exports, tiny_models  # noqa: F401 - fixtures
 
 REPO = Path(__file__).resolve().parents[2]

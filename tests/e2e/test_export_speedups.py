@@ -13,9 +13,9 @@ import warnings
 import pytest
 import torch
 
-from exportcore import export as export_module
+from exportcore.export import onnx_export, torch_hooks
 from exportcore.options import ExportOptions
-from exportcore.pipeline import folds_constants, load_for_plan
+from exportcore.export.torch_stages import folds_constants, load_for_plan
 from exportcore.plan import make_plan, resolve
 from tests.e2e.models import CASES, model_dir
 
@@ -37,19 +37,19 @@ def test_files_are_byte_identical_to_torchs_own_export(case_id, tmp_path, tmp_pa
         cfg = submodel.onnx_config
         common = dict(opset=cfg.DEFAULT_ONNX_OPSET, shapes=plan.shapes, constant_folding=fold, submodel_name=submodel.name)
         ours = tmp_path / f"ours-{submodel.file_name}"
-        export_module.export_submodel(model, cfg, ours, **common)
+        onnx_export.export_submodel(model, cfg, ours, **common)
         with monkeypatch.context() as patch:
-            patch.setattr(export_module, "_export_torchscript", plain_torch)
-            patch.setattr(export_module, "_shape_inference_without_weights", contextlib.nullcontext)
+            patch.setattr(onnx_export, "_export_torchscript", plain_torch)
+            patch.setattr(torch_hooks, "shape_inference_without_weights", contextlib.nullcontext)
             theirs = tmp_path / f"torch-{submodel.file_name}"
-            export_module.export_submodel(model, cfg, theirs, **common)
+            onnx_export.export_submodel(model, cfg, theirs, **common)
         assert ours.read_bytes() == theirs.read_bytes(), f"{submodel.name} differs from torch's own export"
 
 
 def test_a_model_past_the_protobuf_limit_exports_validates_and_publishes_its_data_file(tmp_path, tmp_path_factory,
                                                                                         monkeypatch):
     """The whole run with weights in ``model.onnx_data`` (the limit lowered so that a tiny model counts as > 2 GB)."""
-    from exportcore import initializers
+    from exportcore.export import initializers
     from exportcore.run import run_export
 
     monkeypatch.setattr(initializers, "EXTERNAL_DATA_THRESHOLD", 4096)

@@ -109,7 +109,7 @@ def _plan_for(folder: Path, task: str):
 
 
 def _load(folder: Path, task: str) -> tuple[object, list[str]]:
-    from exportcore.pipeline import load_for_plan
+    from exportcore.export.torch_stages import load_for_plan
 
     lines: list[str] = []
     model = load_for_plan(_plan_for(folder, task), log=lines.append)

@@ -120,7 +120,7 @@ def test_bundle_self_test_offline(build, tmp_path):
 
 
 def test_bundle_self_test_dynamo_exporter(build, tmp_path):
-    """The dynamo exporter needs onnxscript's and onnx_ir's sources in the bundle (FACTS.md)."""
+    """The dynamo exporter needs onnxscript's and onnx_ir's sources in the bundle (docs/facts.md)."""
     exe = Path(build["bundle"]) / NAME
     out = run([str(exe), "--self-test", "--dynamo"], clean_env(tmp_path / "home"))
     assert_self_test_passed(out)

@@ -1,7 +1,7 @@
 """ALiBi decoders (BLOOM, MPT): positions come from the attention mask, so no ``position_ids`` input; the forward
 takes the cache before the mask (as GPT-2's)."""
 
-from ...normalized_config import NormalizedTextConfig
+from ..normalized_config import NormalizedTextConfig
 from ...registry import register
 from ..modality import TextDecoderOnnxConfig
 from .gpt2 import DECODER_TASKS

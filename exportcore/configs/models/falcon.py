@@ -1,7 +1,7 @@
 """Falcon: one shared KV head (multi-query) unless the new decoder architecture says how many; ALiBi variants
 take no ``position_ids``. The forward takes the cache before the mask."""
 
-from ...normalized_config import NormalizedTextConfig
+from ..normalized_config import NormalizedTextConfig
 from ...registry import register
 from ..modality import TextDecoderOnnxConfig
 from .mistral import GENERATION_TASKS

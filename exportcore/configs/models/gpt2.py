@@ -1,4 +1,4 @@
-from ...normalized_config import NormalizedTextConfig
+from ..normalized_config import NormalizedTextConfig
 from ...registry import register
 from ..modality import TextDecoderOnnxConfig
 

@@ -2,7 +2,7 @@
 cache with one KV head (``multi_query``), so the names are the usual ``past_key_values.{i}.key|value`` (as Optimum
 writes them for transformers >= 4.54), not the fused ``key_value`` of older versions."""
 
-from ...normalized_config import NormalizedTextConfig
+from ..normalized_config import NormalizedTextConfig
 from ...registry import register
 from .gpt2 import DECODER_TASKS, GPT2OnnxConfig
 

@@ -1,6 +1,6 @@
 """GPT-2's descendants: GPT-Neo, GPT-J, CodeGen (cache before the mask, as GPT-2) and GPT-NeoX (Llama's order)."""
 
-from ...normalized_config import NormalizedTextConfig
+from ..normalized_config import NormalizedTextConfig
 from ...registry import register
 from .gpt2 import DECODER_TASKS, GPT2OnnxConfig
 from .llama import LlamaOnnxConfig

@@ -1,6 +1,6 @@
 """Layout models: token ids plus a bounding box per token (``bbox``, page coordinates 0-1000)."""
 
-from ...dummy_inputs import DummyBboxInputGenerator, DummyTextInputGenerator
+from ..dummy_inputs import DummyBboxInputGenerator, DummyTextInputGenerator
 from ...registry import register
 from .bert import BertOnnxConfig
 

@@ -2,8 +2,8 @@
 frames, two stride-2 convolutions, then a BART-like encoder-decoder. The decoder takes the frame-level mask
 (``encoder_attention_mask``) and subsamples it itself, as Optimum exports it."""
 
-from ...dummy_inputs import DummyTextInputGenerator
-from ...normalized_config import NormalizedSeq2SeqConfig
+from ..dummy_inputs import DummyTextInputGenerator
+from ..normalized_config import NormalizedSeq2SeqConfig
 from ...registry import register
 from ..base import ConfigBehavior
 from ..modality import AudioToTextOnnxConfig

@@ -3,8 +3,8 @@ image-to-text: ``encoder_model.onnx`` (pixel_values -> last_hidden_state) and th
 cross-attention cache (``decoder_model_merged.onnx``), as Optimum exports them: the decoder takes no encoder
 attention mask (every patch is attended)."""
 
-from ...normalized_config import NormalizedSeq2SeqConfig
-from ...dummy_inputs import (
+from ..normalized_config import NormalizedSeq2SeqConfig
+from ..dummy_inputs import (
     DummyDecoderTextInputGenerator,
     DummySeq2SeqEncoderOutputGenerator,
     DummySeq2SeqPastKeyValuesGenerator,

@@ -1,4 +1,4 @@
-from ...normalized_config import NormalizedSeq2SeqConfig
+from ..normalized_config import NormalizedSeq2SeqConfig
 from ...registry import register
 from ..base import ConfigBehavior
 from ..modality import AudioToTextOnnxConfig

@@ -1,0 +1,161 @@
+"""Write an ONNX file whose weights come straight from torch tensors, one tensor at a time.
+
+The TorchScript exporter builds the whole protobuf in memory, serializes it, hands Python the bytes and
+parses them again: several copies of the weights at its peak (2.1 GB for a 440 MB BERT-base). Exporting
+the graph without parameters and streaming each parameter into the file ourselves keeps the peak near
+one copy of the weights.
+
+A protobuf message is its fields one after the other, so the file is written as protobuf would write it:
+the model's fields before ``graph``, the ``graph`` field (its length known in advance) holding the graph's
+fields before ``initializer``, one ``initializer`` entry per tensor (header, then the tensor's bytes), the
+graph's remaining fields, then the model's. Files over
+the 2 GB protobuf limit get their tensors in ``X.onnx_data`` instead (Optimum's layout, 4 KiB aligned).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import BinaryIO
+
+import onnx
+from onnx import ModelProto, TensorProto
+
+from ..postprocess.onnx_files import EXTERNAL_DATA_THRESHOLD, GRAPH_SLACK, external_data_name
+
+_GRAPH_FIELD = 7  # ModelProto.graph
+_INITIALIZER_FIELD = 5  # GraphProto.initializer
+_RAW_DATA_FIELD = 9  # TensorProto.raw_data
+_INLINE_LIMIT = 1024  # with external data, tensors up to this size stay in the .onnx (as onnx.save does)
+_ALIGN = 4096
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def _key(field: int) -> bytes:
+    return _varint(field << 3 | 2)  # wire type 2: length-delimited
+
+
+def _onnx_type(tensor) -> int:
+    import torch
+
+    types = {
+        torch.float32: TensorProto.FLOAT, torch.float16: TensorProto.FLOAT16, torch.bfloat16: TensorProto.BFLOAT16,
+        torch.float64: TensorProto.DOUBLE, torch.int64: TensorProto.INT64, torch.int32: TensorProto.INT32,
+        torch.int16: TensorProto.INT16, torch.int8: TensorProto.INT8, torch.uint8: TensorProto.UINT8,
+        torch.bool: TensorProto.BOOL,
+    }
+    if tensor.dtype not in types:
+        raise TypeError(f"no ONNX type for {tensor.dtype}")
+    return types[tensor.dtype]
+
+
+def _tensor_bytes(tensor) -> memoryview:
+    """The tensor's little-endian bytes without copying when it is already contiguous on the CPU."""
+    import torch
+
+    flat = tensor.detach().cpu().contiguous().reshape(-1)
+    return memoryview(flat.view(torch.uint8).numpy())
+
+
+class _Entry:
+    """One initializer: its TensorProto header (everything but the data) and its data."""
+
+    def __init__(self, name: str, tensor, external: bool) -> None:
+        self.tensor = tensor  # its bytes are taken when written: a non-contiguous one is copied then, alone
+        self.nbytes = tensor.numel() * tensor.element_size()
+        self.proto = TensorProto(name=name, dims=list(tensor.shape), data_type=_onnx_type(tensor))
+        self.external = external and self.nbytes > _INLINE_LIMIT
+
+    def inline_size(self) -> int:
+        header = self.proto.SerializeToString()
+        body = len(header) if self.external else len(header) + len(_key(_RAW_DATA_FIELD)) + len(_varint(self.nbytes)) + self.nbytes
+        return len(_key(_INITIALIZER_FIELD)) + len(_varint(body)) + body
+
+    def write_inline(self, out: BinaryIO) -> None:
+        header = self.proto.SerializeToString()
+        if self.external:
+            out.write(_key(_INITIALIZER_FIELD) + _varint(len(header)) + header)
+            return
+        raw_prefix = _key(_RAW_DATA_FIELD) + _varint(self.nbytes)
+        body = len(header) + len(raw_prefix) + self.nbytes
+        out.write(_key(_INITIALIZER_FIELD) + _varint(body) + header + raw_prefix)
+        out.write(_tensor_bytes(self.tensor))
+
+
+def write_model(graph_only: ModelProto, tensors: dict, path: Path, external_data: bool | None = None) -> list[Path]:
+    """Write ``graph_only`` to ``path`` with ``tensors`` ({graph input name: torch tensor}) as its initializers.
+
+    The graph inputs named in ``tensors`` stop being inputs. ``external_data`` defaults to "only when the
+    weights would not fit one protobuf file". Returns the files written.
+    """
+    path = Path(path)
+    graph = graph_only.graph
+    names = [i.name for i in graph.input if i.name in tensors]
+    kept = [i for i in graph.input if i.name not in tensors]
+    del graph.input[:]
+    graph.input.extend(kept)
+    if external_data is None:  # the graph itself (Constant nodes…) counts too: the slack onnx_files allows for it
+        weights = sum(t.numel() * t.element_size() for t in (tensors[n] for n in names))
+        external_data = weights + GRAPH_SLACK + graph.ByteSize() >= EXTERNAL_DATA_THRESHOLD
+    entries = [_Entry(name, tensors[name], external_data) for name in names]
+    data_path = path.with_name(external_data_name(path))
+    data_path.unlink(missing_ok=True)
+    files = [path]
+    if any(e.external for e in entries):
+        _write_external(entries, data_path)
+        files.append(data_path)
+
+    model_head, model_tail = _split(graph_only, _GRAPH_FIELD)
+    graph_head, graph_tail = _split(graph, _INITIALIZER_FIELD)
+    graph_size = len(graph_head) + sum(e.inline_size() for e in entries) + len(graph_tail)
+    with open(path, "wb") as out:  # fields in number order, as protobuf itself writes them
+        out.write(model_head + _key(_GRAPH_FIELD) + _varint(graph_size) + graph_head)
+        for entry in entries:
+            entry.write_inline(out)
+        out.write(graph_tail + model_tail)
+    return files
+
+
+def _split(message, field: int) -> tuple[bytes, bytes]:
+    """``message`` serialized as the fields numbered below ``field`` and those above it (``field`` itself left out)."""
+    head, tail = type(message)(), type(message)()
+    head.CopyFrom(message)
+    tail.CopyFrom(message)
+    for descriptor, _ in message.ListFields():
+        if descriptor.number >= field:
+            head.ClearField(descriptor.name)
+        if descriptor.number <= field:
+            tail.ClearField(descriptor.name)
+    return head.SerializeToString(), tail.SerializeToString()
+
+
+def _write_external(entries: Iterable[_Entry], data_path: Path) -> None:
+    offset = 0
+    with open(data_path, "wb") as out:
+        for entry in entries:
+            if not entry.external:
+                continue
+            padding = -offset % _ALIGN
+            out.write(b"\0" * padding)
+            offset += padding
+            out.write(_tensor_bytes(entry.tensor))
+            entry.proto.data_location = TensorProto.EXTERNAL
+            for key, value in (("location", data_path.name), ("offset", str(offset)), ("length", str(entry.nbytes))):
+                entry.proto.external_data.add(key=key, value=value)
+            offset += entry.nbytes
+
+
+def load_graph(path: Path) -> ModelProto:
+    """A graph-only file as the exporter wrote it (small: no weights)."""
+    return onnx.load(str(path), load_external_data=False)

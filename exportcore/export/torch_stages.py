@@ -1,0 +1,149 @@
+"""The run's torch-side stages: load the model for the plan (and judge its load report), give it the padding token it
+needs, export each submodel with what the exporters print captured in the run log."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .. import cancel_signals
+from ..errors import ExportError
+from ..plan import Plan, Submodel
+from ..tasks import auto_classes, split_past
+from . import adapter
+from .onnx_export import export_submodel
+from .traced_module import build_module
+
+Log = Callable[[str], None]
+
+
+CAPTURED_BYTES = 200_000
+
+
+@contextlib.contextmanager
+def exporter_output_in_log(log: Log) -> Iterator[None]:
+    """What the exporters print themselves (torch's C++ dumps a whole IR graph when a conversion fails, torch.export
+    prints its steps) goes to the run log, not the user's terminal: the error says what failed in one line."""
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    with tempfile.TemporaryFile() as captured:
+        with cancel_signals.no_interrupt():  # never leave fd 1 or 2 on the captured file
+            saved = [os.dup(1), os.dup(2)]
+            os.dup2(captured.fileno(), 1)
+            os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        finally:
+            with cancel_signals.no_interrupt():
+                for stream in (sys.stdout, sys.stderr):
+                    stream.flush()
+                for fd, copy in zip((1, 2), saved):
+                    os.dup2(copy, fd)
+                    os.close(copy)
+            size = captured.seek(0, os.SEEK_END)
+            captured.seek(max(0, size - CAPTURED_BYTES))  # the end: where the exporter says what failed
+            text = captured.read().decode("utf-8", errors="replace").strip()
+            if text:
+                log("exporter output" + (f" (its last {CAPTURED_BYTES} bytes)" if size > CAPTURED_BYTES else "") + ":\n" + text)
+
+
+def load_for_plan(plan: Plan, log: Log = lambda message: None):
+    """Load the model for the plan's task, trying the task's auto classes in order. Weights the checkpoint lacks
+    are an error when they reach an output the plan exports (``weights_mismatch``); the others are logged."""
+    res = plan.resolution
+    task = split_past(res.task)[0]
+    last_error: ExportError | None = None
+    for auto_class in adapter.available_auto_classes(auto_classes(task)):
+        try:
+            return adapter.load_model(
+                res.source.folder, auto_class, dtype=plan.options.float_dtype, trust_remote_code=plan.options.trust_remote_code,
+                exported_outputs=exported_outputs(plan), log=log,
+            )
+        except ExportError as exc:
+            if exc.code != "model_load_failed" or "Unrecognized configuration class" not in exc.message:
+                raise
+            last_error = exc
+    assert last_error is not None
+    raise last_error
+
+
+def exported_outputs(plan: Plan) -> Callable:
+    """Runs every submodel the plan exports, wrapped as the exporter traces it, on dummy inputs of one row (a decoder
+    classifier without a padding token cannot take more yet) and yields its outputs."""
+    shapes = {**plan.shapes, "batch_size": 1}
+
+    def run(model) -> Iterator:
+        for submodel in plan.submodels:
+            cfg = submodel.onnx_config
+            yield from build_module(model, cfg)(*cfg.generate_dummy_inputs("pt", **shapes).values())
+
+    return run
+
+
+def ensure_pad_token(plan: Plan, model, log: Log) -> int | None:
+    """Give the model the padding token id it needs, as Optimum does: ``--pad-token-id``, or for a decoder text
+    classifier whose config has none (transformers refuses batch > 1 then) the tokenizer's. Returns the id set on
+    the model's config (to be written into the exported config.json), or ``None``."""
+    options, config = plan.options, model.config
+    if options.pad_token_id is not None:
+        config.pad_token_id = options.pad_token_id
+        log(f"pad_token_id {options.pad_token_id} (--pad-token-id)")
+        return options.pad_token_id
+    cfg = plan.submodels[0].onnx_config
+    classifier = split_past(plan.resolution.task)[0] == "text-classification" and getattr(cfg, "is_causal_lm", False)
+    if not classifier or getattr(config, "pad_token_id", None) is not None:
+        return None
+    pad = adapter.tokenizer_pad_token_id(plan.resolution.source.folder)
+    if pad is None:
+        raise ExportError("pad_token_required", model_type=plan.resolution.model_type)
+    config.pad_token_id = pad
+    log(f"pad_token_id {pad} from the tokenizer (the config has none; a decoder classifier needs one)")
+    return pad
+
+
+def export_all(plan: Plan, model, run_dir: Path, submodels: list[Submodel], log: Log, traced_shapes: dict | None = None) -> None:
+    """Export ``submodels``; for decoders that will be merged, record their traced output shapes in ``traced_shapes``."""
+    options = plan.options
+    fold = folds_constants(plan, model)
+    if options.constant_folding and not fold:
+        log("tied weights: exporting without constant folding so they are stored once (onnxruntime folds at load)")
+    for submodel in submodels:
+        cfg = submodel.onnx_config
+        opset = options.opset or cfg.DEFAULT_ONNX_OPSET
+        with exporter_output_in_log(log):
+            export_submodel(
+                model,
+                cfg,
+                run_dir / submodel.file_name,
+                opset=opset,
+                shapes=plan.shapes,
+                dynamic_axes=options.dynamic_axes,
+                constant_folding=fold,
+                dynamo=options.dynamo,
+                submodel_name=submodel.name,
+                traced_shapes=traced_shapes.setdefault(submodel.name, {}) if traced_shapes is not None and plan.merge else None,
+            )
+        log(f"exported {submodel.file_name}")
+
+
+def has_tied_weights(model) -> bool:
+    """Whether parameters are shared (e.g. the LM head and the embeddings): only then can the ONNX file hold
+    the same weight twice (TorchScript folds a transposed copy), so only then is dedupe worth reading the file."""
+    return sum(1 for _ in model.named_parameters(remove_duplicate=False)) != sum(1 for _ in model.named_parameters())
+
+
+def folds_constants(plan: Plan, model) -> bool:
+    """Whether the TorchScript exporter folds constants for this run.
+
+    Folding turns a tied LM head into a transposed copy of the embedding (GPT-2: +154 MB in the file and a
+    read-rewrite of the whole file to dedupe it). Without folding the shared parameter is exported once.
+    """
+    return plan.options.constant_folding and (plan.options.dynamo or not has_tied_weights(model))
+
+
+def may_hold_duplicate_weights(plan: Plan, model) -> bool:
+    return has_tied_weights(model) and (plan.options.dynamo or folds_constants(plan, model))

@@ -1,0 +1,78 @@
+"""resolve: from a model's config.json to its model type, task and export configuration class.
+
+Never reads weights. An export resolves with transformers' configuration classes (it needs them to build the model
+anyway); inspection first tries config.json alone (``light_config``) and falls back to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .. import registry
+from ..configs.base import OnnxConfig, OnnxSeq2SeqConfigWithPast
+from ..errors import ExportError, first_line
+from ..options import ExportOptions
+from ..source.config_checks import check_structure
+from ..source.model_source import ModelSource, locate
+from ..tasks import normalize_task, split_past, WITH_PAST
+from .light_config import light_config
+from .task_choice import infer_task
+
+
+@dataclass
+class Resolution:
+    source: ModelSource
+    model_type: str
+    task: str  # canonical, with -with-past when the export uses the cache
+    config_class: type[OnnxConfig]
+    config: Any  # transformers PretrainedConfig
+    library: str = "transformers"
+    task_source: str = "option"  # where the task came from: a key of task_choice.TASK_SOURCES
+
+
+def load_transformers_config(source: ModelSource, trust_remote_code: bool = False) -> Any:
+    from transformers import AutoConfig
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.set_verbosity_error()  # config sanity chatter is not the user's problem here
+    try:
+        config = AutoConfig.from_pretrained(str(source.folder), trust_remote_code=trust_remote_code)
+    except ExportError:
+        raise  # ours (a cancel) is not a config problem
+    except ValueError as exc:
+        if "trust_remote_code" in str(exc):
+            raise ExportError("remote_code_required", model=source.model) from None
+        raise ExportError("malformed_config", path=str(source.folder), reason=first_line(exc, None)) from None
+    except Exception as exc:  # noqa: BLE001 - transformers validates fields with its own exception types
+        raise ExportError("malformed_config", path=str(source.folder), reason=first_line(exc, None)) from None
+    # config.json was bounded when read; this bounds what the class filled in (defaults, remote code's __init__).
+    check_structure(config.to_dict(), str(source.folder))
+    return config
+
+
+def resolve(options: ExportOptions, source: ModelSource | None = None, pipeline_tag: str | None = None,
+            light: bool = False) -> Resolution:
+    """``light=True`` reads the configuration without transformers, or raises ``NeedsTransformers``."""
+    source = source or locate(options.model, revision=options.revision, cache_dir=options.cache_dir)
+    model_type = registry.canonical_model_type(source.model_type)  # fails fast, before transformers
+    if options.task == "auto":
+        task, task_source = infer_task(model_type, source.architectures, pipeline_tag or source.pipeline_tag)
+    else:
+        task, task_source = normalize_task(options.task), "option"  # "text-generation" means no cache (as in Optimum)
+    if options.use_past is False:
+        task = split_past(task)[0]
+    elif options.use_past and not task.endswith(WITH_PAST):
+        task = task + WITH_PAST
+    config_class = registry.get_config_class(model_type, task)
+    if (options.monolith and task.endswith(WITH_PAST) and issubclass(config_class, OnnxSeq2SeqConfigWithPast)
+            and split_past(task)[0] not in config_class.CAUSAL_LM_TASKS):
+        if options.task != "auto" or options.use_past:
+            raise ExportError("invalid_option", reason="--monolith exports one file without the cache: drop -with-past")
+        task = split_past(task)[0]  # one file: the inferred task loses its cache
+        config_class = registry.get_config_class(model_type, task)
+    if light:
+        config = light_config(source.raw_config, model_type, options.trust_remote_code)
+    else:
+        config = load_transformers_config(source, options.trust_remote_code)
+    return Resolution(source, model_type, task, config_class, config, task_source=task_source)

@@ -1,0 +1,210 @@
+"""What travels with the ONNX files: the files a tokenizer, processor, generation config or chat template reads,
+chosen by name, never by kind, and no link that leads out of the model folder (docs/decisions.md, 50)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import stat
+from pathlib import Path
+from typing import Any, Callable
+
+#: Files a tokenizer, processor, feature extractor, generation config or chat template reads, by the names transformers
+#: gives them (tokenization_utils_base, processing_utils, each tokenizer's VOCAB_FILES_NAMES), and sentence-transformers'
+#: descriptions of the pipeline around the model.
+COPIED_NAMES = frozenset({
+    "config.json", "generation_config.json",
+    "tokenizer_config.json", "tokenizer.json", "special_tokens_map.json", "added_tokens.json",
+    "vocab.txt", "vocab.json", "merges.txt", "bpe.codes", "dict.txt", "entity_vocab.json", "emoji.json",
+    "byte_maps.json", "normalizer.json", "prophetnet.tokenizer", "target_vocab.json", "vocab-src.json",
+    "vocab-tgt.json", "word_pronunciation.json", "word_shape.json",
+    "sentencepiece.model", "sentencepiece.bpe.model", "spiece.model", "spm.model", "spm_char.model",
+    "tokenizer.model", "tiktoken.model", "source.spm", "target.spm",
+    "preprocessor_config.json", "processor_config.json", "video_preprocessor_config.json",
+    "audio_tokenizer_config.json",
+    "chat_template.json", "chat_template.jinja",
+    "modules.json", "config_sentence_transformers.json", "sentence_bert_config.json",
+})
+#: tiktoken vocabularies are named per model (qwen.tiktoken, cl100k_base.tiktoken).
+COPIED_SUFFIXES = (".tiktoken",)
+COPIED_FOLDERS = ("additional_chat_templates",)
+#: Configs whose entries may name more files: ``*_file`` keys and ``auto_map`` modules.
+NAMING_CONFIGS = ("config.json", "tokenizer_config.json", "preprocessor_config.json", "processor_config.json")
+#: Listed at most this many per line in export.log.
+LISTED_NAMES = 100
+_BLOB_NAME = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def copy_model_files(source: Path, run_dir: Path, log: Callable[..., None] = lambda *a: None) -> None:
+    """Copy what a tokenizer, processor, generation config or chat template needs beside the ONNX files: the files
+    named in ``COPIED_NAMES`` and those the model's configs name. Nothing else (notes, credentials, training data),
+    and no link that leads out of the model folder (or its HF cache repository). export.log lists what stayed."""
+    copier = _Copier(source, run_dir)
+    wanted = wanted_files(source)
+    skip = {run_dir.resolve()}
+    for entry in sorted(source.iterdir()):
+        if _real(entry) in skip:
+            continue
+        name = entry.name
+        if name in wanted or name.endswith(COPIED_SUFFIXES) or name in COPIED_FOLDERS:
+            copier.copy(entry, Path(name))
+        elif any(w.startswith(name + "/") for w in wanted):  # only some files of a folder (1_Pooling/config.json)
+            for inner in sorted(w for w in wanted if w.startswith(name + "/")):
+                if os.path.lexists(source / inner):
+                    copier.copy(source / inner, Path(inner))
+        elif not name.startswith("."):  # .git, .cache, .gitattributes: not worth a mention
+            copier.left.append(name + ("/" if entry.is_dir() else ""))
+    if copier.copied:
+        log(f"copied beside the ONNX files: {_names(copier.copied)}")
+    if copier.left:
+        log(f"left behind (not read by a tokenizer, processor, generation config or chat template; the weights are "
+            f"in the ONNX files): {_names(copier.left)}")
+    for problem in copier.refused:
+        log(f"not copied: {problem}", "warning")
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(names[:LISTED_NAMES])
+    return shown + (f" … and {len(names) - LISTED_NAMES} more" if len(names) > LISTED_NAMES else "")
+
+
+def _real(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop
+        return None
+
+
+class _Copier:
+    def __init__(self, source: Path, run_dir: Path) -> None:
+        self.roots = trusted_roots(source)
+        self.run_dir = run_dir
+        self.copied: list[str] = []
+        self.left: list[str] = []
+        self.refused: list[str] = []
+        self.visited: set[Path] = set()
+
+    def allowed(self, real: Path) -> bool:
+        """Inside the model folder or its HF cache repository; or a blob of an HF cache (a ``--local-dir`` download
+        links its large files there; such a blob is a Hub file, named by its hash)."""
+        if any(real == root or root in real.parents for root in self.roots):
+            return True
+        return (real.parent.name == "blobs" and real.parent.parent.name.startswith("models--")
+                and _BLOB_NAME.fullmatch(real.name) is not None)
+
+    def copy(self, path: Path, relative: Path) -> None:
+        real = _real(path)
+        if real is None or not os.path.exists(real):
+            self.refused.append(f"{relative.as_posix()} (a broken link)")
+            return
+        if not self.allowed(real):
+            self.refused.append(f"{relative.as_posix()} (a link to {real}, outside the model folder)")
+            return
+        if real.is_dir():
+            if real in self.visited:  # a link back up the tree
+                return
+            self.visited.add(real)
+            for entry in sorted(real.iterdir()):
+                self.copy(path / entry.name, relative / entry.name)
+            return
+        if not stat.S_ISREG(real.stat().st_mode):  # a pipe or a device would block or never end
+            self.refused.append(f"{relative.as_posix()} (not a regular file)")
+            return
+        target = self.run_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(real, target)
+        shutil.copystat(real, target)
+        self.copied.append(relative.as_posix())
+
+
+def trusted_roots(source: Path) -> list[Path]:
+    """Where a model folder's links may lead: the folder itself, and for a snapshot of the HF cache
+    (``…/models--org--name/snapshots/<revision>``) its repository, whose ``blobs/`` hold the files."""
+    real = source.resolve()
+    roots = [real]
+    if real.parent.name == "snapshots" and real.parent.parent.name.startswith(("models--", "datasets--", "spaces--")):
+        roots.append(real.parent.parent)
+    return roots
+
+
+def wanted_files(source: Path) -> set[str]:
+    """Relative paths of the files to copy: the known names, the files the configs name, the Python modules their
+    ``auto_map`` names (a custom tokenizer) with the modules those import and the files they name, and the configs
+    of sentence-transformers' modules (``1_Pooling/config.json``)."""
+    wanted = set(COPIED_NAMES)
+    for name in NAMING_CONFIGS:
+        config = _read_json(source / name)
+        if isinstance(config, dict):
+            wanted |= named_files(config)
+            wanted |= remote_code_modules_of(config)
+    for module in sorted(m for m in wanted if m.endswith(".py")):
+        wanted |= module_needs(source / module)
+    modules = _read_json(source / "modules.json")
+    for module in modules if isinstance(modules, list) else []:
+        folder = module.get("path") if isinstance(module, dict) else None
+        if isinstance(folder, str) and folder:
+            wanted.add(f"{folder.strip('/')}/config.json")
+    return {w for w in wanted if _is_inside(w)}
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _is_inside(relative: str) -> bool:
+    path = Path(relative)
+    return bool(relative) and not path.is_absolute() and ".." not in path.parts
+
+
+def named_files(config: dict) -> set[str]:
+    """Files a config names itself (``"vocab_file": "vocab.txt"``, ``"merges_file"``, ``"tokenizer_file"`` …).
+    Old tokenizers saved absolute paths of the machine they were made on: only the name counts then."""
+    names = set()
+    for key, value in config.items():
+        if not (key.endswith("_file") or key.endswith("_files")):
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item:
+                names.add(Path(item).name if Path(item).is_absolute() else item.removeprefix("./"))
+    return names
+
+
+def remote_code_modules_of(config: dict) -> set[str]:
+    """The repository's own Python files its config names in ``auto_map`` (a custom tokenizer, processor or config
+    class): the exported folder needs them to load its tokenizer the same way."""
+    modules = set()
+    auto_map = config.get("auto_map")
+    for value in auto_map.values() if isinstance(auto_map, dict) else ():
+        for ref in value if isinstance(value, list) else [value]:
+            if isinstance(ref, str) and "." in ref and "--" not in ref:  # "module.Class"; "repo--…" is another repo's
+                modules.add(ref.rsplit(".", 1)[0] + ".py")
+    return modules
+
+
+def module_needs(module: Path) -> set[str]:
+    """What a custom tokenizer module needs beside it: the modules it imports relatively and the files its
+    ``VOCAB_FILES_NAMES`` names (read from its source, never run)."""
+    import ast
+
+    try:
+        tree = ast.parse(module.read_text(encoding="utf-8"))
+    except (OSError, ValueError, SyntaxError):
+        return set()
+    needs = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            modules = [node.module] if node.module else [alias.name for alias in node.names]  # from . import x
+            needs.update(m.replace(".", "/") + ".py" for m in modules)
+        elif (isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "VOCAB_FILES_NAMES"
+                                                   for t in node.targets)):
+            with contextlib.suppress(ValueError, TypeError, SyntaxError, RecursionError):
+                names = ast.literal_eval(node.value)
+                for value in names.values() if isinstance(names, dict) else ():
+                    needs.update(v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str))
+    return needs

@@ -1,0 +1,47 @@
+"""The records a run keeps beside its ONNX files: ``export_options.json`` (with the CLI command that repeats it),
+``export_plan.json``, ``validation_report.json`` and ``export.log``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..events import ValidationRow
+from ..options import ExportOptions
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def set_config_value(path: Path, key: str, value: Any) -> None:
+    if path.is_file():
+        write_json(path, {**json.loads(path.read_text(encoding="utf-8")), key: value})
+
+
+def list_files(run_dir: Path, planned: list[str]) -> list[dict]:
+    names = [n for n in planned if (run_dir / n).exists()]
+    names += sorted(p.name for p in run_dir.iterdir() if p.is_file() and p.name not in names)
+    return [{"name": n, "bytes": (run_dir / n).stat().st_size} for n in names]
+
+
+def write_records(run_dir: Path, options: ExportOptions, plan: dict, rows: list[ValidationRow], validation: str,
+                  timings: dict[str, float], log_lines: list[str]) -> None:
+    def dump(name: str, data: Any) -> None:
+        write_json(run_dir / name, data)
+
+    dump("export_options.json", {**options.to_dict(), "cli": options.to_cli_command(), "exportcore_version": __version__})
+    dump("export_plan.json", plan)
+    dump(
+        "validation_report.json",
+        {
+            "status": validation,
+            "checks": len(rows),
+            "failed": sum(not r.passed for r in rows),
+            "rows": [{k: v for k, v in r.to_dict().items() if k not in ("event", "time")} for r in rows],
+            "stage_seconds": {k: round(v, 3) for k, v in timings.items()},
+        },
+    )
+    (run_dir / "export.log").write_text("\n".join(log_lines) + "\n", encoding="utf-8")

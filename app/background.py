@@ -2,19 +2,19 @@
 
 ::
 
-    task = run_in_pool(hub.search_models, "bert", limit=20,
+    call = run_in_pool(hub.search_models, "bert", limit=20,
                        on_result=self._show, on_error=self._fail)
-    task.cancel()            # the result (or error) of a cancelled task is never delivered
+    call.cancel()            # the result (or error) of a cancelled call is never delivered
 
-    self._search = LatestTask()          # "starting a new one cancels the stale one"
+    self._search = LatestCall()          # "starting a new one cancels the stale one"
     self._search.start(hub.model_info, repo_id, on_result=..., on_error=...)
 
 The callable runs on a ``QThreadPool`` thread; ``on_result(value)`` / ``on_error(exception)``
-arrive by a queued signal on the thread that created the task (the GUI thread).
+arrive by a queued signal on the thread that started the call (the GUI thread).
 ``on_finished()`` follows when the callable has returned, cancelled or not, so a view can tell
-when the work really stopped. With ``pass_task=True`` the callable receives the task as
-keyword ``task``: it may call ``task.report(value)`` (delivered to ``on_progress``) and poll
-``task.cancel_event`` (a ``threading.Event``) to stop early.
+when the work really stopped. With ``pass_call=True`` the callable receives its handle as
+keyword ``call``: it may call ``call.report(value)`` (delivered to ``on_progress``) and poll
+``call.cancel_event`` (a ``threading.Event``) to stop early.
 
 No exportcore import here: this module is generic and reused by the rest of the app.
 """
@@ -27,12 +27,12 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
-__all__ = ["Task", "LatestTask", "run_in_pool", "default_pool", "wait_for_idle"]
+__all__ = ["BackgroundCall", "LatestCall", "run_in_pool", "default_pool", "wait_for_idle"]
 
 log = logging.getLogger(__name__)
 
 _POOL: QThreadPool | None = None
-_LIVE: set["Task"] = set()  # strong references until the worker has finished
+_LIVE: set["BackgroundCall"] = set()  # strong references until the worker has finished
 _LIVE_LOCK = threading.Lock()
 
 
@@ -54,21 +54,21 @@ def wait_for_idle(msecs: int = 5000) -> bool:
 
 
 class _Dispatcher(QObject):
-    """Lives on the thread that creates tasks (the GUI thread); worker threads emit through it.
+    """Lives on the thread that starts calls (the GUI thread); worker threads emit through it.
 
-    Worker-to-GUI delivery is a queued signal on this long-lived object, so a :class:`Task` can be
+    Worker-to-GUI delivery is a queued signal on this long-lived object, so a :class:`BackgroundCall` can be
     a plain Python object: whichever thread drops its last reference, no QObject dies there.
     """
 
-    event = Signal(object, str, object)  # task, kind, payload
+    event = Signal(object, str, object)  # call, kind, payload
 
     def __init__(self) -> None:
         super().__init__()
         self.event.connect(self._dispatch)
 
     @Slot(object, str, object)
-    def _dispatch(self, task: "Task", kind: str, payload: Any) -> None:
-        task._deliver(kind, payload)
+    def _dispatch(self, call: "BackgroundCall", kind: str, payload: Any) -> None:
+        call._deliver(kind, payload)
 
 
 _DISPATCHERS: dict[int, _Dispatcher] = {}
@@ -82,8 +82,8 @@ def _dispatcher() -> _Dispatcher:
     return found
 
 
-class Task:
-    """One unit of work on the pool; the handle :func:`run_in_pool` returns.
+class BackgroundCall:
+    """One call of a function on the pool; the handle :func:`run_in_pool` returns.
 
     Outcome callbacks run on the creating thread: ``on_result(value)`` or ``on_error(exc)``
     (never after :meth:`cancel`), ``on_progress(value)`` for each :meth:`report` (never after
@@ -95,12 +95,12 @@ class Task:
                  on_error: Callable[[BaseException], None] | None = None,
                  on_progress: Callable[[Any], None] | None = None,
                  on_finished: Callable[[], None] | None = None,
-                 pass_task: bool = False) -> None:
+                 pass_call: bool = False) -> None:
         self._fn = fn
         self._args = args
         self._kwargs = dict(kwargs)
-        if pass_task:
-            self._kwargs["task"] = self
+        if pass_call:
+            self._kwargs["call"] = self
         self._callbacks = {"result": on_result, "error": on_error, "progress": on_progress,
                            "finished": on_finished}
         self._cancel = threading.Event()
@@ -110,7 +110,7 @@ class Task:
 
     # ---- control (creating thread) ----------------------------------------------------------
     def cancel(self) -> None:
-        """Ignore this task's outcome from now on and ask a cooperative callable to stop."""
+        """Ignore this call's outcome from now on and ask a cooperative callable to stop."""
         self._cancel.set()
 
     @property
@@ -129,7 +129,7 @@ class Task:
 
     @property
     def settled(self) -> bool:
-        """True once the result or the error was delivered (or the task finished)."""
+        """True once the result or the error was delivered (or the call finished)."""
         return self._settled or self._done
 
     # ---- worker side ------------------------------------------------------------------------
@@ -166,7 +166,7 @@ class Task:
         if callback is not None:
             self._call(callback, payload)
         elif kind == "error":
-            log.error("background task %r failed", self._fn, exc_info=payload)
+            log.error("background call %r failed", self._fn, exc_info=payload)
 
     @staticmethod
     def _call(callback: Callable[..., None] | None, *args: Any) -> None:
@@ -175,18 +175,18 @@ class Task:
         try:
             callback(*args)
         except Exception:  # noqa: BLE001 - a failing view callback must not kill the event loop
-            log.exception("task callback %r failed", callback)
+            log.exception("background call callback %r failed", callback)
 
 
 class _Runnable(QRunnable):
-    def __init__(self, task: Task) -> None:
+    def __init__(self, call: BackgroundCall) -> None:
         super().__init__()
-        self._task = task
+        self._call = call
         self.setAutoDelete(True)
 
     def run(self) -> None:  # worker thread
-        task, self._task = self._task, None
-        task._run()
+        call, self._call = self._call, None
+        call._run()
 
 
 def run_in_pool(fn: Callable[..., Any], *args: Any,
@@ -194,45 +194,45 @@ def run_in_pool(fn: Callable[..., Any], *args: Any,
                 on_error: Callable[[BaseException], None] | None = None,
                 on_progress: Callable[[Any], None] | None = None,
                 on_finished: Callable[[], None] | None = None,
-                pass_task: bool = False,
+                pass_call: bool = False,
                 pool: QThreadPool | None = None,
-                **kwargs: Any) -> Task:
-    """Run ``fn(*args, **kwargs)`` on a pool thread and return its :class:`Task` handle.
+                **kwargs: Any) -> BackgroundCall:
+    """Run ``fn(*args, **kwargs)`` on a pool thread and return its :class:`BackgroundCall` handle.
 
-    Call from the GUI thread: the callbacks run there. ``pass_task=True`` adds ``task=<Task>``
+    Call from the GUI thread: the callbacks run there. ``pass_call=True`` adds ``call=<BackgroundCall>``
     to the call so the callable can report progress and see cancellation.
     """
-    task = Task(fn, args, kwargs, on_result=on_result, on_error=on_error, on_progress=on_progress,
-                on_finished=on_finished, pass_task=pass_task)
+    call = BackgroundCall(fn, args, kwargs, on_result=on_result, on_error=on_error, on_progress=on_progress,
+                          on_finished=on_finished, pass_call=pass_call)
     with _LIVE_LOCK:
-        _LIVE.add(task)
-    (pool or default_pool()).start(_Runnable(task))
-    return task
+        _LIVE.add(call)
+    (pool or default_pool()).start(_Runnable(call))
+    return call
 
 
-class LatestTask:
-    """Holds at most one live task: :meth:`start` cancels the previous one first."""
+class LatestCall:
+    """Holds at most one live call: :meth:`start` cancels the previous one first."""
 
     def __init__(self, pool: QThreadPool | None = None) -> None:
         self._pool = pool
-        self._task: Task | None = None
+        self._call: BackgroundCall | None = None
 
-    def start(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
+    def start(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> BackgroundCall:
         self.cancel()
         kwargs.setdefault("pool", self._pool)
-        self._task = run_in_pool(fn, *args, **kwargs)
-        return self._task
+        self._call = run_in_pool(fn, *args, **kwargs)
+        return self._call
 
     def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self._task = None
+        if self._call is not None:
+            self._call.cancel()
+            self._call = None
 
     @property
-    def task(self) -> Task | None:
-        return self._task
+    def call(self) -> BackgroundCall | None:
+        return self._call
 
     @property
     def busy(self) -> bool:
-        """A task was started, not cancelled, and its outcome has not arrived yet."""
-        return self._task is not None and not self._task.settled and not self._task.cancelled
+        """A call was started, not cancelled, and its outcome has not arrived yet."""
+        return self._call is not None and not self._call.settled and not self._call.cancelled

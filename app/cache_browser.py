@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -26,14 +26,12 @@ from PySide6.QtWidgets import (
 from exportcore import hub
 
 from .hub_models import ROLE_ITEM, CachedModelsModel
-from .tasks import LatestTask
-from .qt_util import Retranslating
+from .background import LatestCall
+from .qt_util import Retranslating, StatusText
 
 __all__ = ["CacheBrowser"]
 
 log = logging.getLogger(__name__)
-
-_ERROR_STYLE = "color: #b3261e;"
 
 
 class CacheBrowser(Retranslating, QWidget):
@@ -51,11 +49,9 @@ class CacheBrowser(Retranslating, QWidget):
         self._cache_dir = str(cache_dir) if cache_dir is not None else None
         self._auto_scan = auto_scan
         self._scanned_once = False
-        self._scan = LatestTask()
+        self._scan = LatestCall()
         self._last: hub.CacheScan | None = None
 
-        self._status: Callable[[], str] = lambda: self.tr("Not scanned yet.")
-        self._status_error = False
         self.filterEdit = QLineEdit(self)
         self.filterEdit.setObjectName("filterEdit")
         self.filterEdit.setClearButtonEnabled(True)
@@ -91,6 +87,7 @@ class CacheBrowser(Retranslating, QWidget):
         self.statusLabel = QLabel(self)
         self.statusLabel.setObjectName("statusLabel")
         self.statusLabel.setWordWrap(True)
+        self.status = StatusText(self.statusLabel, lambda: self.tr("Not scanned yet."))
         self.inspectButton = QPushButton(self)
         self.inspectButton.setObjectName("inspectButton")
         self.inspectButton.setEnabled(False)
@@ -120,7 +117,7 @@ class CacheBrowser(Retranslating, QWidget):
         self.refreshButton.setText(self.tr("Refresh"))
         self.inspectButton.setText(self.tr("Inspect"))
         self.model.retranslate()
-        self._render_status()
+        self.status.render()
         if self._last is not None:
             self._render_cache_label(self._last)
 
@@ -140,7 +137,7 @@ class CacheBrowser(Retranslating, QWidget):
         """Scan the cache again (off the GUI thread)."""
         self._scanned_once = True
         folder = self.cache_dir()
-        self._set_status(lambda: self.tr("Scanning {0}…").format(folder))
+        self.status.set(lambda: self.tr("Scanning {0}…").format(folder))
         self._scan.start(hub.scan_cache, self._cache_dir, on_result=self._scan_done, on_error=self._scan_failed)
 
     def is_scanning(self) -> bool:
@@ -201,7 +198,7 @@ class CacheBrowser(Retranslating, QWidget):
                 words += " " + self.tr("{0} folders could not be read (see tooltip).").format(len(scan.warnings))
             return words
 
-        self._set_status(text)
+        self.status.set(text)
         self.statusLabel.setToolTip("\n".join(scan.warnings))
         self._selection_changed()
         self.scanFinished.emit()
@@ -211,14 +208,6 @@ class CacheBrowser(Retranslating, QWidget):
 
     def _scan_failed(self, exc: BaseException) -> None:
         self.model.clear()
-        self._set_status(lambda: self.tr("The cache could not be read: {0}").format(exc), error=True)
+        self.status.set(lambda: self.tr("The cache could not be read: {0}").format(exc), error=True)
         log.info("cache scan failed: %s", exc)
         self.scanFinished.emit()
-
-    def _set_status(self, text: Callable[[], str], *, error: bool = False) -> None:
-        self._status, self._status_error = text, error
-        self._render_status()
-
-    def _render_status(self) -> None:
-        self.statusLabel.setStyleSheet(_ERROR_STYLE if self._status_error else "")
-        self.statusLabel.setText(self._status())

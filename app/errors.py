@@ -1,4 +1,5 @@
 """Friendly errors: a human sentence and a next step for each error code, with the technical details folded away.
+(The widgets that show them are in :mod:`app.error_views`.)
 
 The codes are exportcore's (``exportcore.errors.MESSAGES``) plus a few the app itself meets (the inspect helper
 failing to start, …). Texts are translatable (context ``Errors``); ``{name}`` placeholders are filled from the
@@ -14,15 +15,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from exportcore.errors import suggested_atol
+from exportcore.events import ErrorEvent
 from exportcore.hub import format_size
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFrame, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QStyle, QToolButton,
-    QVBoxLayout, QWidget,
-)
 
 C = "Errors"
 
@@ -107,6 +104,17 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         QT_TRANSLATE_NOOP("Errors", "Weights missing"),
         QT_TRANSLATE_NOOP("Errors", "'{model}' has a configuration but no weights (looked for {looked_for})."),
         QT_TRANSLATE_NOOP("Errors", "Download the complete model, including its .safetensors or .bin files."),
+    ),
+    "model_not_readable": (
+        QT_TRANSLATE_NOOP("Errors", "Model cannot be read"),
+        QT_TRANSLATE_NOOP("Errors", "The model cannot be read at '{path}' ({reason})."),
+        QT_TRANSLATE_NOOP("Errors", "Make the model's folder and files readable for your user account, or copy the "
+                                    "model to a folder you can read."),
+    ),
+    "damaged_weights": (
+        QT_TRANSLATE_NOOP("Errors", "Damaged weights"),
+        QT_TRANSLATE_NOOP("Errors", "The weights file '{path}' is damaged ({reason})."),
+        QT_TRANSLATE_NOOP("Errors", "Download the model again; nothing was exported."),
     ),
     "pad_token_required": (
         QT_TRANSLATE_NOOP("Errors", "Padding token needed"),
@@ -314,9 +322,15 @@ def describe(code: str, params: dict[str, Any] | None = None, message: str = "",
 
 
 def from_error_dict(data: dict[str, Any]) -> FriendlyError:
-    """From an ``error`` event / inspect-server error object (code, message, next_step, params, details)."""
+    """From an inspect-helper error object (code, message, next_step, params, details)."""
     return describe(str(data.get("code", "internal_error")), data.get("params") or {}, str(data.get("message", "")),
                     str(data.get("next_step", "")), str(data.get("details", "")))
+
+
+def from_error_event(ev: ErrorEvent) -> FriendlyError:
+    """From an export's ``error`` event."""
+    return describe(str(ev.code or "internal_error"), ev.params or {}, str(ev.message or ""), str(ev.next_step or ""),
+                    str(ev.details or ""))
 
 
 def validation_advice(float_dtype: str, max_diff: float | None) -> tuple[str, float | None]:
@@ -358,113 +372,3 @@ def clean_details(text: str, max_lines: int = 40) -> str:
             in_tb = False
         out.append(line.rstrip())
     return "\n".join(out[-max_lines:]).strip()
-
-
-class ErrorDialog(QDialog):
-    """Title, sentence, next step; "Show details" unfolds the technical text (no traceback frames)."""
-
-    def __init__(self, error: FriendlyError, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.error = error
-        self.setWindowTitle(error.title)
-        self.setMinimumWidth(480)
-        icon = QLabel()
-        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40, 40))
-        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.title_label = QLabel(f"<b>{_esc(error.title)}</b>")
-        self.sentence_label = QLabel(_esc(error.sentence))
-        self.sentence_label.setWordWrap(True)
-        self.next_label = QLabel(_esc(error.next_step))
-        self.next_label.setWordWrap(True)
-        self.next_label.setObjectName("nextStep")
-        self.details_button = QToolButton()
-        self.details_button.setCheckable(True)
-        self.details_button.setArrowType(Qt.ArrowType.RightArrow)
-        self.details_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.details_button.setText(self.tr("Show details"))
-        self.details_button.toggled.connect(self._toggle)
-        self.details_view = QPlainTextEdit(error.details)
-        self.details_view.setReadOnly(True)
-        self.details_view.setVisible(False)
-        self.details_view.setMinimumHeight(140)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        copy = QPushButton(self.tr("Copy details"))
-        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(
-            f"{error.title}\n{error.sentence}\n{error.next_step}\n\n{error.details}"))
-        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.rejected.connect(self.reject)
-        buttons.accepted.connect(self.accept)
-        text = QVBoxLayout()
-        text.setSpacing(8)
-        text.addWidget(self.title_label)
-        text.addWidget(self.sentence_label)
-        text.addWidget(self.next_label)
-        top = QHBoxLayout()
-        top.setSpacing(14)
-        top.addWidget(icon)
-        top.addLayout(text, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.details_view, 1)
-        layout.addWidget(buttons)
-
-    def _toggle(self, on: bool) -> None:
-        self.details_view.setVisible(on)
-        self.details_button.setArrowType(Qt.ArrowType.DownArrow if on else Qt.ArrowType.RightArrow)
-        self.details_button.setText(self.tr("Hide details") if on else self.tr("Show details"))
-        self.adjustSize()
-
-
-class ErrorBanner(QFrame):
-    """An inline error: title + sentence + next step, a "Details…" button opening :class:`ErrorDialog`."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("errorBanner")
-        self.setStyleSheet(
-            "#errorBanner { background: #fdecea; border: 1px solid #f5c2c0; border-radius: 6px; }"
-            "#errorBanner QLabel { color: #5f2120; background: transparent; }")
-        self.error: FriendlyError | None = None
-        icon = QLabel()
-        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(28, 28))
-        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.details_button = QPushButton()
-        self.details_button.clicked.connect(self.show_dialog)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(12, 10, 12, 10)
-        row.setSpacing(12)
-        row.addWidget(icon)
-        row.addWidget(self.label, 1)
-        row.addWidget(self.details_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.retranslate()
-        self.hide()
-
-    def retranslate(self) -> None:
-        self.details_button.setText(self.tr("Details…"))
-        if self.error is not None:
-            self.show_error(from_error_dict(self.error.raw))
-
-    def show_error(self, error: FriendlyError) -> None:
-        self.error = error
-        self.label.setText(f"<b>{_esc(error.title)}</b><br>{_esc(error.sentence)}<br><i>{_esc(error.next_step)}</i>")
-        self.show()
-
-    def clear(self) -> None:
-        self.error = None
-        self.hide()
-
-    def show_dialog(self) -> ErrorDialog | None:
-        if self.error is None:
-            return None
-        dialog = ErrorDialog(self.error, self.window())
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -8,14 +8,12 @@ why the user can turn it off (View ▸ Keep the export engine loaded).
 
 from __future__ import annotations
 
-import json
 import os
 
-import shiboken6
-from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from .paths import engine_command
-from .qt_util import child_process
+from .process_link import ProcessLink
 
 STATES = ("stopped", "starting", "ready", "failed")
 
@@ -28,84 +26,78 @@ class ExportEngine(QObject):
         self.command = command or engine_command()
         self.state = "stopped"
         self.load_seconds: float | None = None
-        self._proc: QProcess | None = None
-        self._buffer = b""
+        self._link: ProcessLink | None = None
         self._external_socket: str | None = None
         self._watch = QTimer(self)
         self._watch.setInterval(3000)
         self._watch.timeout.connect(self._check_external)
 
     def start(self) -> None:
-        if self._proc is not None:
+        if self._link is not None:
             return
-        proc = child_process(self)
-        proc.readyReadStandardOutput.connect(self._on_stdout)
-        proc.errorOccurred.connect(lambda _error, p=proc: self._finished(p))
-        proc.finished.connect(lambda *_, p=proc: self._finished(p))
-        self._proc = proc
-        self._buffer = b""
+        link = ProcessLink(self)
+        link.received.connect(self._announced)
+        link.ended.connect(self._ended)
+        link.failedToStart.connect(lambda _reason: self._set_state("failed"))
+        self._link = link
         self._set_state("starting")
-        proc.start(self.command[0], [*self.command[1:], "serve", "--exit-with-stdin"])
+        link.start([*self.command, "serve", "--exit-with-stdin"])
 
     def _check_external(self) -> None:
         if self._external_socket and not os.path.exists(self._external_socket):
             self._watch.stop()
             self._external_socket = None
-            self._proc = None
+            self._forget_link()
             self.start()
 
     def stop(self) -> None:
         """End the engine: EOF on its stdin (it removes its socket and exits), killed if still there after 3 s."""
         self._watch.stop()
         self._external_socket = None
-        proc, self._proc = self._proc, None
-        if proc is not None and proc.state() != QProcess.ProcessState.NotRunning:
-            proc.closeWriteChannel()
-            QTimer.singleShot(3000, proc.kill)
+        link = self._forget_link()
+        if link is not None and link.running:
+            link.close_input()
+            QTimer.singleShot(3000, link.kill)
         self._set_state("stopped")
 
     def shutdown_now(self) -> None:
         """At application exit: still loading, it has no socket yet and is killed at once; serving, it gets EOF on
         its stdin and up to 2.5 s to remove its socket (it checks every second)."""
         self._watch.stop()
-        proc, self._proc = self._proc, None
-        if proc is None or proc.state() == QProcess.ProcessState.NotRunning:
+        link = self._forget_link()
+        if link is None or not link.running:
             return
         if self.state == "ready":
-            proc.closeWriteChannel()
-            if proc.waitForFinished(2500):
+            link.close_input()
+            if link.wait_for_finished(2500):
                 return
-        proc.kill()
-        proc.waitForFinished(1000)
+        link.kill()
+        link.wait_for_finished(1000)
+
+    def _forget_link(self) -> ProcessLink | None:
+        """The engine process we no longer follow: its last words (an exit, a failure) are not ours to report."""
+        link, self._link = self._link, None
+        if link is not None:
+            link.blockSignals(True)
+        return link
 
     @property
     def is_ready(self) -> bool:
         return self.state == "ready"
 
-    def _on_stdout(self) -> None:
-        if self._proc is None:
-            return
-        self._buffer += bytes(self._proc.readAllStandardOutput())
-        while b"\n" in self._buffer:
-            line, self._buffer = self._buffer.split(b"\n", 1)
-            try:
-                message = json.loads(line)
-            except ValueError:
-                continue
-            if message.get("ready"):
-                self.load_seconds = message.get("seconds")
-                self._set_state("ready")
-            elif message.get("reason") == "already running":
-                # One started elsewhere (a terminal, another window, ours just being stopped) serves us too; once
-                # its socket is gone, start our own.
-                self._external_socket = message.get("socket")
-                self._watch.start()
-                self._set_state("ready")
+    def _announced(self, message: dict) -> None:
+        if message.get("ready"):
+            self.load_seconds = message.get("seconds")
+            self._set_state("ready")
+        elif message.get("reason") == "already running":
+            # One started elsewhere (a terminal, another window, ours just being stopped) serves us too; once
+            # its socket is gone, start our own.
+            self._external_socket = message.get("socket")
+            self._watch.start()
+            self._set_state("ready")
 
-    def _finished(self, proc: QProcess) -> None:
-        if proc is not self._proc or not shiboken6.isValid(proc):
-            return  # an engine we stopped or replaced, or one going away with its window (QProcess's destructor)
-        if self.state != "ready" or proc.exitCode() != 0:
+    def _ended(self, exit_code: int, crashed: bool) -> None:
+        if self.state != "ready" or exit_code != 0 or crashed:
             self._set_state("failed")
 
     def _set_state(self, state: str) -> None:

@@ -18,24 +18,22 @@ import threading
 import time
 import traceback
 from collections import deque
-from typing import Any, Callable
+from typing import Callable
 
-from PySide6.QtCore import (
-    QModelIndex, QObject, QPersistentModelIndex, QProcess, Qt, QThread,
-    QTimer, Signal, Slot,
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from exportcore.events import (
+    ErrorEvent, Event, LogLine, PlanReady, Progress, RunResult, StageFinished, StageStarted, ValidationRow,
 )
-from PySide6.QtGui import QColor
 
-from .qt_util import ListTableModel, child_process
+from .job_state import EXIT_OUTCOMES, JobState
 from .paths import worker_command
+from .process_link import ProcessLink, as_event
 from .transfer import Transfer
 
 KILL_AFTER_MS = 1500
 #: stderr lines that are known noise (FACTS.md) and are not shown in the log pane.
 NOISE = ("TracerWarning", "torchvision is not installed", "[torch.onnx]", "warnings.warn(")
-EVENT_KINDS = ("stage_started", "stage_finished", "progress", "log", "plan", "validation_row", "result", "error")
-#: outcome per worker exit status (docs/interfaces.md)
-EXIT_OUTCOMES = {0: "succeeded", 1: "validation_failed", 2: "failed", 3: "failed", 130: "cancelled"}
 SIGNAL_NAMES = {134: "aborted", 135: "bus error", 136: "floating point exception", 137: "killed",
                 139: "segmentation fault", 143: "terminated"}
 
@@ -46,7 +44,7 @@ Runner = Callable[[dict, Emit, Callable[[], bool]], int]
 class _Supervisor(QObject):
     """Lives in the job's QThread. Runs the child (or the in-process runner) and reports events."""
 
-    events = Signal(list)  # a batch, in order
+    events = Signal(list)  # a batch of exportcore.events, in order
     done = Signal(str, int)  # outcome, exit code
 
     #: Events of the child are handed to the GUI thread at most this often, as one batch: a worker that writes
@@ -60,13 +58,12 @@ class _Supervisor(QObject):
         self.runner = runner
         self.kill_after_ms = kill_after_ms
         self.cancel_flag = threading.Event()
-        self.proc: QProcess | None = None
+        self.link: ProcessLink | None = None
         self.job_dir = ""
-        self._buffer = b""
-        self._terminal: dict | None = None  # the last result/error event
+        self._terminal: RunResult | ErrorEvent | None = None  # the last result/error event
         self._stderr: deque[str] = deque(maxlen=80)
         self._finished = False
-        self._pending: list[dict] = []
+        self._pending: list[Event] = []
         self._flush_timer: QTimer | None = None
 
     @Slot()
@@ -78,61 +75,40 @@ class _Supervisor(QObject):
         job_file = os.path.join(self.job_dir, "job.json")
         with open(job_file, "w", encoding="utf-8") as fh:
             json.dump(self.options, fh, ensure_ascii=False, indent=1)
-        proc = child_process(self)
-        proc.readyReadStandardOutput.connect(self._on_stdout)
-        proc.readyReadStandardError.connect(self._on_stderr)
-        proc.finished.connect(self._on_finished)
-        proc.errorOccurred.connect(self._on_error)
-        self.proc = proc
-        command = list(self.command or worker_command())
+        link = ProcessLink(self, events=True)
+        link.received.connect(self._handle)
+        link.badLine.connect(self._bad_line)
+        link.stderrLine.connect(self._on_stderr)
+        link.ended.connect(self._conclude)
+        link.failedToStart.connect(self._failed_to_start)
+        self.link = link
         if self.cancel_flag.is_set():
-            self._finish("cancelled", 130, {"code": "cancelled", "params": {}})
+            self._finish(JobState.CANCELLED, 130, ErrorEvent(code="cancelled", message=""))
             return
-        proc.start(command[0], [*command[1:], job_file])
+        link.start([*(self.command or worker_command()), job_file])
 
     # -- in-process mode ------------------------------------------------------------------------------------------
     def _run_in_process(self) -> None:
-        def emit(ev: dict) -> None:
-            self._handle(dict(ev))
+        def emit(data: dict) -> None:
+            self._handle(as_event(dict(data)) or LogLine(level="info", message=json.dumps(data, default=str)))
 
         try:
             code = int(self.runner(dict(self.options), emit, self.cancel_flag.is_set))
         except Exception as exc:  # the runner's bug is an error row, not a crash of the app
             code = 3
-            self._handle({"event": "error", "code": "internal_error", "message": str(exc),
-                          "params": {"reason": f"{type(exc).__name__}: {exc}"}, "details": traceback.format_exc()})
+            self._handle(ErrorEvent(code="internal_error", message=str(exc),
+                                    params={"reason": f"{type(exc).__name__}: {exc}"}, details=traceback.format_exc()))
         if self.cancel_flag.is_set() and code != 0:
             code = 130
         self._conclude(code, crashed=False)
 
-    # -- child process I/O ----------------------------------------------------------------------------------------
-    def _on_stdout(self) -> None:
-        if self.proc is None:
-            return
-        self._buffer += bytes(self.proc.readAllStandardOutput().data())
-        *lines, self._buffer = self._buffer.split(b"\n")
-        for raw in lines:
-            self._parse(raw)
-
-    def _parse(self, raw: bytes) -> None:
-        raw = raw.strip()
-        if not raw:
-            return
-        try:
-            ev = json.loads(raw)
-        except ValueError:
-            ev = None
-        if not isinstance(ev, dict) or ev.get("event") not in EVENT_KINDS:
-            self._handle({"event": "log", "level": "info", "message": raw.decode("utf-8", "replace")})
-            return
-        self._handle(ev)
-
-    def _handle(self, ev: dict) -> None:
-        if ev.get("event") in ("result", "error"):
+    # -- events ---------------------------------------------------------------------------------------------------
+    def _handle(self, ev: Event) -> None:
+        if isinstance(ev, (RunResult, ErrorEvent)):
             self._terminal = ev
         self._send(ev)
 
-    def _send(self, ev: dict) -> None:
+    def _send(self, ev: Event) -> None:
         if self.runner is not None:  # in-process: the runner blocks this thread, no timer could fire
             self.events.emit([ev])
             return
@@ -150,85 +126,75 @@ class _Supervisor(QObject):
             batch, self._pending = self._pending, []
             self.events.emit(batch)
 
-    def _on_stderr(self) -> None:
-        if self.proc is None:
-            return
-        text = bytes(self.proc.readAllStandardError().data()).decode("utf-8", "replace")
-        for line in text.splitlines():
-            if not line.strip():
-                continue
-            self._stderr.append(line)
-            if not any(n in line for n in NOISE):
-                self._send({"event": "log", "level": "stderr", "message": line})
+    def _bad_line(self, text: str) -> None:
+        self._handle(LogLine(level="info", message=text))
 
-    def _on_error(self, error: QProcess.ProcessError) -> None:
-        if error == QProcess.ProcessError.FailedToStart:
-            self._finish("failed", -1, {"code": "worker_not_started",
-                                        "params": {"reason": self.proc.errorString() if self.proc else "?"}})
+    def _on_stderr(self, line: str) -> None:
+        self._stderr.append(line)
+        if not any(n in line for n in NOISE):
+            self._send(LogLine(level="stderr", message=line))
 
-    def _on_finished(self, exit_code: int, status: QProcess.ExitStatus) -> None:
-        if self.proc is not None and self._buffer:
-            self._parse(self._buffer)
-            self._buffer = b""
-        self._conclude(exit_code, crashed=status == QProcess.ExitStatus.CrashExit)
+    def _failed_to_start(self, reason: str) -> None:
+        self._finish(JobState.FAILED, -1, ErrorEvent(code="worker_not_started", message="", params={"reason": reason}))
 
+    # -- the outcome ----------------------------------------------------------------------------------------------
     def _conclude(self, exit_code: int, crashed: bool) -> None:
         cancelled = self.cancel_flag.is_set()
-        terminal = self._terminal or {}
+        terminal = self._terminal
+        error_code = terminal.code if isinstance(terminal, ErrorEvent) else None
         if cancelled and (crashed or exit_code != 0):
-            outcome = "cancelled"
-            if terminal.get("code") != "cancelled":
-                self._handle({"event": "error", "code": "cancelled", "message": "The export was cancelled.",
-                              "params": {}, "details": ""})
-        elif crashed or exit_code not in EXIT_OUTCOMES or (exit_code != 0 and terminal.get("event") != "error"):
-            outcome = "crashed"
+            outcome = JobState.CANCELLED
+            if error_code != "cancelled":
+                self._handle(ErrorEvent(code="cancelled", message="The export was cancelled."))
+        elif crashed or exit_code not in EXIT_OUTCOMES or (exit_code != 0 and error_code is None):
+            outcome = JobState.CRASHED
             reason = (f"exit code {exit_code}, {SIGNAL_NAMES[exit_code]}" if exit_code in SIGNAL_NAMES
                       else "it crashed" if crashed else f"exit code {exit_code}")
-            self._handle({"event": "error", "code": "worker_crashed", "message": f"worker stopped: {reason}",
-                          "params": {"reason": reason}, "details": "\n".join(self._stderr)})
-        elif exit_code == 0 and terminal.get("event") != "result":
-            outcome = "crashed"
-            self._handle({"event": "error", "code": "worker_crashed", "message": "worker ended without a result",
-                          "params": {"reason": "no result was reported"}, "details": "\n".join(self._stderr)})
+            self._handle(ErrorEvent(code="worker_crashed", message=f"worker stopped: {reason}",
+                                    params={"reason": reason}, details="\n".join(self._stderr)))
+        elif exit_code == 0 and not isinstance(terminal, RunResult):
+            outcome = JobState.CRASHED
+            self._handle(ErrorEvent(code="worker_crashed", message="worker ended without a result",
+                                    params={"reason": "no result was reported"}, details="\n".join(self._stderr)))
         else:
-            outcome = EXIT_OUTCOMES[exit_code]
-            if terminal.get("code") == "cancelled":
-                outcome = "cancelled"
+            outcome = JobState.CANCELLED if error_code == "cancelled" else EXIT_OUTCOMES[exit_code]
         self._finish(outcome, exit_code, None)
 
-    def _finish(self, outcome: str, exit_code: int, error: dict | None) -> None:
+    def _finish(self, outcome: JobState, exit_code: int, error: ErrorEvent | None) -> None:
         if self._finished:
             return
         self._finished = True
         if error is not None:
-            self._handle({"event": "error", "message": "", "details": "\n".join(self._stderr), **error})
+            error.details = "\n".join(self._stderr)
+            self._handle(error)
         if self.job_dir:
             shutil.rmtree(self.job_dir, ignore_errors=True)
         self._flush()  # every event before the outcome
-        self.done.emit(outcome, exit_code)
+        self.done.emit(str(outcome), exit_code)
         QThread.currentThread().quit()
 
     @Slot()
     def cancel(self) -> None:
         """Runs in the supervisor thread (queued): SIGTERM now, SIGKILL later if needed."""
         self.cancel_flag.set()
-        proc = self.proc
-        if proc is None or proc.state() == QProcess.ProcessState.NotRunning:
+        if self.link is None or not self.link.running:
             return
-        proc.terminate()
+        self.link.terminate()
         QTimer.singleShot(self.kill_after_ms, self._kill_if_running)
 
     def _kill_if_running(self) -> None:
-        if self.proc is not None and self.proc.state() != QProcess.ProcessState.NotRunning:
-            self._handle({"event": "log", "level": "warning",
-                          "message": f"worker ignored SIGTERM for {self.kill_after_ms} ms: killed"})
-            self.proc.kill()
+        if self.link is not None and self.link.running:
+            self._handle(LogLine(level="warning",
+                                 message=f"worker ignored SIGTERM for {self.kill_after_ms} ms: killed"))
+            self.link.kill()
 
 
 class ExportJob(QObject):
     """One export. Lives in the GUI thread; its signals are always emitted there."""
 
     started = Signal()
+    #: every batch of events, in order, after the signals below were emitted for each (the run view follows these)
+    eventsArrived = Signal(list)
     stageStarted = Signal(str, str)
     stageFinished = Signal(str, float, str)
     progress = Signal(float, str, str)
@@ -254,18 +220,18 @@ class ExportJob(QObject):
         self.command = command
         self.runner = runner
         self.kill_after_ms = kill_after_ms
-        self.state = "queued"  # queued, running, succeeded, validation_failed, failed, cancelled, crashed
-        self.outcome = ""
+        self.state = JobState.QUEUED
+        self.outcome: JobState | None = None
         self.exit_code: int | None = None
         self.started_at: float | None = None
         self.finished_at: float | None = None
-        self.result: dict | None = None
-        self.error: dict | None = None
+        self.result: RunResult | None = None
+        self.error: ErrorEvent | None = None
         self.plan: dict | None = None
         #: the task the inspector resolved for these options (the worker's plan, once it arrives, wins)
         self.expected_task = ""
-        self.rows: list[dict] = []
-        self.events: list[dict] = []
+        self.rows: list[ValidationRow] = []
+        self.events: list[Event] = []
         self._thread: QThread | None = None
         self._sup: _Supervisor | None = None
 
@@ -283,14 +249,13 @@ class ExportJob(QObject):
     @property
     def kept_folder(self) -> str:
         """Where a run that failed validation left its files (the ``validation_failed`` error's ``kept``), or ""."""
-        error = self.error or {}
-        if error.get("code") != "validation_failed":
+        if self.error is None or self.error.code != "validation_failed":
             return ""
-        return str((error.get("params") or {}).get("kept") or "")
+        return str((self.error.params or {}).get("kept") or "")
 
     @property
     def is_done(self) -> bool:
-        return self.state not in ("queued", "running")
+        return self.state.is_done
 
     def elapsed(self) -> float:
         if self.started_at is None:
@@ -298,9 +263,9 @@ class ExportJob(QObject):
         return (self.finished_at or time.time()) - self.started_at
 
     def start(self) -> None:
-        if self.state != "queued":
+        if self.state != JobState.QUEUED:
             return
-        self.state = "running"
+        self.state = JobState.RUNNING
         self.started_at = time.time()
         thread = QThread()
         thread.setObjectName(f"export-job-{self.number}")
@@ -316,11 +281,11 @@ class ExportJob(QObject):
         self.started.emit()
 
     def cancel(self) -> None:
-        if self.state == "queued":
-            self.state = self.outcome = "cancelled"
+        if self.state == JobState.QUEUED:
+            self.state = self.outcome = JobState.CANCELLED
             self.finished_at = time.time()
-            self.finished.emit("cancelled")
-        elif self.state == "running" and self._sup is not None:
+            self.finished.emit(str(self.state))
+        elif self.state == JobState.RUNNING and self._sup is not None:
             self._sup.cancel_flag.set()  # seen at once by an in-process runner
             self._cancelRequested.emit()  # queued to the supervisor thread
 
@@ -330,9 +295,9 @@ class ExportJob(QObject):
 
     # -- from the supervisor (queued into the GUI thread) ---------------------------------------------------------
     def _on_events(self, batch: list) -> None:
-        rows: list[dict] = []
+        rows: list[ValidationRow] = []
         for ev in batch:
-            if ev.get("event") == "validation_row":
+            if isinstance(ev, ValidationRow):
                 rows.append(ev)
             elif rows:  # keep the order: the rows before this event are announced first
                 self.validationRows.emit(rows)
@@ -340,41 +305,42 @@ class ExportJob(QObject):
             self._on_event(ev)
         if rows:
             self.validationRows.emit(rows)
+        self.eventsArrived.emit(batch)
 
-    def _on_event(self, ev: dict) -> None:
+    def _on_event(self, ev: Event) -> None:
         self.events.append(ev)
-        kind = ev.get("event")
-        if kind == "stage_started":
-            self.stageStarted.emit(str(ev.get("stage", "")), str(ev.get("detail", "")))
-        elif kind == "stage_finished":
-            self.stageFinished.emit(str(ev.get("stage", "")), float(ev.get("seconds") or 0.0), str(ev.get("detail", "")))
-        elif kind == "progress":
-            self.progress.emit(float(ev.get("fraction") or 0.0), str(ev.get("stage", "")), str(ev.get("message", "")))
-            transfer = Transfer.from_event(ev)
-            if transfer is not None:
-                self.transferProgress.emit(transfer)
-        elif kind == "log":
-            self.logLine.emit(str(ev.get("level", "info")), str(ev.get("message", "")))
-        elif kind == "plan":
-            self.plan = ev.get("plan") if isinstance(ev.get("plan"), dict) else None
-            if self.plan is not None:
-                self.planReceived.emit(self.plan)
-        elif kind == "validation_row":
-            self.rows.append(ev)
-            self.validationRow.emit(ev)
-        elif kind == "result":
-            self.result = ev
-            self.resultReady.emit(ev)
-        elif kind == "error":
-            self.error = ev
-            self.errorOccurred.emit(ev)
+        match ev:
+            case StageStarted():
+                self.stageStarted.emit(str(ev.stage), str(ev.detail or ""))
+            case StageFinished():
+                self.stageFinished.emit(str(ev.stage), float(ev.seconds or 0.0), str(ev.detail or ""))
+            case Progress():
+                self.progress.emit(float(ev.fraction or 0.0), str(ev.stage or ""), str(ev.message or ""))
+                transfer = Transfer.from_progress(ev)
+                if transfer is not None:
+                    self.transferProgress.emit(transfer)
+            case LogLine():
+                self.logLine.emit(str(ev.level or "info"), str(ev.message or ""))
+            case PlanReady():
+                self.plan = ev.plan if isinstance(ev.plan, dict) else None
+                if self.plan is not None:
+                    self.planReceived.emit(self.plan)
+            case ValidationRow():
+                self.rows.append(ev)
+                self.validationRow.emit(ev)
+            case RunResult():
+                self.result = ev
+                self.resultReady.emit(ev)
+            case ErrorEvent():
+                self.error = ev
+                self.errorOccurred.emit(ev)
 
     def _on_done(self, outcome: str, exit_code: int) -> None:
-        self.outcome, self.exit_code = outcome, exit_code
+        self.outcome, self.exit_code = JobState(outcome), exit_code
 
     def _on_thread_finished(self) -> None:
         self.finished_at = time.time()
-        self.state = self.outcome or "crashed"
+        self.state = self.outcome or JobState.CRASHED
         thread, sup = self._thread, self._sup
         self._sup = None
         if sup is not None:
@@ -382,7 +348,7 @@ class ExportJob(QObject):
         if thread is not None:
             thread.deleteLater()
         self._thread = None
-        self.finished.emit(self.state)
+        self.finished.emit(str(self.state))
 
 
 class ExportQueue(QObject):
@@ -402,10 +368,10 @@ class ExportQueue(QObject):
 
     @property
     def running(self) -> ExportJob | None:
-        return next((j for j in self.jobs if j.state == "running"), None)
+        return next((j for j in self.jobs if j.state == JobState.RUNNING), None)
 
     def pending(self) -> list[ExportJob]:
-        return [j for j in self.jobs if j.state == "queued"]
+        return [j for j in self.jobs if j.state == JobState.QUEUED]
 
     def enqueue(self, options: dict) -> ExportJob:
         job = ExportJob(options, command=self.command, runner=self.runner, parent=self)
@@ -450,80 +416,3 @@ class ExportQueue(QObject):
         deadline = time.time() + ms / 1000
         for job in self.jobs:
             job.wait_for_thread(max(0, int((deadline - time.time()) * 1000)))
-
-
-STATE_COLOURS = {
-    "queued": "#757575", "running": "#1565c0", "succeeded": "#2e7d32", "validation_failed": "#c62828",
-    "failed": "#c62828", "crashed": "#c62828", "cancelled": "#ef6c00",
-}
-
-
-class QueueModel(ListTableModel):
-    """The export queue: #, model, task, state, elapsed."""
-
-    COLUMNS = 5
-
-    def __init__(self, queue: ExportQueue, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.queue = queue
-        self._jobs: list[ExportJob] = []
-        queue.changed.connect(self.refresh)
-        self.refresh()
-
-    def refresh(self) -> None:
-        jobs = list(self.queue.jobs)
-        if [id(j) for j in jobs] != [id(j) for j in self._jobs]:
-            self.beginResetModel()
-            self._jobs = jobs
-            self.endResetModel()
-        elif jobs:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(jobs) - 1, self.COLUMNS - 1))
-
-    def job(self, row: int) -> ExportJob:
-        return self._jobs[row]
-
-    def row_items(self) -> list[ExportJob]:
-        return self._jobs
-
-    def headers(self) -> tuple[str, ...]:
-        return ("#", self.tr("Model"), self.tr("Task"), self.tr("State"), self.tr("Time"))
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._jobs):
-            return None
-        job = self._jobs[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return str(job.number)
-            if col == 1:
-                return job.model
-            if col == 2:
-                return job.task
-            if col == 3:
-                return state_text(job.state)
-            if col == 4:
-                return f"{job.elapsed():.1f} s" if job.started_at else ""
-        if role == Qt.ItemDataRole.ForegroundRole and col == 3:
-            return QColor(STATE_COLOURS.get(job.state, "#000000"))
-        if role == Qt.ItemDataRole.ToolTipRole and col == 1:
-            return str(job.options.get("output_dir", ""))
-        return None
-
-    def retranslate(self) -> None:
-        self.retranslate_header()
-        self.refresh()
-
-
-def state_text(state: str) -> str:
-    from PySide6.QtCore import QCoreApplication
-
-    return {
-        "queued": QCoreApplication.translate("JobState", "queued"),
-        "running": QCoreApplication.translate("JobState", "running"),
-        "succeeded": QCoreApplication.translate("JobState", "succeeded"),
-        "validation_failed": QCoreApplication.translate("JobState", "validation failed"),
-        "failed": QCoreApplication.translate("JobState", "failed"),
-        "crashed": QCoreApplication.translate("JobState", "crashed"),
-        "cancelled": QCoreApplication.translate("JobState", "cancelled"),
-    }.get(state, state)

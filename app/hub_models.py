@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Callable, Sequence
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from exportcore.hub import CachedModel, ModelSummary, RepoFileInfo, format_size
@@ -18,7 +18,7 @@ from exportcore.hub import CachedModel, ModelSummary, RepoFileInfo, format_size
 from .qt_util import ListTableModel
 
 __all__ = ["ROLE_ITEM", "SearchResultsModel", "RepoFilesModel", "CachedModelsModel", "compact_number",
-           "relative_time", "ExportableFn"]
+           "relative_time", "ExportableFn", "exportable_badge"]
 
 #: Role that returns the row's dataclass.
 ROLE_ITEM = Qt.ItemDataRole.UserRole + 1
@@ -149,6 +149,16 @@ class _TableModel(ListTableModel):
                 and 0 <= index.column() < self.columnCount())
 
 
+def exportable_badge(verdict: bool | None) -> str:
+    """The Exportable column's words for the registry's verdict (also in the Hub pane's details)."""
+    translate = QCoreApplication.translate
+    if verdict is True:
+        return translate("SearchResultsModel", "✓ yes")
+    if verdict is False:
+        return translate("SearchResultsModel", "✗ no")
+    return translate("SearchResultsModel", "? unknown")
+
+
 class SearchResultsModel(_TableModel):
     """Search results: id, task, downloads, likes, updated, exportable badge."""
 
@@ -157,7 +167,8 @@ class SearchResultsModel(_TableModel):
     def __init__(self, is_exportable: ExportableFn | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self._is_exportable = is_exportable
-        self._exportable: list[bool | None] = []
+        #: the registry's verdict per (model type, pipeline tag), asked when a row is first shown
+        self._verdicts: dict[tuple[str | None, str | None], bool | None] = {}
 
     def headers(self) -> list[str]:
         return [self.tr("Model"), self.tr("Task"), self.tr("Downloads"), self.tr("Likes"), self.tr("Updated"),
@@ -172,47 +183,29 @@ class SearchResultsModel(_TableModel):
             return None
         return None if value is None else bool(value)
 
-    def set_items(self, rows: Sequence[ModelSummary]) -> None:
-        rows = list(rows)
-        self.beginResetModel()
-        self._rows = rows
-        self._exportable = [self._verdict(m) for m in rows]
-        self.endResetModel()
-
-    def append_items(self, rows: Sequence[ModelSummary]) -> None:
-        rows = list(rows)
-        if not rows:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._rows.extend(rows)
-        self._exportable.extend(self._verdict(m) for m in rows)
-        self.endInsertRows()
-
     def set_is_exportable(self, fn: ExportableFn | None) -> None:
         self._is_exportable = fn
-        self._exportable = [self._verdict(m) for m in self._rows]
+        self._verdicts.clear()
         if self._rows:
             top = self.index(0, self.COL_EXPORTABLE)
             bottom = self.index(len(self._rows) - 1, self.COL_EXPORTABLE)
             self.dataChanged.emit(top, bottom)
 
     def exportable(self, row: int) -> bool | None:
-        return self._exportable[row] if 0 <= row < len(self._exportable) else None
-
-    def badge(self, verdict: bool | None) -> str:
-        if verdict is True:
-            return self.tr("✓ yes")
-        if verdict is False:
-            return self.tr("✗ no")
-        return self.tr("? unknown")
+        model = self.item(row)
+        if model is None:
+            return None
+        key = (model.model_type, model.pipeline_tag)
+        if key not in self._verdicts:
+            self._verdicts[key] = self._verdict(model)
+        return self._verdicts[key]
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not self._valid(index):
             return None
         model: ModelSummary = self._rows[index.row()]
         col = index.column()
-        verdict = self._exportable[index.row()]
+        verdict = self.exportable(index.row())
         if role == ROLE_ITEM:
             return model
         if role == Qt.ItemDataRole.DisplayRole:
@@ -227,7 +220,7 @@ class SearchResultsModel(_TableModel):
             if col == self.COL_UPDATED:
                 return self._relative(model.last_modified)
             if col == self.COL_EXPORTABLE:
-                return self.badge(verdict)
+                return exportable_badge(verdict)
         if role == Qt.ItemDataRole.UserRole:
             return [model.id, model.pipeline_tag, model.downloads, model.likes,
                     model.last_modified.timestamp() if model.last_modified else None,

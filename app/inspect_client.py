@@ -15,10 +15,10 @@ import time
 from collections import OrderedDict, deque
 from typing import Any
 
-from PySide6.QtCore import QObject, QProcess, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
-from .qt_util import child_process
 from .paths import inspect_server_command
+from .process_link import ProcessLink
 
 STATES = ("stopped", "starting", "warming", "ready", "failed")
 
@@ -48,8 +48,7 @@ class InspectClient(QObject):
         self.warmup_seconds: float | None = None
         self.last_latency: float | None = None
         self.stderr_tail: deque[str] = deque(maxlen=60)
-        self._proc: QProcess | None = None
-        self._buffer = b""
+        self._link: ProcessLink | None = None
         self._next_id = 0
         self._newest: tuple[int, dict] | None = None  # the request the user wants answered
         self._preflight: tuple[int, dict] | None = None  # the newest pre-flight asked for (after inspections)
@@ -63,39 +62,39 @@ class InspectClient(QObject):
 
     # -- lifecycle ------------------------------------------------------------------------------------------------
     def start(self) -> None:
-        if self._proc is not None:
+        if self._link is not None:
             return
         self._stopping = False
-        proc = child_process(self)
-        proc.readyReadStandardOutput.connect(self._on_stdout)
-        proc.readyReadStandardError.connect(self._on_stderr)
-        proc.errorOccurred.connect(self._on_error)
-        proc.finished.connect(self._on_finished)
-        self._proc = proc
-        self._buffer = b""
+        link = ProcessLink(self)
+        link.received.connect(self._handle)
+        link.badLine.connect(self.stderr_tail.append)  # a helper's stdout is the protocol: anything else is noise
+        link.stderrLine.connect(self.stderr_tail.append)
+        link.failedToStart.connect(self._failed_to_start)
+        link.ended.connect(self._ended)
+        self._link = link
         self._started_at = time.perf_counter()
         self._set_state("starting")
-        proc.start(self.command[0], self.command[1:])
+        link.start(self.command)
         self._set_state("warming")
 
     def stop(self) -> None:
         """Ask the helper to quit (EOF + quit command); kill it if it has not gone after 1 s. Never waits."""
         self._stopping = True
-        proc = self._proc
-        if proc is None:
+        link = self._link
+        if link is None:
             return
-        if proc.state() != QProcess.ProcessState.NotRunning:
-            proc.write(b'{"id": -1, "cmd": "quit"}\n')
-            proc.closeWriteChannel()
-            QTimer.singleShot(1000, proc.kill)
+        if link.running:
+            link.send({"id": -1, "cmd": "quit"})
+            link.close_input()
+            QTimer.singleShot(1000, link.kill)
         self._set_state("stopped")
 
     def shutdown_now(self) -> None:
         """At application exit: end the helper at once."""
         self._stopping = True
-        if self._proc is not None and self._proc.state() != QProcess.ProcessState.NotRunning:
-            self._proc.kill()
-            self._proc.waitForFinished(1000)
+        if self._link is not None and self._link.running:
+            self._link.kill()
+            self._link.wait_for_finished(1000)
 
     @property
     def is_ready(self) -> bool:
@@ -145,7 +144,7 @@ class InspectClient(QObject):
                 self.busyChanged.emit(False)
 
     def _pump(self) -> None:
-        if self.state != "ready" or self._in_flight is not None or self._proc is None:
+        if self.state != "ready" or self._in_flight is not None or self._link is None:
             return
         if self._newest is not None:
             rid, request = self._newest
@@ -153,36 +152,18 @@ class InspectClient(QObject):
             rid, request = self._preflight
         else:
             return
-        line = json.dumps({"id": rid, **request}, ensure_ascii=False) + "\n"
         self._in_flight = (rid, request, time.perf_counter())
-        self._proc.write(line.encode("utf-8"))
+        self._link.send({"id": rid, **request})
 
-    # -- process I/O ----------------------------------------------------------------------------------------------
-    def _on_stdout(self) -> None:
-        if self._proc is None:
-            return
-        self._buffer += bytes(self._proc.readAllStandardOutput().data())
-        *lines, self._buffer = self._buffer.split(b"\n")
-        for raw in lines:
-            raw = raw.strip()
-            if not raw:
-                continue
-            try:
-                msg = json.loads(raw)
-            except ValueError:
-                self.stderr_tail.append(raw.decode("utf-8", "replace"))
-                continue
-            if isinstance(msg, dict):
-                self._handle(msg)
-
+    # -- replies --------------------------------------------------------------------------------------------------
     def _handle(self, msg: dict) -> None:
         if msg.get("ready"):
-            if self.warmup_model and self._proc is not None:
+            if self.warmup_model and self._link is not None:
                 self._next_id += 1
                 self._warmup_id = self._next_id
                 request = {"model": self.warmup_model, "options": {}}
                 self._in_flight = (self._warmup_id, request, time.perf_counter())
-                self._proc.write((json.dumps({"id": self._warmup_id, **request}) + "\n").encode("utf-8"))
+                self._link.send({"id": self._warmup_id, **request})
             else:
                 self._became_ready()
             return
@@ -242,27 +223,18 @@ class InspectClient(QObject):
     def clear_cache(self) -> None:
         self._cache.clear()
 
-    def _on_stderr(self) -> None:
-        if self._proc is None:
-            return
-        text = bytes(self._proc.readAllStandardError().data()).decode("utf-8", "replace")
-        for line in text.splitlines():
-            if line.strip():
-                self.stderr_tail.append(line)
+    # -- the helper's life ----------------------------------------------------------------------------------------
+    def _failed_to_start(self, _reason: str) -> None:
+        self.stderr_tail.append(f"failed to start: {' '.join(self.command)}")
+        self._died("failed to start")
 
-    def _on_error(self, error: QProcess.ProcessError) -> None:
-        if error == QProcess.ProcessError.FailedToStart:
-            self.stderr_tail.append(f"failed to start: {' '.join(self.command)}")
-            self._died("failed to start")
-
-    def _on_finished(self, code: int, status: QProcess.ExitStatus) -> None:
-        crashed = status == QProcess.ExitStatus.CrashExit
+    def _ended(self, code: int, crashed: bool) -> None:
         self._died(f"exit status {code}" + (" (crashed)" if crashed else ""))
 
     def _died(self, reason: str) -> None:
-        proc, self._proc = self._proc, None
-        if proc is not None:
-            proc.deleteLater()
+        link, self._link = self._link, None
+        if link is not None:
+            link.deleteLater()
         in_flight, self._in_flight = self._in_flight, None
         if in_flight is not None and in_flight[0] == self._warmup_id:
             in_flight = None

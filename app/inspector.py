@@ -12,12 +12,15 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
-    QApplication, QFrame, QHBoxLayout, QLabel, QListView, QProgressBar, QSizePolicy, QSplitter, QStackedWidget, QStyle, QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QApplication, QFrame, QHBoxLayout, QLabel, QListView, QProgressBar, QSizePolicy, QSplitter, QStackedWidget, QStyle,
+    QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from .errors import ErrorBanner, FriendlyError
-from .preflight import PreflightPanel, task_source_text
-from .qt_util import ListTableModel, Retranslating, read_only_table
+from .error_views import ErrorBanner
+from .errors import FriendlyError
+from .preflight import task_source_text
+from .preflight_panel import PreflightPanel
+from .qt_util import ListTableModel, Retranslating, column, escaped, heading, read_only_table, stacked
 
 _INT_INPUTS = {
     "input_ids", "attention_mask", "token_type_ids", "position_ids", "decoder_input_ids", "decoder_attention_mask",
@@ -155,26 +158,14 @@ class SubmodelPage(QWidget):
         self.facts = QLabel()
         self.facts.setWordWrap(True)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.inputs_title = QLabel()
-        self.outputs_title = QLabel()
-        for t in (self.inputs_title, self.outputs_title):
-            t.setProperty("heading", True)
+        self.inputs_title = heading()
+        self.outputs_title = heading()
         self.inputs_view = _table(self.inputs_model)
         self.outputs_view = _table(self.outputs_model)
         self.outputs_view.setColumnHidden(2, True)  # the plan has dummy shapes for inputs only
-        top = QWidget()
-        tl = QVBoxLayout(top)
-        tl.setContentsMargins(0, 0, 0, 0)
-        tl.addWidget(self.inputs_title)
-        tl.addWidget(self.inputs_view)
-        bottom = QWidget()
-        bl = QVBoxLayout(bottom)
-        bl.setContentsMargins(0, 0, 0, 0)
-        bl.addWidget(self.outputs_title)
-        bl.addWidget(self.outputs_view)
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(top)
-        split.addWidget(bottom)
+        split.addWidget(stacked(self.inputs_title, self.inputs_view))
+        split.addWidget(stacked(self.outputs_title, self.outputs_view))
         split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -258,8 +249,7 @@ class InspectorView(Retranslating, QWidget):
         self.chain.setObjectName("classChain")
         self.chain.setWordWrap(True)
         self.chain.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.files_title = QLabel()
-        self.files_title.setProperty("heading", True)
+        self.files_title = heading()
         self.files_view = QListView()
         self.files_view.setModel(self.files_model)
         self.files_view.setFlow(QListView.Flow.LeftToRight)
@@ -281,14 +271,8 @@ class InspectorView(Retranslating, QWidget):
         files_row.addWidget(self.files_title)
         files_row.addWidget(self.files_view, 1)
         content = QWidget()
-        cl = QVBoxLayout(content)
-        cl.setContentsMargins(12, 10, 12, 6)
-        cl.setSpacing(8)
-        cl.addLayout(head_row)
-        cl.addWidget(self.chain)
-        cl.addWidget(self.preflight)
-        cl.addLayout(files_row)
-        cl.addWidget(self.submodel_tabs, 1)
+        column(content, head_row, self.chain, self.preflight, files_row, (self.submodel_tabs, 1),
+               margins=(12, 10, 12, 6), spacing=8)
 
         self.error_banner = ErrorBanner()
         self.stack = QStackedWidget()
@@ -408,18 +392,14 @@ class InspectorView(Retranslating, QWidget):
         subs = plan.get("submodels") or []
         first = subs[0] if subs else {}
         self.header.setText(
-            f"<span style='font-size:15pt; font-weight:600'>{_esc(self.model_id)}</span><br>"
+            f"<span style='font-size:15pt; font-weight:600'>{escaped(self.model_id)}</span><br>"
             + self.tr("Model type <b>%1</b> · task <b>%2</b> · library <b>%3</b>")
-            .replace("%1", _esc(str(plan.get("model_type", "?"))))
-            .replace("%2", _esc(str(plan.get("task", "?"))) + (
-                f" <span style='color:#5f6368'>({_esc(source)})</span>"
+            .replace("%1", escaped(str(plan.get("model_type", "?"))))
+            .replace("%2", escaped(str(plan.get("task", "?"))) + (
+                f" <span style='color:#5f6368'>({escaped(source)})</span>"
                 if (source := task_source_text(plan.get("task_source"))) else ""))
-            .replace("%3", _esc(str(plan.get("library", "transformers")))))
+            .replace("%3", escaped(str(plan.get("library", "transformers")))))
         chain = first.get("class_chain") or ([first["config_class"]] if first.get("config_class") else [])
         arrow = " <span style='color:#888'>→</span> "
         self.chain.setText(self.tr("Export configuration: %1").replace(
-            "%1", arrow.join(f"<code>{_esc(str(c))}</code>" for c in chain) or "—"))
-
-
-def _esc(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            "%1", arrow.join(f"<code>{escaped(str(c))}</code>" for c in chain) or "—"))

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import os
-import time
 
 from PySide6.QtCore import QMimeData, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication, QKeySequence,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFrame, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMainWindow, QMessageBox,
-    QPushButton, QScrollArea, QSplitter, QStyle, QTableView, QTabWidget, QVBoxLayout, QWidget,
+    QFrame, QInputDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QScrollArea, QSplitter, QStyle, QTabWidget,
+    QVBoxLayout, QWidget,
 )
 
 from exportcore.errors import ExportError
@@ -21,18 +18,20 @@ from exportcore.hub import format_size
 
 from . import APP_NAME, __version__
 from .errors import from_error_dict
-from .export_job import ExportJob, ExportQueue, QueueModel, Runner
-from .i18n import LANGUAGE_NAMES, LanguageManager
 from .export_engine import ExportEngine
+from .export_job import ExportJob, ExportQueue, Runner
+from .i18n import LANGUAGE_NAMES, LanguageManager
 from .inspect_client import InspectClient
 from .inspector import InspectorView
 from .options_panel import OptionsPanel
 from .preflight import PreflightFacts
-from .results import HistoryPanel, ResultsPanel, list_folder
+from .qt_util import Retranslating, heading
+from .queue_view import QueuePanel
+from .results import HistoryPanel, ResultsPanel
 from .run_view import RunView
+from .session import Readiness, Session
 from .settings import Settings
-from .sources import SourcesPane, describe_ref
-from .qt_util import Retranslating
+from .sources import SourcesPane
 
 STYLE = """
 QLabel[heading="true"] { font-weight: 600; color: #3c4043; }
@@ -59,25 +58,17 @@ class MainWindow(Retranslating, QMainWindow):
         super().__init__()
         self.settings = settings or Settings()
         self.language = language or LanguageManager(self)
-        self.model_id = ""
         #: ask before quitting while exports run or wait (tests of other things turn it off)
         self.ask_before_quit = True
-        #: (model, inspect options) of the newest plan the helper returned for the selection, and the newest error
-        self._planned: tuple[str, dict] | None = None
-        self._inspect_error = None
-        #: the Hub's pipeline tag of the selected model, when the Hub pane knows it (passed to the helper)
-        self.pipeline_tag: str | None = None
-        #: the pre-flight asked for the selection (its key) and its answer: PreflightFacts, an error dict, or None
-        self._preflight_key: str | None = None
-        self._preflight_answer: PreflightFacts | dict | None = None
         self._shown = False
         self.setAcceptDrops(True)
         self.setStyleSheet(STYLE)
         self.resize(*default_size())
 
-        # -- back-end objects
+        # -- what the window works on, and the processes it talks to
+        self.session = Session(self.settings, ExportQueue(command=worker_command, runner=runner), self)
+        self.queue = self.session.queue
         self.client = InspectClient(inspect_command, self)
-        self.queue = ExportQueue(self, command=worker_command, runner=runner)
         self.engine = ExportEngine(engine_command, self)
 
         # -- left: sources
@@ -92,7 +83,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.results = ResultsPanel()
         self.run_view.results_slot.addWidget(self.results)
         self.history = HistoryPanel()
-        self.history.model.set_entries(self.settings.history)
+        self.history.model.set_entries(self.session.history)
         self.centre = QTabWidget()
         st = self.style()
         self.centre.addTab(self.inspector, st.standardIcon(QStyle.StandardPixmap.SP_FileDialogInfoView), "")
@@ -100,7 +91,7 @@ class MainWindow(Retranslating, QMainWindow):
         self.centre.addTab(self.history, st.standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView), "")
 
         # -- right: options, export button, queue
-        self.options = OptionsPanel()
+        self.options = OptionsPanel(self.session)
         self.options.set_output_folder(self.settings.output_folder)
         self.options.load(self.settings.options)
         scroll = QScrollArea()
@@ -108,36 +99,15 @@ class MainWindow(Retranslating, QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.options_title = QLabel()
-        self.options_title.setProperty("heading", True)
+        self.options_title = heading()
         self.export_button = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_DialogSaveButton), "")
         self.export_button.setObjectName("exportButton")
         self.export_button.clicked.connect(self.start_export)
         self.destination = QLabel()
         self.destination.setObjectName("destination")
         self.destination.setWordWrap(True)
-        self.queue_title = QLabel()
-        self.queue_title.setProperty("heading", True)
-        self.queue_model = QueueModel(self.queue, self)
-        self.queue_view = QTableView()
-        self.queue_view.setModel(self.queue_model)
-        self.queue_view.verticalHeader().setVisible(False)
-        self.queue_view.verticalHeader().setDefaultSectionSize(22)
-        self.queue_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.queue_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.queue_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.queue_view.setShowGrid(False)
-        self.queue_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.queue_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        # a long task ("text-generation-with-past") must not squeeze the model: a fixed column, elided
-        self.queue_view.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        self.queue_view.horizontalHeader().resizeSection(2, 110)
-        self.queue_view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.queue_view.setWordWrap(False)
-        self.queue_view.setMaximumHeight(150)
-        self.queue_view.doubleClicked.connect(self._show_queued_job)
-        self.cancel_queued = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_BrowserStop), "")
-        self.cancel_queued.clicked.connect(self._cancel_selected)
+        self.queue_panel = QueuePanel(self.queue)
+        self.queue_panel.jobActivated.connect(self._show_queued_job)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(10, 8, 10, 8)
@@ -146,11 +116,7 @@ class MainWindow(Retranslating, QMainWindow):
         rl.addWidget(scroll, 1)
         rl.addWidget(self.export_button)
         rl.addWidget(self.destination)
-        qh = QHBoxLayout()
-        qh.addWidget(self.queue_title, 1)
-        qh.addWidget(self.cancel_queued)
-        rl.addLayout(qh)
-        rl.addWidget(self.queue_view)
+        rl.addWidget(self.queue_panel)
         right.setMinimumWidth(RIGHT_WIDTH - 30)
         self.centre.setMinimumWidth(CENTRE_MIN_WIDTH)
 
@@ -184,24 +150,25 @@ class MainWindow(Retranslating, QMainWindow):
         self.client.preflightFailed.connect(self._preflight_failed)
         self.client.busyChanged.connect(lambda busy: self.inspector.updating.setVisible(busy and self.inspector.plan
                                                                                         is not None))
+        self.session.preflightChanged.connect(self._show_preflight)
+        self.session.jobShown.connect(self._show_job)
+        self.session.historyAdded.connect(self.history.model.add)
+        self.session.historyCleared.connect(lambda: self.history.model.set_entries([]))
         self.options.optionsChanged.connect(self._options_changed)
         self.options.settingsChanged.connect(self._settings_changed)
-        self.queue.jobStarted.connect(self._job_started)
+        self.queue.jobStarted.connect(lambda _job: self._refresh_queue_status())
         self.queue.jobFinished.connect(self._job_finished)
         self.queue.changed.connect(self._update_export_button)
         self.run_view.cancelRequested.connect(self.queue.cancel)
         self.run_view.optionsSuggested.connect(self._apply_suggestion)
         self.history.rerunRequested.connect(self.rerun)
         self.history.loadOptionsRequested.connect(self.load_history_options)
-        self.history.clearRequested.connect(self._clear_history)
+        self.history.clearRequested.connect(self.session.clear_history)
         self.language.languageChanged.connect(lambda _l: self._sync_language_menu())
         self._persist_timer = QTimer(self)
         self._persist_timer.setSingleShot(True)
         self._persist_timer.setInterval(400)
         self._persist_timer.timeout.connect(self._persist_options)
-        self._queue_ticker = QTimer(self)
-        self._queue_ticker.setInterval(1000)
-        self._queue_ticker.timeout.connect(self.queue_model.refresh)
 
         geometry = self.settings.window_geometry
         if geometry is not None:
@@ -283,13 +250,8 @@ class MainWindow(Retranslating, QMainWindow):
         ref = str(ref).strip()
         if not ref:
             return
-        self.model_id = ref
-        self._planned, self._inspect_error = None, None
-        self._preflight_key, self._preflight_answer = None, None
-        self.pipeline_tag = self.sources.pipeline_tag_for(ref)
-        self.settings.add_recent_model(ref)
+        self.session.choose_model(ref, self.sources.pipeline_tag_for(ref))  # the options panel follows
         self.sources.local.refresh_recent()
-        self.options.set_model(ref)
         self.centre.setCurrentWidget(self.inspector)
         self.setWindowTitle(f"{ref} — {APP_NAME}")
         self.modelSelected.emit(ref)
@@ -297,13 +259,19 @@ class MainWindow(Retranslating, QMainWindow):
         self._update_export_button()
 
     def _request_inspect(self) -> None:
-        if not self.model_id:
+        session = self.session
+        if not session.ref:
             return
         if self.client.is_ready:
-            self.inspector.show_resolving(self.model_id)
+            self.inspector.show_resolving(session.ref)
         else:
-            self.inspector.show_warming(self.model_id)
-        self.client.inspect(self.model_id, self.options.inspect_options(), self.pipeline_tag)
+            self.inspector.show_warming(session.ref)
+        options = session.inspect_options()
+        if options is None:  # the panel's values make no ExportOptions: the helper would refuse them the same way
+            error = (session.options_error or ExportError("invalid_option", reason="?")).to_dict()
+            self._inspect_failed(0, error, {"model": session.ref})
+            return
+        self.client.inspect(session.ref, options, session.pipeline_tag)
 
     def _options_changed(self) -> None:
         self._persist_timer.start()
@@ -312,54 +280,48 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _settings_changed(self) -> None:
         self._persist_timer.start()
-        if self.plan_resolved():
+        if self.session.plan_resolved():
             self._request_preflight()  # the output folder may be on another disk now
         self._update_export_button()
 
+    def _plan_ready(self, _rid: int, plan: dict, request: dict) -> None:
+        if not self.session.plan_arrived(request, plan):
+            return
+        self.inspector.show_plan(self.session.ref, plan, request.get("options") or {})
+        if self.session.inspect_options() != request.get("options"):
+            self._request_inspect()  # the plan enabled/disabled options: ask again with what the panel now says
+        else:
+            self._request_preflight()
+        self._update_export_button()
+
+    def _inspect_failed(self, _rid: int, error: dict, request: dict) -> None:
+        if not self.session.inspection_failed(request, error):
+            return
+        self.inspector.show_error(self.session.ref, from_error_dict(error))
+        self._update_export_button()
+
     # -- pre-flight -----------------------------------------------------------------------------------------------
-    def _preflight_options(self) -> dict | None:
-        """The fields the pre-flight's figures depend on (model, task, dtype, output folder, …), or None when the
-        panel's options cannot make an export."""
-        try:
-            options = self.options.export_options(self.model_id, self._destination_base(self.model_id))
-        except ExportError:
-            return None
-        return options.to_dict()
-
     def _request_preflight(self) -> None:
-        options = self._preflight_options() if self.model_id else None
-        if options is None:
-            return
-        key = json.dumps([self.model_id, self.pipeline_tag, {k: options[k] for k in PREFLIGHT_FIELDS}],
-                         sort_keys=True)
-        if key == self._preflight_key:
-            return
-        self._preflight_key, self._preflight_answer = key, None
-        self.inspector.preflight.show_checking()
-        self.client.preflight(self.model_id, options, self.pipeline_tag)
-
-    def _preflight_for_selection(self, request: dict) -> bool:
-        options = request.get("options") or {}
-        key = json.dumps([request.get("model"), request.get("pipeline_tag"),
-                          {k: options.get(k) for k in PREFLIGHT_FIELDS}], sort_keys=True)
-        return key == self._preflight_key
+        options = self.session.preflight_request()
+        if options is not None:
+            self.client.preflight(self.session.ref, options, self.session.pipeline_tag)
 
     def _preflight_ready(self, _rid: int, data: dict, request: dict) -> None:
-        if not self._preflight_for_selection(request):
-            return
-        self._preflight_answer = PreflightFacts.from_reply(data)
-        self.inspector.preflight.show_facts(self._preflight_answer)
-        self._update_export_button()
+        if self.session.preflight_arrived(request, data):
+            self._update_export_button()
 
     def _preflight_failed(self, _rid: int, error: dict, request: dict) -> None:
-        if not self._preflight_for_selection(request):
-            return
-        self._preflight_answer = dict(error)  # no figures: the export runs its own checks
-        self.inspector.preflight.show_error(error)
-        self._update_export_button()
+        if self.session.preflight_failed(request, error):
+            self._update_export_button()
 
-    def preflight_done(self) -> bool:
-        return self._preflight_key is not None and self._preflight_answer is not None
+    def _show_preflight(self) -> None:
+        answer, panel = self.session.preflight, self.inspector.preflight
+        if answer is None:
+            panel.show_checking()
+        elif isinstance(answer, PreflightFacts):
+            panel.show_facts(answer)
+        else:
+            panel.show_error(answer)
 
     def preflight_question(self, facts: PreflightFacts) -> QMessageBox | None:
         """What the pre-flight makes the app ask before exporting: a download over the limit, or an export that
@@ -392,7 +354,7 @@ class MainWindow(Retranslating, QMainWindow):
     def confirm_preflight(self) -> bool | None:
         """None: do not export; False: export; True: export with ``force`` (the pre-flight refused, the user
         confirmed)."""
-        facts = self._preflight_answer
+        facts = self.session.preflight
         if not isinstance(facts, PreflightFacts):
             return False
         if not facts.supported:
@@ -407,32 +369,12 @@ class MainWindow(Retranslating, QMainWindow):
 
     def _persist_options(self) -> None:
         self.settings.options = self.options.persisted()
-        folder = self.options.output_folder()
-        if folder:
-            self.settings.output_folder = folder
-
-    def _plan_ready(self, _rid: int, plan: dict, request: dict) -> None:
-        if request.get("model") != self.model_id:
-            return
-        self._planned, self._inspect_error = (self.model_id, dict(request.get("options") or {})), None
-        self.options.update_from_plan(plan)
-        self.inspector.show_plan(self.model_id, plan, request.get("options") or {})
-        if self.options.inspect_options() != request.get("options"):
-            self._request_inspect()  # the plan enabled/disabled options: ask again with what the panel now says
-        else:
-            self._request_preflight()
-        self._update_export_button()
-
-    def _inspect_failed(self, _rid: int, error: dict, request: dict) -> None:
-        if request.get("model") != self.model_id:
-            return
-        self._inspect_error = dict(error)
-        self.inspector.show_error(self.model_id, from_error_dict(error))
-        self._update_export_button()
+        if self.session.output_folder:
+            self.settings.output_folder = self.session.output_folder
 
     def _helper_state(self, state: str) -> None:
-        if state in ("starting", "warming") and self.model_id and self.inspector.plan is None:
-            self.inspector.show_warming(self.model_id)
+        if state in ("starting", "warming") and self.session.ref and self.inspector.plan is None:
+            self.inspector.show_warming(self.session.ref)
         self._refresh_helper_status()
 
     def _refresh_helper_status(self) -> None:
@@ -487,102 +429,40 @@ class MainWindow(Retranslating, QMainWindow):
             "instead of loading them first (about 400 MB of memory). Turn off in the File menu."))
 
     # -- export ---------------------------------------------------------------------------------------------------
-    def _destination_base(self, model: str) -> str:
-        base = self.options.output_folder() or self.settings.output_folder
-        name = describe_ref(model)["name"].replace(":", "-") or "model"
-        return os.path.join(base, f"{name}-onnx")
-
-    def destination_for(self, model: str, options: dict | None = None) -> str:
-        path = self._destination_base(model)
-        overwrite = (options or {}).get("overwrite", self.options.overwrite.isChecked())
-        if overwrite:
-            return path
-        taken = {str(j.options.get("output_dir")) for j in self.queue.jobs if not j.is_done}
-        candidate, n = path, 1
-        while candidate in taken or (os.path.isdir(candidate) and os.listdir(candidate)):
-            n += 1
-            candidate = f"{path}-{n}"
-        return candidate
-
-    def plan_resolved(self) -> bool:
-        """The helper resolved a plan for the selected model with the options the panel shows now (and no later
-        inspection failed): only then is Export offered."""
-        return (self._inspect_error is None and self._planned is not None
-                and self._planned == (self.model_id, self.options.inspect_options()))
-
     def start_export(self) -> ExportJob | None:
-        if not self.model_id or self.options.problems() or not self.plan_resolved() or not self.preflight_done():
+        if self.session.readiness() is not Readiness.READY:
             return None
         force = self.confirm_preflight()
         if force is None:
             return None
-        pinned = {}
-        plan = self.inspector.plan or {}
-        if self.options.current_task() == "auto" and plan.get("task_source") == "pipeline_tag" and plan.get("task"):
-            # The task came from the Hub's pipeline tag, which a model folder does not carry: the job (and its CLI
-            # command) names the task the inspector showed, so the export does what was shown.
-            pinned["task"] = str(plan["task"])
         try:
-            options = self.options.export_options(self.model_id, "", force=force, **pinned)
-            options = dataclasses.replace(options, output_dir=self.destination_for(self.model_id, options.to_dict()))
+            job = self.session.export(force=force)
         except ExportError as exc:
-            self.inspector.show_error(self.model_id, from_error_dict(exc.to_dict()))
+            self.inspector.show_error(self.session.ref, from_error_dict(exc.to_dict()))
             return None
-        job = self.enqueue(options.to_dict())
-        if self.inspector.plan and self.inspector.plan.get("task"):
-            job.expected_task = str(self.inspector.plan["task"])  # shown until the worker sends its own plan
-            self.queue_model.refresh()
-            self.run_view.refresh_title()
-        return job
+        return self._queued(job)
 
-    def enqueue(self, options: dict) -> ExportJob:
-        job = self.queue.enqueue(options)
-        if self.queue.running is None or self.run_view.job is None or self.run_view.job.is_done:
-            self.run_view.attach(job)
-            self.results.set_options(options)
-            self.results.clear()
-            self.results.set_options(options)
+    def rerun(self, entry: dict) -> ExportJob | None:
+        job = self.session.rerun(entry)
+        return self._queued(job) if job is not None else None
+
+    def _queued(self, job: ExportJob) -> ExportJob:
         self.centre.setCurrentWidget(self.run_view)
         self._update_export_button()
         return job
 
-    def _job_started(self, job: ExportJob) -> None:
-        if self.run_view.job is not job and (self.run_view.job is None or self.run_view.job.is_done):
-            self.run_view.attach(job)
-            self.results.clear()
-            self.results.set_options(job.options)
-        self._queue_ticker.start()
-        self._refresh_queue_status()
+    def _show_job(self, job: ExportJob) -> None:
+        self.run_view.attach(job)
+        self.results.show_job(job)
+
+    def _show_queued_job(self, job: ExportJob) -> None:
+        self.session.show_job(job)
+        self.centre.setCurrentWidget(self.run_view)
 
     def _job_finished(self, job: ExportJob) -> None:
-        kept = kept_folder(job)
-        entry = {
-            "when": job.started_at or time.time(), "model": job.model, "task": job.task,
-            "outcome": job.state, "seconds": round(job.elapsed(), 2),
-            "output_dir": kept or job.options.get("output_dir", ""),
-            "options": job.options, "files": (job.result or {}).get("files", []) or (list_folder(kept) if kept else []),
-            "error": (job.error or {}).get("code") if job.state != "succeeded" else None,
-        }
-        self.settings.add_history(entry)
-        self.history.model.add(entry)
-        if self.run_view.job is job:
-            self._show_results(job)
-        if self.queue.running is None and not self.queue.pending():
-            self._queue_ticker.stop()
-        self.queue_model.refresh()
+        if job is self.session.shown_job:
+            self.results.show_job(job)
         self._refresh_queue_status()
-
-    def rerun(self, entry: dict) -> ExportJob | None:
-        opts = dict(entry.get("options") or {})
-        if not opts.get("model"):
-            return None
-        out = str(opts.get("output_dir") or "")
-        if not out or (not opts.get("overwrite") and os.path.isdir(out) and os.listdir(out)):
-            parent = os.path.dirname(out) if out else self.options.output_folder()
-            opts["output_dir"] = _unique(out) if out else self.destination_for(opts["model"], opts)
-            if not out:
-                opts["output_dir"] = os.path.join(parent, os.path.basename(opts["output_dir"]))
-        return self.enqueue(opts)
 
     def load_history_options(self, entry: dict) -> None:
         opts = dict(entry.get("options") or {})
@@ -591,40 +471,13 @@ class MainWindow(Retranslating, QMainWindow):
             self.select_model(str(model))
             self.options.load(opts)
 
-    def _clear_history(self) -> None:
-        self.settings.clear_history()
-        self.history.model.set_entries([])
-
-    def _cancel_selected(self) -> None:
-        row = self.queue_view.currentIndex().row()
-        if 0 <= row < self.queue_model.rowCount():
-            self.queue.cancel(self.queue_model.job(row))
-        elif self.queue.running is not None:
-            self.queue.cancel(self.queue.running)
-
-    def _show_queued_job(self, index) -> None:
-        job = self.queue_model.job(index.row())
-        self.run_view.attach(job)
-        self._show_results(job)
-        self.centre.setCurrentWidget(self.run_view)
-
-    def _show_results(self, job: ExportJob) -> None:
-        kept = kept_folder(job)
-        if job.result:
-            self.results.show_result(job.result, job.options)
-        elif kept:
-            self.results.show_kept(kept, job.options)
-        else:
-            self.results.clear()
-            self.results.set_options(job.options)
-
     def _apply_suggestion(self, changes: dict) -> None:
         """A suggestion of the failed-validation banner (fp32, a larger atol): the run's options with that change go
         into the options panel, ready for Export."""
-        job = self.run_view.job
+        job = self.session.shown_job
         if job is None:
             return
-        if job.model != self.model_id:
+        if job.model != self.session.ref:
             self.select_model(job.model)
         self.options.load({**job.options, **changes})
         what = ", ".join(f"{k} = {v:g}" if isinstance(v, float) else f"{k} = {v}" for k, v in changes.items())
@@ -632,42 +485,35 @@ class MainWindow(Retranslating, QMainWindow):
                                      .replace("%1", what), 8000)
 
     def _update_export_button(self) -> None:
-        problems = self.options.problems()
-        resolved = self.plan_resolved()
-        unsupported = isinstance(self._preflight_answer, PreflightFacts) and not self._preflight_answer.supported
-        ok = bool(self.model_id) and not problems and resolved and self.preflight_done() and not unsupported
-        self.export_button.setEnabled(ok)
+        state = self.session.readiness()
+        self.export_button.setEnabled(state is Readiness.READY)
         busy = any(not j.is_done for j in self.queue.jobs)
         self.export_button.setText(self.tr("Add export to queue") if busy else self.tr("Export"))
-        if not self.model_id:
+        if state is Readiness.NO_MODEL:
             self.export_button.setToolTip(self.tr("Choose a model first."))
             self.destination.setText("")
-        elif problems:
-            self.export_button.setToolTip("\n".join(problems))
-            self.destination.setText("\n".join(problems))
-        elif self._inspect_error is not None:
-            title = from_error_dict(self._inspect_error).title  # in the language shown now
-            text = self.tr("Cannot export: %1. See the inspector.").replace("%1", title)
-            self.export_button.setToolTip(text)
-            self.destination.setText(text)
-        elif not resolved:
-            text = self.tr("Waiting for the inspector to resolve the export…")
-            self.export_button.setToolTip(text)
-            self.destination.setText(text)
-        elif not self.preflight_done():
-            text = self.tr("Checking what the export needs (size, disk space, memory)…")
-            self.export_button.setToolTip(text)
-            self.destination.setText(text)
-        elif unsupported:
-            words = self._preflight_answer.unsupported
-            text = self.tr("Cannot export: %1. See the inspector.").replace("%1", words.title if words else "?")
-            self.export_button.setToolTip(text)
-            self.destination.setText(text)
         else:
-            self.export_button.setToolTip("")
-            self.destination.setText(self.tr("Writes to %1").replace("%1", self.destination_for(self.model_id)))
-        self.cancel_queued.setEnabled(any(not j.is_done for j in self.queue.jobs))
+            text = self._readiness_text(state)
+            self.export_button.setToolTip("" if state is Readiness.READY else text)
+            self.destination.setText(text)
         self._refresh_queue_status()
+
+    def _readiness_text(self, state: Readiness) -> str:
+        """Why Export is not offered (in the current language), or where it writes to."""
+        session = self.session
+        cannot = self.tr("Cannot export: %1. See the inspector.")
+        if state is Readiness.PROBLEMS:
+            return "\n".join(self.options.problems())
+        if state is Readiness.INSPECT_ERROR:
+            return cannot.replace("%1", from_error_dict(session.inspect_error or {}).title)
+        if state is Readiness.RESOLVING:
+            return self.tr("Waiting for the inspector to resolve the export…")
+        if state is Readiness.CHECKING:
+            return self.tr("Checking what the export needs (size, disk space, memory)…")
+        if state is Readiness.UNSUPPORTED:
+            words = session.preflight.unsupported if isinstance(session.preflight, PreflightFacts) else None
+            return cannot.replace("%1", words.title if words else "?")
+        return self.tr("Writes to %1").replace("%1", session.destination_for(session.ref))
 
     def _refresh_queue_status(self) -> None:
         running = self.queue.running
@@ -704,15 +550,12 @@ class MainWindow(Retranslating, QMainWindow):
     # -- language, lifecycle --------------------------------------------------------------------------------------
 
     def retranslate(self) -> None:
-        if not self.model_id:
+        if not self.session.ref:
             self.setWindowTitle(APP_NAME)
         self.centre.setTabText(0, self.tr("Inspector"))
         self.centre.setTabText(1, self.tr("Export run"))
         self.centre.setTabText(2, self.tr("History"))
         self.options_title.setText(self.tr("Export options"))
-        self.queue_title.setText(self.tr("Queue"))
-        self.cancel_queued.setText(self.tr("Cancel"))
-        self.cancel_queued.setToolTip(self.tr("Cancel the selected (or the running) export"))
         self.file_menu.setTitle(self.tr("&File"))
         self.open_action.setText(self.tr("&Open model folder…"))
         self.quit_action.setText(self.tr("&Quit"))
@@ -723,8 +566,6 @@ class MainWindow(Retranslating, QMainWindow):
         self.language_actions["system"].setText(self.tr("System default"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.about_action.setText(self.tr("&About"))
-        self.queue_model.retranslate()
-        self.history.retranslate()
         self._refresh_helper_status()
         self._refresh_engine_status()
         self._update_export_button()
@@ -783,11 +624,6 @@ HUB_WIDTH = (460, 600)  # least and most for the sources pane on the Hub tab
 LIST_WIDTH = 300  # the sources pane on the Local and Demo tabs
 
 
-#: ExportOptions fields the pre-flight's figures depend on (besides the model): a change asks again.
-PREFLIGHT_FIELDS = ("task", "float_dtype", "output_dir", "revision", "cache_dir", "trust_remote_code", "monolith",
-                    "use_past")
-
-
 def default_size() -> tuple[int, int]:
     """DEFAULT_SIZE, or the screen's free area when that is smaller (a window manager then maximises it)."""
     screen = QGuiApplication.primaryScreen()
@@ -803,16 +639,3 @@ def split_sizes(total: int, *, hub: bool) -> list[int]:
     right = RIGHT_WIDTH
     centre = max(CENTRE_MIN_WIDTH, total - left - right)
     return [left, centre, right]
-
-
-def kept_folder(job: ExportJob) -> str:
-    """The folder a run that failed validation was kept in (beside its destination), if it is there."""
-    return job.kept_folder if job.kept_folder and os.path.isdir(job.kept_folder) else ""
-
-
-def _unique(path: str) -> str:
-    candidate, n = path, 1
-    while os.path.exists(candidate):
-        n += 1
-        candidate = f"{path}-{n}"
-    return candidate

@@ -1,8 +1,10 @@
-"""The options panel: what the user may change before exporting, with impossible combinations disabled.
+"""The options panel: the editor of the session's export options, with impossible combinations disabled.
 
-Every control maps to an :class:`exportcore.options.ExportOptions` field. A control that cannot apply to the
-current model/choices is disabled and its tooltip says why (``disabled_reason(name)`` returns that text; tests use
-it). ``optionsChanged`` fires on any change that alters the plan; the main window re-inspects then.
+Every control maps to an :class:`exportcore.options.ExportOptions` field; every change is written into the
+:class:`app.session.Session` (its ``options``) before ``optionsChanged`` (a change that alters the plan: the main
+window re-inspects) or ``settingsChanged`` (output folder, validation, overwrite) reaches anyone else. What the
+model offers comes from the session's :class:`app.plan_facts.PlanFacts`. A control that cannot apply to the current
+model/choices is disabled and its tooltip says why (``disabled_reason(name)`` returns that text; tests use it).
 """
 
 from __future__ import annotations
@@ -17,43 +19,24 @@ from PySide6.QtWidgets import (
     QSpinBox, QStyle, QToolButton, QVBoxLayout, QWidget,
 )
 
+from exportcore.errors import ExportError
 from exportcore.options import (
     DEFAULT_SHAPES, DYNAMO_OPSETS, FLOAT_DTYPES, INT_DTYPES, TORCHSCRIPT_OPSETS, ExportOptions, format_shape_sets,
     parse_shape_sets,
 )
 from exportcore.tasks import split_past
 
+from .plan_facts import SHAPE_GROUPS, PlanFacts
 from .qt_util import Retranslating
+from .session import Session, inspect_fields
 
-SEQ2SEQ_BEHAVIOURS = ("monolith", "merged", "separate")
+#: how an encoder–decoder is written: one file, encoder + merged decoder, encoder + decoders not merged
+FILE_LAYOUTS = ("monolith", "merged", "separate")
 OPSET_DEFAULT = 13  # the spin box's "Default" value; real opsets start above it
 TORCHSCRIPT_MAX_OPSET = TORCHSCRIPT_OPSETS[-1]
 DYNAMO_MIN_OPSET, DYNAMO_MAX_OPSET = DYNAMO_OPSETS[0], DYNAMO_OPSETS[-1]
 #: model types known to fail on the torch.export path (FACTS.md: T5 with sdpa attention).
 DYNAMO_BROKEN = {"t5", "mt5", "longt5"}
-SHAPE_GROUPS = {
-    "batch": ("batch_size",),
-    "text": ("sequence_length",),
-    "choices": ("num_choices",),
-    "vision": ("image_width", "image_height", "num_channels"),
-    "audio_features": ("feature_size", "nb_max_frames"),
-    "audio_wave": ("audio_sequence_length",),
-}
-
-
-def supported_tasks_for(plan: dict | None) -> list[str]:
-    """Tasks the model type supports: from the plan, else the registry, else the plan's own task."""
-    if not plan:
-        return []
-    tasks = plan.get("supported_tasks")
-    if not tasks and plan.get("model_type"):
-        try:  # light (docs/interfaces.md) but pulls numpy: imported on first use, not at start-up
-            from exportcore import registry
-
-            tasks = list(registry.supported_tasks(plan["model_type"]))
-        except Exception:
-            tasks = None
-    return list(tasks or ([plan["task"]] if plan.get("task") else []))
 
 
 class OptionsPanel(Retranslating, QWidget):
@@ -61,17 +44,17 @@ class OptionsPanel(Retranslating, QWidget):
     #: something that does not alter the plan (output folder, validation, overwrite)
     settingsChanged = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model_id = ""
-        self.model_type = ""
-        self.base_tasks: list[str] = []
-        self.past_tasks: set[str] = set()
-        self.is_seq2seq = False
-        self.shape_groups: set[str] = {"batch", "text"}
-        self.plan_atol: float | None = None
-        self.resolved_task = ""  # the task the helper chose (shown on the "Automatic" item)
-        self._output_edited = False
+        #: the session whose options this panel edits (a panel on its own edits a session of its own)
+        self.session = session if session is not None else Session(parent=self)
+        # the session hears of every change first, before anyone else the signals reach
+        self.optionsChanged.connect(self._publish)
+        self.settingsChanged.connect(self._publish)
+        self.session.modelChanged.connect(self._model_chosen)
+        self.session.planChanged.connect(self.show_facts)
+        self._shown_model = ""  # the model the model-dependent choices were last reset for
+        self._shown_tasks: tuple[str, ...] = ()  # the tasks the task combo offers
         self._reasons: dict[str, str] = {}
         self._past_auto_off = False
         self._validate_auto_off = False
@@ -82,14 +65,13 @@ class OptionsPanel(Retranslating, QWidget):
         self.use_past.setChecked(True)
         self.past_in_inputs = QCheckBox()
         self.past_in_inputs.setChecked(True)
-        self.behaviour = QComboBox()
-        self.behaviour.setModel(QStandardItemModel(len(SEQ2SEQ_BEHAVIOURS), 1, self.behaviour))
-        self.behaviour.setCurrentIndex(1)
+        self.file_layout = QComboBox()
+        self.file_layout.setModel(QStandardItemModel(len(FILE_LAYOUTS), 1, self.file_layout))
+        self.file_layout.setCurrentIndex(1)
         # -- padding token (decoder text classifiers whose config has none)
         self.pad_token = QSpinBox()
         self.pad_token.setRange(-1, 10_000_000)
         self.pad_token.setValue(-1)  # -1: the special value, "from the tokenizer"
-        self.needs_pad_token = False
         # -- precision
         self.float_dtype = QComboBox()
         self.float_dtype.addItems(FLOAT_DTYPES)
@@ -125,11 +107,11 @@ class OptionsPanel(Retranslating, QWidget):
 
         self.model_box = QGroupBox()
         f = QFormLayout(self.model_box)
-        self.task_label, self.behaviour_label = QLabel(), QLabel()
+        self.task_label, self.file_layout_label = QLabel(), QLabel()
         f.addRow(self.task_label, self.task)
         f.addRow("", self.use_past)
         f.addRow("", self.past_in_inputs)
-        f.addRow(self.behaviour_label, self.behaviour)
+        f.addRow(self.file_layout_label, self.file_layout)
         self.pad_label = QLabel()
         f.addRow(self.pad_label, self.pad_token)
         self.model_form = f
@@ -165,7 +147,7 @@ class OptionsPanel(Retranslating, QWidget):
         f.addRow(self.output_label, out_row)
         f.addRow("", self.overwrite)
 
-        for combo in (self.task, self.behaviour, self.float_dtype, self.int_dtype):
+        for combo in (self.task, self.file_layout, self.float_dtype, self.int_dtype):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
         for edit in (self.validation_shapes, self.atol, self.output_dir):
@@ -180,7 +162,7 @@ class OptionsPanel(Retranslating, QWidget):
             layout.addWidget(box)
         layout.addStretch(1)
 
-        for w in (self.task, self.behaviour, self.float_dtype, self.int_dtype):
+        for w in (self.task, self.file_layout, self.float_dtype, self.int_dtype):
             w.currentIndexChanged.connect(self._changed)
         for w in (self.use_past, self.past_in_inputs, self.dynamo):
             w.toggled.connect(self._changed)
@@ -192,116 +174,101 @@ class OptionsPanel(Retranslating, QWidget):
         self.validate.toggled.connect(self._settings_changed)
         self.overwrite.toggled.connect(self.settingsChanged)
         self.pad_token.valueChanged.connect(self.settingsChanged)
-        self.output_dir.textEdited.connect(self._output_was_edited)
+        self.output_dir.textEdited.connect(self.settingsChanged)
         self.retranslate()
         self._fill_tasks()
         self._update_enabled()
 
+    @property
+    def facts(self) -> PlanFacts:
+        return self.session.facts
+
     # -- model / plan ---------------------------------------------------------------------------------------------
     def set_model(self, model_id: str) -> None:
-        """A new model was chosen: forget the previous model's task choices."""
-        if model_id == self.model_id:
+        """Choose a model in the panel's session (the window chooses in its session, and the panel follows)."""
+        self.session.choose_model(model_id)
+
+    def _model_chosen(self, model_id: str) -> None:
+        """A new model was chosen: forget the previous model's task choices (never emits optionsChanged)."""
+        if model_id == self._shown_model:
             return
         with _Blocker(self):
-            self.model_id = model_id
-            self.model_type = ""
-            self.resolved_task = ""
-            self.base_tasks, self.past_tasks, self.is_seq2seq = [], set(), False
-            self.plan_atol = None
-            self.needs_pad_token = False
+            self._shown_model = model_id
             self.pad_token.setValue(-1)
             self.use_past.setChecked(True)
             self.past_in_inputs.setChecked(True)
-            self.behaviour.setCurrentIndex(1)
+            self.file_layout.setCurrentIndex(1)
             self._fill_tasks()
             self._update_enabled()
+        self._publish()
 
     def update_from_plan(self, plan: dict) -> None:
         """Learn from a resolved plan what this model supports (never emits optionsChanged)."""
+        self.session.learn_from_plan(plan)
+        self.show_facts()
+
+    def show_facts(self) -> None:
+        """Offer what the session's plan facts allow (never emits optionsChanged)."""
         with _Blocker(self):
-            self.model_type = str(plan.get("model_type") or "")
-            self.resolved_task = split_past(str(plan.get("task") or ""))[0]
-            tasks = supported_tasks_for(plan)
-            bases: list[str] = []
-            self.past_tasks = set()
-            for t in tasks:
-                base, past = split_past(t)
-                if past:
-                    self.past_tasks.add(base)
-                if base not in bases:
-                    bases.append(base)
-            if bases != self.base_tasks:
-                self.base_tasks = bases
+            if self.facts.base_tasks != self._shown_tasks:
                 self._fill_tasks()
-            subs = plan.get("submodels") or []
-            names = {s.get("name") for s in subs}
-            behaviours = {s.get("behavior") for s in subs}
-            if "encoder_model" in names or "encoder" in behaviours:
-                self.is_seq2seq = True
-            inputs = set()
-            for s in subs:
-                inputs |= set((s.get("inputs") or {}).keys())
-            groups = {"text"} if inputs & {"input_ids", "decoder_input_ids"} or not inputs else set()
-            if "pixel_values" in inputs:
-                groups.add("vision")
-            if "input_features" in inputs:
-                groups.add("audio_features")
-            if "input_values" in inputs:
-                groups.add("audio_wave")
-            if split_past(str(plan.get("task", "")))[0] == "multiple-choice":
-                groups.add("choices")
-            groups.add("batch")
-            self.shape_groups = groups
-            atols = [s.get("atol") for s in subs if isinstance(s.get("atol"), (int, float))]
-            self.plan_atol = max(atols) if atols else None
-            # A decoder (GPT-2, Llama…) classifying text needs a padding token id: offer to set it.
-            self.needs_pad_token = (split_past(str(plan.get("task", "")))[0] == "text-classification"
-                                    and any("TextDecoderOnnxConfig" in (s.get("class_chain") or []) for s in subs))
             self._update_enabled()
             self.retranslate()
+        self._publish()
 
     # -- reading the options --------------------------------------------------------------------------------------
     def current_task(self) -> str:
         return str(self.task.currentData() or "auto")
 
-    def behaviour_value(self) -> str:
-        return SEQ2SEQ_BEHAVIOURS[max(0, self.behaviour.currentIndex())]
+    def file_layout_value(self) -> str:
+        return FILE_LAYOUTS[max(0, self.file_layout.currentIndex())]
 
-    def inspect_options(self) -> dict[str, Any]:
-        """The ExportOptions fields that shape the plan."""
-        task = self.current_task()
-        opts: dict[str, Any] = {
-            "task": task,
+    def option_fields(self) -> dict[str, Any]:
+        """Everything the panel says, as ExportOptions fields (all but the model and the output folder)."""
+        fields: dict[str, Any] = {
+            "task": self.current_task(),
             "float_dtype": self.float_dtype.currentText(),
             "int_dtype": self.int_dtype.currentText(),
             "opset": None if self.opset.value() == self.opset.minimum() else self.opset.value(),
             "dynamo": self.dynamo.isChecked() and self.dynamo.isEnabled(),
             "shapes": self.shape_overrides(),
             "atol": self.atol_value(),
+            "validate": self.validate.isChecked(),
+            "validation_shapes": self.validation_shape_sets() if self.validate.isChecked() else None,
+            "overwrite": self.overwrite.isChecked(),
+            "pad_token_id": (self.pad_token.value() if self.facts.needs_pad_token and self.pad_token.value() >= 0
+                             else None),
         }
-        if self.use_past.isEnabled() and self.base_tasks:  # only once the model's tasks are known
-            opts["use_past"] = self.use_past.isChecked()
+        if self.use_past.isEnabled() and self.facts.tasks_known:  # only once the model's tasks are known
+            fields["use_past"] = self.use_past.isChecked()
             if self.past_in_inputs.isEnabled():
-                opts["use_past_in_inputs"] = self.past_in_inputs.isChecked()
-        if self.is_seq2seq:
-            b = self.behaviour_value()
-            opts["monolith"] = b == "monolith"
-            opts["post_process"] = b != "separate"
-        return opts
+                fields["use_past_in_inputs"] = self.past_in_inputs.isChecked()
+        if self.facts.is_seq2seq:
+            layout = self.file_layout_value()
+            fields["monolith"] = layout == "monolith"
+            fields["post_process"] = layout != "separate"
+        return fields
+
+    def inspect_options(self) -> dict[str, Any]:
+        """The ExportOptions fields that shape the plan."""
+        return inspect_fields(self.option_fields(), self.facts.is_seq2seq)
 
     def export_options(self, model: str, output_dir: str, **extra: Any) -> ExportOptions:
         """Everything the panel says, as the one :class:`ExportOptions` the worker job, the run folder's record and
         "Copy CLI command" are made from (``extra``: fields the panel does not show, e.g. ``force``). Raises
         ``ExportError`` (``invalid_option``) for a combination the core would refuse."""
-        fields: dict[str, Any] = {
-            **self.inspect_options(),
-            "validate": self.validate.isChecked(),
-            "validation_shapes": self.validation_shape_sets() if self.validate.isChecked() else None,
-            "overwrite": self.overwrite.isChecked(),
-            "pad_token_id": self.pad_token.value() if self.needs_pad_token and self.pad_token.value() >= 0 else None,
-            **extra,
-        }
-        return ExportOptions(model=model, output_dir=output_dir, **fields)
+        return ExportOptions(model=model, output_dir=output_dir, **{**self.option_fields(), **extra})
+
+    def _publish(self) -> None:
+        """Write what the panel says into the session."""
+        options, error = None, None
+        if self.session.ref:
+            try:
+                options = self.export_options(self.session.ref, "")
+            except ExportError as exc:
+                error = exc
+        self.session.set_options(options, error=error, output_folder=self.output_folder(),
+                                 problems=self.problem_codes())
 
     def shape_overrides(self) -> dict[str, int]:
         return {k: s.value() for k, s in self.shape_spins.items() if s.value() != DEFAULT_SHAPES[k]}
@@ -323,26 +290,34 @@ class OptionsPanel(Retranslating, QWidget):
         except Exception:
             return None
 
-    def problems(self) -> list[str]:
-        """Texts of the invalid inputs (the Export button stays disabled while there are any)."""
-        out = []
-        if self.validation_shapes.property("invalid"):
-            out.append(self.tr("The validation shapes cannot be read."))
-        if self.atol.property("invalid"):
-            out.append(self.tr("The tolerance (atol) is not a positive number."))
+    def problem_codes(self) -> tuple[str, ...]:
+        """Which inputs cannot be read (the Export button stays disabled while there are any)."""
+        codes = [name for name, edit in (("validation_shapes", self.validation_shapes), ("atol", self.atol))
+                 if edit.property("invalid")]
         if not self.output_dir.text().strip():
-            out.append(self.tr("Choose an output folder."))
-        return out
+            codes.append("output_folder")
+        return tuple(codes)
+
+    def problems(self) -> list[str]:
+        """:meth:`problem_codes` in words."""
+        words = {"validation_shapes": self.tr("The validation shapes cannot be read."),
+                 "atol": self.tr("The tolerance (atol) is not a positive number."),
+                 "output_folder": self.tr("Choose an output folder.")}
+        return [words[code] for code in self.problem_codes()]
 
     def output_folder(self) -> str:
         return self.output_dir.text().strip()
 
     def set_output_folder(self, path: str, *, user: bool = False) -> None:
+        """Show ``path`` as the output folder; ``user``: the user chose it (announced as a settings change)."""
         self.output_dir.setText(path)
-        self._output_edited = self._output_edited or user
+        if user:
+            self.settingsChanged.emit()
+        else:
+            self._publish()
 
     def disabled_reason(self, name: str) -> str:
-        """Why control ``name`` (or combo item ``behaviour:<value>``) is disabled; "" when enabled."""
+        """Why control ``name`` (or combo item ``file_layout:<value>``) is disabled; "" when enabled."""
         return self._reasons.get(name, "")
 
     # -- persisted options ----------------------------------------------------------------------------------------
@@ -385,8 +360,8 @@ class OptionsPanel(Retranslating, QWidget):
             task = data.get("task")
             if task:
                 base, past = split_past(str(task))
-                if base != "auto" and base not in self.base_tasks:
-                    self.base_tasks.append(base)
+                if base != "auto" and base not in self.facts.base_tasks:
+                    self.session.offer_task(base)
                     self._fill_tasks()
                 i = self.task.findData(base)
                 self.task.setCurrentIndex(max(0, i))
@@ -397,11 +372,11 @@ class OptionsPanel(Retranslating, QWidget):
             if data.get("use_past_in_inputs") is not None:
                 self.past_in_inputs.setChecked(bool(data["use_past_in_inputs"]))
             if data.get("monolith"):
-                self.behaviour.setCurrentIndex(0)
+                self.file_layout.setCurrentIndex(0)
             elif data.get("post_process") is False:
-                self.behaviour.setCurrentIndex(2)
+                self.file_layout.setCurrentIndex(2)
             elif "monolith" in data or "post_process" in data:
-                self.behaviour.setCurrentIndex(1)
+                self.file_layout.setCurrentIndex(1)
             self._update_enabled()
         self.optionsChanged.emit()
 
@@ -431,43 +406,36 @@ class OptionsPanel(Retranslating, QWidget):
                                                    "after another separated by semicolons."))
         self.settingsChanged.emit()
 
-    def _output_was_edited(self, _text: str) -> None:
-        self._output_edited = True
-        self.settingsChanged.emit()
-
-    @property
-    def output_edited(self) -> bool:
-        return self._output_edited
-
     def _browse(self) -> None:
         path = QFileDialog.getExistingDirectory(self, self.tr("Choose the output folder"), self.output_dir.text())
         if path:
             self.set_output_folder(path, user=True)
-            self.settingsChanged.emit()
 
     def _fill_tasks(self) -> None:
         current = self.task.currentData()
+        self._shown_tasks = self.facts.base_tasks
         with _blocked(self.task):
             self.task.clear()
             self.task.addItem(self._automatic_text(), "auto")
-            for t in self.base_tasks:
+            for t in self._shown_tasks:
                 self.task.addItem(t, t)
             i = self.task.findData(current)
             self.task.setCurrentIndex(i if i >= 0 else 0)
 
     def _automatic_text(self) -> str:
-        if self.resolved_task and self.current_task() == "auto":
-            return self.tr("Automatic: %1").replace("%1", self.resolved_task)
+        if self.facts.resolved_task and self.current_task() == "auto":
+            return self.tr("Automatic: %1").replace("%1", self.facts.resolved_task)
         return self.tr("Automatic (from the model)")
 
     def _update_enabled(self) -> None:
         r: dict[str, str] = {}
+        facts = self.facts
         task = self.current_task()
-        known = bool(self.base_tasks)
+        known = facts.tasks_known
         if task == "auto":
-            past_ok = bool(self.past_tasks) if known else True
+            past_ok = bool(facts.past_tasks) if known else True
         else:
-            past_ok = task in self.past_tasks
+            past_ok = task in facts.past_tasks
         if not past_ok:
             r["use_past"] = (self.tr("'%1' has no variant with past key/values for this model.").replace("%1", task)
                              if task != "auto" else self.tr("This model exports no past key/values."))
@@ -475,18 +443,18 @@ class OptionsPanel(Retranslating, QWidget):
             r["use_past_in_inputs"] = self.tr("Only meaningful when past key/values are exported.")
         elif not past_ok:
             r["use_past_in_inputs"] = r["use_past"]
-        elif self.is_seq2seq:
+        elif facts.is_seq2seq:
             r["use_past_in_inputs"] = self.tr("Encoder–decoder models always get a decoder without past inputs and "
                                               "one with them.")
-        if not self.is_seq2seq:
-            r["behaviour"] = self.tr("Only encoder–decoder models (such as T5, BART, Whisper) are split into files.")
+        if not facts.is_seq2seq:
+            r["file_layout"] = self.tr("Only encoder–decoder models (such as T5, BART, Whisper) are split into files.")
         merged_reason = ""
-        if self.is_seq2seq and not (past_ok and self.use_past.isChecked()):
+        if facts.is_seq2seq and not (past_ok and self.use_past.isChecked()):
             merged_reason = self.tr("Merging joins the decoder with and without past; turn on past key/values first.")
         dyn = self.dynamo.isChecked()
-        if self.model_type in DYNAMO_BROKEN:
+        if facts.model_type in DYNAMO_BROKEN:
             r["dynamo"] = self.tr("The torch.export path cannot export %1 models (attention decomposition fails); "
-                                  "the TorchScript exporter is used.").replace("%1", self.model_type)
+                                  "the TorchScript exporter is used.").replace("%1", facts.model_type)
             dyn = False
         if self.float_dtype.currentText() == "bf16":
             r["validate"] = self.tr("onnxruntime's CPU provider cannot run bfloat16 models: a bf16 export "
@@ -511,19 +479,20 @@ class OptionsPanel(Retranslating, QWidget):
                 self.use_past.setChecked(True)
         self._past_auto_off = "use_past" in r and known
         self._reasons = r
-        for name in ("use_past", "use_past_in_inputs", "behaviour", "dynamo", "validate", "validation_shapes", "atol"):
+        for name in ("use_past", "use_past_in_inputs", "file_layout", "dynamo", "validate", "validation_shapes",
+                     "atol"):
             w = getattr(self, "past_in_inputs" if name == "use_past_in_inputs" else name)
             w.setEnabled(name not in r)
             w.setToolTip(r.get(name, self._tooltips.get(name, "")))
-        model: QStandardItemModel = self.behaviour.model()  # type: ignore[assignment]
+        model: QStandardItemModel = self.file_layout.model()  # type: ignore[assignment]
         item = model.item(1)
         item.setEnabled(not merged_reason)
         item.setToolTip(merged_reason)
         if merged_reason:
-            r["behaviour:merged"] = merged_reason
-            if self.behaviour.currentIndex() == 1:
-                with _blocked(self.behaviour):
-                    self.behaviour.setCurrentIndex(2)
+            r["file_layout:merged"] = merged_reason
+            if self.file_layout.currentIndex() == 1:
+                with _blocked(self.file_layout):
+                    self.file_layout.setCurrentIndex(2)
         lo, hi = (DYNAMO_MIN_OPSET - 1, DYNAMO_MAX_OPSET) if dyn else (OPSET_DEFAULT, TORCHSCRIPT_MAX_OPSET)
         if (self.opset.minimum(), self.opset.maximum()) != (lo, hi):
             was_default = self.opset.value() == self.opset.minimum()
@@ -535,9 +504,9 @@ class OptionsPanel(Retranslating, QWidget):
                               .replace("%1", str(DYNAMO_MIN_OPSET)).replace("%2", str(DYNAMO_MAX_OPSET)) if dyn else
                               self.tr("The TorchScript exporter supports opsets up to %1.")
                               .replace("%1", str(TORCHSCRIPT_MAX_OPSET)))
-        self.model_form.setRowVisible(self.pad_token, self.needs_pad_token)
+        self.model_form.setRowVisible(self.pad_token, facts.needs_pad_token)
         for group, keys in SHAPE_GROUPS.items():
-            show = group in self.shape_groups
+            show = group in facts.shape_groups
             for k in keys:
                 self.shape_spins[k].setVisible(show)
                 self.shape_labels[k].setVisible(show)
@@ -553,10 +522,10 @@ class OptionsPanel(Retranslating, QWidget):
         self.task_label.setText(self.tr("Task"))
         self.use_past.setText(self.tr("Export past key/values (fast generation)"))
         self.past_in_inputs.setText(self.tr("Past key/values as inputs"))
-        self.behaviour_label.setText(self.tr("Files"))
+        self.file_layout_label.setText(self.tr("Files"))
         texts = (self.tr("One file (monolith)"), self.tr("Encoder + decoder, merged"),
                  self.tr("Encoder + decoder, not merged"))
-        model: QStandardItemModel = self.behaviour.model()  # type: ignore[assignment]
+        model: QStandardItemModel = self.file_layout.model()  # type: ignore[assignment]
         for i, t in enumerate(texts):
             model.setData(model.index(i, 0), t, Qt.ItemDataRole.DisplayRole)
         self.pad_label.setText(self.tr("Pad token id"))
@@ -573,7 +542,7 @@ class OptionsPanel(Retranslating, QWidget):
         self.vshapes_label.setText(self.tr("Shape sets"))
         self.validation_shapes.setPlaceholderText(self.tr("default: 3 sets, e.g. batch_size=1,sequence_length=7;…"))
         self.atol_label.setText(self.tr("Tolerance (atol)"))
-        default = f"{self.plan_atol:g}" if self.plan_atol else self.tr("per model")
+        default = f"{self.facts.plan_atol:g}" if self.facts.plan_atol else self.tr("per model")
         self.atol.setPlaceholderText(self.tr("default: %1").replace("%1", default))
         self.output_label.setText(self.tr("Folder"))
         self.browse.setToolTip(self.tr("Choose the output folder"))
@@ -582,7 +551,7 @@ class OptionsPanel(Retranslating, QWidget):
         self._tooltips = {
             "use_past": self.tr("Adds past_key_values inputs and present outputs so generation reuses earlier steps."),
             "use_past_in_inputs": self.tr("Whether the exported model takes the past as inputs."),
-            "behaviour": self.tr("How an encoder–decoder model is split into ONNX files."),
+            "file_layout": self.tr("How an encoder–decoder model is split into ONNX files."),
             "dynamo": self.tr("The newer torch.export exporter (slower; writes external data)."),
             "validation_shapes": self.tr("Shape sets to validate at, e.g. batch_size=1,sequence_length=7;"
                                          "batch_size=3,sequence_length=23"),

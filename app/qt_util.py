@@ -1,15 +1,14 @@
-"""Small Qt helpers shared by several views: one place for how a read-only table and a child process are set up."""
+"""Small Qt helpers shared by several views: re-wording on a language change, a table over a list, a read-only
+table view, headings and stacked sections, a status line whose text follows the language, text inside rich text."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import html
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QProcess, \
-    QProcessEnvironment, Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
-
-from .paths import child_environment
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QLayout, QTableView, QVBoxLayout, QWidget
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -77,11 +76,61 @@ def read_only_table(model, single_selection: bool = False) -> QTableView:
     return view
 
 
-def child_process(parent: QObject) -> QProcess:
-    """A QProcess with the child environment (unbuffered output, our sources importable from a checkout)."""
-    proc = QProcess(parent)
-    env = QProcessEnvironment()
-    for key, value in child_environment().items():
-        env.insert(key, value)
-    proc.setProcessEnvironment(env)
-    return proc
+def heading() -> QLabel:
+    """A label styled as a section heading (the window's style sheet: ``QLabel[heading="true"]``)."""
+    label = QLabel()
+    label.setProperty("heading", True)
+    return label
+
+
+def column(owner: QWidget, *items: QWidget | QLayout | tuple[QWidget | QLayout, int],
+           margins: tuple[int, int, int, int] = (0, 0, 0, 0), spacing: int | None = None) -> QVBoxLayout:
+    """Lay ``items`` out top to bottom in ``owner``: widgets, layouts, or ``(item, stretch)``."""
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(*margins)
+    if spacing is not None:
+        layout.setSpacing(spacing)
+    for item in items:
+        thing, stretch = item if isinstance(item, tuple) else (item, 0)
+        if isinstance(thing, QLayout):
+            layout.addLayout(thing, stretch)
+        else:
+            layout.addWidget(thing, stretch)
+    return layout
+
+
+def stacked(*widgets: QWidget) -> QWidget:
+    """The widgets one above the other without margins: a heading above its table, as one part of a splitter."""
+    holder = QWidget()
+    column(holder, *widgets)
+    return holder
+
+
+def escaped(text: str) -> str:
+    """``text`` inside rich text (a QLabel's HTML): &, < and > escaped, quotes as they are."""
+    return html.escape(text, quote=False)
+
+
+ERROR_STYLE = "color: #b3261e;"
+
+
+class StatusText:
+    """A label that says how some work went, in the current language: it keeps the function that words the text
+    (and whether it is an error, shown red) so that :meth:`render` re-words it after a language change."""
+
+    def __init__(self, label: QLabel, text: Callable[[], str] | None = None) -> None:
+        self.label = label
+        self._text = text
+        self._error = False
+        self.render()
+
+    def set(self, text: Callable[[], str] | None, *, error: bool = False) -> None:
+        self._text, self._error = text, error
+        self.render()
+
+    def clear(self) -> None:
+        self.set(None)
+
+    def render(self) -> None:
+        self.label.setStyleSheet(ERROR_STYLE if self._error else "")
+        self.label.setText(self._text() if self._text is not None else "")

@@ -18,9 +18,11 @@ from PySide6.QtWidgets import (
 
 from exportcore.options import ExportOptions
 
-from .qt_util import ListTableModel, Retranslating, read_only_table
+from .export_job import ExportJob
 from .inspector import standard_icon
-from .export_job import STATE_COLOURS, state_text
+from .job_state import state_colour, state_text
+from .qt_util import ListTableModel, Retranslating, read_only_table
+from .run_output import RunOutput
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -142,7 +144,7 @@ class HistoryModel(ListTableModel):
             if col == 5:
                 return str(e.get("output_dir", ""))
         if role == Qt.ItemDataRole.ForegroundRole and col == 3:
-            return QColor(STATE_COLOURS.get(str(e.get("outcome")), "#000000"))
+            return QColor(state_colour(str(e.get("outcome"))))
         if role == Qt.ItemDataRole.ToolTipRole:
             return cli_command(e.get("options") or {"model": e.get("model", "")})
         return None
@@ -151,19 +153,6 @@ class HistoryModel(ListTableModel):
         self.retranslate_header()
         if self.entries:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self.entries) - 1, self.COLUMNS - 1))
-
-
-def list_folder(path: str) -> list[dict]:
-    """``[{"name", "bytes"}]`` of the files in a run folder (one level; what a ``result`` event lists)."""
-    files = []
-    try:
-        with os.scandir(path) as entries:
-            for entry in entries:
-                if entry.is_file():
-                    files.append({"name": entry.name, "bytes": entry.stat().st_size})
-    except OSError:
-        return []
-    return sorted(files, key=lambda f: f["name"])
 
 
 def open_folder(path: str, parent: QWidget | None = None) -> bool:
@@ -226,24 +215,16 @@ class ResultsPanel(Retranslating, QWidget):
         self.clear()
 
     def clear(self) -> None:
-        self.files.set_files([])
-        self.output_dir = ""
-        self.kept = False
-        self.options = {}
-        self._refresh()
+        self.show(RunOutput(), {})
 
-    def show_result(self, result: dict, options: dict) -> None:
-        self.files.set_files(result.get("files") or [])
-        self.output_dir = str(result.get("output_dir") or options.get("output_dir") or "")
-        self.kept = False
-        self.options = dict(options)
-        self._refresh()
+    def show_job(self, job: ExportJob) -> None:
+        """What the run left (nothing yet while it runs), and its command line."""
+        self.show(RunOutput.of(job), job.options)
 
-    def show_kept(self, folder: str, options: dict) -> None:
-        """A run that failed validation: its files, kept beside the destination under ``folder``."""
-        self.files.set_files(list_folder(folder))
-        self.output_dir = folder
-        self.kept = True
+    def show(self, output: RunOutput, options: dict) -> None:
+        self.files.set_files(list(output.files))
+        self.output_dir = output.folder
+        self.kept = output.kept
         self.options = dict(options)
         self._refresh()
 

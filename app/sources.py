@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog, QHBoxLayout, QLabel, QLineEdit, QListView, QPushButton, QStyle, QTabWidget, QVBoxLayout, QWidget,
 )
 
-from .qt_util import Retranslating
+from .qt_util import Retranslating, heading
 
 _HUB_URL = re.compile(r"^(?:https?://)?(?:www\.)?(?:hf\.co|huggingface\.co)/(?!api/|datasets/|spaces/)"
                       r"([\w.\-]+(?:/[\w.\-]+)?)")
@@ -137,16 +137,14 @@ class LocalSources(Retranslating, QWidget):
         self.hint = QLabel()
         self.hint.setWordWrap(True)
         self.hint.setObjectName("hint")
-        self.recent_title = QLabel()
-        self.recent_title.setProperty("heading", True)
+        self.recent_title = heading()
         self.recent = QStandardItemModel(self)
         self.recent_view = QListView()
         self.recent_view.setModel(self.recent)
         self.recent_view.activated.connect(lambda i: self.modelChosen.emit(str(i.data())))
         self.recent_view.clicked.connect(lambda i: self.modelChosen.emit(str(i.data())))
         self.recent_view.setMaximumHeight(140)
-        self.cache_title = QLabel()
-        self.cache_title.setProperty("heading", True)
+        self.cache_title = heading()
         self.cache_browser = _make_external("cache_browser", "CacheBrowser", **(cache_options or {}))
         if self.cache_browser is not None:
             self.cache_browser.modelChosen.connect(self.modelChosen)
@@ -269,16 +267,3 @@ class SourcesPane(Retranslating, QTabWidget):
 
     def show_tab(self, name: str) -> None:
         self.setCurrentIndex({"hub": 0, "local": 1, "demo": 2}[name])
-
-
-def is_local_model_dir(path: str) -> bool:
-    return os.path.isdir(path)
-
-
-def describe_ref(ref: str) -> dict[str, Any]:
-    """What kind of reference: demo, folder or hub."""
-    if ref.startswith("demo:"):
-        return {"kind": "demo", "name": ref[5:]}
-    if os.path.isabs(ref):
-        return {"kind": "folder", "name": os.path.basename(ref.rstrip(os.sep)) or ref}
-    return {"kind": "hub", "name": ref.split("/")[-1]}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 
+from exportcore.events import Progress
 from exportcore.hub import format_size
 
 
@@ -22,16 +23,14 @@ class Transfer:
     name: str = ""  # the file being downloaded
 
     @classmethod
-    def from_event(cls, ev: dict) -> "Transfer | None":
+    def from_progress(cls, ev: Progress) -> "Transfer | None":
         """The byte fields of a ``progress`` event, or None when it has none (not a download)."""
-        done = ev.get("bytes_done")
+        done, total, rate = ev.bytes_done, ev.bytes_total, ev.bytes_per_second
         if not isinstance(done, (int, float)) or isinstance(done, bool):
             return None
-        total = ev.get("bytes_total")
-        rate = ev.get("bytes_per_second")
         return cls(int(done), int(total) if isinstance(total, (int, float)) and total > 0 else None,
                    float(rate) if isinstance(rate, (int, float)) and rate > 0 else None,
-                   file_of(str(ev.get("message") or "")))
+                   file_of(str(ev.message or "")))
 
     @property
     def fraction(self) -> float | None:

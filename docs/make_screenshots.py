@@ -60,7 +60,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     import app as app_pkg  # noqa: F401  (applies the PySide6 6.12 guard)
-    from app.errors import ErrorDialog
+    from app.error_views import ErrorDialog
     from app.i18n import LanguageManager
     from app.main_window import MainWindow
     from app.settings import Settings
@@ -120,10 +120,10 @@ def main() -> int:
     shot("01-empty")
 
     # 2. Hub search results, one selected
-    hb.searchEdit.setText("tiny")
+    hb.search_pane.searchEdit.setText("tiny")
     hb.search()
     spin(20, lambda: len(answers) == 2)
-    hb.resultsView.selectRow(1)
+    hb.search_pane.resultsView.selectRow(1)
     spin(5, lambda: False)
     shot("02-search-results")
 
@@ -191,13 +191,13 @@ def main() -> int:
     hb.show_model("acme/big-weights")
     spin(20, lambda: hb.current_details() is not None)
     hb.choose_current()
-    spin(60, lambda: w.inspector.state == "plan" and w.preflight_done())
+    spin(60, lambda: w.inspector.state == "plan" and w.session.preflight_done())
     w.centre.setCurrentWidget(w.inspector)
     shot("12-preflight")
     if args.fake:
         w.select_model("org/huge-model")
-        spin(30, lambda: w.inspector.state == "plan" and w.preflight_done())
-        question = w.preflight_question(w._preflight_answer)
+        spin(30, lambda: w.inspector.state == "plan" and w.session.preflight_done())
+        question = w.preflight_question(w.session.preflight)
         question.show()
         spin(0.5)
         question.move(w.geometry().center() - question.rect().center())
@@ -214,12 +214,12 @@ def main() -> int:
     w.centre.setCurrentWidget(w.inspector)
     shot("07-zh-TW-inspector")
     w.run_view.attach(job)
-    w.results.show_result(job.result or {}, job.options)
+    w.results.show_job(job)
     w.centre.setCurrentWidget(w.run_view)
     w.run_view.lower_tabs.setCurrentIndex(0)
     shot("08-zh-TW-run")
     w.sources.show_tab("hub")
-    hb.resultsView.selectRow(0)
+    hb.search_pane.resultsView.selectRow(0)
     spin(5, lambda: False)
     shot("11-zh-TW-hub")
 

@@ -17,7 +17,7 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QElapsedTimer, Qt  # noqa: E402
 
-from app import tasks  # noqa: E402
+from app import background  # noqa: E402
 from app.cache_browser import CacheBrowser  # noqa: E402
 from app.hub_models import ROLE_ITEM, CachedModelsModel  # noqa: E402
 from exportcore import hub  # noqa: E402
@@ -50,7 +50,7 @@ def make_browser(qtbot):
     yield make
     for widget in made:
         widget.shutdown()
-    assert tasks.wait_for_idle(5000)
+    assert background.wait_for_idle(5000)
 
 
 def rows(browser):

@@ -11,6 +11,8 @@ import os
 
 import pytest
 
+from exportcore.events import LogLine
+
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("exportcore.worker") is None or importlib.util.find_spec("exportcore.inspect_server") is None,
     reason="exportcore worker / inspect server not available")
@@ -51,10 +53,10 @@ def test_demo_model_through_the_real_children(qtbot, settings, tmp_path, monkeyp
     job = w.start_export()
     with qtbot.waitSignal(job.finished, timeout=120000):
         pass
-    assert job.state == "succeeded", (job.error, [e for e in job.events if e.get("event") == "log"][-5:])
-    logs = [e["message"] for e in job.events if e.get("event") == "log"]
+    logs = [e.message for e in job.events if isinstance(e, LogLine)]
+    assert job.state == "succeeded", (job.error, logs[-5:])
     assert any("forked from exportcore serve" in m for m in logs), logs[:3]  # the export ran warm
-    assert len(job.rows) >= 3 and all(r["passed"] for r in job.rows)
+    assert len(job.rows) >= 3 and all(r.passed for r in job.rows)
     out = job.options["output_dir"]
     assert os.path.isfile(os.path.join(out, "model.onnx"))
     assert w.results.files.rowCount() >= 1

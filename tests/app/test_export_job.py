@@ -26,9 +26,9 @@ def test_success_emits_every_kind_of_event(qtbot, tmp_path):
         job.start()
     assert blocker.args == ["succeeded"]
     assert got["stages"] == ["resolve", "plan", "load", "export", "post-process", "validate", "publish"]
-    assert len(got["rows"]) == 5 and all(r["passed"] for r in got["rows"])
+    assert len(got["rows"]) == 5 and all(r.passed for r in got["rows"])
     assert got["plan"][0]["model_type"] == "bert"
-    assert {f["name"] for f in got["result"][0]["files"]} >= {"model.onnx"}
+    assert {f["name"] for f in got["result"][0].files} >= {"model.onnx"}
     assert got["progress"][-1] == 1.0
     assert (tmp_path / "out" / "model.onnx").is_file()
     assert job.exit_code == 0 and job.elapsed() > 0
@@ -39,8 +39,8 @@ def test_validation_failure(qtbot, tmp_path):
     with qtbot.waitSignal(job.finished, timeout=10000) as blocker:
         job.start()
     assert blocker.args == ["validation_failed"]
-    assert [r["passed"] for r in job.rows] == [True, True, False]
-    assert job.error["code"] == "validation_failed"
+    assert [r.passed for r in job.rows] == [True, True, False]
+    assert job.error.code == "validation_failed"
 
 
 def test_error_event(qtbot, tmp_path):
@@ -48,7 +48,7 @@ def test_error_event(qtbot, tmp_path):
     with qtbot.waitSignal(job.finished, timeout=10000) as blocker:
         job.start()
     assert blocker.args == ["failed"]
-    assert job.error["code"] == "export_failed"
+    assert job.error.code == "export_failed"
 
 
 def test_segfaulting_child_is_an_error_row(qtbot, tmp_path):
@@ -56,8 +56,8 @@ def test_segfaulting_child_is_an_error_row(qtbot, tmp_path):
     with qtbot.waitSignal(job.finished, timeout=10000) as blocker:
         job.start()
     assert blocker.args == ["crashed"]
-    assert job.error["code"] == "worker_crashed"
-    assert "noise on stderr" in job.error["details"]  # stderr tail kept for the details
+    assert job.error.code == "worker_crashed"
+    assert "noise on stderr" in job.error.details  # stderr tail kept for the details
 
 
 def test_exit_139_is_reported_as_segfault(qtbot, tmp_path):
@@ -65,7 +65,7 @@ def test_exit_139_is_reported_as_segfault(qtbot, tmp_path):
     with qtbot.waitSignal(job.finished, timeout=10000) as blocker:
         job.start()
     assert blocker.args == ["crashed"]
-    assert "segmentation fault" in job.error["params"]["reason"]
+    assert "segmentation fault" in job.error.params["reason"]
 
 
 def test_cancel_honoured_by_sigterm(qtbot, tmp_path):
@@ -96,7 +96,7 @@ def test_worker_that_cannot_start(qtbot, tmp_path):
     with qtbot.waitSignal(job.finished, timeout=5000) as blocker:
         job.start()
     assert blocker.args == ["failed"]
-    assert job.error["code"] == "worker_not_started"
+    assert job.error.code == "worker_not_started"
 
 
 def test_queue_runs_jobs_one_after_another(qtbot, tmp_path):
@@ -150,7 +150,7 @@ def test_in_process_runner_exception_and_cancel(qtbot, tmp_path):
     with qtbot.waitSignal(job.finished, timeout=5000) as blocker:
         job.start()
     assert blocker.args == ["crashed"] or blocker.args == ["failed"]
-    assert job.error["code"] == "internal_error"
+    assert job.error.code == "internal_error"
 
     def slow(options, emit, cancelled):
         while not cancelled():
@@ -180,10 +180,10 @@ def test_a_flood_of_rows_arrives_complete_in_order_and_in_few_batches(qtbot, tmp
     view.attach(job)
     with qtbot.waitSignal(job.finished, timeout=20000):
         job.start()
-    labels = [(r["shape_set"], r["output"]) for r in singles]
+    labels = [(r.shape_set, r.output) for r in singles]
     assert labels == [(f"set{i // 2}", ("last_hidden_state", "pooler")[i % 2]) for i in range(300)]
     assert [r for batch in batches for r in batch] == singles
     assert len(batches) < 100
     assert view.validation.rowCount() == 300
-    assert [view.validation.rows[i]["shape_set"] for i in (0, 299)] == ["set0", "set149"]
+    assert [view.validation.rows[i].shape_set for i in (0, 299)] == ["set0", "set149"]
     assert view.progress.value() == 1000

@@ -1,4 +1,4 @@
-"""HubBrowser (and app.tasks) against the fake Hub: pytest-qt, offscreen."""
+"""HubBrowser (and app.background) against the fake Hub: pytest-qt, offscreen."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer  # noqa: E402
 
-from app import tasks  # noqa: E402
+from app import background  # noqa: E402
 from app.hub_browser import HubBrowser  # noqa: E402
 from app.hub_models import ROLE_ITEM, SearchResultsModel  # noqa: E402
 
@@ -54,7 +54,7 @@ def make_browser(qtbot, fake_hub):
     yield make
     for widget in made:
         widget.shutdown()
-    assert tasks.wait_for_idle(5000)
+    assert background.wait_for_idle(5000)
 
 
 def search(qtbot, browser):
@@ -63,14 +63,14 @@ def search(qtbot, browser):
 
 
 def ids(browser):
-    model = browser.resultsModel
+    model = browser.search_pane.resultsModel
     return [model.item(r).id for r in range(model.rowCount())]
 
 
 def select(qtbot, browser, repo_id):
     row = ids(browser).index(repo_id)
     with qtbot.waitSignal(browser.detailsChanged, timeout=WAIT) as blocker:
-        browser.resultsView.selectRow(row)
+        browser.search_pane.resultsView.selectRow(row)
     assert blocker.args == [repo_id]
 
 
@@ -87,15 +87,15 @@ def test_first_show_searches_and_fills_the_table(qtbot, make_browser, fake_hub, 
     browser = make_browser(auto_search=True, page_size=25)
     with qtbot.waitSignal(browser.resultsChanged, timeout=WAIT):
         browser.show()
-    assert browser.resultsModel.rowCount() == 25
+    assert browser.search_pane.resultsModel.rowCount() == 25
     assert ids(browser)[0] == MINILM  # most downloads first
     assert "timm/resnet-fake" not in ids(browser)  # library filter: transformers
     (request,) = fake_hub.requests_to(r"^/api/models$")
     assert request.param("sort") == "downloads"
     assert request.params("filter") == ["transformers"]
     assert request.param("limit") == "25"
-    assert browser.loadMoreButton.isVisible()
-    model = browser.resultsModel
+    assert browser.search_pane.loadMoreButton.isVisible()
+    model = browser.search_pane.resultsModel
     row = ids(browser).index(BERT)
     assert model.index(row, SearchResultsModel.COL_TASK).data() == "fill-mask"
     assert model.index(row, SearchResultsModel.COL_DOWNLOADS).data() == "120k"
@@ -107,9 +107,9 @@ def test_first_show_searches_and_fills_the_table(qtbot, make_browser, fake_hub, 
 
 def test_exportable_badge_unknown_and_no(qtbot, make_browser):
     browser = make_browser(page_size=50)
-    browser.libraryCombo.setCurrentIndex(browser.libraryCombo.findData(None))  # also searches
-    qtbot.waitUntil(lambda: browser.resultsModel.rowCount() > 0, timeout=WAIT)
-    model = browser.resultsModel
+    browser.search_pane.libraryCombo.setCurrentIndex(browser.search_pane.libraryCombo.findData(None))  # also searches
+    qtbot.waitUntil(lambda: browser.search_pane.resultsModel.rowCount() > 0, timeout=WAIT)
+    model = browser.search_pane.resultsModel
     badges = {model.item(r).id: model.index(r, SearchResultsModel.COL_EXPORTABLE).data()
               for r in range(model.rowCount())}
     assert badges["timm/resnet-fake"] == "? unknown"
@@ -120,7 +120,7 @@ def test_exportable_badge_unknown_and_no(qtbot, make_browser):
 def test_typing_is_debounced(qtbot, make_browser, fake_hub):
     browser = make_browser(debounce_ms=150)
     with qtbot.waitSignal(browser.resultsChanged, timeout=WAIT):
-        qtbot.keyClicks(browser.searchEdit, "internal-testing")
+        qtbot.keyClicks(browser.search_pane.searchEdit, "internal-testing")
     requests = fake_hub.requests_to(r"^/api/models$")
     assert [r.param("search") for r in requests] == ["internal-testing"]
     assert set(ids(browser)) == {BERT, GPT2, "hf-internal-testing/tiny-random-t5"}
@@ -129,55 +129,55 @@ def test_typing_is_debounced(qtbot, make_browser, fake_hub):
 def test_filters_and_sort_are_sent(qtbot, make_browser, fake_hub):
     browser = make_browser()
     with qtbot.waitSignal(browser.resultsChanged, timeout=WAIT):
-        browser.taskCombo.setCurrentIndex(browser.taskCombo.findData("text-generation"))
+        browser.search_pane.taskCombo.setCurrentIndex(browser.search_pane.taskCombo.findData("text-generation"))
     assert fake_hub.requests_to(r"^/api/models$")[-1].param("pipeline_tag") == "text-generation"
     assert set(ids(browser)) == {GPT2, GATED, "tiny-gpt2-legacy"}
     with qtbot.waitSignal(browser.resultsChanged, timeout=WAIT):
-        browser.sortCombo.setCurrentIndex(browser.sortCombo.findData("likes"))
+        browser.search_pane.sortCombo.setCurrentIndex(browser.search_pane.sortCombo.findData("likes"))
     request = fake_hub.requests_to(r"^/api/models$")[-1]
     assert request.param("sort") == "likes"
     assert ids(browser)[0] == GATED  # 700 likes
     with qtbot.waitSignal(browser.resultsChanged, timeout=WAIT):
-        browser.sortCombo.setCurrentIndex(browser.sortCombo.findData("last_modified"))
+        browser.search_pane.sortCombo.setCurrentIndex(browser.search_pane.sortCombo.findData("last_modified"))
     assert fake_hub.requests_to(r"^/api/models$")[-1].param("sort") == "lastModified"
     with qtbot.waitSignal(browser.resultsChanged, timeout=WAIT):
-        browser.libraryCombo.setCurrentIndex(browser.libraryCombo.findData(None))
+        browser.search_pane.libraryCombo.setCurrentIndex(browser.search_pane.libraryCombo.findData(None))
     assert fake_hub.requests_to(r"^/api/models$")[-1].params("filter") == []
     with qtbot.waitSignal(browser.resultsChanged, timeout=WAIT):
-        browser.taskCombo.setCurrentIndex(0)
+        browser.search_pane.taskCombo.setCurrentIndex(0)
     assert fake_hub.requests_to(r"^/api/models$")[-1].param("pipeline_tag") is None
     assert browser.search_params() == {"query": "", "task": None, "library": None, "sort": "last_modified"}
 
 
 def test_load_more_pages(qtbot, make_browser, fake_hub, qtmodeltester):
     browser = make_browser(page_size=12)
-    browser.searchEdit.setText("fillers/")
+    browser.search_pane.searchEdit.setText("fillers/")
     search(qtbot, browser)
-    assert browser.resultsModel.rowCount() == 12
-    assert browser.loadMoreButton.isVisibleTo(browser)
+    assert browser.search_pane.resultsModel.rowCount() == 12
+    assert browser.search_pane.loadMoreButton.isVisibleTo(browser)
     with qtbot.waitSignal(browser.resultsChanged, timeout=WAIT):
-        qtbot.mouseClick(browser.loadMoreButton, Qt.MouseButton.LeftButton)
-    assert browser.resultsModel.rowCount() == 24
+        qtbot.mouseClick(browser.search_pane.loadMoreButton, Qt.MouseButton.LeftButton)
+    assert browser.search_pane.resultsModel.rowCount() == 24
     with qtbot.waitSignal(browser.resultsChanged, timeout=WAIT):
         browser.load_more()
-    assert browser.resultsModel.rowCount() == 30
-    assert not browser.loadMoreButton.isVisibleTo(browser)
+    assert browser.search_pane.resultsModel.rowCount() == 30
+    assert not browser.search_pane.loadMoreButton.isVisibleTo(browser)
     assert len(set(ids(browser))) == 30
     cursors = [r.param("cursor") for r in fake_hub.requests_to(r"^/api/models$")]
     assert cursors == [None, "12", "24"]
-    qtmodeltester.check(browser.resultsModel)
+    qtmodeltester.check(browser.search_pane.resultsModel)
     # a new search starts again from the first page
-    browser.searchEdit.setText("fillers/tiny-random-bert-0")
+    browser.search_pane.searchEdit.setText("fillers/tiny-random-bert-0")
     search(qtbot, browser)
-    assert browser.resultsModel.rowCount() == 10
+    assert browser.search_pane.resultsModel.rowCount() == 10
 
 
 def test_stale_search_result_is_ignored(qtbot, make_browser, fake_hub):
     browser = make_browser()
     fake_hub.inject("delay", path=r"^/api/models$", query="search=tiny-random-t5", seconds=0.8)
-    browser.searchEdit.setText("tiny-random-t5")
+    browser.search_pane.searchEdit.setText("tiny-random-t5")
     browser.search()  # slow
-    browser.searchEdit.setText("tiny-vit")
+    browser.search_pane.searchEdit.setText("tiny-vit")
     with qtbot.waitSignal(browser.resultsChanged, timeout=WAIT):
         browser.search()  # fast, wins
     assert ids(browser) == ["google/tiny-vit"]
@@ -213,20 +213,20 @@ def test_details_pane(qtbot, make_browser, fake_hub, qtmodeltester):
     browser = make_browser()
     search(qtbot, browser)
     select(qtbot, browser, MINILM)
-    assert browser.titleLabel.text() == MINILM
-    meta = browser.metaLabel.text()
+    assert browser.details_pane.titleLabel.text() == MINILM
+    meta = browser.details_pane.metaLabel.text()
     assert "sentence-similarity" in meta and "bert" in meta and "150k" in meta and "✓ yes" in meta
-    card = browser.cardView.toPlainText()
+    card = browser.details_pane.cardView.toPlainText()
     assert "all-MiniLM-L6-v2" in card and "license:" not in card
-    files = browser.filesModel
+    files = browser.details_pane.filesModel
     assert files.rowCount() == len(fake_hub.repo(MINILM).files)
     paths = [files.item(r).path for r in range(files.rowCount())]
     assert "model.safetensors" in paths
     skipped = {files.item(r).path for r in range(files.rowCount()) if not files.included(files.item(r).path)}
     assert skipped == {".gitattributes", "pytorch_model.bin", "tf_model.h5", "onnx/model.onnx"}
-    assert browser.sizeLabel.text().startswith("Download: 6 files")
-    assert browser.downloadButton.isEnabled() and browser.inspectButton.isEnabled()
-    assert not browser.detailsError.isVisibleTo(browser)
+    assert browser.details_pane.sizeLabel.text().startswith("Download: 6 files")
+    assert browser.download_pane.downloadButton.isEnabled() and browser.inspectButton.isEnabled()
+    assert not browser.details_pane.detailsError.isVisibleTo(browser)
     qtmodeltester.check(files)
 
 
@@ -234,8 +234,8 @@ def test_model_without_card(qtbot, make_browser, fake_hub):
     del fake_hub.repo("acme/mystery-model").files["README.md"]
     browser = make_browser()
     open_model(qtbot, browser, "acme/mystery-model")
-    assert browser.cardView.toPlainText() == "This model has no model card."
-    assert "✗ no" in browser.metaLabel.text()
+    assert browser.details_pane.cardView.toPlainText() == "This model has no model card."
+    assert "✗ no" in browser.details_pane.metaLabel.text()
 
 
 def test_paste_url_opens_details_with_revision(qtbot, make_browser, fake_hub):
@@ -243,7 +243,7 @@ def test_paste_url_opens_details_with_revision(qtbot, make_browser, fake_hub):
     browser.pasteEdit.setText(f"https://huggingface.co/{GPT2}/tree/v1.0")
     with qtbot.waitSignal(browser.detailsChanged, timeout=WAIT):
         qtbot.mouseClick(browser.openButton, Qt.MouseButton.LeftButton)
-    assert browser.titleLabel.text() == f"{GPT2} @ v1.0"
+    assert browser.details_pane.titleLabel.text() == f"{GPT2} @ v1.0"
     assert browser.current_details().model_type == "gpt2"
     assert fake_hub.requests_to(r"/revision/v1\.0$")
 
@@ -254,8 +254,8 @@ def test_paste_garbage_is_an_inline_error_without_request(qtbot, make_browser, f
     with qtbot.waitSignal(browser.errorShown, timeout=WAIT) as blocker:
         browser.pasteEdit.returnPressed.emit()
     assert blocker.args == ["not_a_model"]
-    assert browser.detailsError.isVisibleTo(browser)
-    assert "not a Hub model link" in browser.detailsError.text()
+    assert browser.details_pane.detailsError.isVisibleTo(browser)
+    assert "not a Hub model link" in browser.details_pane.detailsError.text()
     assert fake_hub.requests == []
 
 
@@ -264,8 +264,8 @@ def test_unknown_model_is_an_inline_error(qtbot, make_browser):
     with qtbot.waitSignal(browser.errorShown, timeout=WAIT) as blocker:
         browser.show_model("acme/does-not-exist")
     assert blocker.args == ["hub_not_found"]
-    assert "was not found on the Hub" in browser.detailsError.text()
-    assert not browser.downloadButton.isEnabled()
+    assert "was not found on the Hub" in browser.details_pane.detailsError.text()
+    assert not browser.download_pane.downloadButton.isEnabled()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -276,9 +276,9 @@ def test_double_click_and_inspect_emit_model_chosen(qtbot, make_browser):
     browser = make_browser()
     search(qtbot, browser)
     row = ids(browser).index(BERT)
-    index = browser.resultsModel.index(row, 0)
+    index = browser.search_pane.resultsModel.index(row, 0)
     with qtbot.waitSignal(browser.modelChosen, timeout=WAIT) as blocker:
-        browser.resultsView.doubleClicked.emit(index)
+        browser.search_pane.resultsView.doubleClicked.emit(index)
     assert blocker.args == [BERT]
     select(qtbot, browser, BERT)
     with qtbot.waitSignal(browser.modelChosen, timeout=WAIT) as blocker:
@@ -294,17 +294,17 @@ def test_download_with_progress_then_inspect_local_folder(qtbot, make_browser, f
     browser = make_browser()
     open_model(qtbot, browser, MINILM)
     values = []
-    browser.progressBar.valueChanged.connect(values.append)
+    browser.download_pane.progressBar.valueChanged.connect(values.append)
     with qtbot.waitSignal(browser.downloadFinished, timeout=WAIT) as blocker:
-        qtbot.mouseClick(browser.downloadButton, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(browser.download_pane.downloadButton, Qt.MouseButton.LeftButton)
     path = Path(blocker.args[0])
     assert Path(hf_cache) in path.parents
     assert (path / "config.json").is_file() and (path / "model.safetensors").is_file()
     assert not (path / "tf_model.h5").exists()
     assert values and values[-1] == 1000 and values == sorted(values)
-    assert browser.progressLabel.text().startswith("Downloaded to ")
-    qtbot.waitUntil(lambda: browser.downloadButton.isEnabled(), timeout=WAIT)
-    assert not browser.cancelButton.isVisibleTo(browser)
+    assert browser.download_pane.progressLabel.text().startswith("Downloaded to ")
+    qtbot.waitUntil(lambda: browser.download_pane.downloadButton.isEnabled(), timeout=WAIT)
+    assert not browser.download_pane.cancelButton.isVisibleTo(browser)
     with qtbot.waitSignal(browser.modelChosen, timeout=WAIT) as chosen:
         browser.choose_current()
     assert chosen.args == [str(path)]
@@ -315,35 +315,37 @@ def test_download_cancel(qtbot, make_browser, fake_hub, hf_cache):
     fake_hub.chunk_delay = 0.02
     browser = make_browser()
     open_model(qtbot, browser, BIG)
-    qtbot.mouseClick(browser.downloadButton, Qt.MouseButton.LeftButton)
-    assert browser.cancelButton.isVisibleTo(browser)
-    assert not browser.downloadButton.isEnabled()
-    qtbot.waitUntil(lambda: " of " in browser.progressLabel.text() and browser.progressBar.value() > 0,
+    qtbot.mouseClick(browser.download_pane.downloadButton, Qt.MouseButton.LeftButton)
+    assert browser.download_pane.cancelButton.isVisibleTo(browser)
+    assert not browser.download_pane.downloadButton.isEnabled()
+    download = browser.download_pane
+    qtbot.waitUntil(lambda: " of " in download.progressLabel.text() and download.progressBar.value() > 0,
                     timeout=WAIT)
-    qtbot.mouseClick(browser.cancelButton, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "cancelled" in browser.progressLabel.text(), timeout=WAIT)
-    assert browser.downloadButton.isEnabled()
-    assert not browser.cancelButton.isVisibleTo(browser)
+    qtbot.mouseClick(browser.download_pane.cancelButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "cancelled" in browser.download_pane.progressLabel.text(), timeout=WAIT)
+    assert browser.download_pane.downloadButton.isEnabled()
+    assert not browser.download_pane.cancelButton.isVisibleTo(browser)
     storage = Path(hf_cache) / "models--acme--big-weights"
     assert not list(storage.rglob("*.incomplete"))
     got = {r.path.rsplit("/", 1)[-1] for r in fake_hub.requests_to(r"/resolve/", method="GET")}
     assert "model-00003-of-00003.safetensors" not in got
     # the window is still usable
     search(qtbot, browser)
-    assert browser.resultsModel.rowCount() > 0
+    assert browser.search_pane.resultsModel.rowCount() > 0
 
 
 def test_gated_download_is_an_inline_error(qtbot, make_browser):
     browser = make_browser()
     open_model(qtbot, browser, GATED)
-    assert "gated" in browser.metaLabel.text()
+    assert "gated" in browser.details_pane.metaLabel.text()
     with qtbot.waitSignal(browser.errorShown, timeout=WAIT) as blocker:
         browser.download_current()
     assert blocker.args == ["hub_gated"]
-    assert "refused access" in browser.progressLabel.text()
-    qtbot.waitUntil(lambda: browser.downloadButton.isEnabled(), timeout=WAIT)
+    assert "refused access" in browser.download_pane.progressLabel.text()
+    qtbot.waitUntil(lambda: browser.download_pane.downloadButton.isEnabled(), timeout=WAIT)
     open_model(qtbot, browser, BERT)  # another model: the old download error is gone
-    assert browser.progressLabel.text() == "" and not browser.progressBar.isVisibleTo(browser)
+    download = browser.download_pane
+    assert download.progressLabel.text() == "" and not download.progressBar.isVisibleTo(browser)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -369,21 +371,21 @@ def test_search_faults_are_friendly_and_recoverable(qtbot, make_browser, fake_hu
         browser.search()
     assert time.monotonic() - started < 2.5
     assert blocker.args == [code]
-    assert words in browser.statusLabel.text()
-    assert browser.resultsModel.rowCount() == 0
+    assert words in browser.search_pane.statusLabel.text()
+    assert browser.search_pane.resultsModel.rowCount() == 0
     # details fail the same way, inline
     with qtbot.waitSignal(browser.errorShown, timeout=WAIT) as blocker:
         browser.show_model(BERT)
     assert blocker.args == [code]
-    assert browser.detailsError.isVisibleTo(browser) and words in browser.detailsError.text()
-    assert browser.isVisible() and browser.isEnabled() and browser.searchEdit.isEnabled()
+    assert browser.details_pane.detailsError.isVisibleTo(browser) and words in browser.details_pane.detailsError.text()
+    assert browser.isVisible() and browser.isEnabled() and browser.search_pane.searchEdit.isEnabled()
     # the Hub recovers: the same window works
     fake_hub.faults.remove(fault)
     search(qtbot, browser)
-    assert browser.resultsModel.rowCount() > 0
-    assert "models" in browser.statusLabel.text()
+    assert browser.search_pane.resultsModel.rowCount() > 0
+    assert "models" in browser.search_pane.statusLabel.text()
     open_model(qtbot, browser, BERT)
-    assert not browser.detailsError.isVisibleTo(browser)
+    assert not browser.details_pane.detailsError.isVisibleTo(browser)
 
 
 def test_load_more_fault_keeps_the_rows(qtbot, make_browser, fake_hub):
@@ -392,11 +394,11 @@ def test_load_more_fault_keeps_the_rows(qtbot, make_browser, fake_hub):
     fake_hub.inject("500", path=r"^/api/models$", times=1)
     with qtbot.waitSignal(browser.errorShown, timeout=WAIT):
         browser.load_more()
-    assert browser.resultsModel.rowCount() == 10
-    assert browser.loadMoreButton.isEnabled()
+    assert browser.search_pane.resultsModel.rowCount() == 10
+    assert browser.search_pane.loadMoreButton.isEnabled()
     with qtbot.waitSignal(browser.resultsChanged, timeout=WAIT):
         browser.load_more()
-    assert browser.resultsModel.rowCount() == 20
+    assert browser.search_pane.resultsModel.rowCount() == 20
 
 
 # ---------------------------------------------------------------------------------------------
@@ -410,10 +412,10 @@ def test_offline_mode_sends_nothing(qtbot, make_browser, fake_hub, hf_cache):
     with qtbot.waitSignal(browser.resultsChanged, timeout=WAIT):
         browser.set_offline(True)  # toggling searches the cache
     assert ids(browser) == [BERT]
-    assert "local cache" in browser.statusLabel.text()
+    assert "local cache" in browser.search_pane.statusLabel.text()
     select(qtbot, browser, BERT)
-    assert "Cached bert" in browser.cardView.toPlainText()
-    assert "from the local cache" in browser.metaLabel.text()
+    assert "Cached bert" in browser.details_pane.cardView.toPlainText()
+    assert "from the local cache" in browser.details_pane.metaLabel.text()
     with qtbot.waitSignal(browser.downloadFinished, timeout=WAIT) as blocker:
         browser.download_current()
     assert blocker.args == [str(snapshot)]
@@ -424,18 +426,18 @@ def test_offline_mode_sends_nothing(qtbot, make_browser, fake_hub, hf_cache):
         browser.pasteEdit.setText(GPT2)
         browser.open_pasted()
     assert blocker.args == ["not_in_cache"]
-    assert "Turn Offline off" in browser.detailsError.text()
+    assert "Turn Offline off" in browser.details_pane.detailsError.text()
     assert fake_hub.requests == []
     # back online: the Hub is asked again
     with qtbot.waitSignal(browser.resultsChanged, timeout=WAIT):
-        browser.offlineCheck.setChecked(False)
+        browser.search_pane.offlineCheck.setChecked(False)
     assert len(fake_hub.requests_to(r"^/api/models$")) == 1
 
 
 def test_offline_from_environment(qtbot, make_browser, fake_hub, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     browser = make_browser()
-    assert browser.offlineCheck.isChecked() and not browser.offlineCheck.isEnabled()
+    assert browser.search_pane.offlineCheck.isChecked() and not browser.search_pane.offlineCheck.isEnabled()
     search(qtbot, browser)
     assert fake_hub.requests == []
 
@@ -456,22 +458,22 @@ def test_screenshot(qtbot, make_browser, tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# app.tasks
+# app.background
 
 
 def test_run_in_pool_delivers_on_the_gui_thread(qtbot):
     gui = threading.get_ident()
     seen = {}
 
-    def work(x, task):
+    def work(x, call):
         seen["worker"] = threading.get_ident()
-        task.report(1)
-        task.report(2)
+        call.report(1)
+        call.report(2)
         return x * 2
 
     progress, finished = [], []
     results = []
-    tasks.run_in_pool(work, 21, pass_task=True, on_progress=progress.append,
+    background.run_in_pool(work, 21, pass_call=True, on_progress=progress.append,
                       on_result=lambda v: results.append((v, threading.get_ident())),
                       on_finished=lambda: finished.append(True))
     qtbot.waitUntil(lambda: bool(finished), timeout=WAIT)
@@ -482,22 +484,22 @@ def test_run_in_pool_delivers_on_the_gui_thread(qtbot):
 
 def test_run_in_pool_errors_and_cancel(qtbot):
     errors, results, finished = [], [], []
-    tasks.run_in_pool(lambda: 1 / 0, on_error=errors.append, on_finished=lambda: finished.append(1))
+    background.run_in_pool(lambda: 1 / 0, on_error=errors.append, on_finished=lambda: finished.append(1))
     qtbot.waitUntil(lambda: bool(finished), timeout=WAIT)
     assert isinstance(errors[0], ZeroDivisionError)
 
     gate = threading.Event()
-    task = tasks.run_in_pool(lambda: gate.wait(5) and "late", on_result=results.append,
-                             on_finished=lambda: finished.append(2))
-    task.cancel()
-    assert task.cancelled and task.cancel_event.is_set()
+    call = background.run_in_pool(lambda: gate.wait(5) and "late", on_result=results.append,
+                                  on_finished=lambda: finished.append(2))
+    call.cancel()
+    assert call.cancelled and call.cancel_event.is_set()
     gate.set()
     qtbot.waitUntil(lambda: 2 in finished, timeout=WAIT)
-    assert results == [] and task.done
+    assert results == [] and call.done
 
 
-def test_latest_task_cancels_the_stale_one(qtbot):
-    slot = tasks.LatestTask()
+def test_latest_call_cancels_the_stale_one(qtbot):
+    slot = background.LatestCall()
     results = []
     gate = threading.Event()
     first = slot.start(lambda: gate.wait(5) and "first", on_result=results.append)
@@ -516,7 +518,7 @@ def test_callback_exception_does_not_break_the_loop(qtbot):
     def boom(_value):
         raise RuntimeError("view bug")
 
-    tasks.run_in_pool(lambda: 1, on_result=boom, on_finished=lambda: finished.append(1))
+    background.run_in_pool(lambda: 1, on_result=boom, on_finished=lambda: finished.append(1))
     qtbot.waitUntil(lambda: bool(finished), timeout=WAIT)
 
 
@@ -528,7 +530,7 @@ def test_app_modules_do_not_import_torch_or_transformers():
     code = (
         "import sys, os\n"
         "os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen')\n"
-        "import app.hub_browser, app.cache_browser, app.hub_models, app.tasks\n"
+        "import app.hub_browser, app.cache_browser, app.hub_models, app.background\n"
         "from PySide6.QtWidgets import QApplication\n"
         "qapp = QApplication([])\n"
         "w = app.hub_browser.HubBrowser(auto_search=False); c = app.cache_browser.CacheBrowser(auto_scan=False)\n"
@@ -547,12 +549,12 @@ def test_download_shows_bytes_rate_and_time_left(qtbot, make_browser, fake_hub, 
     fake_hub.chunk_delay = 0.02
     browser = make_browser()
     open_model(qtbot, browser, BIG)
-    qtbot.mouseClick(browser.downloadButton, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "B/s" in browser.progressLabel.text(), timeout=WAIT)
-    text = browser.progressLabel.text()
+    qtbot.mouseClick(browser.download_pane.downloadButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "B/s" in browser.download_pane.progressLabel.text(), timeout=WAIT)
+    text = browser.download_pane.progressLabel.text()
     assert " of 601.0 kB" in text and "kB/s" in text and "left" in text and ".safetensors" in text, text
     browser.cancel_download()
-    qtbot.waitUntil(lambda: "cancelled" in browser.progressLabel.text(), timeout=WAIT)
+    qtbot.waitUntil(lambda: "cancelled" in browser.download_pane.progressLabel.text(), timeout=WAIT)
 
 
 def test_large_download_asks_first(qtbot, make_browser, fake_hub, hf_cache, monkeypatch):
@@ -569,7 +571,8 @@ def test_large_download_asks_first(qtbot, make_browser, fake_hub, hf_cache, monk
     monkeypatch.setattr(QMessageBox, "exec", answer)  # the question is answered with Cancel (no button clicked)
     browser.download_current()
     assert asked and BIG in asked[0] and "Free space in the model cache" in asked[0]
-    assert not browser.progressBar.isVisible() and not fake_hub.requests_to(r"/resolve/.*safetensors", method="GET")
+    assert not browser.download_pane.progressBar.isVisible()
+    assert not fake_hub.requests_to(r"/resolve/.*safetensors", method="GET")
 
 
 def test_gated_with_a_token_that_has_no_access_says_so(qtbot, make_browser, fake_hub, monkeypatch):
@@ -583,11 +586,12 @@ def test_gated_with_a_token_that_has_no_access_says_so(qtbot, make_browser, fake
     with qtbot.waitSignal(browser.errorShown, timeout=WAIT) as blocker:
         browser.download_current()
     assert blocker.args == ["hub_access_denied"]
-    text = browser.progressLabel.text()
+    text = browser.download_pane.progressLabel.text()
     assert "has no access" in text and "HF_TOKEN" not in text and "log in" not in text.lower()
 
     monkeypatch.setenv("HF_TOKEN", "hf_nobody_knows_this_token")
     with qtbot.waitSignal(browser.errorShown, timeout=WAIT) as blocker:
         browser.show_model(BERT)
     assert blocker.args == ["hub_token_invalid"]
-    assert "invalid" in browser.detailsError.text() and "gated" not in browser.detailsError.text()
+    text = browser.details_pane.detailsError.text()
+    assert "invalid" in text and "gated" not in text

@@ -196,12 +196,12 @@ def test_hub_pane_words_every_core_error_by_its_code(qtbot, monkeypatch):
     with qtbot.waitSignal(browser.errorShown, timeout=WAIT) as blocker:
         browser.search()
     assert blocker.args == ["hub_unavailable"]
-    text = browser.statusLabel.text()
+    text = browser.search_pane.statusLabel.text()
     assert "cannot serve the request right now (HTTP 503)" in text and "reach" not in text
 
     monkeypatch.setattr(hub, "model_info", fail("hub_access_denied", model="org/gated"))
     with qtbot.waitSignal(browser.errorShown, timeout=WAIT) as blocker:
         browser.show_model("org/gated")
     assert blocker.args == ["hub_access_denied"]
-    text = browser.detailsError.text()
+    text = browser.details_pane.detailsError.text()
     assert "token was accepted, but it has no access to 'org/gated'" in text and "HF_TOKEN" not in text

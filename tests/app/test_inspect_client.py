@@ -91,4 +91,4 @@ def test_stop_is_asynchronous(qtbot, client_factory):
     qtbot.waitUntil(lambda: client.is_ready, timeout=10000)
     client.stop()
     assert client.state == "stopped"
-    qtbot.waitUntil(lambda: client._proc is None, timeout=3000)
+    qtbot.waitUntil(lambda: client._link is None, timeout=3000)

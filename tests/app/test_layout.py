@@ -43,14 +43,14 @@ def test_hub_pane_is_usable_at_1366x768(qtbot, settings, tmp_path, fake_hub, hf_
     assert w.sources.width() >= 460
 
     # search and paste boxes show their whole placeholder
-    for edit in (hub.searchEdit, hub.pasteEdit):
+    for edit in (hub.search_pane.searchEdit, hub.pasteEdit):
         need = edit.fontMetrics().horizontalAdvance(edit.placeholderText())
         assert edit.width() >= need, (edit.objectName(), edit.width(), need)
     # the filters show their current choice
-    for combo in (hub.taskCombo, hub.libraryCombo, hub.sortCombo):
+    for combo in (hub.search_pane.taskCombo, hub.search_pane.libraryCombo, hub.search_pane.sortCombo):
         assert combo.width() >= combo.fontMetrics().horizontalAdvance(combo.currentText()) + 20
 
-    view = hub.resultsView
+    view = hub.search_pane.resultsView
     header = view.horizontalHeader()
     viewport = view.viewport().width()
     # ids are readable: the id column is wide enough for the usual "org/name"
@@ -58,8 +58,8 @@ def test_hub_pane_is_usable_at_1366x768(qtbot, settings, tmp_path, fake_hub, hf_
     for repo_id in LONG_IDS:
         assert view.fontMetrics().horizontalAdvance(repo_id) + 8 <= id_width, (repo_id, id_width)
     # Exportable and Task are on screen, beside the id
-    assert visible_columns(hub.resultsView)[:3] == [SearchResultsModel.COL_ID, SearchResultsModel.COL_EXPORTABLE,
-                                                 SearchResultsModel.COL_TASK]
+    assert visible_columns(view)[:3] == [SearchResultsModel.COL_ID, SearchResultsModel.COL_EXPORTABLE,
+                                         SearchResultsModel.COL_TASK]
     for col in (SearchResultsModel.COL_EXPORTABLE, SearchResultsModel.COL_TASK):
         assert not header.isSectionHidden(col)
         assert header.sectionViewportPosition(col) + header.sectionSize(col) <= viewport, col
@@ -68,8 +68,9 @@ def test_hub_pane_is_usable_at_1366x768(qtbot, settings, tmp_path, fake_hub, hf_
     # the details pane is below the results (the pane is narrow) and shows a model's facts
     assert hub.splitter.orientation().name == "Vertical"
     with qtbot.waitSignal(hub.detailsChanged, timeout=WAIT):
-        hub.resultsView.selectRow(0)
-    assert hub.titleLabel.isVisible() and hub.downloadButton.isVisible() and hub.inspectButton.isVisible()
+        hub.search_pane.resultsView.selectRow(0)
+    assert hub.details_pane.titleLabel.isVisible() and hub.download_pane.downloadButton.isVisible()
+    assert hub.inspectButton.isVisible()
     w.close()
 
 
@@ -85,10 +86,10 @@ def test_hub_pane_goes_side_by_side_when_wide(qtbot, fake_hub):
     with qtbot.waitSignal(browser.resultsChanged, timeout=WAIT):
         browser.search()
     qtbot.wait(50)
-    shown = visible_columns(browser.resultsView)
+    shown = visible_columns(browser.search_pane.resultsView)
     assert SearchResultsModel.COL_DOWNLOADS in shown  # room for the counts too
     browser.resize(520, 700)
     qtbot.wait(50)
     assert browser.splitter.orientation().name == "Vertical"
-    assert visible_columns(browser.resultsView)[:3] == [SearchResultsModel.COL_ID, SearchResultsModel.COL_EXPORTABLE,
-                                                    SearchResultsModel.COL_TASK]
+    assert visible_columns(browser.search_pane.resultsView)[:3] == [
+        SearchResultsModel.COL_ID, SearchResultsModel.COL_EXPORTABLE, SearchResultsModel.COL_TASK]

@@ -13,7 +13,7 @@ def _wait_plan(qtbot, w, model_type=None):
     """The plan for the selection, and its pre-flight (Export is offered once both are in)."""
     qtbot.waitUntil(lambda: w.inspector.state == "plan" and not w.inspector.updating.isVisible()
                     and (model_type is None or w.inspector.plan.get("model_type") == model_type)
-                    and w.preflight_done(), timeout=10000)
+                    and w.session.preflight_done(), timeout=10000)
 
 
 def test_select_inspect_change_export_results(qtbot, make_window, out_dir, demo_list):
@@ -26,7 +26,7 @@ def test_select_inspect_change_export_results(qtbot, make_window, out_dir, demo_
     w.sources.show_tab("demo")
     index = w.sources.demo.model.index(1, 0)
     w.sources.demo.view.clicked.emit(index)
-    assert w.model_id == "demo:tiny-gpt2"
+    assert w.session.ref == "demo:tiny-gpt2"
     _wait_plan(qtbot, w, "gpt2")
     assert w.inspector.files_model.files() == ["model.onnx"]
     page = w.inspector.pages[0]
@@ -115,7 +115,7 @@ def test_crashing_worker_leaves_the_app_usable(qtbot, make_window, out_dir):
     assert job.state == "crashed"
     assert w.run_view.error_banner.isVisible()
     assert "stopped unexpectedly" in w.run_view.error_banner.label.text()
-    assert w.queue_model.data(w.queue_model.index(0, 3)) == "crashed"
+    assert w.queue_panel.model.data(w.queue_panel.model.index(0, 3)) == "crashed"
     assert w.history.model.entry(0)["outcome"] == "crashed"
     # still usable: inspect another model
     w.select_model("demo:tiny-t5")
@@ -133,7 +133,7 @@ def test_queue_of_exports(qtbot, make_window, out_dir):
     assert "queue" in w.export_button.text().lower()
     qtbot.waitUntil(lambda: all(j.is_done for j in jobs), timeout=20000)
     assert [j.state for j in jobs] == ["succeeded"] * 3
-    assert w.queue_model.rowCount() == 3
+    assert w.queue_panel.model.rowCount() == 3
 
 
 def test_drop_a_folder_on_the_window(qtbot, make_window, tmp_path):
@@ -147,7 +147,7 @@ def test_drop_a_folder_on_the_window(qtbot, make_window, tmp_path):
     event = QDropEvent(QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
     w.dropEvent(event)
-    assert w.model_id == str(folder)
+    assert w.session.ref == str(folder)
     file_mime = QMimeData()
     file_mime.setUrls([QUrl.fromLocalFile(str(folder / "config.json"))])
     assert w.dropped_folder(file_mime) == str(folder)
@@ -279,7 +279,7 @@ def test_the_chosen_task_is_shown_everywhere(qtbot, make_window, out_dir):
     assert w.options.task.itemText(0) == "Automatic: feature-extraction"
     job = w.start_export()
     qtbot.waitUntil(lambda: job.state == "running", timeout=5000)
-    assert w.queue_model.data(w.queue_model.index(0, 2)) == "feature-extraction"  # not "auto"
+    assert w.queue_panel.model.data(w.queue_panel.model.index(0, 2)) == "feature-extraction"  # not "auto"
     assert "task: feature-extraction" in w.run_view.title.text()
     w.queue.cancel(job)
     qtbot.waitUntil(lambda: job.is_done, timeout=5000)

@@ -9,10 +9,13 @@ from conftest import FAKES
 sys.path.insert(0, str(FAKES))
 from plans import make_plan  # noqa: E402
 
-from app.export_job import ExportQueue, QueueModel  # noqa: E402
+from exportcore.events import ValidationRow  # noqa: E402
+
+from app.export_job import ExportQueue  # noqa: E402
 from app.inspector import PlannedFilesModel, TensorTableModel, format_axes, tensor_dtype  # noqa: E402
 from app.results import FilesModel, HistoryModel, human_size  # noqa: E402
-from app.run_view import StageListModel, ValidationModel  # noqa: E402
+from app.queue_view import QueueModel  # noqa: E402
+from app.run_models import StageListModel, ValidationModel  # noqa: E402
 
 ROW = {"submodel": "model", "shape_set": "batch=1", "output": "logits", "expected_shape": [1, 7], "actual_shape": [1, 7],
        "shape_ok": True, "max_abs_diff": 1e-7, "atol": 1e-4, "passed": True, "note": ""}
@@ -65,9 +68,9 @@ def test_stage_list_model(qtmodeltester):
 def test_validation_model(qtmodeltester):
     model = ValidationModel()
     qtmodeltester.check(model)
-    model.add_row(ROW)
-    model.add_row({**ROW, "passed": False, "max_abs_diff": 0.5, "shape_ok": False})
-    model.add_row({**ROW, "max_abs_diff": None})
+    model.add_rows([ValidationRow(**ROW)])
+    model.add_rows([ValidationRow(**{**ROW, "passed": False, "max_abs_diff": 0.5, "shape_ok": False}),
+                    ValidationRow(**{**ROW, "max_abs_diff": None})])
     qtmodeltester.check(model)
     assert model.counts() == (2, 1)
     assert model.max_diff() == 0.5

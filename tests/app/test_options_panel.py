@@ -30,13 +30,13 @@ def test_before_the_plan_no_past_is_forced(panel):
     assert opts["task"] == "auto" and "use_past" not in opts and "monolith" not in opts
 
 
-def test_encoder_model_disables_past_and_behaviour(panel):
+def test_encoder_model_disables_past_and_file_layout(panel):
     panel.set_model("demo:tiny-bert")
     panel.update_from_plan(make_plan("demo:tiny-bert"))
     assert not panel.use_past.isEnabled() and not panel.use_past.isChecked()
     assert "past" in panel.disabled_reason("use_past")
     assert panel.use_past.toolTip() == panel.disabled_reason("use_past")
-    assert not panel.behaviour.isEnabled() and "encoder–decoder" in panel.disabled_reason("behaviour")
+    assert not panel.file_layout.isEnabled() and "encoder–decoder" in panel.disabled_reason("file_layout")
     assert [panel.task.itemData(i) for i in range(panel.task.count())][:3] == ["auto", "feature-extraction",
                                                                                 "fill-mask"]
 
@@ -56,19 +56,19 @@ def test_decoder_past_toggles_past_in_inputs(panel, qtbot):
     assert "text-classification" in panel.disabled_reason("use_past")
 
 
-def test_seq2seq_behaviour_and_merge_needs_past(panel):
+def test_seq2seq_file_layout_and_merge_needs_past(panel):
     panel.set_model("demo:tiny-t5")
     panel.update_from_plan(make_plan("t5"))
-    assert panel.behaviour.isEnabled()
-    assert panel.behaviour_value() == "merged"
+    assert panel.file_layout.isEnabled()
+    assert panel.file_layout_value() == "merged"
     assert not panel.past_in_inputs.isEnabled()  # seq2seq decides that itself
     panel.use_past.setChecked(False)
-    item = panel.behaviour.model().item(1)
+    item = panel.file_layout.model().item(1)
     assert not item.isEnabled() and "past" in item.toolTip()
-    assert panel.behaviour_value() == "separate"  # moved off the impossible choice
+    assert panel.file_layout_value() == "separate"  # moved off the impossible choice
     opts = panel.inspect_options()
     assert opts["monolith"] is False and opts["post_process"] is False
-    panel.behaviour.setCurrentIndex(0)
+    panel.file_layout.setCurrentIndex(0)
     assert panel.inspect_options()["monolith"] is True
 
 
@@ -155,7 +155,7 @@ def test_load_a_history_run(panel):
     panel.load({"model": "demo:tiny-t5", "task": "text2text-generation", "use_past": True, "post_process": False,
                 "opset": 17, "atol": 0.001})
     assert panel.current_task() == "text2text-generation"
-    assert panel.behaviour_value() == "separate" and panel.opset.value() == 17 and panel.atol_value() == 0.001
+    assert panel.file_layout_value() == "separate" and panel.opset.value() == 17 and panel.atol_value() == 0.001
 
 
 def test_pad_token_id_is_offered_only_for_decoder_classifiers(panel):

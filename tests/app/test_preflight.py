@@ -50,7 +50,7 @@ def test_figures_are_shown_before_exporting(qtbot, make_window, out_dir):
     assert "model cache 80.0 GB free" in _line(w, "disk") and "output needs about 10.6 GB" in _line(w, "disk")
     assert "at the peak (an estimate); 17.2 GB available" in _line(w, "memory")
     # the request carried the export's output folder (free space is measured there)
-    assert str(out_dir) in w._preflight_key
+    assert str(out_dir) in w.session.preflight_key
 
 
 def test_large_download_asks_and_cancel_exports_nothing(qtbot, make_window, out_dir, answer):

@@ -28,13 +28,14 @@ def _export(qtbot, w, model="demo:tiny-bert"):
 # -- 3. download progress in bytes ------------------------------------------------------------------------------
 def test_transfer_words_and_rate():
     from app.transfer import Transfer, clean_message, short_text
+    from exportcore.events import Progress
     from exportcore.hub import TransferMeter as RateMeter
 
     t = Transfer(done=1_200_000_000, total=3_500_000_000, rate=25_000_000, name="model.safetensors")
     assert short_text(t) == "1.2 GB of 3.5 GB · 25.0 MB/s · 1 min 32 s left"
-    assert Transfer.from_event({"event": "progress", "fraction": 0.1, "stage": "resolve", "message": "x"}) is None
-    ev = Transfer.from_event({"bytes_done": 5, "bytes_total": 10, "bytes_per_second": None,
-                              "message": "downloading vocab.txt"})
+    assert Transfer.from_progress(Progress(fraction=0.1, stage="resolve", message="x")) is None
+    ev = Transfer.from_progress(Progress(fraction=0.1, stage="resolve", bytes_done=5, bytes_total=10,
+                                         bytes_per_second=None, message="downloading vocab.txt"))
     assert ev == Transfer(5, 10, None, "vocab.txt") and ev.seconds_left is None
     assert clean_message("downloading None") == "downloading"
     clock = iter([0.0, 0.2, 1.0, 2.0])
@@ -74,7 +75,7 @@ def test_failed_validation_shows_the_kept_folder(qtbot, make_window, out_dir, mo
     w.options.float_dtype.setCurrentText("fp16")
     job = _export(qtbot, w)
     assert job.state == "validation_failed"
-    kept = job.error["params"]["kept"]
+    kept = job.error.params["kept"]
     assert os.path.isdir(kept) and not os.path.exists(job.options["output_dir"])
     # Results: the kept folder, its files, Open folder enabled on it
     results = w.results

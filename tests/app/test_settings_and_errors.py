@@ -6,7 +6,8 @@ from PySide6.QtCore import QByteArray
 
 from exportcore.errors import MESSAGES
 
-from app.errors import TEXTS, ErrorBanner, ErrorDialog, clean_details, describe, from_error_dict
+from app.error_views import ErrorBanner, ErrorDialog
+from app.errors import TEXTS, clean_details, describe, from_error_dict
 from app.settings import MAX_RECENT, Settings
 
 

@@ -17,11 +17,29 @@ from .errors import EXIT_OK, ExportError, exit_code_for
 from .options import ExportOptions, add_option_arguments, options_from_namespace
 
 
+#: A "--" that is a value, while argparse parses (no argument can hold a NUL, so none is mistaken for it).
+_DASHES = "\0--"
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage mistakes read like every other error: one coded line and a next step, exit 2 (and, when the command
     line asks for JSON events, an error event on stdout)."""
 
     json_events = False  # set by main() from the raw arguments: parsing is what failed
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        """argparse (3.11) removes a "--" from every value, not only the one that ends the options: `exportcore
+        export -- m --` gave the output folder "[]", `--revision=--` the revision "[]". After the first "--", a
+        "--" is a value, and so is one after "=" (what ``ExportOptions.to_cli_args`` writes)."""
+        args = list(sys.argv[1:] if args is None else args)
+        end = args.index("--") + 1 if "--" in args else len(args)
+        args = ([arg[:-2] + _DASHES if arg.startswith("-") and arg.endswith("=--") else arg for arg in args[:end]]
+                + [_DASHES if arg == "--" else arg for arg in args[end:]])
+        namespace, extras = super().parse_known_args(args, namespace)
+        for name, value in vars(namespace).items():
+            if value == _DASHES:
+                setattr(namespace, name, "--")
+        return namespace, ["--" if arg == _DASHES else arg for arg in extras]
 
     def error(self, message: str):  # type: ignore[override]
         error = ExportError("invalid_option", reason=message)
@@ -201,8 +219,11 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 # ---- export --------------------------------------------------------------------------------------
 def cmd_export(args: argparse.Namespace) -> int:
+    from .option_rules import refuse
+
     try:
         options = options_from_args(args)
+        refuse(None, options)  # what no model can do, before the pre-flight asks the Hub
     except ExportError as exc:
         if args.json_events:  # a program reading the events learns of bad options there too
             from .events import error_event

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from .errors import ExportError
+from .studio_cache import studio_cache
 
 PREFIX = "demo:"
 
@@ -56,16 +57,18 @@ def config_folder(model: str) -> Path:
     return folder
 
 
-def studio_cache() -> Path:
-    """Our own cache folder: demo model weights, logs of failed runs."""
-    base = os.environ.get("EXPORTSTUDIO_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "onnx-export-studio"
-    )
-    return Path(base).expanduser()
-
-
 def cache_root() -> Path:
     return studio_cache() / "demo_models"
+
+
+def built_folder(model: str) -> Path | None:
+    """The folder of the demo's built weights, or None before they are built (the pre-flight counts them)."""
+    folder = cache_root() / config_folder(model).name
+    try:
+        return folder if folder.is_dir() else None
+    except OSError as exc:  # a studio cache we may not enter
+        raise _cache_error(exc) or ExportError("studio_cache_not_writable", path=str(studio_cache()),
+                                               reason=exc.strerror or str(exc)) from None
 
 
 def materialize(model: str) -> Path:

@@ -10,7 +10,12 @@ from __future__ import annotations
 import errno
 import math
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from .sizes import format_size
+
+if TYPE_CHECKING:
+    from .dtypes import DType
 
 # code -> (one-line message template, next step template)
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -41,6 +46,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_a_model": (
         "'{path}' is neither a model folder nor a Hub model id.",
         "Give a local folder containing config.json, or a Hub id such as 'org/name'.",
+    ),
+    "model_not_readable": (
+        "The model cannot be read at '{path}': {reason}.",
+        "Make the model's folder and files readable for you, or copy the model to a folder you can read.",
+    ),
+    "damaged_weights": (
+        "The weights file '{path}' is damaged: {reason}.",
+        "Download or save the model's weights again; nothing was exported.",
     ),
     "invalid_dtype": (
         "Unknown {kind} '{value}'. Choose one of: {choices}.",
@@ -144,8 +157,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "was exported.",
     ),
     "insufficient_memory": (
-        "Exporting '{model}' needs about {needed_mb} MB of memory (an estimate); this machine has {available_mb} MB "
-        "available.",
+        "Exporting '{model}' needs about {needed} of memory (an estimate); this machine has {available} available.",
         "Close other programs or use a machine with more memory; --force tries anyway.",
     ),
     "hub_access_denied": (
@@ -215,25 +227,37 @@ class ExportError(Exception):
         return cls(data["code"], **data.get("params", {}))
 
 
+def _size_params(name: str, num_bytes: int) -> dict[str, Any]:
+    """A size as params: ``name`` in words (``format_size``), ``name_bytes`` exact, ``name_mb`` in MiB (rounded up
+    for what is needed, down for what is there; kept for readers of the params)."""
+    mib = -(-num_bytes // 2**20) if name == "needed" else num_bytes // 2**20
+    return {name: format_size(num_bytes), f"{name}_bytes": num_bytes, f"{name}_mb": mib}
+
+
 def disk_full(path: Any, needed_bytes: int | None = None, free_bytes: int | None = None, quota: bool = False,
               writing: str = "") -> "ExportError":
     """``disk_full`` with whatever is known: the space an estimate needed, or only that a write failed."""
     params: dict[str, Any] = {"path": str(path)}
     if free_bytes is not None:
-        params["free_mb"] = free_bytes // 2**20
+        params.update(_size_params("free", free_bytes))
     if needed_bytes is not None:
-        params["needed_mb"] = -(-needed_bytes // 2**20)
+        params.update(_size_params("needed", needed_bytes))
     if quota:
         detail = "the disk quota was exceeded"
     elif needed_bytes is not None and free_bytes is not None:
-        detail = f"{params['needed_mb']} MB needed, {params['free_mb']} MB free"
+        detail = f"{params['needed']} needed, {params['free']} free"
     else:
         detail = "the disk is full"
     if writing:
         detail += f" (while writing {writing})"
     if free_bytes is not None and needed_bytes is None and not quota:
-        detail += f"; {params['free_mb']} MB free now"
+        detail += f"; {params['free']} free now"
     return ExportError("disk_full", detail=detail, **params)
+
+
+def insufficient_memory(model: str, needed_bytes: int, available_bytes: int) -> "ExportError":
+    return ExportError("insufficient_memory", model=model, **_size_params("needed", needed_bytes),
+                       **_size_params("available", available_bytes))
 
 
 def suggested_atol(max_abs_diff: float) -> float:
@@ -249,19 +273,25 @@ def suggested_atol(max_abs_diff: float) -> float:
     return float(f"{10.0 ** (exponent + 1):.0e}")
 
 
-def validation_failed(failed: int, total: int, kept: str, float_dtype: str,
-                      max_abs_diff: float | None) -> "ExportError":
+def validation_failed(failed: int, total: int, kept: str, dtype: "DType",
+                      max_abs_diff: float | None, atol: float | None = None) -> "ExportError":
     """``validation_failed`` with a next step that fits: half precision is expected to drift from the fp32
-    reference; fp32 that misses the tolerance is either loose numerics or a wrong export."""
+    reference; fp32 that misses the tolerance is either loose numerics or a wrong export. ``dtype``: the export's
+    float dtype (``dtypes.get(options.float_dtype)``: this module cannot import the vocabulary, which raises ours);
+    ``atol``: the tolerance the user gave (``--atol``), None for each model's default."""
+    float_dtype = dtype.name
     params: dict[str, Any] = {"failed": failed, "total": total, "kept": kept, "float_dtype": float_dtype}
+    if atol is not None:
+        params["atol"] = atol
     usable = max_abs_diff is not None and math.isfinite(max_abs_diff) and max_abs_diff > 0
     if usable:
         params.update(max_abs_diff=max_abs_diff, suggested_atol=suggested_atol(max_abs_diff))
     if not usable:
         advice = ("See validation_report.json: the outputs differ in shape or are not finite, which no tolerance "
                   "fixes; report the model")
-    elif float_dtype in ("fp16", "bf16"):
-        advice = (f"{float_dtype} differs more from PyTorch's fp32 reference than the default tolerance allows: export "
+    elif dtype.is_half:
+        tolerance = "the default tolerance" if atol is None else f"--atol {atol:g}"
+        advice = (f"{float_dtype} differs more from PyTorch's fp32 reference than {tolerance} allows: export "
                   f"with --dtype fp32, or pass --atol {params['suggested_atol']:g} (the largest difference was "
                   f"{max_abs_diff:.2e}), or keep an fp32 export and convert it to {float_dtype} afterwards")
     else:
@@ -325,6 +355,8 @@ BAD_INPUT_CODES = frozenset(
         "missing_config",
         "malformed_config",
         "not_a_model",
+        "model_not_readable",
+        "damaged_weights",
         "invalid_dtype",
         "invalid_option",
         "unsupported_framework",

@@ -53,7 +53,7 @@ def main() -> int:
 
     channel = protocol_stdout()
     start = time.perf_counter()
-    from . import plan, registry  # noqa: F401
+    from . import plan, registry, safe_json  # noqa: F401
     from .errors import ExportError
 
     registry.supported_model_types()
@@ -68,16 +68,18 @@ def main() -> int:
     handle({"id": None, "model": "demo:tiny-bert"})
     channel.write(json.dumps({"ready": True, "seconds": round(time.perf_counter() - start, 3)}) + "\n")
     channel.flush()
-    for line in sys.stdin:
+    for line in sys.stdin.buffer:  # bytes: a line that is not UTF-8 is one bad request, not the end of the helper
         line = line.strip()
         if not line:
             continue
         try:
-            request = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            request = f"not JSON ({exc})"
+            request = safe_json.loads(line)
+            reason = "a request must be a JSON object"
+        except safe_json.BadJson as exc:
+            request, reason = None, exc.reason
+        if isinstance(request, dict) and not isinstance(request.get("id"), (str, int, float, type(None))):
+            request, reason = None, "its 'id' must be a number or a string"
         if not isinstance(request, dict):  # one bad request never ends the helper
-            reason = request if isinstance(request, str) else "a request must be a JSON object"
             error = ExportError("invalid_option", reason=f"bad request: {reason}").to_dict()
             channel.write(json.dumps({"id": None, "error": error}) + "\n")
             channel.flush()

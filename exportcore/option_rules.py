@@ -6,11 +6,14 @@ keyword) whether it makes sense for this plan and why not; ``check(plan, options
 cannot work, as the ``ExportError`` the core raises for them, so that they are refused before any work.
 
 ``plan`` is the plan document (``exportcore inspect --json``, ``plan.plan_document``). What the rules need that
-the document does not show is its ``facts`` section (:data:`FACT_KEYS`, made by :func:`plan_facts`); a document
-without it gets the facts :func:`document_facts` can work out from the rest (see there for what it cannot).
+the document does not show is its ``facts`` section (:mod:`exportcore.option_facts`); a document without it gets
+the facts ``document_facts`` can work out from the rest (see there for what it cannot).
+
+The core applies the same rules where it decides (:func:`with_use_past`, :func:`one_file`, :func:`past_in_inputs`;
+``option_facts.splits_into_files``) and refuses with :func:`refuse` before any work.
 
 Light module: no torch, transformers or numpy. The registry and the configuration classes (light too) are imported
-when facts are computed.
+when facts are computed. It never imports ``exportcore.plan``, which reads it.
 """
 
 from __future__ import annotations
@@ -20,34 +23,16 @@ from typing import Any, Mapping
 
 from . import dtypes
 from .errors import ExportError
-from .options import DYNAMO_OPSETS, FLOAT_DTYPES, INT_DTYPES, PAST_SHAPE, SHAPE_NAMES, TORCHSCRIPT_OPSETS, ExportOptions
-from .tasks import WITH_PAST, normalize_task, split_past
+from .option_facts import (  # noqa: F401 - FACT_KEYS and the facts functions are part of this module's interface
+    DYNAMO_EAGER_ATTENTION, DYNAMO_UNSUPPORTED, FACT_KEYS, SPLIT_SEQ2SEQ_TASKS, document_facts, document_task,
+    facts_of, model_facts, needs_pad_token, plan_facts, shape_keywords, splits_into_files)
+from .options import FLOAT_DTYPES, INT_DTYPES, SHAPE_NAMES, ExportOptions, check_opset, opset_range
+from .tasks import TaskChoice
 
 #: The app's file layouts of an encoder–decoder export (``monolith`` / ``post_process`` as one choice).
 FILE_LAYOUTS = ("monolith", "merged", "separate")
-#: Tasks whose encoder–decoder models are split into encoder + decoder(s) (Optimum's default); feature-extraction
-#: only with past. Must equal ``plan.SPLIT_SEQ2SEQ_TASKS`` (tested) until plan.py reads it from here.
-SPLIT_SEQ2SEQ_TASKS = ("text2text-generation", "automatic-speech-recognition", "image-to-text")
-#: Model types the torch.export path cannot export, with the reason. None known with torch 2.13: T5 fails there with
-#: sdpa attention, which the adapter replaces by eager attention on that path (below).
-DYNAMO_UNSUPPORTED: dict[str, str] = {}
-#: Model types given eager attention on the torch.export path (FACTS.md: T5 with sdpa fails in the decomposition).
-#: Must equal ``adapter.EAGER_ON_DYNAMO`` (tested) until the adapter reads it from here.
-DYNAMO_EAGER_ATTENTION = frozenset({"t5", "mt5", "umt5", "longt5"})
-
-#: The ``facts`` section of the plan document: what the rules need beyond the rest of the document.
-FACT_KEYS = (
-    "source",  # "local" | "hub" | "demo": where the model is read from
-    "seq2seq_tasks",  # base tasks exported as an encoder–decoder model (cache and file layout are its own)
-    "split_tasks",  # tasks (with -with-past where only that form splits) written as encoder + decoder files
-    "decoder_only_tasks",  # base tasks exported as a decoder-only model (the configuration's ``is_causal_lm``)
-    "config_pad_token_id",  # the model configuration's pad_token_id (None: it has none)
-    "dynamo_supported",  # whether the torch.export path can export this model type
-    "dynamo_attention",  # "eager" where the torch.export path forces eager attention, else None
-    "shape_keywords",  # shape keywords that change a dummy input of this plan (trace and validation)
-    "default_opset",  # the opset written when --opset is not given
-    "atol_for_validation",  # the configuration's fp32 tolerance (half precision raises it: dtypes.validation_atol)
-)
+#: Float dtypes onnxruntime's CPU provider cannot run: an export in them cannot be validated here.
+UNVALIDATED_DTYPES = ("bf16",)
 
 #: code -> English sentence (``str.format`` with ``Rule.params``). The app translates by code.
 REASONS: dict[str, str] = {
@@ -122,116 +107,6 @@ def _off(code: str, **params: Any) -> Rule:
     return _rule(False, code, **params)
 
 
-# ---- facts ------------------------------------------------------------------------------------------------------
-def model_facts(model_type: str, config: Any = None) -> dict[str, Any]:
-    """The facts that depend on the model type (and its configuration classes) only, for every task it supports.
-    ``config``: the model's configuration, or ``None`` — ``is_causal_lm`` reads the class and the task only."""
-    from . import registry
-    from .configs.base import OnnxSeq2SeqConfigWithPast
-
-    seq2seq: list[str] = []
-    split: list[str] = []
-    decoder_only: list[str] = []
-    for task in registry.supported_tasks(model_type):
-        base, past = split_past(task)
-        cls = registry.get_config_class(model_type, task)
-        # plan.make_plan's test: an encoder–decoder class, unless the task uses its decoder alone (BART's causal LM)
-        if issubclass(cls, OnnxSeq2SeqConfigWithPast) and base not in cls.CAUSAL_LM_TASKS:
-            _add(seq2seq, base)
-            if base in SPLIT_SEQ2SEQ_TASKS or (base == "feature-extraction" and past):
-                _add(split, task)
-        elif getattr(cls(config, task=base), "is_causal_lm", False):  # pipeline.ensure_pad_token's test
-            _add(decoder_only, base)
-    key = registry.canonical_model_type(model_type)
-    return {
-        "seq2seq_tasks": seq2seq,
-        "split_tasks": split,
-        "decoder_only_tasks": decoder_only,
-        "dynamo_supported": key not in DYNAMO_UNSUPPORTED,
-        "dynamo_attention": "eager" if key in DYNAMO_EAGER_ATTENTION else None,
-    }
-
-
-def plan_facts(plan: Any) -> dict[str, Any]:
-    """The ``facts`` section for a ``plan.Plan``: ``plan_document`` should add ``"facts": plan_facts(plan)``."""
-    res = plan.resolution
-    configs = [s.onnx_config for s in plan.submodels]
-    pad = getattr(res.config, "pad_token_id", None)
-    facts = {
-        **model_facts(res.model_type, res.config),
-        "source": res.source.kind,
-        "config_pad_token_id": pad if isinstance(pad, int) and not isinstance(pad, bool) else None,
-        "shape_keywords": shape_keywords(configs, plan.shapes),
-        "default_opset": max(c.DEFAULT_ONNX_OPSET for c in configs),
-        "atol_for_validation": max(c.ATOL_FOR_VALIDATION for c in configs),
-    }
-    return {key: facts[key] for key in FACT_KEYS}
-
-
-def shape_keywords(configs: list[Any], shapes: Mapping[str, int]) -> list[str]:
-    """The shape keywords whose value changes some dummy input of ``configs`` (others are fixed by the model's
-    configuration, e.g. a ViT's image size, or belong to another modality)."""
-    shapes = dict(shapes)
-    used = set()
-    for cfg in configs:
-        reference = cfg.dummy_shapes(**shapes)
-        for key in SHAPE_NAMES:
-            current = shapes.get(key, max(1, shapes["sequence_length"] // 2))
-            if cfg.dummy_shapes(**{**shapes, key: 2 * current + 1}) != reference:
-                used.add(key)
-    return [key for key in SHAPE_NAMES if key in used]
-
-
-def document_facts(plan: Mapping[str, Any]) -> dict[str, Any]:
-    """The facts of a plan document without a ``facts`` section, as far as the rest of it tells.
-
-    Exact: everything :func:`model_facts` gives (from ``model_type``). Approximate: ``shape_keywords`` (from the
-    input names, as the app's options panel guessed) and ``source`` (only ``demo:`` is recognised). Unknown, hence
-    left out: ``config_pad_token_id``, ``default_opset``, ``atol_for_validation`` (the document shows the opset and
-    tolerance after the options were applied)."""
-    facts: dict[str, Any] = {}
-    try:
-        facts.update(model_facts(str(plan.get("model_type") or "")))
-    except ExportError:  # not a registered type: nothing to say about its tasks
-        facts.update(seq2seq_tasks=[], split_tasks=[], decoder_only_tasks=[], dynamo_supported=True,
-                     dynamo_attention=None)
-    if str(plan.get("model") or "").startswith("demo:"):
-        facts["source"] = "demo"
-    facts["shape_keywords"] = _keywords_from_inputs(plan)
-    return facts
-
-
-def _keywords_from_inputs(plan: Mapping[str, Any]) -> list[str]:
-    inputs: set[str] = set()
-    for sub in plan.get("submodels") or []:
-        inputs |= set(sub.get("inputs") or {})
-    used = {"batch_size"}
-    if inputs & {"input_ids", "decoder_input_ids"} or not inputs:
-        used.add("sequence_length")
-    if "pixel_values" in inputs:
-        used.update(("image_width", "image_height", "num_channels"))
-    if "input_features" in inputs:
-        used.update(("feature_size", "nb_max_frames"))
-    if "input_values" in inputs:
-        used.add("audio_sequence_length")
-    if split_past(str(plan.get("task") or ""))[0] == "multiple-choice":
-        used.add("num_choices")
-    if any(name.startswith("past_key_values") for name in inputs):
-        used.add(PAST_SHAPE)
-    return [key for key in SHAPE_NAMES if key in used]
-
-
-def facts_of(plan: Mapping[str, Any]) -> dict[str, Any]:
-    """The document's ``facts`` section, or what :func:`document_facts` works out."""
-    facts = plan.get("facts")
-    return dict(facts) if isinstance(facts, Mapping) else document_facts(plan)
-
-
-def _add(items: list[str], item: str) -> None:
-    if item not in items:
-        items.append(item)
-
-
 # ---- the situation: the plan, the options and what follows from them ---------------------------------------------
 class _Situation:
     """The plan's facts and the options, read once; what follows from them as properties."""
@@ -241,23 +116,20 @@ class _Situation:
         self.facts = facts_of(plan)
         self.model_type = str(plan.get("model_type") or "")
         self.supported = [str(t) for t in plan.get("supported_tasks") or []]
-        self.bases: list[str] = []
-        self.past_bases: set[str] = set()
-        for task in self.supported:
-            base, past = split_past(task)
-            _add(self.bases, base)
-            if past:
-                self.past_bases.add(base)
+        choices = [document_task(task) for task in self.supported]
+        self.bases: list[str] = list(dict.fromkeys(choice.task for choice in choices))
+        self.past_bases = {choice.task for choice in choices if choice.use_past}
         self.explicit = options.task != "auto"
         self.task_error: ExportError | None = None
         self.task_says_past = False
         if self.explicit:
             try:
-                self.base, self.task_says_past = split_past(normalize_task(options.task))
+                named = TaskChoice.parse(options.task)
+                self.base, self.task_says_past = named.task, named.use_past
             except ExportError as exc:
                 self.base, self.task_error = options.task, exc
         elif plan.get("task_source") != "option":
-            self.base = split_past(str(plan.get("task") or ""))[0] or None  # the inferred task
+            self.base = document_task(plan.get("task")).task or None  # the inferred task
         else:
             self.base = None  # 'auto', but this plan was made for a task the user named: the inferred one is unknown
         self.seq2seq_tasks = list(self.facts.get("seq2seq_tasks") or [])
@@ -269,8 +141,8 @@ class _Situation:
 
     @property
     def default_past(self) -> bool:
-        """What the core does with ``use_past`` unset: the inferred task gets -with-past where supported (plan.resolve,
-        registry.with_past_default); a named task means what it says."""
+        """What the core does with ``use_past`` unset: the inferred task gets the cache where supported
+        (registry.default_choice); a named task means what it says."""
         return self.task_says_past if self.explicit else self.past_possible
 
     @property
@@ -289,7 +161,7 @@ class _Situation:
             return False
         if self.base is None:
             return bool(self.split_tasks)
-        return (self.base + WITH_PAST if past else self.base) in self.split_tasks
+        return TaskChoice(self.base, past).name in self.split_tasks
 
     @property
     def one_file(self) -> bool:
@@ -306,14 +178,15 @@ class _Situation:
 
     @property
     def decoder_classifier(self) -> bool:
-        return self.base == "text-classification" and self.base in (self.facts.get("decoder_only_tasks") or [])
+        decoder_only = self.facts.get("decoder_only_tasks") or []
+        return self.base is not None and needs_pad_token(self.base, self.base in decoder_only)
 
     @property
     def shape_keywords(self) -> list[str]:
         return list(self.facts.get("shape_keywords") or [])
 
     def task_for_words(self) -> str:
-        return self.base or split_past(str(self.plan.get("task") or ""))[0]
+        return self.base or document_task(self.plan.get("task")).task
 
 
 # ---- the rules ---------------------------------------------------------------------------------------------------
@@ -321,7 +194,7 @@ def rules(plan: Mapping[str, Any], options: ExportOptions) -> dict[str, Rule]:
     """For every ``ExportOptions`` field, ``file_layout`` and ``shapes.<keyword>``: does it make sense here, and why
     not."""
     s = _Situation(plan, options)
-    inferred = split_past(str(plan.get("task") or ""))[0] if plan.get("task_source") != "option" else None
+    inferred = document_task(plan.get("task")).task if plan.get("task_source") != "option" else None
     out: dict[str, Rule] = {
         "model": _rule(True),
         "output_dir": _rule(True),
@@ -345,7 +218,7 @@ def rules(plan: Mapping[str, Any], options: ExportOptions) -> dict[str, Rule]:
     out["shapes"] = _rule(True, values=tuple(s.shape_keywords))
     for key in SHAPE_NAMES:
         out[SHAPE_RULE_PREFIX + key] = _rule(True) if key in s.shape_keywords else _off("shape_unused", name=key)
-    out["validate"] = _off("bf16_not_validated") if options.float_dtype == "bf16" else _rule(True)
+    out["validate"] = _off("bf16_not_validated") if options.float_dtype in UNVALIDATED_DTYPES else _rule(True)
     validation_off = _validation_off(s)
     out["validation_shapes"] = validation_off or (
         _off("static_axes_traced_shapes") if not options.dynamic_axes else _rule(True, values=tuple(s.shape_keywords)))
@@ -374,8 +247,7 @@ def _use_past_in_inputs(s: _Situation, use_past: Rule) -> Rule:
         return _off("past_off")
     if s.seq2seq:
         return _off("seq2seq_past_inputs")
-    # plan.make_plan: only generation feeds the cache back in by default
-    return _rule(True, default=s.base == "text-generation")
+    return _rule(True, default=past_in_inputs(TaskChoice(s.base or "", True), None))
 
 
 def _file_layout(s: _Situation) -> Rule:
@@ -399,11 +271,6 @@ def _int_dtype(plan: Mapping[str, Any]) -> Rule:
     return _rule(True, values=INT_DTYPES, default="int64")
 
 
-def opset_range(dynamo: bool) -> range:
-    """The opsets the exporter writes (``options`` holds the numbers; torch 2.13)."""
-    return DYNAMO_OPSETS if dynamo else TORCHSCRIPT_OPSETS
-
-
 def _opset(s: _Situation) -> Rule:
     opsets = opset_range(s.dynamo)
     code = "opset_range_dynamo" if s.dynamo else "opset_range_torchscript"
@@ -423,7 +290,7 @@ def _dynamo(s: _Situation) -> Rule:
 def _validation_off(s: _Situation) -> Rule | None:
     if not s.options.validate:
         return _off("validation_off")
-    if s.options.float_dtype == "bf16":
+    if s.options.float_dtype in UNVALIDATED_DTYPES:
         return _off("bf16_not_validated")
     return None
 
@@ -457,40 +324,64 @@ def _pad_token(s: _Situation) -> Rule:
 
 
 # ---- combinations that cannot work ---------------------------------------------------------------------------------
-#: run.py's refusal, word for word.
 BF16_VALIDATION_REASON = ("onnxruntime's CPU provider cannot run bfloat16 models, so a bf16 export cannot be validated "
                           "here; add --no-validation to export it unvalidated")
-#: plan.resolve's refusal, word for word.
 MONOLITH_PAST_REASON = "--monolith exports one file without the cache: drop -with-past"
+
+
+def with_use_past(choice: TaskChoice, use_past: bool | None) -> TaskChoice:
+    """``--past`` / ``--no-past`` over what the task says; unset keeps it (an inferred task has the cache where the
+    model type supports it, a named one as named: ``text-generation`` means none, as in Optimum)."""
+    return choice if use_past is None else choice.with_past(use_past)
+
+
+def cache_asked(options: ExportOptions) -> bool:
+    """Whether the user asked for the cache: ``--past``, or a ``-with-past`` task that ``--no-past`` does not undo.
+    Raises ``unknown_task``."""
+    if options.use_past is not None:
+        return options.use_past
+    return options.task != "auto" and TaskChoice.parse(options.task).use_past
+
+
+def one_file(choice: TaskChoice, options: ExportOptions) -> TaskChoice:
+    """``--monolith`` for an encoder–decoder model whose task has the cache: one file holds none, so an inferred
+    task loses it and a cache that was asked for is refused."""
+    if cache_asked(options):
+        raise ExportError("invalid_option", reason=MONOLITH_PAST_REASON)
+    return choice.with_past(False)
+
+
+def past_in_inputs(choice: TaskChoice, asked: bool | None) -> bool:
+    """Whether a decoder-only export takes its cache as inputs. Unset: only generation feeds it back
+    (``feature-extraction-with-past`` only returns it, as in Optimum)."""
+    if not choice.use_past:
+        return False
+    return choice.task == "text-generation" if asked is None else asked
 
 
 def check(plan: Mapping[str, Any] | None, options: ExportOptions) -> list[ExportError]:
     """The errors the core would raise for ``options`` with this plan's model, in the order it meets them, without
     doing any work. ``plan=None``: only what the options alone decide (before the model is located)."""
     errors: list[ExportError] = []
-    if options.float_dtype == "bf16" and options.validate:
+    if options.float_dtype in UNVALIDATED_DTYPES and options.validate:
         errors.append(ExportError("invalid_option", reason=BF16_VALIDATION_REASON))
-    if options.opset is not None and options.opset not in opset_range(options.dynamo):
-        # options.ExportOptions refuses this on construction; here for options changed since
-        exporter = "torch.export (--dynamo)" if options.dynamo else "TorchScript"
-        opsets = opset_range(options.dynamo)
-        errors.append(ExportError("invalid_option", reason=f"opset {options.opset!r}: the {exporter} exporter writes "
-                                  f"opsets {opsets[0]}–{opsets[-1]}"))
+    try:
+        check_opset(options.opset, options.dynamo)  # refused on construction too; here for options changed since
+    except ExportError as exc:
+        errors.append(exc)
     if plan is None:
         return errors
     s = _Situation(plan, options)
     if s.task_error is not None:
         return errors + [s.task_error]
-    # plan.resolve: use_past=True adds -with-past to the task; a named -with-past task keeps it unless use_past=False
-    asks_past = options.use_past is True or (s.task_says_past and options.use_past is not False)
+    asks_past = cache_asked(options)
     if s.base is not None:
-        task = s.base + WITH_PAST if asks_past else s.base  # the name registry.get_config_class is asked for
+        task = TaskChoice(s.base, asks_past).name  # what registry.get_config_class is asked for
         unsupported = ExportError("unsupported_task", task=task, model_type=s.model_type,
                                   supported=", ".join(s.supported))
         if s.base not in s.bases or (asks_past and s.base not in s.past_bases):
             return errors + [unsupported]
-    # plan.resolve: monolith drops the cache of the inferred task, but refuses a cache that was asked for
-    if s.one_file and (options.use_past is True or (s.explicit and asks_past)):
+    if s.one_file and asks_past:
         errors.append(ExportError("invalid_option", reason=MONOLITH_PAST_REASON))
     if options.dynamo and s.facts.get("dynamo_supported", True) is False:
         errors.append(ExportError("invalid_option", reason=f"the torch.export path cannot export {s.model_type} "

@@ -60,6 +60,19 @@ def check_dtype(kind: str, value: str) -> str:
     return value
 
 
+def opset_range(dynamo: bool) -> range:
+    """The opsets the exporter writes (torch 2.13)."""
+    return DYNAMO_OPSETS if dynamo else TORCHSCRIPT_OPSETS
+
+
+def check_opset(opset: int | None, dynamo: bool) -> None:
+    if opset is not None and opset not in opset_range(dynamo):
+        opsets = opset_range(dynamo)
+        exporter = "torch.export (--dynamo)" if dynamo else "TorchScript"
+        raise ExportError("invalid_option", reason=f"opset {opset!r}: the {exporter} exporter writes opsets "
+                          f"{opsets[0]}–{opsets[-1]}")
+
+
 def check_shape_set(shapes: dict, kind: str) -> None:
     """Known keywords, integer values, at least 1 (a past may be empty), at most ``SHAPE_LIMITS``."""
     if not isinstance(shapes, dict):
@@ -159,11 +172,7 @@ class ExportOptions:
             raise ExportError("invalid_option", reason=f"pad token id {self.pad_token_id!r} (want an integer "
                               f"from 0 to {MAX_PAD_TOKEN_ID})")
         check_shape_set(self.shapes, "shape")
-        if self.opset is not None:
-            exporter, opsets = ("torch.export (--dynamo)", DYNAMO_OPSETS) if self.dynamo else ("TorchScript", TORCHSCRIPT_OPSETS)
-            if self.opset not in opsets:
-                raise ExportError("invalid_option", reason=f"opset {self.opset!r}: the {exporter} exporter writes "
-                                  f"opsets {opsets[0]}–{opsets[-1]}")
+        check_opset(self.opset, self.dynamo)
         if self.device != "cpu":
             raise ExportError("invalid_option", reason=f"device {self.device!r} (this build exports on the CPU only)")
         if self.validation_shapes is not None:

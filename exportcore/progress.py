@@ -50,6 +50,7 @@ class ConsoleReporter:
         self.tty = tty
         self.stream = stream or sys.stderr
         self.rows: list[ValidationRow] = []
+        self.warnings: list[str] = []  # said again under the result: they scroll away during a long run
         self.last_draw = 0.0
         self.bar_visible = False
         self.bar_width = 0
@@ -77,6 +78,8 @@ class ConsoleReporter:
             self._line(f"  {event.stage} done in {event.seconds:.2f} s")
         elif isinstance(event, LogLine) and event.level in ("warning", "error"):
             self._line(f"  {event.level}: {event.message}")
+            if event.level == "warning":
+                self.warnings.append(event.message)
         elif isinstance(event, ValidationRow):
             self.rows.append(event)
             shown = sum(not r.passed for r in self.rows)
@@ -171,6 +174,8 @@ class ConsoleReporter:
         self._line(f"Exported to {event.output_dir} in {event.seconds:.1f} s:")
         for f in event.files:
             self._line(f"  {f['name']:<36} {f['bytes'] / 1024:>10.1f} KiB")
+        for message in self.warnings:
+            self._line(f"  warning: {message}")
         if self.tty and not os.environ.get("OES_SERVED_BY") and not os.environ.get("OES_NO_SERVER"):
             self._line("Tip: keep `exportcore serve` running in another terminal and later exports skip the 4–5 s of "
                        "loading torch and transformers.")

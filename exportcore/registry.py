@@ -11,22 +11,23 @@ import importlib
 from typing import TYPE_CHECKING, Iterable
 
 from .errors import ExportError
-from .tasks import candidate_tasks_for_architecture, normalize_task, PIPELINE_TAGS, split_past, WITH_PAST
+from .tasks import candidate_tasks_for_architecture, PIPELINE_TAGS, TaskChoice
 
 if TYPE_CHECKING:
     from .configs.base import OnnxConfig
 
-_REGISTRY: dict[str, dict[str, type["OnnxConfig"]]] = {}
+_REGISTRY: dict[str, dict[TaskChoice, type["OnnxConfig"]]] = {}
 _LOADED = False
 
 
 def register(model_type: str, *tasks: str):
-    """Class decorator: ``model_type`` supports ``tasks`` (``-with-past`` variants listed explicitly)."""
+    """Class decorator: ``model_type`` supports ``tasks``, named as Optimum names them (``-with-past`` variants listed
+    explicitly)."""
 
     def decorator(cls):
         entry = _REGISTRY.setdefault(model_type, {})
         for task in tasks:
-            entry[normalize_task(task)] = cls
+            entry[TaskChoice.parse(task)] = cls
         return cls
 
     return decorator
@@ -55,62 +56,65 @@ def supported_model_types() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def supported_tasks(model_type: str) -> list[str]:
+def supported_choices(model_type: str) -> list[TaskChoice]:
     return list(_REGISTRY[canonical_model_type(model_type)])
+
+
+def supported_tasks(model_type: str) -> list[str]:
+    """The tasks as the plan document and ``exportcore tasks`` name them (``-with-past`` variants included)."""
+    return [choice.name for choice in supported_choices(model_type)]
 
 
 def is_exportable(model_type: str | None, task: str | None = None) -> bool:
     if not model_type:
         return False
     try:
-        tasks = supported_tasks(model_type)
+        choices = supported_choices(model_type)
     except ExportError:
         return False
     if task is None:
         return True
     try:
-        base = split_past(normalize_task(task))[0]
+        wanted = TaskChoice.parse(task).task
     except ExportError:
         return False
-    return any(split_past(t)[0] == base for t in tasks)
+    return any(choice.task == wanted for choice in choices)
 
 
-def get_config_class(model_type: str, task: str) -> type["OnnxConfig"]:
+def get_config_class(model_type: str, task: TaskChoice | str) -> type["OnnxConfig"]:
+    """The configuration class for the task (a name such as ``causal-lm-with-past`` is parsed)."""
     key = canonical_model_type(model_type)
-    name = normalize_task(task)
+    choice = task if isinstance(task, TaskChoice) else TaskChoice.parse(task)
     try:
-        return _REGISTRY[key][name]
+        return _REGISTRY[key][choice]
     except KeyError:
         raise ExportError(
-            "unsupported_task", task=task, model_type=key, supported=", ".join(_REGISTRY[key])
+            "unsupported_task", task=choice.name, model_type=key, supported=", ".join(supported_tasks(key))
         ) from None
 
 
-def with_past_default(model_type: str, task: str) -> str:
-    """``task`` with ``-with-past`` where the model type supports it (and the task did not say)."""
-    base, past = split_past(task)
-    if not past and base + WITH_PAST in supported_tasks(model_type):
-        return base + WITH_PAST
-    return task
+def default_choice(model_type: str, task: str) -> TaskChoice:
+    """``task`` with the cache where the model type supports it: an inferred task exports it by default."""
+    return TaskChoice(task, TaskChoice(task, True) in _REGISTRY[canonical_model_type(model_type)])
 
 
-def infer_task(model_type: str, architectures: Iterable[str] | None = None, pipeline_tag: str | None = None) -> str:
+def infer_task(model_type: str, architectures: Iterable[str] | None = None,
+               pipeline_tag: str | None = None) -> TaskChoice:
     """The task a model is for, from ``config.architectures`` (local folders) or the Hub pipeline tag. Entries that
     are not class names (config.json is the user's file: numbers, nulls) name no task."""
-    supported = supported_tasks(model_type)
-    bases = [split_past(t)[0] for t in supported]
+    bases = [choice.task for choice in supported_choices(model_type)]
     architectures = [name for name in architectures or () if isinstance(name, str)]
     for architecture in architectures:
         for candidate in candidate_tasks_for_architecture(architecture):
             if candidate in bases:
-                return with_past_default(model_type, candidate)
+                return default_choice(model_type, candidate)
     if pipeline_tag and PIPELINE_TAGS.get(pipeline_tag) in bases:
-        return with_past_default(model_type, PIPELINE_TAGS[pipeline_tag])
+        return default_choice(model_type, PIPELINE_TAGS[pipeline_tag])
     if architectures or pipeline_tag:
         what = ", ".join(architectures) or f"pipeline tag {pipeline_tag}"
         raise ExportError("task_not_inferable", model=model_type, reason=f"no supported task matches {what}")
     if "feature-extraction" in bases:
-        return with_past_default(model_type, "feature-extraction")
+        return default_choice(model_type, "feature-extraction")
     raise ExportError("task_not_inferable", model=model_type, reason="config.json names no architecture")
 
 
@@ -120,5 +124,5 @@ def model_table() -> list[dict]:
     rows = []
     for model_type in sorted(_REGISTRY):
         classes = list(dict.fromkeys(cls.__name__ for cls in _REGISTRY[model_type].values()))
-        rows.append({"model_type": model_type, "tasks": list(_REGISTRY[model_type]), "config_class": classes[0]})
+        rows.append({"model_type": model_type, "tasks": supported_tasks(model_type), "config_class": classes[0]})
     return rows

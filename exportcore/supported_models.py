@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 from . import registry
-from .tasks import split_past
 
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "supported-models.md"
 
@@ -68,7 +67,7 @@ def validated_shapes(model_type: str) -> str:
         parts.append(_SEQUENCE)
     if "multiple-choice" in tasks:
         parts.append(_CHOICES)
-    if any(split_past(task)[1] for task in tasks):
+    if any(choice.use_past for choice in registry.supported_choices(model_type)):
         parts.append(_PAST)
     if "audio" in modalities and model_type != "audio-spectrogram-transformer":  # AST: a fixed-size spectrogram
         parts.append(_SAMPLES)

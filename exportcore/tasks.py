@@ -2,9 +2,16 @@
 
 Light module (no torch, no transformers): the app imports it. Which model type supports which task
 lives in :mod:`exportcore.registry`; this module only knows words.
+
+A task and whether the export carries the key/value cache travel together as a :class:`TaskChoice`. Optimum (and
+our users, documents and ``@register``) spell the pair as one name, ``text-generation-with-past``: such a name is
+parsed once where it comes in (:meth:`TaskChoice.parse`) and written back only where it goes out
+(:attr:`TaskChoice.name`: the plan document, the pre-flight, messages).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
 
 from .errors import ExportError
 
@@ -91,8 +98,39 @@ PIPELINE_TAGS: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class TaskChoice:
+    """A canonical task (a key of :data:`TASKS`) and whether the export carries the key/value cache."""
+
+    task: str
+    use_past: bool = False
+
+    @classmethod
+    def parse(cls, name: str) -> "TaskChoice":
+        """A task name as people write it (synonyms, any case, ``_`` for ``-``, ``-with-past``). Raises
+        ``unknown_task``."""
+        text = name.strip().lower().replace("_", "-")
+        base, past = split_past(text)
+        base = SYNONYMS.get(base, base)
+        if base not in TASKS:
+            raise ExportError("unknown_task", task=name)
+        return cls(base, past)
+
+    @property
+    def name(self) -> str:
+        """The one-word spelling: ``text-generation-with-past``."""
+        return self.task + WITH_PAST if self.use_past else self.task
+
+    def with_past(self, use_past: bool) -> "TaskChoice":
+        return replace(self, use_past=use_past)
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def split_past(task: str) -> tuple[str, bool]:
-    """``"text-generation-with-past"`` -> ``("text-generation", True)``."""
+    """``"text-generation-with-past"`` -> ``("text-generation", True)``, without checking the name (the app reads
+    plan documents with it)."""
     if task.endswith(WITH_PAST):
         return task[: -len(WITH_PAST)], True
     return task, False
@@ -100,12 +138,7 @@ def split_past(task: str) -> tuple[str, bool]:
 
 def normalize_task(task: str) -> str:
     """Canonical task name (synonyms resolved, ``-with-past`` kept). Raises ``unknown_task``."""
-    name = task.strip().lower().replace("_", "-")
-    base, past = split_past(name)
-    base = SYNONYMS.get(base, base)
-    if base not in TASKS:
-        raise ExportError("unknown_task", task=task)
-    return base + (WITH_PAST if past else "")
+    return TaskChoice.parse(task).name
 
 
 def all_task_names() -> list[str]:
@@ -120,4 +153,4 @@ def candidate_tasks_for_architecture(architecture: str) -> tuple[str, ...]:
 
 
 def auto_classes(task: str) -> tuple[str, ...]:
-    return TASKS[split_past(normalize_task(task))[0]]
+    return TASKS[TaskChoice.parse(task).task]

@@ -7,10 +7,13 @@ frameworks' formats (TensorFlow, Flax, ONNX, GGUF, …) are never what an export
 
 from __future__ import annotations
 
-import json
+import os
 import struct
 from fnmatch import fnmatchcase
 from pathlib import Path
+
+from . import safe_json
+from .errors import ExportError
 
 #: The weight files transformers loads, in its order of preference.
 WEIGHT_PATTERNS = ("*.safetensors", "pytorch_model*.bin")
@@ -40,29 +43,77 @@ def has_weights(folder: Path) -> bool:
 
 
 def safetensors_parameters(path: Path) -> dict[str, int] | None:
-    """Parameters per dtype from a safetensors file's header (its first bytes; no tensor data is read)."""
+    """Parameters per dtype from a safetensors file's header (its first bytes; no tensor data is read); None when
+    the header is longer than ``MAX_HEADER``. ``model_not_readable`` when the file cannot be read,
+    ``damaged_weights`` when its header is impossible (an empty or cut file, a header that is no JSON object, a
+    negative dimension, tensor data past the end of the file): transformers would fail on it after the download
+    and the model load, or count it as a negative number of parameters."""
     try:
         with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
             head = stream.read(8)
             if len(head) != 8:
-                return None
+                raise _damaged(path, "the file is empty" if not head else "the file ends inside its header")
             (length,) = struct.unpack("<Q", head)
             if length > MAX_HEADER:
                 return None
-            header = json.loads(stream.read(length))
-    except (OSError, ValueError, UnicodeDecodeError):
-        return None
-    counts: dict[str, int] = {}
+            if 8 + length > size:
+                raise _damaged(path, f"its header claims {length} bytes, more than the file holds")
+            header = safe_json.loads(stream.read(length))
+    except safe_json.BadJson as exc:
+        raise _damaged(path, f"its header is not JSON: {exc.reason}") from None
+    except OSError as exc:
+        raise ExportError("model_not_readable", path=str(path), reason=exc.strerror or str(exc)) from None
     if not isinstance(header, dict):
-        return None
+        raise _damaged(path, "its header is not a JSON object")
+    data_bytes = size - 8 - length
+    counts: dict[str, int] = {}
     for name, entry in header.items():
-        if name == "__metadata__" or not isinstance(entry, dict):
+        if name == "__metadata__":
             continue
-        shape, dtype = entry.get("shape"), entry.get("dtype")
-        if not isinstance(shape, list) or not isinstance(dtype, str) or not all(isinstance(d, int) for d in shape):
-            return None
+        problem = _tensor_entry_problem(entry, data_bytes)
+        if problem:
+            raise _damaged(path, f"tensor {str(name)[:80]!r} {problem}")
         count = 1
-        for dim in shape:
+        for dim in entry["shape"]:
             count *= dim
-        counts[dtype] = counts.get(dtype, 0) + count
+        counts[entry["dtype"]] = counts.get(entry["dtype"], 0) + count
     return counts
+
+
+def _tensor_entry_problem(entry: object, data_bytes: int) -> str | None:
+    if not isinstance(entry, dict):
+        return "is described by no object"
+    shape, dtype, offsets = entry.get("shape"), entry.get("dtype"), entry.get("data_offsets")
+    if not isinstance(dtype, str):
+        return "has no dtype"
+    if not isinstance(shape, list) or not all(_whole(d) and d >= 0 for d in shape):
+        return f"has the shape {str(shape)[:60]}"
+    if not (isinstance(offsets, list) and len(offsets) == 2 and all(_whole(o) for o in offsets)
+            and 0 <= offsets[0] <= offsets[1] <= data_bytes):
+        return f"has its data at {str(offsets)[:60]}, outside the file's {data_bytes} bytes of data"
+    return None
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _damaged(path: Path, reason: str) -> ExportError:
+    return ExportError("damaged_weights", path=str(path), reason=reason)
+
+
+def check_weight_files(folder: Path) -> None:
+    """The weights an export will load can be read and are not visibly damaged (``model_not_readable``,
+    ``damaged_weights``): said before the model is built, not as a load failure after it."""
+    for path in weight_files(folder):
+        if path.suffix == ".safetensors":
+            safetensors_parameters(path)
+            continue
+        try:
+            with path.open("rb") as stream:
+                empty = not stream.read(1)
+        except OSError as exc:
+            raise ExportError("model_not_readable", path=str(path), reason=exc.strerror or str(exc)) from None
+        if empty:
+            raise _damaged(path, "the file is empty")

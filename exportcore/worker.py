@@ -6,12 +6,11 @@ temporary run folder, so nothing is left at the destination, and the last event 
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import threading
 
-from . import cancel_signals
+from . import cancel_signals, safe_json
 from .errors import EXIT_OK, ExportError, exit_code_for
 from .events import error_event
 
@@ -36,13 +35,17 @@ def main(argv: list[str] | None = None) -> int:
         if len(argv) != 1:
             raise ExportError("invalid_option", reason="usage: python -m exportcore.worker JOB.json")
         try:
-            with open(argv[0], encoding="utf-8") as fh:
-                job = json.load(fh)
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ExportError("invalid_option", reason=f"cannot read job file: {exc}") from None
+            job = safe_json.read(argv[0])
+        except safe_json.BadJson as exc:
+            raise ExportError("invalid_option", reason=f"cannot read the job file {argv[0]}: {exc.reason}") from None
+        except OSError as exc:
+            raise ExportError("invalid_option", reason=f"cannot read the job file: {exc}") from None
         from .options import ExportOptions
 
         options = ExportOptions.from_dict(job, for_export=True)  # every field type-checked; model and output_dir required
+        from .option_rules import refuse
+
+        refuse(None, options)  # what no model can do, before any work
         from .run import run_export
 
         started = True  # from here the run reports its own errors

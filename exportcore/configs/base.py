@@ -12,14 +12,13 @@ import copy
 import enum
 from typing import Any, ClassVar
 
+from .. import dtypes
 from ..errors import ExportError
 from ..options import DEFAULT_SHAPES, check_dtype
-from ..tasks import normalize_task, split_past
-from .dummy_inputs import DummyInputGenerator, to_framework
+from ..tasks import normalize_task
+from .dummy_inputs import DummyInputGenerator, DummyPastKeyValuesGenerator, DummyTextInputGenerator, to_framework
 from .normalized_config import NormalizedConfig
-
-Axes = dict[int, str]
-TensorSpec = dict[str, Axes]
+from .task_outputs import TASK_OUTPUTS, Axes, TensorSpec
 
 
 class ConfigBehavior(str, enum.Enum):
@@ -36,39 +35,8 @@ class OnnxConfig:
     #: The modality layer's name for this class chain (set on the modality classes).
     MODALITY: ClassVar[str] = ""
 
-    _TASK_TO_COMMON_OUTPUTS: ClassVar[dict[str, TensorSpec]] = {
-        "feature-extraction": {"last_hidden_state": {0: "batch_size", 1: "sequence_length"}},
-        "fill-mask": {"logits": {0: "batch_size", 1: "sequence_length"}},
-        "text-classification": {"logits": {0: "batch_size"}},
-        "token-classification": {"logits": {0: "batch_size", 1: "sequence_length"}},
-        "question-answering": {
-            "start_logits": {0: "batch_size", 1: "sequence_length"},
-            "end_logits": {0: "batch_size", 1: "sequence_length"},
-        },
-        "multiple-choice": {"logits": {0: "batch_size", 1: "num_choices"}},
-        "text-generation": {"logits": {0: "batch_size", 1: "sequence_length"}},
-        "text2text-generation": {"logits": {0: "batch_size", 1: "decoder_sequence_length"}},
-        "image-classification": {"logits": {0: "batch_size"}},
-        "zero-shot-image-classification": {
-            "logits_per_image": {0: "image_batch_size", 1: "text_batch_size"},
-            "logits_per_text": {0: "text_batch_size", 1: "image_batch_size"},
-            "text_embeds": {0: "text_batch_size"},
-            "image_embeds": {0: "image_batch_size"},
-        },
-        "image-to-text": {"logits": {0: "batch_size", 1: "sequence_length"}},
-        "object-detection": {
-            "logits": {0: "batch_size", 1: "num_queries"},
-            "pred_boxes": {0: "batch_size", 1: "num_queries"},
-        },
-        "image-segmentation": {"logits": {0: "batch_size", 2: "height", 3: "width"}},
-        "semantic-segmentation": {"logits": {0: "batch_size", 1: "num_labels", 2: "height", 3: "width"}},
-        "depth-estimation": {"predicted_depth": {0: "batch_size", 1: "height", 2: "width"}},
-        "masked-im": {"reconstruction": {0: "batch_size"}},
-        "automatic-speech-recognition": {"logits": {0: "batch_size", 1: "sequence_length"}},
-        "audio-classification": {"logits": {0: "batch_size"}},
-        "audio-frame-classification": {"logits": {0: "batch_size", 1: "sequence_length"}},
-        "audio-xvector": {"logits": {0: "batch_size"}, "embeddings": {0: "batch_size"}},
-    }
+    #: Task -> the outputs every model exported for it has (Optimum's name for the table).
+    _TASK_TO_COMMON_OUTPUTS: ClassVar[dict[str, TensorSpec]] = TASK_OUTPUTS
 
     def __init__(
         self,
@@ -79,7 +47,7 @@ class OnnxConfig:
         float_dtype: str = "fp32",
         legacy: bool = False,
     ) -> None:
-        task, self._task_says_past = split_past(normalize_task(task))
+        task = normalize_task(task)  # a "-with-past" name is no configuration's task: use_past says it
         if task not in self._TASK_TO_COMMON_OUTPUTS:
             raise ExportError(
                 "unsupported_task",
@@ -93,7 +61,11 @@ class OnnxConfig:
         self.int_dtype = check_dtype("int dtype", int_dtype)
         self.float_dtype = check_dtype("float dtype", float_dtype)
         self.legacy = legacy  # Optimum 1.x's interface (decoders without position_ids)
-        self._normalized_config = self.NORMALIZED_CONFIG_CLASS(config)
+        self._normalized_config = self._normalized_config_class()(config)
+
+    def _normalized_config_class(self) -> type[NormalizedConfig]:
+        """The vocabulary this instance reads its configuration with (a task may need another than the class's)."""
+        return self.NORMALIZED_CONFIG_CLASS
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(task={self.task!r})"
@@ -107,6 +79,10 @@ class OnnxConfig:
     @property
     def outputs(self) -> TensorSpec:
         """Ordered ONNX outputs: name -> {axis index: symbolic name}."""
+        return self.task_outputs()
+
+    def task_outputs(self) -> TensorSpec:
+        """The outputs every model exported for this task has (a copy to change)."""
         return copy.deepcopy(self._TASK_TO_COMMON_OUTPUTS[self.task])
 
     @property
@@ -131,12 +107,16 @@ class OnnxConfig:
         mapping = self.torch_to_onnx_input_map
         return {mapping.get(name, name): value for name, value in inputs.items()}
 
-    #: Half precision keeps 11 (fp16) or 8 (bf16) significant bits: compare at that precision, not fp32's.
-    HALF_PRECISION_ATOL: ClassVar[dict[str, float]] = {"fp16": 1e-2, "bf16": 5e-2}
-
     @property
     def atol(self) -> float:
-        return max(self.ATOL_FOR_VALIDATION, self.HALF_PRECISION_ATOL.get(self.float_dtype, 0.0))
+        """The tolerance of validation: the class's, raised to half precision's for fp16 and bf16."""
+        return dtypes.validation_atol(self.float_dtype, self.ATOL_FOR_VALIDATION)
+
+    @classmethod
+    def exports_encoder_decoder(cls, task: str) -> bool:
+        """Whether a model exported for ``task`` is an encoder–decoder (the plan may split it into files, and a
+        one-file export holds no cache)."""
+        return False
 
     @classmethod
     def class_chain(cls) -> list[str]:
@@ -240,6 +220,17 @@ class OnnxConfigWithPast(OnnxConfig):
     PAST_INPUT_PREFIX: ClassVar[str] = "past_key_values"
     PAST_OUTPUT_PREFIX: ClassVar[str] = "present"
 
+    # The decoder-only interface (:meth:`causal_lm_inputs`): Optimum orders ONNX inputs as the model's forward
+    # signature does.
+    #: ``position_ids`` is an input for text generation and feature extraction (as Optimum exports it).
+    USES_POSITION_IDS: ClassVar[bool] = True
+    #: GPT-2's forward takes the cache before the mask.
+    PAST_BEFORE_ATTENTION_MASK: ClassVar[bool] = False
+    #: The forward signature's order of the inputs when neither Llama's (input_ids, attention_mask, position_ids,
+    #: cache) nor GPT-2's (input_ids, cache, attention_mask, position_ids) — e.g. OPT's puts the cache between the
+    #: mask and position_ids. ``"past_key_values"`` stands for all the cache inputs.
+    FORWARD_ORDER: ClassVar[tuple[str, ...] | None] = None
+
     def __init__(
         self,
         config: Any,
@@ -252,7 +243,7 @@ class OnnxConfigWithPast(OnnxConfig):
         legacy: bool = False,
     ) -> None:
         super().__init__(config, task=task, preprocessors=preprocessors, int_dtype=int_dtype, float_dtype=float_dtype, legacy=legacy)
-        self.use_past = use_past or self._task_says_past
+        self.use_past = use_past
         self.use_past_in_inputs = use_past_in_inputs
 
     def __repr__(self) -> str:
@@ -275,6 +266,36 @@ class OnnxConfigWithPast(OnnxConfig):
     def is_causal_lm(self) -> bool:
         """Exported as a decoder-only model: flat cache names (``past_key_values.{i}.key``), one file."""
         return self.task in self.CAUSAL_LM_TASKS
+
+    def causal_lm_inputs(self) -> TensorSpec:
+        """The decoder-only interface: input_ids, attention_mask, position_ids and the cache, in the forward
+        signature's order."""
+        inputs: TensorSpec = {"input_ids": {0: "batch_size", 1: "sequence_length"}}
+        past: TensorSpec = {}
+        if self.use_past_in_inputs:
+            self.add_past_key_values(past, direction="inputs")
+        if self.PAST_BEFORE_ATTENTION_MASK:
+            inputs.update(past)
+        if self.use_past_in_inputs:
+            inputs["attention_mask"] = {0: "batch_size", 1: "past_sequence_length + sequence_length"}
+        else:
+            inputs["attention_mask"] = {0: "batch_size", 1: "sequence_length"}
+        # legacy: Optimum 1.x's decoder interface had no position_ids
+        if self.USES_POSITION_IDS and not self.legacy and self.task in ("text-generation", "feature-extraction"):
+            inputs["position_ids"] = {0: "batch_size", 1: "sequence_length"}
+        if not self.PAST_BEFORE_ATTENTION_MASK:
+            inputs.update(past)
+        if self.FORWARD_ORDER:
+            rank = {name: i for i, name in enumerate(self.FORWARD_ORDER)}
+            key = lambda name: rank.get(name.split(".")[0], len(rank))  # noqa: E731 - stable sort by forward order
+            inputs = {name: inputs[name] for name in sorted(inputs, key=key)}
+        return inputs
+
+    def dummy_input_shape(self, name: str, generator: DummyInputGenerator) -> list[int]:
+        shape = generator.shape(name)
+        if name == "attention_mask" and self.is_causal_lm and self.use_past_in_inputs:
+            shape[1] += generator.past_sequence_length  # the mask covers the cache and the new tokens
+        return shape
 
     @property
     def num_past_layers(self) -> int:
@@ -301,7 +322,23 @@ class OnnxConfigWithPast(OnnxConfig):
 
 
 class OnnxSeq2SeqConfigWithPast(OnnxConfigWithPast):
-    """Encoder-decoder models: one file (monolith) or an encoder and a decoder (with or without past)."""
+    """Encoder-decoder models: one file (monolith) or an encoder and a decoder (with or without past).
+
+    The inputs are one template for every modality: the encoder's main input (``ENCODER_MAIN_INPUT``: token ids,
+    features or pixels) and its attention mask where it has one, then :meth:`decoder_inputs`. For
+    ``CAUSAL_LM_TASKS`` the decoder is exported alone, with the decoder-only interface.
+    """
+
+    #: The encoder's main input and its axes (the decoder does not take it); set by each modality.
+    ENCODER_MAIN_INPUT: ClassVar[tuple[str, Axes]]
+    #: Whether the encoder takes an attention mask; the decoder then takes it too (as ``encoder_attention_mask``).
+    ENCODER_HAS_ATTENTION_MASK: ClassVar[bool] = False
+    #: Tasks that run the decoder; the others (classification, QA heads) take the encoder's inputs only.
+    DECODING_TASKS: ClassVar[tuple[str, ...]] = ("feature-extraction", "text2text-generation",
+                                                 "automatic-speech-recognition", "image-to-text")
+    #: The dummy generators of the decoder exported alone (``CAUSAL_LM_TASKS``).
+    CAUSAL_LM_GENERATOR_CLASSES: ClassVar[tuple[type[DummyInputGenerator], ...]] = (
+        DummyTextInputGenerator, DummyPastKeyValuesGenerator)
 
     def __init__(
         self,
@@ -349,8 +386,50 @@ class OnnxSeq2SeqConfigWithPast(OnnxConfigWithPast):
         clone._behavior = behavior
         clone.use_past = use_past
         clone.use_past_in_inputs = use_past_in_inputs
-        clone._task_says_past = False
         return clone
+
+    @classmethod
+    def exports_encoder_decoder(cls, task: str) -> bool:
+        return task not in cls.CAUSAL_LM_TASKS
+
+    @property
+    def decodes(self) -> bool:
+        return self.task in self.DECODING_TASKS
+
+    @property
+    def inputs(self) -> TensorSpec:
+        if self.is_causal_lm:
+            return self.causal_lm_inputs()
+        name, axes = self.ENCODER_MAIN_INPUT
+        inputs: TensorSpec = {} if self._behavior is ConfigBehavior.DECODER else {name: dict(axes)}
+        if self.ENCODER_HAS_ATTENTION_MASK:
+            inputs["attention_mask"] = {0: "batch_size", 1: "encoder_sequence_length"}
+        if not self.decodes:  # the encoder alone: plain "sequence_length", as Optimum names it
+            return {name: {axis: "sequence_length" if symbol == "encoder_sequence_length" else symbol
+                           for axis, symbol in axes.items()} for name, axes in inputs.items()}
+        if self._behavior is not ConfigBehavior.ENCODER:
+            inputs.update(self.decoder_inputs())
+        return inputs
+
+    def decoder_inputs(self) -> TensorSpec:
+        """The decoder's own inputs: its token ids, then (a split decoder) the encoder's states at the first step or
+        the cache at the later ones."""
+        inputs: TensorSpec = {"decoder_input_ids": {0: "batch_size", 1: "decoder_sequence_length"}}
+        if self._behavior is ConfigBehavior.DECODER:
+            if self.use_past_in_inputs:
+                self.add_past_key_values(inputs, direction="inputs")
+            else:  # with the cross-attention cache as input the encoder states are unused (Optimum has no input)
+                inputs["encoder_outputs"] = {0: "batch_size", 1: "encoder_sequence_length"}
+        return inputs
+
+    def _generator_classes(self) -> tuple[type[DummyInputGenerator], ...]:
+        return self.CAUSAL_LM_GENERATOR_CLASSES if self.is_causal_lm else super()._generator_classes()
+
+    def dummy_input_shape(self, name: str, generator: DummyInputGenerator) -> list[int]:
+        shape = super().dummy_input_shape(name, generator)
+        if name.startswith("decoder_") and self.use_past_in_inputs:
+            shape[1] = 1  # one new token per step once the cache exists
+        return shape
 
     @property
     def num_past_layers(self) -> int:
@@ -360,7 +439,11 @@ class OnnxSeq2SeqConfigWithPast(OnnxConfigWithPast):
 
     @property
     def outputs(self) -> TensorSpec:
-        outputs = OnnxConfig.outputs.fget(self)
+        if self.is_causal_lm:
+            return super().outputs
+        outputs = self.task_outputs()
+        if not self.decodes:
+            return outputs
         if self._behavior is ConfigBehavior.ENCODER:
             return {"last_hidden_state": {0: "batch_size", 1: "encoder_sequence_length"}}
         if self._behavior is ConfigBehavior.DECODER:
@@ -389,6 +472,8 @@ class OnnxSeq2SeqConfigWithPast(OnnxConfigWithPast):
             prefix, decoder_length = self.PAST_OUTPUT_PREFIX, "past_decoder_sequence_length + decoder_sequence_length"
         else:
             raise ValueError(f'direction must be "inputs" or "outputs", got {direction!r}')
+        if self.is_causal_lm:  # one cache per layer, no cross-attention: decoder-only names
+            return super().add_past_key_values(inputs_or_outputs, direction)
         with_encoder = direction == "inputs" or not self.use_past_in_inputs
         for i in range(self.num_past_layers):
             inputs_or_outputs[f"{prefix}.{i}.decoder.key"] = {0: "batch_size", 2: decoder_length}

@@ -11,9 +11,9 @@ import zlib
 from typing import Any, ClassVar
 
 import importlib
+from .. import dtypes
 from ..errors import ExportError
 from .normalized_config import NormalizedConfig
-
 
 
 class _LazyNumpy:
@@ -26,30 +26,17 @@ class _LazyNumpy:
 np = _LazyNumpy()
 
 
-def np_int(int_dtype: str) -> Any:
-    return {"int64": np.int64, "int32": np.int32}[int_dtype]
-
-TORCH_FLOAT = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16"}
-
-
-def np_float(float_dtype: str) -> Any:
-    if float_dtype == "bf16":
-        import ml_dtypes  # ships with onnx; numpy has no bfloat16 of its own
-
-        return ml_dtypes.bfloat16
-    return {"fp32": np.float32, "fp16": np.float16}[float_dtype]
-
-
 def to_framework(array: np.ndarray, framework: str, float_dtype: str) -> Any:
-    """Convert a generated array; floats are generated in fp32 and cast to ``float_dtype``."""
+    """Convert a generated array; floats are generated in fp32 and cast to ``float_dtype`` (NumPy's bfloat16 is
+    ml_dtypes', which ships with onnx)."""
     if framework == "np":
-        return array.astype(np_float(float_dtype)) if array.dtype.kind == "f" else array
+        return array.astype(dtypes.to_numpy(float_dtype)) if array.dtype.kind == "f" else array
     if framework == "pt":
         import torch
 
         tensor = torch.from_numpy(np.ascontiguousarray(array))
         if tensor.is_floating_point():
-            tensor = tensor.to(getattr(torch, TORCH_FLOAT[float_dtype]))
+            tensor = tensor.to(dtypes.to_torch(float_dtype))
         return tensor
     if framework == "tf":
         raise ExportError("unsupported_framework", framework=framework, reason="transformers 5 has no TensorFlow support")
@@ -90,10 +77,10 @@ class DummyInputGenerator:
         return np.random.default_rng(zlib.crc32(name.encode()))
 
     def random_int(self, name: str, shape: list[int], low: int, high: int) -> np.ndarray:
-        return self.rng(name).integers(low, max(high, low + 1), size=shape).astype(np_int(self.int_dtype))
+        return self.rng(name).integers(low, max(high, low + 1), size=shape).astype(dtypes.to_numpy(self.int_dtype))
 
     def ones(self, shape: list[int]) -> np.ndarray:
-        return np.ones(shape, dtype=np_int(self.int_dtype))
+        return np.ones(shape, dtype=dtypes.to_numpy(self.int_dtype))
 
     def random_float(self, name: str, shape: list[int], low: float = -1.0, high: float = 1.0) -> np.ndarray:
         return self.rng(name).uniform(low, high, size=shape).astype(np.float32)
@@ -117,7 +104,7 @@ class DummyTextInputGenerator(DummyInputGenerator):
             return self.random_int(name, shape, 0, min(types, 2))
         # position_ids continue after the past, if any
         start = self.shapes.get("position_offset", 0)
-        return np.broadcast_to(np.arange(start, start + shape[-1], dtype=np_int(self.int_dtype)), shape).copy()
+        return np.broadcast_to(np.arange(start, start + shape[-1], dtype=dtypes.to_numpy(self.int_dtype)), shape).copy()
 
 
 class DummyDecoderTextInputGenerator(DummyTextInputGenerator):
@@ -225,4 +212,4 @@ class DummyBboxInputGenerator(DummyInputGenerator):
         corners = self.random_int(name, shape, 0, limit + 1)
         low = np.minimum(corners[..., :2], corners[..., 2:])
         high = np.maximum(corners[..., :2], corners[..., 2:])
-        return np.concatenate([low, high], axis=-1).astype(np_int(self.int_dtype))
+        return np.concatenate([low, high], axis=-1).astype(dtypes.to_numpy(self.int_dtype))

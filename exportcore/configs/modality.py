@@ -7,7 +7,6 @@ from typing import ClassVar
 from .dummy_inputs import (
     DummyAudioInputGenerator,
     DummyDecoderTextInputGenerator,
-    DummyInputGenerator,
     DummyPastKeyValuesGenerator,
     DummySeq2SeqEncoderOutputGenerator,
     DummySeq2SeqPastKeyValuesGenerator,
@@ -21,7 +20,7 @@ from .normalized_config import (
     NormalizedTextConfig,
     NormalizedVisionConfig,
 )
-from .base import ConfigBehavior, OnnxConfig, OnnxConfigWithPast, OnnxSeq2SeqConfigWithPast, TensorSpec
+from .base import OnnxConfig, OnnxConfigWithPast, OnnxSeq2SeqConfigWithPast, TensorSpec
 
 
 class TextEncoderOnnxConfig(OnnxConfig):
@@ -42,18 +41,12 @@ class TextEncoderOnnxConfig(OnnxConfig):
 
 
 class TextDecoderOnnxConfig(OnnxConfigWithPast):
-    """Decoder-only text models; ``position_ids`` is an input for text generation (as Optimum exports it)."""
+    """Decoder-only text models: the decoder-only interface (``causal_lm_inputs``), in the order of the model's
+    forward (``USES_POSITION_IDS``, ``PAST_BEFORE_ATTENTION_MASK``, ``FORWARD_ORDER``)."""
 
     MODALITY = "text-decoder"
     NORMALIZED_CONFIG_CLASS = NormalizedTextConfig
     DUMMY_INPUT_GENERATOR_CLASSES = (DummyTextInputGenerator, DummyPastKeyValuesGenerator)
-    USES_POSITION_IDS: ClassVar[bool] = True
-    #: Optimum orders ONNX inputs as the model's forward signature does; GPT-2's takes the cache before the mask.
-    PAST_BEFORE_ATTENTION_MASK: ClassVar[bool] = False
-    #: The forward signature's order of the inputs when neither Llama's (input_ids, attention_mask, position_ids,
-    #: cache) nor GPT-2's (input_ids, cache, attention_mask, position_ids) — e.g. OPT's puts the cache between the
-    #: mask and position_ids. ``"past_key_values"`` stands for all the cache inputs.
-    FORWARD_ORDER: ClassVar[tuple[str, ...] | None] = None
 
     @property
     def is_causal_lm(self) -> bool:
@@ -61,32 +54,7 @@ class TextDecoderOnnxConfig(OnnxConfigWithPast):
 
     @property
     def inputs(self) -> TensorSpec:
-        inputs: TensorSpec = {"input_ids": {0: "batch_size", 1: "sequence_length"}}
-        past: TensorSpec = {}
-        if self.use_past_in_inputs:
-            self.add_past_key_values(past, direction="inputs")
-        if self.PAST_BEFORE_ATTENTION_MASK:
-            inputs.update(past)
-        if self.use_past_in_inputs:
-            inputs["attention_mask"] = {0: "batch_size", 1: "past_sequence_length + sequence_length"}
-        else:
-            inputs["attention_mask"] = {0: "batch_size", 1: "sequence_length"}
-        # legacy: Optimum 1.x's decoder interface had no position_ids
-        if self.USES_POSITION_IDS and not self.legacy and self.task in ("text-generation", "feature-extraction"):
-            inputs["position_ids"] = {0: "batch_size", 1: "sequence_length"}
-        if not self.PAST_BEFORE_ATTENTION_MASK:
-            inputs.update(past)
-        if self.FORWARD_ORDER:
-            rank = {name: i for i, name in enumerate(self.FORWARD_ORDER)}
-            key = lambda name: rank.get(name.split(".")[0], len(rank))  # noqa: E731 - stable sort by forward order
-            inputs = {name: inputs[name] for name in sorted(inputs, key=key)}
-        return inputs
-
-    def dummy_input_shape(self, name: str, generator: DummyInputGenerator) -> list[int]:
-        shape = generator.shape(name)
-        if name == "attention_mask" and self.use_past_in_inputs:
-            shape[1] += generator.past_sequence_length
-        return shape
+        return self.causal_lm_inputs()
 
 
 class TextSeq2SeqOnnxConfig(OnnxSeq2SeqConfigWithPast):
@@ -100,43 +68,8 @@ class TextSeq2SeqOnnxConfig(OnnxSeq2SeqConfigWithPast):
         DummySeq2SeqEncoderOutputGenerator,
         DummySeq2SeqPastKeyValuesGenerator,
     )
-    #: Encoder input(s) other than the attention mask.
-    ENCODER_MAIN_INPUT: ClassVar[tuple[str, TensorSpec]] = ("input_ids", {0: "batch_size", 1: "encoder_sequence_length"})
-    ENCODER_HAS_ATTENTION_MASK: ClassVar[bool] = True
-
-    #: Tasks that run the decoder; the others (classification, QA heads) take the encoder inputs only.
-    DECODING_TASKS: ClassVar[tuple[str, ...]] = ("feature-extraction", "text2text-generation")
-
-    @property
-    def inputs(self) -> TensorSpec:
-        inputs: TensorSpec = {}
-        main_name, main_axes = self.ENCODER_MAIN_INPUT
-        if self.task not in self.DECODING_TASKS:  # plain "sequence_length" here, as Optimum names it
-            return {name: {0: "batch_size", 1: "sequence_length"} for name in (main_name, "attention_mask")}
-        if self._behavior is not ConfigBehavior.DECODER:
-            inputs[main_name] = dict(main_axes)
-        if self.ENCODER_HAS_ATTENTION_MASK:
-            inputs["attention_mask"] = {0: "batch_size", 1: "encoder_sequence_length"}
-        if self._behavior is not ConfigBehavior.ENCODER:
-            inputs["decoder_input_ids"] = {0: "batch_size", 1: "decoder_sequence_length"}
-        # With the cross-attention cache as input the encoder states are unused (Optimum's file has no such input).
-        if self._behavior is ConfigBehavior.DECODER and not self.use_past_in_inputs:
-            inputs["encoder_outputs"] = {0: "batch_size", 1: "encoder_sequence_length"}
-        if self._behavior is not ConfigBehavior.ENCODER and self.use_past_in_inputs:
-            self.add_past_key_values(inputs, direction="inputs")
-        return inputs
-
-    @property
-    def outputs(self) -> TensorSpec:
-        if self.task not in self.DECODING_TASKS:
-            return OnnxConfig.outputs.fget(self)
-        return super().outputs
-
-    def dummy_input_shape(self, name: str, generator: DummyInputGenerator) -> list[int]:
-        shape = generator.shape(name)
-        if name.startswith("decoder_") and self.use_past_in_inputs:
-            shape[1] = 1  # one new token per step once the cache exists
-        return shape
+    ENCODER_MAIN_INPUT = ("input_ids", {0: "batch_size", 1: "encoder_sequence_length"})
+    ENCODER_HAS_ATTENTION_MASK = True
 
 
 class VisionOnnxConfig(OnnxConfig):
@@ -178,22 +111,4 @@ class AudioToTextOnnxConfig(OnnxSeq2SeqConfigWithPast):
         DummySeq2SeqEncoderOutputGenerator,
         DummySeq2SeqPastKeyValuesGenerator,
     )
-
-    @property
-    def inputs(self) -> TensorSpec:
-        inputs: TensorSpec = {}
-        if self._behavior is not ConfigBehavior.DECODER:
-            inputs["input_features"] = {0: "batch_size", 1: "feature_size", 2: "encoder_sequence_length"}
-        if self._behavior is not ConfigBehavior.ENCODER:
-            inputs["decoder_input_ids"] = {0: "batch_size", 1: "decoder_sequence_length"}
-        if self._behavior is ConfigBehavior.DECODER and not self.use_past_in_inputs:
-            inputs["encoder_outputs"] = {0: "batch_size", 1: "encoder_sequence_length"}
-        if self._behavior is ConfigBehavior.DECODER and self.use_past_in_inputs:
-            self.add_past_key_values(inputs, direction="inputs")
-        return inputs
-
-    def dummy_input_shape(self, name: str, generator: DummyInputGenerator) -> list[int]:
-        shape = generator.shape(name)
-        if name.startswith("decoder_") and self.use_past_in_inputs:
-            shape[1] = 1
-        return shape
+    ENCODER_MAIN_INPUT = ("input_features", {0: "batch_size", 1: "feature_size", 2: "encoder_sequence_length"})

@@ -38,21 +38,14 @@ import transformers
 from transformers.cache_utils import Cache, DynamicCache, EncoderDecoderCache
 from transformers.modeling_outputs import BaseModelOutput
 
+from .. import dtypes
 from ..errors import ExportError, first_line
+from ..option_facts import DYNAMO_EAGER_ATTENTION
+from ..options import FLOAT_DTYPES
 from .load_report import check_weights, ExportedOutputs, LoadReport
 
 #: Cache keyword / output field names, newest first.
 CACHE_NAMES = ("cache", "past_key_values")
-
-#: Model types given eager attention on the dynamo path: T5 with sdpa fails there on torch 2.13 (a view/reshape
-#: error in the decomposition; docs/facts.md). The tiny test models export with either; eager is the safe choice.
-EAGER_ON_DYNAMO = frozenset({"t5", "mt5", "umt5", "longt5"})
-
-_DTYPES = {
-    "fp32": torch.float32, "float32": torch.float32,
-    "fp16": torch.float16, "float16": torch.float16,
-    "bf16": torch.bfloat16, "bfloat16": torch.bfloat16,
-}
 
 
 # --------------------------------------------------------------------------- cache keyword and cache field
@@ -333,11 +326,11 @@ def export_attn_implementation(model: nn.Module, dynamo: bool) -> str | None:
     model_type = getattr(model.config, "model_type", None)
     if model.config._attn_implementation == "eager":
         return None
-    if dynamo and model_type in EAGER_ON_DYNAMO:
+    if dynamo and model_type in DYNAMO_EAGER_ATTENTION:
         return "eager"
     # TorchScript traces sdpa in half precision into a graph that mixes float32 and float16 (onnxruntime refuses
     # it: "LayerNormalization T bound to float and float16"); eager attention stays in one dtype.
-    if not dynamo and next(model.parameters()).dtype in (torch.float16, torch.bfloat16):
+    if not dynamo and dtypes.is_half(next(model.parameters()).dtype):
         return "eager"
     return None
 
@@ -369,13 +362,10 @@ def export_context(model: nn.Module, dynamo: bool = False,
 
 
 def to_torch_dtype(dtype: str | torch.dtype | None) -> torch.dtype | None:
-    """``"fp32" | "fp16" | "bf16"`` (or the long names, or a torch dtype) -> torch dtype; ``None`` stays ``None``."""
+    """``"fp32" | "fp16" | "bf16"`` (or another spelling, or a torch dtype) -> torch dtype; ``None`` stays ``None``."""
     if dtype is None or isinstance(dtype, torch.dtype):
         return dtype
-    try:
-        return _DTYPES[dtype]
-    except KeyError:
-        raise ExportError("invalid_dtype", kind="float dtype", value=dtype, choices="fp32, fp16, bf16") from None
+    return dtypes.to_torch(dtypes.get(dtype, among=FLOAT_DTYPES, kind="float dtype"))
 
 
 def available_auto_classes(names: Sequence[str]) -> list[str]:

@@ -21,6 +21,7 @@ from typing import BinaryIO
 import onnx
 from onnx import ModelProto, TensorProto
 
+from .. import dtypes
 from ..postprocess.onnx_files import EXTERNAL_DATA_THRESHOLD, GRAPH_SLACK, external_data_name
 
 _GRAPH_FIELD = 7  # ModelProto.graph
@@ -47,17 +48,10 @@ def _key(field: int) -> bytes:
 
 
 def _onnx_type(tensor) -> int:
-    import torch
-
-    types = {
-        torch.float32: TensorProto.FLOAT, torch.float16: TensorProto.FLOAT16, torch.bfloat16: TensorProto.BFLOAT16,
-        torch.float64: TensorProto.DOUBLE, torch.int64: TensorProto.INT64, torch.int32: TensorProto.INT32,
-        torch.int16: TensorProto.INT16, torch.int8: TensorProto.INT8, torch.uint8: TensorProto.UINT8,
-        torch.bool: TensorProto.BOOL,
-    }
-    if tensor.dtype not in types:
+    found = dtypes.find(tensor.dtype)
+    if found is None:
         raise TypeError(f"no ONNX type for {tensor.dtype}")
-    return types[tensor.dtype]
+    return found.onnx_type
 
 
 def _tensor_bytes(tensor) -> memoryview:

@@ -12,8 +12,9 @@ from typing import Callable, Iterator
 
 from .. import cancel_signals
 from ..errors import ExportError
+from ..option_facts import needs_pad_token
 from ..plan import Plan, Submodel
-from ..tasks import auto_classes, split_past
+from ..tasks import auto_classes
 from . import adapter
 from .onnx_export import export_submodel
 from .traced_module import build_module
@@ -28,8 +29,7 @@ CAPTURED_BYTES = 200_000
 def exporter_output_in_log(log: Log) -> Iterator[None]:
     """What the exporters print themselves (torch's C++ dumps a whole IR graph when a conversion fails, torch.export
     prints its steps) goes to the run log, not the user's terminal: the error says what failed in one line."""
-    for stream in (sys.stdout, sys.stderr):
-        stream.flush()
+    _flush_standard_streams()
     with tempfile.TemporaryFile() as captured:
         with cancel_signals.no_interrupt():  # never leave fd 1 or 2 on the captured file
             saved = [os.dup(1), os.dup(2)]
@@ -39,8 +39,7 @@ def exporter_output_in_log(log: Log) -> Iterator[None]:
             yield
         finally:
             with cancel_signals.no_interrupt():
-                for stream in (sys.stdout, sys.stderr):
-                    stream.flush()
+                _flush_standard_streams()
                 for fd, copy in zip((1, 2), saved):
                     os.dup2(copy, fd)
                     os.close(copy)
@@ -51,13 +50,22 @@ def exporter_output_in_log(log: Log) -> Iterator[None]:
                 log("exporter output" + (f" (its last {CAPTURED_BYTES} bytes)" if size > CAPTURED_BYTES else "") + ":\n" + text)
 
 
+def _flush_standard_streams() -> None:
+    """A reader that went away (`exportcore export … | head`) leaves what it did not take in the stream's buffer,
+    and every flush raises BrokenPipeError again: that stops the output, never the export (decision 43)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # ValueError: a closed stream
+            pass
+
+
 def load_for_plan(plan: Plan, log: Log = lambda message: None):
     """Load the model for the plan's task, trying the task's auto classes in order. Weights the checkpoint lacks
     are an error when they reach an output the plan exports (``weights_mismatch``); the others are logged."""
     res = plan.resolution
-    task = split_past(res.task)[0]
     last_error: ExportError | None = None
-    for auto_class in adapter.available_auto_classes(auto_classes(task)):
+    for auto_class in adapter.available_auto_classes(auto_classes(res.choice.task)):
         try:
             return adapter.load_model(
                 res.source.folder, auto_class, dtype=plan.options.float_dtype, trust_remote_code=plan.options.trust_remote_code,
@@ -94,7 +102,7 @@ def ensure_pad_token(plan: Plan, model, log: Log) -> int | None:
         log(f"pad_token_id {options.pad_token_id} (--pad-token-id)")
         return options.pad_token_id
     cfg = plan.submodels[0].onnx_config
-    classifier = split_past(plan.resolution.task)[0] == "text-classification" and getattr(cfg, "is_causal_lm", False)
+    classifier = needs_pad_token(plan.resolution.choice.task, getattr(cfg, "is_causal_lm", False))
     if not classifier or getattr(config, "pad_token_id", None) is not None:
         return None
     pad = adapter.tokenizer_pad_token_id(plan.resolution.source.folder)
@@ -113,7 +121,7 @@ def export_all(plan: Plan, model, run_dir: Path, submodels: list[Submodel], log:
         log("tied weights: exporting without constant folding so they are stored once (onnxruntime folds at load)")
     for submodel in submodels:
         cfg = submodel.onnx_config
-        opset = options.opset or cfg.DEFAULT_ONNX_OPSET
+        opset = plan.opset(cfg)
         with exporter_output_in_log(log):
             export_submodel(
                 model,

@@ -63,7 +63,7 @@ from .export_files import select_export_files
 from .failures import map_error
 from .refs import parse_model_ref
 from .search import SORTS, next_page, search_models
-from .sizes import format_size
+from ..sizes import format_size
 from .transfer import TransferMeter
 from .types import (CachedModel, CachedRevision, CacheScan, HubRef, ModelDetails, ModelSummary, RepoFileInfo,
                     SearchPage)

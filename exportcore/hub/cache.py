@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+from .. import safe_json
 from ..errors import ExportError, first_line
 from ..weight_files import has_weights, is_weight_file
 from .environment import cache_folder
@@ -15,15 +16,49 @@ from .refs import repo_label
 from .types import CachedModel, CachedRevision, CacheScan, ModelDetails, RepoFileInfo
 
 
+#: Our records beside a repository's snapshots in the HF cache (huggingface_hub's scan ignores other folders there).
+RECORDS = ".exportstudio"
+_COMMIT = re.compile(r"[0-9a-f]{40}")
+
+
 def repo_folder(repo_id: str) -> str:
     return "--".join(["models", *repo_id.split("/")])
+
+
+def record_pipeline_tag(repo_id: str, sha: str | None, tag: str | None,
+                        cache_dir: str | os.PathLike | None = None) -> None:
+    """Keep the Hub's pipeline tag of a downloaded revision beside its snapshot (None too: the Hub said none).
+    Offline, a model whose config.json names no architecture takes its task from it; its model card may not say
+    it, or may not exist. Best effort: a cache we cannot write loses only this."""
+    if not sha or not _COMMIT.fullmatch(sha):
+        return
+    folder = cache_folder(cache_dir) / repo_folder(repo_id) / RECORDS
+    partial = folder / f".{sha}.{os.getpid()}.partial"
+    try:
+        folder.mkdir(exist_ok=True)
+        partial.write_text(json.dumps({"pipeline_tag": tag}), encoding="utf-8")
+        os.replace(partial, folder / f"{sha}.json")
+    except OSError:
+        partial.unlink(missing_ok=True)
+
+
+def recorded_pipeline_tag(snapshot: Path) -> tuple[bool, str | None]:
+    """(whether the Hub's pipeline tag of this snapshot's revision was recorded, the tag)."""
+    try:
+        record = safe_json.read(snapshot.parent.parent / RECORDS / f"{snapshot.name}.json")
+    except (OSError, safe_json.BadJson):
+        return False, None
+    if not isinstance(record, dict) or "pipeline_tag" not in record:
+        return False, None
+    tag = record["pipeline_tag"]
+    return True, tag if isinstance(tag, str) else None
 
 
 def read_model_type(snapshot: Path) -> str | None:
     config = snapshot / "config.json"
     try:
-        data = json.loads(config.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = safe_json.read(config)
+    except (OSError, safe_json.BadJson):
         return None
     value = data.get("model_type") if isinstance(data, dict) else None
     return value if isinstance(value, str) else None
@@ -90,8 +125,8 @@ def has_complete_weights(snapshot: Path) -> bool:
     indexes = list(snapshot.glob("*.index.json"))
     for index in indexes:
         try:
-            shards = set(json.loads(index.read_text(encoding="utf-8"))["weight_map"].values())
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            shards = set(safe_json.read(index)["weight_map"].values())
+        except (OSError, safe_json.BadJson, KeyError, TypeError, AttributeError):
             continue
         if shards and all((snapshot / shard).is_file() for shard in shards):
             return True
@@ -143,14 +178,19 @@ def cached_details(repo_id: str, revision: str | None, cache_dir: str | os.PathL
             files.append(RepoFileInfo(path=path.relative_to(root).as_posix(), size=size))
     architectures: tuple[str, ...] = ()
     try:
-        config = json.loads((root / "config.json").read_text(encoding="utf-8"))
+        config = safe_json.read(root / "config.json")
         architectures = tuple(a for a in config.get("architectures") or () if isinstance(a, str))
-    except (OSError, ValueError, AttributeError):
+    except (OSError, safe_json.BadJson, AttributeError, TypeError):
         pass
+    tag = card_pipeline_tag(root / "README.md")
+    known = tag is not None
+    if tag is None:
+        known, tag = recorded_pipeline_tag(root)
     return ModelDetails(
         id=repo_id,
         sha=root.name,
-        pipeline_tag=card_pipeline_tag(root / "README.md"),
+        pipeline_tag=tag,
+        pipeline_tag_known=known,
         model_type=read_model_type(root),
         architectures=architectures,
         files=tuple(files),

@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable, Sequence
 from ..errors import ExportError, disk_full
 from ..machine import free_bytes
 from ..weight_files import WEIGHT_FORMAT_SUFFIXES
-from .cache import find_cached_snapshot, has_complete_weights, repo_folder
+from .cache import find_cached_snapshot, has_complete_weights, record_pipeline_tag, repo_folder
 from .details import model_info
 from .environment import DEFAULT_TIMEOUT, cache_folder, endpoint, is_offline
 from .export_files import select_export_files
@@ -234,4 +234,5 @@ def snapshot_download(
             raise ExportError("hub_unsafe_path", model=label, reason=f"the snapshot name {sha[:80]!r}")
         snapshot = folder / repo_folder(repo_id) / "snapshots" / sha
         snapshot.mkdir(parents=True, exist_ok=True)
+    record_pipeline_tag(repo_id, details.sha, details.pipeline_tag, folder)  # offline, the task may depend on it
     return snapshot

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 from ..errors import ExportError
 from .cache import repo_folder
 from .failures import UnsafeAnswer
+from .transfer import small_chunks
 
 # The storage folder (cache/models--org--name) of the download running in this context, for the response hook.
 _GUARDED: contextvars.ContextVar[Path | None] = contextvars.ContextVar("exportcore_hub_guard", default=None)
@@ -62,5 +63,5 @@ def guarded_download(repo_id: str, filename: str, *, cache: Path, label: str, **
     from huggingface_hub import hf_hub_download
 
     check_repo_path(filename, label)
-    with download_guard(cache / repo_folder(repo_id)):
+    with download_guard(cache / repo_folder(repo_id)), small_chunks():
         return hf_hub_download(repo_id, filename, cache_dir=cache, **kwargs)

@@ -82,6 +82,9 @@ class ModelDetails:
     local_path: str | None = None
     #: Parameters per dtype of the safetensors weights ("F32": 109482240), as the Hub counts them; {} when unknown.
     parameters: dict[str, int] = field(default_factory=dict)
+    #: False when read from the cache without the Hub's answer: neither a record of it (``record_pipeline_tag``)
+    #: nor the model card says the pipeline tag, so ``pipeline_tag`` None means "not known", not "none".
+    pipeline_tag_known: bool = True
 
     @property
     def total_size(self) -> int:

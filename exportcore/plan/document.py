@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from .. import registry
+from .. import dtypes, registry
 from ..configs.base import ConfigBehavior, OnnxConfig, OnnxSeq2SeqConfigWithPast
+from ..option_facts import plan_facts
 from ..options import ExportOptions
 from ..source.model_source import ModelSource, locate
 from .light_config import NeedsTransformers
@@ -16,10 +17,10 @@ def axes_to_json(spec: dict[str, dict[int, str]]) -> dict[str, dict[str, str]]:
     return {name: {str(axis): symbol for axis, symbol in axes.items()} for name, axes in spec.items()}
 
 
-def submodel_document(submodel: Submodel, options: ExportOptions, shapes: dict[str, int]) -> dict:
+def submodel_document(plan: Plan, submodel: Submodel) -> dict:
     cfg = submodel.onnx_config
     behavior = cfg.behavior.value if isinstance(cfg, OnnxSeq2SeqConfigWithPast) else ConfigBehavior.MONOLITH.value
-    dummy = cfg.dummy_shapes(**shapes)
+    dummy = cfg.dummy_shapes(**plan.shapes)
     dummy = {cfg.torch_to_onnx_input_map.get(name, name): dims for name, dims in dummy.items()}
     return {
         "name": submodel.name,
@@ -33,31 +34,30 @@ def submodel_document(submodel: Submodel, options: ExportOptions, shapes: dict[s
         "input_dtypes": input_dtypes(cfg),
         "output_dtypes": output_dtypes(cfg),
         "dummy_shapes": dummy,
-        "opset": options.opset or cfg.DEFAULT_ONNX_OPSET,
-        "atol": options.atol if options.atol is not None else cfg.atol,
+        "opset": plan.opset(cfg),
+        "atol": plan.atol(cfg),
     }
 
 
 def input_dtypes(cfg: OnnxConfig) -> dict[str, str]:
-    """ONNX element type per input (what the inspector's dtype column shows)."""
-    float_type = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16"}[cfg.float_dtype]
+    """ONNX element type per input (what the inspector's dtype column shows), by its long name (``float16``)."""
     integer = {"input_ids", "attention_mask", "token_type_ids", "position_ids", "pixel_mask", "encoder_attention_mask",
                "bbox"}
     result = {}
     for name in cfg.onnx_inputs:
         if name == "use_cache_branch":
-            result[name] = "bool"
+            dtype = "bool"
         elif name in integer or name.endswith("input_ids") or name.endswith("attention_mask"):
-            result[name] = cfg.int_dtype
+            dtype = cfg.int_dtype
         else:
-            result[name] = float_type
+            dtype = cfg.float_dtype
+        result[name] = dtypes.get(dtype).long_name
     return result
 
 
 def output_dtypes(cfg: OnnxConfig) -> dict[str, str]:
     """Every output is floating point in the export's float dtype (logits, hidden states, caches, embeddings)."""
-    float_type = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16"}[cfg.float_dtype]
-    return {name: float_type for name in cfg.outputs}
+    return {name: dtypes.get(cfg.float_dtype).long_name for name in cfg.outputs}
 
 
 def plan_document(plan: Plan) -> dict:
@@ -66,13 +66,14 @@ def plan_document(plan: Plan) -> dict:
     return {
         "model": res.source.model,
         "model_type": res.model_type,
-        "task": res.task,
+        "task": res.choice.name,
         "task_source": res.task_source,
         "supported_tasks": registry.supported_tasks(res.model_type),
         "library": res.library,
         "files": plan.files,
         "merge": plan.merge,
-        "submodels": [submodel_document(s, plan.options, plan.shapes) for s in plan.submodels],
+        "submodels": [submodel_document(plan, s) for s in plan.submodels],
+        "facts": plan_facts(plan),
     }
 
 

@@ -22,11 +22,12 @@ transformers anyway) and read from there afterwards; until then inspection falls
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from .. import safe_json
 
 _MISSING = object()
 TABLE_FILE = "config_defaults.json"
@@ -51,7 +52,7 @@ def installed_transformers_version() -> str | None:
 
 def recorded_table_path(version: str | None = None) -> Path:
     """Where the table for another transformers than the shipped one is recorded (the studio cache)."""
-    from ..demo import studio_cache
+    from ..studio_cache import studio_cache
 
     return studio_cache() / "config-tables" / f"transformers-{version or installed_transformers_version()}.json"
 
@@ -71,8 +72,8 @@ def usable(table: object, version: str | None) -> bool:
 
 def _read(path: Path) -> dict | None:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return safe_json.read(path)
+    except (OSError, safe_json.BadJson):
         return None
 
 

@@ -156,8 +156,8 @@ def record_table(announce: Callable[[str], None] | None = None) -> Path | None:
         if partial:
             Path(partial).unlink(missing_ok=True)
         if announce:
-            announce(f"could not save the configuration table to {path} ({exc.strerror or exc}); "
-                     "inspection keeps importing transformers")
+            announce(f"could not save the configuration table to {path} ({exc.strerror or exc}); this process uses "
+                     "it; other processes will record it again")
         return None
     return path
 

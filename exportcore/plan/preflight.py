@@ -20,18 +20,18 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from .. import demo, hub, registry
-from ..errors import ExportError, disk_full
+from .. import demo, dtypes, hub, registry
+from ..errors import ExportError, disk_full, insufficient_memory
 from ..hub import format_size
 from ..hub.download import CACHE_MARGIN
 from ..machine import device, free_bytes, memory_available
 from ..options import ExportOptions
 from ..source.model_source import ModelSource, model_kind
-from ..tasks import normalize_task
 from ..weight_files import is_weight_file, safetensors_parameters, weight_files
 from .light_config import NeedsTransformers
 from .resolution import resolve
-from .task_choice import describe_task, infer_task
+from .submodels import make_plan
+from .task_choice import choose_task, describe_task
 
 #: Peak memory of an export process before any weights: Python with torch, transformers and onnxruntime imported
 #: (docs/benchmarks.md, "imports only (floor)": 348 MB).
@@ -46,14 +46,6 @@ MEMORY_PER_WEIGHT_BYTE = 1.8
 OUTPUT_FACTOR = 3
 OUTPUT_MARGIN = 50 * 2**20
 
-#: Bytes per element: safetensors dtype names (the Hub's counts use them) and config.json's ``dtype``/``torch_dtype``.
-ELEMENT_BYTES = {
-    "F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U64": 8, "U32": 4, "U16": 2,
-    "U8": 1, "BOOL": 1, "F8_E4M3": 1, "F8_E5M2": 1,
-    "float64": 8, "float32": 4, "float16": 2, "bfloat16": 2, "float": 4, "half": 2, "double": 8,
-}
-#: ``--dtype`` -> bytes per parameter once loaded for the export.
-EXPORT_BYTES = {"fp32": 4, "fp16": 2, "bf16": 2}
 #: A refusal the user may override with ``--force`` (the figures are estimates, or free space may appear).
 FORCEABLE = ("disk_full", "insufficient_memory")
 #: Errors that say "this model cannot be exported" rather than "this input is broken": reported as unsupported.
@@ -127,16 +119,14 @@ def _resolve_task(options: ExportOptions, source: Any) -> tuple[str, str]:
     the light reader cannot vouch for, the registry's checks that resolve makes before it reads the configuration."""
     try:
         resolution = resolve(options, source, light=True)
-        return resolution.task, resolution.task_source
+        make_plan(options, resolution)  # its checks (a sequence longer than the model takes) before the download
+        return resolution.choice.name, resolution.task_source
     except NeedsTransformers:
         pass
-    model_type = registry.canonical_model_type(source.model_type)
-    if options.task == "auto":
-        task, task_source = infer_task(model_type, source.architectures, source.pipeline_tag)
-    else:
-        task, task_source = normalize_task(options.task), "option"
-    registry.get_config_class(model_type, task)
-    return task, task_source
+    choice, task_source, _ = choose_task(options, registry.canonical_model_type(source.model_type),
+                                         lambda: source.architectures, source.pipeline_tag)
+    source.check_task_source(task_source)
+    return choice.name, task_source
 
 
 # ---- weights -----------------------------------------------------------------------------------------------------
@@ -152,10 +142,15 @@ def _dtype_of(counts: dict[str, int]) -> str | None:
 def memory_estimate(weights_bytes: int, parameters: int | None, file_dtype: str | None, export_dtype: str) -> int:
     """Estimated peak memory of an export: ``MEMORY_FLOOR + MEMORY_PER_WEIGHT_BYTE × parameters × bytes per
     parameter in the export's dtype``. Without a parameter count, parameters = weights bytes / the files' element
-    size (config.json's dtype, float32 when it names none)."""
+    size (config.json's dtype, float32 when it names none or one we do not know)."""
     if parameters is None:
-        parameters = weights_bytes // ELEMENT_BYTES.get(file_dtype or "float32", 4)
-    return int(MEMORY_FLOOR + MEMORY_PER_WEIGHT_BYTE * parameters * EXPORT_BYTES.get(export_dtype, 4))
+        parameters = weights_bytes // _itemsize(file_dtype)
+    return int(MEMORY_FLOOR + MEMORY_PER_WEIGHT_BYTE * parameters * _itemsize(export_dtype))
+
+
+def _itemsize(dtype: str | None) -> int:
+    found = dtypes.find(dtype) if dtype else None
+    return found.itemsize if found is not None else 4
 
 
 def output_needed(weights_bytes: int) -> int:
@@ -201,8 +196,8 @@ def _run(options: ExportOptions, *, token: str | bool | None, timeout: float | N
     kind, folder = model_kind(model)
     if kind == "demo":
         source = ModelSource.read(model, folder, "demo")
-        built = demo.cache_root() / folder.name
-        weight_paths = weight_files(built) if built.is_dir() else []
+        built = demo.built_folder(model)
+        weight_paths = weight_files(built) if built is not None else []
     elif kind == "local":
         source = ModelSource.read(model, folder, "local")
         weight_paths = weight_files(folder)
@@ -221,10 +216,12 @@ def _run(options: ExportOptions, *, token: str | bool | None, timeout: float | N
             details = hub.model_info(model, revision=options.revision or "main", offline=True,
                                      cache_dir=options.cache_dir)
         config = hub.download_file(model, "config.json", offline=details.from_cache or None, **kwargs)
-        source = ModelSource.read(model, config.parent, "hub", options.revision, pipeline_tag=details.pipeline_tag)
+        source = ModelSource.read(model, config.parent, "hub", options.revision, pipeline_tag=details.pipeline_tag,
+                                  pipeline_tag_known=details.pipeline_tag_known)
         weight_paths = []
 
     source.pipeline_tag = source.pipeline_tag or pipeline_tag
+    source.pipeline_tag_known = source.pipeline_tag_known or bool(pipeline_tag)
     check = Preflight(model=model, kind=source.kind, model_type=source.model_type, supported=True,
                       pipeline_tag=source.pipeline_tag, revision=options.revision, details=details)
     try:
@@ -242,6 +239,8 @@ def _run(options: ExportOptions, *, token: str | bool | None, timeout: float | N
         check.weight_files = [f.path for f in weights]
         check.weights_bytes = sum(f.size or 0 for f in weights)
         counts = dict(details.parameters) or None
+        if counts and any(not isinstance(n, int) or n < 0 for n in counts.values()):
+            counts = None  # an impossible count from the Hub tells nothing; the downloaded file is checked
         cache = Path(options.cache_dir).expanduser() if options.cache_dir else hub.default_cache_dir()
         pending = hub.pending_files(model, export_files, details.sha, cache_dir=cache)
         check.download_files = len(pending)
@@ -252,7 +251,8 @@ def _run(options: ExportOptions, *, token: str | bool | None, timeout: float | N
     else:
         check.weight_files = [p.name for p in weight_paths]
         check.weights_bytes = sum(p.stat().st_size for p in weight_paths)
-        if weight_paths and all(p.suffix == ".safetensors" for p in weight_paths):
+        # Headers are read (and a damaged one refused) only for a model we could export: unsupported is said first.
+        if check.supported and weight_paths and all(p.suffix == ".safetensors" for p in weight_paths):
             counts = {}
             for p in weight_paths:
                 found = safetensors_parameters(p)
@@ -292,9 +292,8 @@ def _refusals(check: Preflight) -> None:
             check.refusals.append(disk_full(check.output_dir, needed_bytes=needed, free_bytes=check.output_free_bytes))
     if check.memory_estimate_bytes is not None and check.memory_available_bytes is not None \
             and check.memory_estimate_bytes > check.memory_available_bytes:
-        check.refusals.append(ExportError("insufficient_memory", model=check.model,
-                                          needed_mb=-(-check.memory_estimate_bytes // 2**20),
-                                          available_mb=check.memory_available_bytes // 2**20))
+        check.refusals.append(insufficient_memory(check.model, check.memory_estimate_bytes,
+                                                  check.memory_available_bytes))
 
 
 def _count(n: int) -> str:

@@ -10,21 +10,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import registry
-from ..configs.base import OnnxConfig, OnnxSeq2SeqConfigWithPast
+from ..configs.base import OnnxConfig
 from ..errors import ExportError, first_line
 from ..options import ExportOptions
 from ..source.config_checks import check_structure
 from ..source.model_source import ModelSource, locate
-from ..tasks import normalize_task, split_past, WITH_PAST
+from ..tasks import TaskChoice
 from .light_config import light_config
-from .task_choice import infer_task
+from .task_choice import choose_task
 
 
 @dataclass
 class Resolution:
     source: ModelSource
     model_type: str
-    task: str  # canonical, with -with-past when the export uses the cache
+    choice: TaskChoice  # the task, and whether the export carries the cache (``choice.name``: "…-with-past")
     config_class: type[OnnxConfig]
     config: Any  # transformers PretrainedConfig
     library: str = "transformers"
@@ -56,23 +56,12 @@ def resolve(options: ExportOptions, source: ModelSource | None = None, pipeline_
     """``light=True`` reads the configuration without transformers, or raises ``NeedsTransformers``."""
     source = source or locate(options.model, revision=options.revision, cache_dir=options.cache_dir)
     model_type = registry.canonical_model_type(source.model_type)  # fails fast, before transformers
-    if options.task == "auto":
-        task, task_source = infer_task(model_type, source.architectures, pipeline_tag or source.pipeline_tag)
-    else:
-        task, task_source = normalize_task(options.task), "option"  # "text-generation" means no cache (as in Optimum)
-    if options.use_past is False:
-        task = split_past(task)[0]
-    elif options.use_past and not task.endswith(WITH_PAST):
-        task = task + WITH_PAST
-    config_class = registry.get_config_class(model_type, task)
-    if (options.monolith and task.endswith(WITH_PAST) and issubclass(config_class, OnnxSeq2SeqConfigWithPast)
-            and split_past(task)[0] not in config_class.CAUSAL_LM_TASKS):
-        if options.task != "auto" or options.use_past:
-            raise ExportError("invalid_option", reason="--monolith exports one file without the cache: drop -with-past")
-        task = split_past(task)[0]  # one file: the inferred task loses its cache
-        config_class = registry.get_config_class(model_type, task)
+    choice, task_source, config_class = choose_task(options, model_type, lambda: source.architectures,
+                                                    pipeline_tag or source.pipeline_tag)
+    if not pipeline_tag:
+        source.check_task_source(task_source)  # offline: the default task is no answer when the tag is unknown
     if light:
         config = light_config(source.raw_config, model_type, options.trust_remote_code)
     else:
         config = load_transformers_config(source, options.trust_remote_code)
-    return Resolution(source, model_type, task, config_class, config, task_source=task_source)
+    return Resolution(source, model_type, choice, config_class, config, task_source=task_source)

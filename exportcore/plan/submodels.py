@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..configs.base import ConfigBehavior, OnnxConfig, OnnxConfigWithPast, OnnxSeq2SeqConfigWithPast
+from ..configs.base import ConfigBehavior, OnnxConfig, OnnxConfigWithPast
+from ..option_facts import splits_into_files
+from ..option_rules import past_in_inputs
 from ..options import DEFAULT_SHAPES, ExportOptions
-from ..tasks import split_past
+from .positions import check_positions
 from .resolution import Resolution, resolve
-
-#: Tasks whose encoder-decoder models are split into encoder + decoder(s) (Optimum's default).
-SPLIT_SEQ2SEQ_TASKS = ("text2text-generation", "automatic-speech-recognition", "image-to-text")
 
 
 @dataclass
@@ -39,19 +38,28 @@ class Plan:
     def submodel(self, name: str) -> Submodel:
         return next(s for s in self.submodels if s.name == name)
 
+    def opset(self, cfg: OnnxConfig) -> int:
+        """The opset a submodel is written in: ``--opset``, else its configuration's default."""
+        return self.options.opset or cfg.DEFAULT_ONNX_OPSET
+
+    def atol(self, cfg: OnnxConfig) -> float:
+        """The tolerance a submodel is validated with: ``--atol``, else its configuration's (half precision's for
+        fp16 and bf16)."""
+        return self.options.atol if self.options.atol is not None else cfg.atol
+
 
 def make_plan(options: ExportOptions, resolution: Resolution | None = None) -> Plan:
     resolution = resolution or resolve(options)
-    base_task, use_past = split_past(resolution.task)
+    choice = resolution.choice
+    use_past = choice.use_past
     cls = resolution.config_class
-    common = dict(task=base_task, int_dtype=options.int_dtype, float_dtype=options.float_dtype)
+    common = dict(task=choice.task, int_dtype=options.int_dtype, float_dtype=options.float_dtype)
     config = resolution.config
     merge = False
 
-    if issubclass(cls, OnnxSeq2SeqConfigWithPast) and base_task not in cls.CAUSAL_LM_TASKS:
+    if cls.exports_encoder_decoder(choice.task):
         monolith = cls(config, **common, behavior=ConfigBehavior.MONOLITH)
-        split = base_task in SPLIT_SEQ2SEQ_TASKS or (base_task == "feature-extraction" and use_past)
-        if options.monolith or not split:
+        if options.monolith or not splits_into_files(choice):
             submodels = [Submodel("model", monolith)]
         else:
             submodels = [
@@ -63,9 +71,7 @@ def make_plan(options: ExportOptions, resolution: Resolution | None = None) -> P
                 submodels.append(Submodel("decoder_with_past_model", with_past))
                 merge = options.post_process
     elif issubclass(cls, OnnxConfigWithPast):
-        # Only generation feeds the cache back in; feature-extraction-with-past only returns it (as in Optimum).
-        default_in_inputs = use_past and base_task == "text-generation"
-        in_inputs = default_in_inputs if options.use_past_in_inputs is None else (options.use_past_in_inputs and use_past)
+        in_inputs = past_in_inputs(choice, options.use_past_in_inputs)
         submodels = [Submodel("model", cls(config, **common, use_past=use_past, use_past_in_inputs=in_inputs))]
     else:
         submodels = [Submodel("model", cls(config, **common))]
@@ -74,4 +80,6 @@ def make_plan(options: ExportOptions, resolution: Resolution | None = None) -> P
     if merge:
         files = [f for f in files if not f.startswith("decoder")] + ["decoder_model_merged.onnx"]
     shapes = {**DEFAULT_SHAPES, **options.shapes}
-    return Plan(resolution, options, submodels, files, merge, shapes)
+    plan = Plan(resolution, options, submodels, files, merge, shapes)
+    check_positions(plan)  # a sequence beyond the model's position table: said now, not as a failed trace
+    return plan

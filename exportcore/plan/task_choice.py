@@ -3,10 +3,15 @@ pipeline tag, or the model type's default. Printed before an export and shown by
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
-from .. import registry
+from .. import option_rules, registry
 from ..errors import ExportError
+from ..options import ExportOptions
+from ..tasks import TaskChoice
+
+if TYPE_CHECKING:
+    from ..configs.base import OnnxConfig
 
 #: Where a task came from (``task_source``) -> how the CLI says it.
 TASK_SOURCES = {
@@ -17,7 +22,8 @@ TASK_SOURCES = {
 }
 
 
-def infer_task(model_type: str, architectures: Iterable[str] | None, pipeline_tag: str | None) -> tuple[str, str]:
+def infer_task(model_type: str, architectures: Iterable[str] | None,
+               pipeline_tag: str | None) -> tuple[TaskChoice, str]:
     """``registry.infer_task``'s answer and where it came from: ``architectures``, ``pipeline_tag`` or ``default``."""
     names = [name for name in architectures or () if isinstance(name, str)]
     task = registry.infer_task(model_type, names, pipeline_tag)
@@ -29,6 +35,24 @@ def infer_task(model_type: str, architectures: Iterable[str] | None, pipeline_ta
             except ExportError:
                 pass
     return task, "default"
+
+
+def choose_task(options: ExportOptions, model_type: str, architectures: Callable[[], Iterable[Any] | None],
+                pipeline_tag: str | None) -> tuple[TaskChoice, str, type["OnnxConfig"]]:
+    """The task an export uses and whether it carries the cache, where the task came from, and its configuration
+    class: ``--task`` (or the inferred task), then ``--past`` / ``--no-past``, then ``--monolith``. The registry's
+    checks only, no configuration read: the pre-flight asks it too. ``architectures`` is asked only when the task
+    is inferred (an explicit ``--task`` ignores it, as transformers does)."""
+    if options.task == "auto":
+        choice, source = infer_task(model_type, architectures(), pipeline_tag)
+    else:
+        choice, source = TaskChoice.parse(options.task), "option"
+    choice = option_rules.with_use_past(choice, options.use_past)
+    config_class = registry.get_config_class(model_type, choice)
+    if options.monolith and choice.use_past and config_class.exports_encoder_decoder(choice.task):
+        choice = option_rules.one_file(choice, options)
+        config_class = registry.get_config_class(model_type, choice)
+    return choice, source, config_class
 
 
 def describe_task(task: str | None, source: str | None) -> str:

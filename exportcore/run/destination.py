@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 from pathlib import Path
 
+from .. import safe_json
 from ..errors import ExportError
 from ..options import check_output_dir
 
@@ -34,6 +34,10 @@ def check_destination(output_dir: str, overwrite: bool) -> Path:
                           reason=exc.strerror or str(exc)) from None
     if exists and not is_dir:
         raise ExportError("invalid_option", reason=f"the output path {destination} is a file, not a folder")
+    above = next((p for p in destination.parents if os.path.lexists(p)), None)
+    if not exists and above is not None and not above.is_dir():  # /dev/null/x: "File exists" once made
+        raise ExportError("invalid_option", reason=f"the output path {destination} is inside '{above}', which is "
+                          "not a folder")
     if non_empty and not overwrite:
         raise ExportError("destination_not_empty", path=str(destination))
     if overwrite and destination in protected_folders() and not holds_an_export(destination):
@@ -56,8 +60,8 @@ def protected_folders() -> set[Path]:
 def holds_an_export(folder: Path) -> bool:
     """Our records in a folder: an earlier export, which --overwrite may replace."""
     try:
-        record = json.loads((folder / "export_options.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        record = safe_json.read(folder / "export_options.json")
+    except (OSError, safe_json.BadJson):
         return False
     return isinstance(record, dict) and "exportcore_version" in record
 

@@ -22,7 +22,7 @@ def coded_os_error(exc: BaseException, destination: Path) -> ExportError | None:
     for error in chain:
         if not isinstance(error, OSError):
             continue
-        written = Path(os.fsdecode(error.filename)) if error.filename else None
+        written = _written(error, output)
         if error.errno in FULL_DISK_ERRNOS:
             path = output  # the run folder, gone by now, was in it
             if written is not None and output not in written.parents:
@@ -36,3 +36,10 @@ def coded_os_error(exc: BaseException, destination: Path) -> ExportError | None:
     if quota is not None:
         return disk_full(output, free_bytes=free_bytes(output), quota=quota)
     return None
+
+
+def _written(error: OSError, output: Path) -> Path | None:
+    """The file the failed call wrote. A copy's error names its source first (shutil sets ``filename`` to the
+    source and ``filename2`` to the target): the target is the one that filled a disk, and it is ours."""
+    names = [Path(os.fsdecode(name)) for name in (error.filename2, error.filename) if name]
+    return next((name for name in names if name == output or output in name.parents), names[0] if names else None)

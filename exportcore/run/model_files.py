@@ -4,13 +4,14 @@ chosen by name, never by kind, and no link that leads out of the model folder (d
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import shutil
 import stat
 from pathlib import Path
 from typing import Any, Callable
+
+from .. import safe_json
 
 #: Files a tokenizer, processor, feature extractor, generation config or chat template reads, by the names transformers
 #: gives them (tokenization_utils_base, processing_utils, each tokenizer's VOCAB_FILES_NAMES), and sentence-transformers'
@@ -62,8 +63,9 @@ def copy_model_files(source: Path, run_dir: Path, log: Callable[..., None] = lam
     if copier.left:
         log(f"left behind (not read by a tokenizer, processor, generation config or chat template; the weights are "
             f"in the ONNX files): {_names(copier.left)}")
-    for problem in copier.refused:
-        log(f"not copied: {problem}", "warning")
+    for name, why in copier.refused:  # a file a tokenizer or processor may read: the console says it too
+        log(f"not copied: {name} ({why}); the exported folder has no {name}: copy it there yourself if the "
+            "tokenizer or processor needs it", "warning")
 
 
 def _names(names: list[str]) -> str:
@@ -84,24 +86,23 @@ class _Copier:
         self.run_dir = run_dir
         self.copied: list[str] = []
         self.left: list[str] = []
-        self.refused: list[str] = []
+        self.refused: list[tuple[str, str]] = []  # (relative path, why)
         self.visited: set[Path] = set()
 
-    def allowed(self, real: Path) -> bool:
-        """Inside the model folder or its HF cache repository; or a blob of an HF cache (a ``--local-dir`` download
-        links its large files there; such a blob is a Hub file, named by its hash)."""
+    def allowed(self, real: Path, relative: Path) -> bool:
+        """Inside the model folder or its HF cache repository; or the model's own file in an HF cache (a
+        ``--local-dir`` download links its large files to the blobs of the repository it came from)."""
         if any(real == root or root in real.parents for root in self.roots):
             return True
-        return (real.parent.name == "blobs" and real.parent.parent.name.startswith("models--")
-                and _BLOB_NAME.fullmatch(real.name) is not None)
+        return own_cached_file(real, relative)
 
     def copy(self, path: Path, relative: Path) -> None:
         real = _real(path)
         if real is None or not os.path.exists(real):
-            self.refused.append(f"{relative.as_posix()} (a broken link)")
+            self.refused.append((relative.as_posix(), "a broken link"))
             return
-        if not self.allowed(real):
-            self.refused.append(f"{relative.as_posix()} (a link to {real}, outside the model folder)")
+        if not self.allowed(real, relative):
+            self.refused.append((relative.as_posix(), f"a link to {real}, outside the model folder"))
             return
         if real.is_dir():
             if real in self.visited:  # a link back up the tree
@@ -111,13 +112,27 @@ class _Copier:
                 self.copy(path / entry.name, relative / entry.name)
             return
         if not stat.S_ISREG(real.stat().st_mode):  # a pipe or a device would block or never end
-            self.refused.append(f"{relative.as_posix()} (not a regular file)")
+            self.refused.append((relative.as_posix(), "not a regular file"))
             return
         target = self.run_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(real, target)
         shutil.copystat(real, target)
         self.copied.append(relative.as_posix())
+
+
+def own_cached_file(real: Path, relative: Path) -> bool:
+    """Whether ``real``, a blob of an HF cache repository, is the file ``relative`` of that repository: one of its
+    snapshots has a file of that name pointing at that very blob. Any other blob — another cached repository's
+    file, possibly a private one, under a name of our choosing — is not the model's."""
+    repository = real.parent.parent
+    if real.parent.name != "blobs" or not repository.name.startswith("models--") or not _BLOB_NAME.fullmatch(real.name):
+        return False
+    try:
+        snapshots = [s for s in (repository / "snapshots").iterdir() if s.is_dir()]
+    except OSError:
+        return False
+    return any(_real(snapshot / relative) == real for snapshot in snapshots)
 
 
 def trusted_roots(source: Path) -> list[Path]:
@@ -152,8 +167,8 @@ def wanted_files(source: Path) -> set[str]:
 
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return safe_json.read(path)
+    except (OSError, safe_json.BadJson):
         return None
 
 

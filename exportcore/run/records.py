@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .. import __version__, safe_json
 from ..events import ValidationRow
 from ..options import ExportOptions
 
@@ -18,7 +18,7 @@ def write_json(path: Path, data: Any) -> None:
 
 def set_config_value(path: Path, key: str, value: Any) -> None:
     if path.is_file():
-        write_json(path, {**json.loads(path.read_text(encoding="utf-8")), key: value})
+        write_json(path, {**safe_json.read(path), key: value})
 
 
 def list_files(run_dir: Path, planned: list[str]) -> list[dict]:

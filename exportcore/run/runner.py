@@ -16,13 +16,16 @@ import os
 import shutil
 import time
 import traceback
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .. import cancel_signals
+from .. import cancel_signals, dtypes
 from ..errors import EXIT_FAILURE, ExportError, exit_code_for, validation_failed
-from ..events import Event, LogLine, PlanReady, Progress, RunResult, StageFinished, StageStarted, ValidationRow, error_event
+from ..events import (STAGES, Event, LogLine, PlanReady, Progress, RunResult, StageFinished, StageStarted, ValidationRow,
+                      error_event)
+from ..option_rules import refuse
 from ..options import ExportOptions
 from .destination import beside_stem, check_destination, check_not_holding_the_model
 from .disk_errors import RECODED_WHEN_OS_ERROR, coded_os_error
@@ -36,8 +39,8 @@ KEPT_FAILURE_LOGS = 20
 #: At most this much of the log's end goes into an error event.
 DETAILS_CHARS = 50_000
 
-#: Rough share of the run's time per stage, for the overall progress fraction.
-STAGE_WEIGHTS = {"resolve": 0.05, "plan": 0.02, "load": 0.13, "export": 0.45, "post-process": 0.05, "validate": 0.28, "publish": 0.02}
+#: Rough share of the run's time per stage (``events.STAGES``, in their order), for the overall progress fraction.
+STAGE_WEIGHTS = dict(zip(STAGES, (0.05, 0.02, 0.13, 0.45, 0.05, 0.28, 0.02), strict=True))
 
 
 @dataclass
@@ -101,9 +104,7 @@ class Runner:
             self.log(f"running in a process forked from exportcore serve (pid {os.environ['OES_SERVED_BY']})")
         try:
             destination = check_destination(options.output_dir, options.overwrite)
-            if options.float_dtype == "bf16" and options.validate:
-                raise ExportError("invalid_option", reason="onnxruntime's CPU provider cannot run bfloat16 models, so "
-                                  "a bf16 export cannot be validated here; add --no-validation to export it unvalidated")
+            refuse(None, options)
             with self.stage("resolve", options.model):
                 from ..plan import resolve
                 from ..source import locate_weights
@@ -112,12 +113,13 @@ class Runner:
                                         log=lambda message: self.log(message, "warning"))
                 check_not_holding_the_model(destination, source.folder)
                 resolution = resolve(options, source)
-                self.log(f"{resolution.model_type} · {resolution.task} · {resolution.config_class.__name__}")
+                self.log(f"{resolution.model_type} · {resolution.choice} · {resolution.config_class.__name__}")
             with self.stage("plan"):
                 from ..plan import make_plan, plan_document
 
                 plan = make_plan(options, resolution)
                 document = plan_document(plan)
+                refuse(document, options)
                 self.emit(PlanReady(plan=document))
             run_dir, created_parents = make_run_dir(destination)
             if not options.force:  # --force: the user was told (pre-flight) and tries anyway
@@ -147,8 +149,7 @@ class Runner:
                     if not options.dynamic_axes:  # a static file only accepts the traced shapes
                         shape_sets = [plan.shapes]
                         self.log("static axes (--no-dynamic-axes): validating at the traced shapes only", "warning")
-                    atol = (lambda cfg: options.atol) if options.atol is not None else (lambda cfg: cfg.atol)
-                    cases = torch_references(validation_checks(plan, model, run_dir), shape_sets, atol, self.cancel.is_set,
+                    cases = torch_references(validation_checks(plan, model, run_dir), shape_sets, plan.atol, self.cancel.is_set,
                                              user_shapes=bool(options.validation_shapes))
                     del model  # free the weights before onnxruntime loads the files: one copy in memory at a time
                     gc.collect()
@@ -176,8 +177,8 @@ class Runner:
                     run_dir = None
                     self.log(f"validation failed; the files are kept in {kept}", "error")
                     diffs = [r.max_abs_diff for r in rows if not r.passed and r.max_abs_diff is not None]
-                    raise validation_failed(failed, len(rows), str(kept), options.float_dtype,
-                                            max(diffs) if diffs and len(diffs) == failed else None)
+                    raise validation_failed(failed, len(rows), str(kept), dtypes.get(options.float_dtype),
+                                            max(diffs) if diffs and len(diffs) == failed else None, options.atol)
                 try:
                     publish(run_dir, destination, options.overwrite)
                 except DestinationTaken as taken:
@@ -227,7 +228,7 @@ class Runner:
 
     def keep_log_of_failure(self, destination: Path, exc: ExportError) -> None:
         """The run folder goes, its log must not: what the exporter printed is often the only clue."""
-        from ..demo import studio_cache
+        from ..studio_cache import studio_cache
 
         self.log(f"{exc.code}: {exc.message}", "debug")
         try:
@@ -279,4 +280,18 @@ def peak_rss_mb() -> float:
 
 def run_export(options: ExportOptions, on_event: Callable[[Event], None] | None = None, cancel: Any = None) -> RunOutcome:
     """Run a whole export. Raises ``ExportError`` (after emitting an error event) on any failure."""
-    return Runner(options, on_event, cancel).run()
+    runner = Runner(options, on_event, cancel)
+    with warnings_in_log(runner.log):
+        return runner.run()
+
+
+@contextlib.contextmanager
+def warnings_in_log(log: Callable[[str, str], None]) -> Iterator[None]:
+    """The libraries' warnings (huggingface_hub's disk check, transformers', torch's) go to the run log: on the
+    console they were a site-packages path and a bare source line. The filters still decide which are shown."""
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        log(f"{category.__name__}: {message} ({os.path.basename(filename)}:{lineno})", "debug")
+
+    with warnings.catch_warnings():
+        warnings.showwarning = show
+        yield

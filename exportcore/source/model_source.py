@@ -7,12 +7,12 @@ imported.
 
 from __future__ import annotations
 
-import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import demo
+from .. import demo, safe_json
 from ..errors import ExportError
 from .config_checks import check_structure, shown
 
@@ -27,16 +27,26 @@ class ModelSource:
     kind: str  # "local" | "hub" | "demo"
     revision: str | None = None
     pipeline_tag: str | None = None  # the Hub's, for a Hub model: the task when config.json names no architecture
+    #: False for a Hub model read from the cache whose pipeline tag nobody recorded (offline): None is not "none".
+    pipeline_tag_known: bool = True
 
     @classmethod
     def read(cls, model: str, folder: Path, kind: str, revision: str | None = None,
-             pipeline_tag: str | None = None) -> "ModelSource":
+             pipeline_tag: str | None = None, pipeline_tag_known: bool = True) -> "ModelSource":
         """The source whose config.json is in ``folder`` (read and checked now)."""
-        return cls(model, folder, read_config_json(folder), kind, revision, pipeline_tag)
+        return cls(model, folder, read_config_json(folder), kind, revision, pipeline_tag, pipeline_tag_known)
 
     @property
     def model_type(self) -> str:
         return self.raw_config["model_type"]
+
+    def check_task_source(self, task_source: str) -> None:
+        """The model type's default task is no answer when the Hub's pipeline tag is unknown (offline, never
+        recorded) and config.json names no architecture: it would drop a classifier's head without a word."""
+        if task_source == "default" and not self.pipeline_tag_known:
+            raise ExportError("task_not_inferable", model=self.model, reason="config.json names no architecture and "
+                              "the Hub's pipeline tag is not in the cache (offline), so the model type's default task "
+                              "could drop the model's head")
 
     @property
     def architectures(self) -> list[str]:
@@ -57,14 +67,14 @@ def looks_like_hub_id(model: str) -> bool:
 
 def read_config_json(folder: Path) -> dict:
     path = folder / "config.json"
-    if not path.is_file():
-        raise ExportError("missing_config", path=str(folder))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ExportError("malformed_config", path=str(folder), reason=str(exc)) from None
-    except RecursionError:
-        raise ExportError("malformed_config", path=str(folder), reason="it nests objects or lists too deeply") from None
+        if not path.is_file():
+            raise ExportError("missing_config", path=str(folder))
+        data = safe_json.read(path)
+    except safe_json.BadJson as exc:
+        raise ExportError("malformed_config", path=str(folder), reason=exc.reason) from None
+    except OSError as exc:
+        raise not_readable(folder, exc) from None
     if not isinstance(data, dict):
         raise ExportError("malformed_config", path=str(folder), reason="it is not a JSON object")
     if not isinstance(data.get("model_type"), str) or not data["model_type"]:
@@ -79,11 +89,21 @@ def model_kind(model: str) -> tuple[str, Path | None]:
     if demo.is_demo(model):
         return "demo", demo.config_folder(model)
     path = Path(model).expanduser()
-    if path.is_dir():
-        return "local", path
-    if path.exists() or not looks_like_hub_id(model):
+    try:
+        if path.is_dir():
+            return "local", path
+        exists = path.exists()
+    except OSError as exc:  # a folder on the way we may not enter
+        raise not_readable(path, exc) from None
+    if exists or not looks_like_hub_id(model):
         raise ExportError("not_a_model", path=model)
     return "hub", None
+
+
+def not_readable(path: Path, exc: OSError) -> ExportError:
+    """``model_not_readable`` for an ``OSError`` met reading a model's folder or files (a chmod 000 folder)."""
+    return ExportError("model_not_readable", path=os.fsdecode(exc.filename) if exc.filename else str(path),
+                       reason=exc.strerror or str(exc))
 
 
 def locate(model: str, revision: str | None = None, cache_dir: str | None = None, offline: bool | None = None) -> ModelSource:
@@ -95,7 +115,8 @@ def locate(model: str, revision: str | None = None, cache_dir: str | None = None
 
     config_path = Path(hub.download_file(model, "config.json", revision=revision, cache_dir=cache_dir, offline=offline))
     try:  # exports infer the task from it too (the pre-flight): inspection must say the same
-        tag = hub.model_info(model, revision=revision, cache_dir=cache_dir, offline=offline).pipeline_tag
+        details = hub.model_info(model, revision=revision, cache_dir=cache_dir, offline=offline)
+        tag, known = details.pipeline_tag, details.pipeline_tag_known
     except ExportError:  # the Hub went away after config.json came: the task comes from config.json alone
-        tag = None
-    return ModelSource.read(model, config_path.parent, "hub", revision, pipeline_tag=tag)
+        tag, known = None, False
+    return ModelSource.read(model, config_path.parent, "hub", revision, pipeline_tag=tag, pipeline_tag_known=known)

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from .. import demo
 from ..errors import ExportError
 from ..options import ExportOptions
-from ..weight_files import WEIGHT_PATTERNS, has_weights
+from ..weight_files import WEIGHT_PATTERNS, check_weight_files, has_weights
 from .model_source import ModelSource, model_kind
 
 #: ``progress(bytes_done, bytes_total, file_being_downloaded)``: the bytes still to download (the cache's are not
@@ -68,3 +68,4 @@ def locate_weights(options: ExportOptions, progress: DownloadProgress | None = N
 def _require_weights(source: ModelSource) -> None:
     if not has_weights(source.folder):
         raise ExportError("missing_weights", model=source.model, looked_for=", ".join(WEIGHT_PATTERNS))
+    check_weight_files(source.folder)

@@ -12,6 +12,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from .. import dtypes
 from ..configs.base import OnnxConfig
 from ..errors import ExportError, first_line
 from ..events import ValidationRow
@@ -73,8 +74,6 @@ def torch_references(
     else ours to report."""
     import torch
 
-    from ..configs.dummy_inputs import TORCH_FLOAT
-
     cases = []
     for check in checks:
         for shapes in shape_sets:
@@ -86,7 +85,7 @@ def torch_references(
                 feeds = check.extra_feeds(feeds, shapes)
             tensors = [as_tensor(torch, a) for a in arrays.values()]
             if check.cfg.float_dtype != "fp32":
-                low = getattr(torch, TORCH_FLOAT[check.cfg.float_dtype])
+                low = dtypes.to_torch(check.cfg.float_dtype)
                 tensors = [t.to(low) if t.is_floating_point() else t for t in tensors]
             try:
                 with torch.no_grad():

@@ -2,7 +2,7 @@
 # macOS: ONNX Export Studio.app (the Linux spec + its BUNDLE step) and a drag-to-Applications .dmg.
 # NOT run on the project's machines (Linux only): exercised by .github/workflows/packaging.yml on macos-latest.
 #
-#   python3.11 -m venv .venv && .venv/bin/pip install -e '.[app,packaging]'
+#   python3.11 -m venv .venv && .venv/bin/pip install -c constraints.txt -e '.[app,packaging]'   # the lock
 #   bash packaging/macos/build-macos.sh
 #
 # Output: packaging/dist/ONNX Export Studio.app and packaging/dist/onnx-export-studio-<version>-macos-<arch>.dmg

@@ -392,425 +392,455 @@
         <translation>請下載完整的模型，包括 .safetensors 或 .bin 檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="109"/>
+        <location filename="../../app/errors.py" line="120"/>
         <source>Padding token needed</source>
         <translation>需要填充符號</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="110"/>
+        <location filename="../../app/errors.py" line="121"/>
         <source>This {model_type} text classifier needs a padding token id, and neither its configuration nor its tokenizer has one.</source>
         <translation>此 {model_type} 文字分類模型需要填充符號 ID，但其設定檔與分詞器都沒有提供。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="112"/>
+        <location filename="../../app/errors.py" line="123"/>
         <source>Set “Pad token id” in the export options (often the end-of-sequence id).</source>
         <translation>請在匯出選項中設定「填充符號 ID」（通常是序列結束符號的 ID）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="115"/>
+        <location filename="../../app/errors.py" line="126"/>
         <source>Model could not be loaded</source>
         <translation>無法載入模型</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="116"/>
+        <location filename="../../app/errors.py" line="127"/>
         <source>The model could not be loaded ({reason}).</source>
         <translation>無法載入模型（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="117"/>
+        <location filename="../../app/errors.py" line="128"/>
         <source>Check that the model folder is complete; re-download it if in doubt.</source>
         <translation>請確認模型資料夾完整；若不確定，請重新下載。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="120"/>
+        <location filename="../../app/errors.py" line="131"/>
         <source>Custom code required</source>
         <translation>需要自訂程式碼</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="121"/>
+        <location filename="../../app/errors.py" line="132"/>
         <source>&apos;{model}&apos; needs code from its own repository to run, which we do not execute by default.</source>
         <translation>「{model}」需要執行其儲存庫中的程式碼，預設不會執行。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="122"/>
+        <location filename="../../app/errors.py" line="133"/>
         <source>Only if you trust the repository, use the command line with --trust-remote-code.</source>
         <translation>只有在您信任該儲存庫時，才在命令列加上 --trust-remote-code。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="125"/>
+        <location filename="../../app/errors.py" line="136"/>
         <source>Export failed</source>
         <translation>匯出失敗</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="126"/>
+        <location filename="../../app/errors.py" line="137"/>
         <source>Converting &apos;{submodel}&apos; to ONNX failed.</source>
         <translation>將「{submodel}」轉換為 ONNX 失敗。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="127"/>
+        <location filename="../../app/errors.py" line="138"/>
         <source>Try another opset, or switch the exporter (the torch.export option) and export again.</source>
         <translation>請改用其他 opset，或切換匯出器（torch.export 選項）後重新匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="130"/>
+        <location filename="../../app/errors.py" line="141"/>
         <source>torch.export cannot handle this model</source>
         <translation>torch.export 無法處理此模型</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="131"/>
+        <location filename="../../app/errors.py" line="142"/>
         <source>The torch.export (dynamo) exporter cannot export &apos;{submodel}&apos;.</source>
         <translation>torch.export（dynamo）匯出器無法匯出「{submodel}」。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="132"/>
+        <location filename="../../app/errors.py" line="143"/>
         <source>Turn off &quot;Use torch.export&quot; in the Options panel and export again.</source>
         <translation>請在選項面板中關閉「使用 torch.export」後重新匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="135"/>
+        <location filename="../../app/errors.py" line="146"/>
         <source>Merging failed</source>
         <translation>合併失敗</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="136"/>
+        <location filename="../../app/errors.py" line="147"/>
         <source>Merging the two decoders into one file failed.</source>
         <translation>將兩個解碼器合併為一個檔案時失敗。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="137"/>
+        <location filename="../../app/errors.py" line="148"/>
         <source>Choose &quot;Encoder + decoder, not merged&quot; in the Options panel and export again.</source>
         <translation>請在選項面板中選擇「編碼器 + 解碼器，不合併」後重新匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="140"/>
+        <location filename="../../app/errors.py" line="151"/>
         <source>Validation failed</source>
         <translation>驗證失敗</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="141"/>
+        <location filename="../../app/errors.py" line="152"/>
         <source>{failed} of {total} checks gave results that differ from PyTorch by more than the tolerance.</source>
         <translation>{total} 項檢查中有 {failed} 項的結果與 PyTorch 的差異超過容許值。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="142"/>
+        <location filename="../../app/errors.py" line="153"/>
         <source>Look at the red rows; try fp32 or a larger tolerance (atol), or report the model.</source>
         <translation>請查看紅色的列；可改用 fp32 或較大的容許值（atol），或回報此模型。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="145"/>
+        <location filename="../../app/errors.py" line="156"/>
         <source>Validation could not run</source>
         <translation>無法執行驗證</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="146"/>
+        <location filename="../../app/errors.py" line="157"/>
         <source>The exported files could not be checked against PyTorch ({reason}).</source>
         <translation>無法將匯出的檔案與 PyTorch 比對（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="147"/>
+        <location filename="../../app/errors.py" line="158"/>
         <source>Turn validation off to keep the files unchecked, or report the model.</source>
         <translation>可關閉驗證以保留未檢查的檔案，或回報此模型。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="150"/>
+        <location filename="../../app/errors.py" line="161"/>
         <source>Validation shapes not accepted</source>
         <translation>不接受這些驗證形狀</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="151"/>
+        <location filename="../../app/errors.py" line="162"/>
         <source>PyTorch itself cannot run &apos;{submodel}&apos; at the validation shapes {shapes}.</source>
         <translation>PyTorch 本身無法以驗證形狀 {shapes} 執行「{submodel}」。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="152"/>
+        <location filename="../../app/errors.py" line="163"/>
         <source>Choose validation shapes the model accepts, such as a shorter sequence length.</source>
         <translation>請選擇模型可接受的驗證形狀，例如較短的序列長度。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="155"/>
+        <location filename="../../app/errors.py" line="166"/>
         <source>Output folder not empty</source>
         <translation>輸出資料夾不是空的</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="156"/>
+        <location filename="../../app/errors.py" line="167"/>
         <source>The output folder &apos;{path}&apos; already contains files.</source>
         <translation>輸出資料夾「{path}」中已有檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="157"/>
+        <location filename="../../app/errors.py" line="168"/>
         <source>Choose another output folder, or tick &quot;Overwrite&quot; in the Options panel.</source>
         <translation>請選擇其他輸出資料夾，或在選項面板中勾選「覆寫」。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="160"/>
-        <location filename="../../app/errors.py" line="165"/>
+        <location filename="../../app/errors.py" line="171"/>
+        <location filename="../../app/errors.py" line="176"/>
         <source>Not enough disk space</source>
         <translation>磁碟空間不足</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="161"/>
+        <location filename="../../app/errors.py" line="172"/>
         <source>The export needs about {needed} in &apos;{path}&apos;, but only {free} are free.</source>
         <translation>匯出需要在「{path}」使用約 {needed}，但只剩 {free} 可用。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="202"/>
+        <location filename="../../app/errors.py" line="213"/>
         <source>Exporting &apos;{model}&apos; needs about {needed} of memory; this computer has {available} available.</source>
         <translation>匯出「{model}」約需 {needed} 記憶體；這台電腦目前可用 {available}。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="162"/>
-        <location filename="../../app/errors.py" line="167"/>
+        <location filename="../../app/errors.py" line="173"/>
+        <location filename="../../app/errors.py" line="178"/>
         <source>Free some disk space, or choose an output folder on another disk.</source>
         <translation>請釋放磁碟空間，或選擇其他磁碟上的輸出資料夾。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="166"/>
+        <location filename="../../app/errors.py" line="109"/>
+        <source>Model cannot be read</source>
+        <translation>無法讀取模型</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="110"/>
+        <source>The model cannot be read at &apos;{path}&apos; ({reason}).</source>
+        <translation>無法讀取位於「{path}」的模型（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="111"/>
+        <source>Make the model&apos;s folder and files readable for your user account, or copy the model to a folder you can read.</source>
+        <translation>請讓您的使用者帳號可以讀取模型的資料夾與檔案，或將模型複製到您可以讀取的資料夾。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="115"/>
+        <source>Damaged weights</source>
+        <translation>權重檔已損毀</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="116"/>
+        <source>The weights file &apos;{path}&apos; is damaged ({reason}).</source>
+        <translation>權重檔「{path}」已損毀（{reason}）。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="117"/>
+        <source>Download the model again; nothing was exported.</source>
+        <translation>請重新下載模型；未匯出任何檔案。</translation>
+    </message>
+    <message>
+        <location filename="../../app/errors.py" line="177"/>
         <source>The disk that holds &apos;{path}&apos; is full.</source>
         <translation>存放「{path}」的磁碟已滿。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="170"/>
+        <location filename="../../app/errors.py" line="181"/>
         <source>Cannot write to the app&apos;s cache</source>
         <translation>無法寫入應用程式的快取</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="171"/>
+        <location filename="../../app/errors.py" line="182"/>
         <source>ONNX Export Studio cannot write to its cache folder &apos;{path}&apos; ({reason}).</source>
         <translation>ONNX Export Studio 無法寫入其快取資料夾「{path}」（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="172"/>
+        <location filename="../../app/errors.py" line="183"/>
         <source>Make that folder writable, or set EXPORTSTUDIO_CACHE to a folder you can write to.</source>
         <translation>請讓該資料夾可寫入，或將 EXPORTSTUDIO_CACHE 設為您可寫入的資料夾。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="175"/>
+        <location filename="../../app/errors.py" line="186"/>
         <source>Cannot write there</source>
         <translation>無法寫入該位置</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="176"/>
+        <location filename="../../app/errors.py" line="187"/>
         <source>ONNX Export Studio is not allowed to write to &apos;{path}&apos;.</source>
         <translation>ONNX Export Studio 沒有寫入「{path}」的權限。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="177"/>
+        <location filename="../../app/errors.py" line="188"/>
         <source>Choose an output folder you can write to.</source>
         <translation>請選擇可以寫入的輸出資料夾。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="180"/>
+        <location filename="../../app/errors.py" line="191"/>
         <source>Export cancelled</source>
         <translation>已取消匯出</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="181"/>
+        <location filename="../../app/errors.py" line="192"/>
         <source>The export was cancelled.</source>
         <translation>匯出已取消。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="182"/>
+        <location filename="../../app/errors.py" line="193"/>
         <source>Nothing was written to the output folder. Start the export again when you are ready.</source>
         <translation>輸出資料夾中沒有寫入任何檔案。準備好後可再次開始匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="185"/>
+        <location filename="../../app/errors.py" line="196"/>
         <source>Export process stopped</source>
         <translation>匯出程序已停止</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="186"/>
+        <location filename="../../app/errors.py" line="197"/>
         <source>The export process stopped unexpectedly ({reason}).</source>
         <translation>匯出程序意外停止（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="187"/>
+        <location filename="../../app/errors.py" line="198"/>
         <source>The application is still fine. See the log for what happened, then try again.</source>
         <translation>應用程式仍可正常使用。請查看記錄了解發生了什麼，然後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="190"/>
-        <location filename="../../app/errors.py" line="252"/>
+        <location filename="../../app/errors.py" line="201"/>
+        <location filename="../../app/errors.py" line="263"/>
         <source>Something went wrong</source>
         <translation>發生錯誤</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="191"/>
+        <location filename="../../app/errors.py" line="202"/>
         <source>An unexpected error happened ({reason}).</source>
         <translation>發生未預期的錯誤（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="192"/>
+        <location filename="../../app/errors.py" line="203"/>
         <source>Please report it together with the details below.</source>
         <translation>請連同下方的詳細資訊一併回報。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="195"/>
+        <location filename="../../app/errors.py" line="206"/>
         <source>Weights do not match the model</source>
         <translation>權重與模型不符</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="196"/>
+        <location filename="../../app/errors.py" line="207"/>
         <source>The weights do not fit the model&apos;s configuration ({detail}). Exporting them would fill the missing parts with random numbers.</source>
         <translation>權重與模型的設定不符（{detail}）。若照樣匯出，缺少的部分會被填入隨機數值。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="198"/>
+        <location filename="../../app/errors.py" line="209"/>
         <source>Check that config.json and the weights come from the same model. Nothing was exported.</source>
         <translation>請確認 config.json 與權重來自同一個模型。沒有匯出任何檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="201"/>
+        <location filename="../../app/errors.py" line="212"/>
         <source>Not enough memory</source>
         <translation>記憶體不足</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="203"/>
+        <location filename="../../app/errors.py" line="214"/>
         <source>Close other programs or use a computer with more memory. You may also export anyway: it may then fail or make the computer very slow.</source>
         <translation>請關閉其他程式，或改用記憶體較大的電腦。您也可以仍然匯出，但可能失敗或讓電腦變得非常緩慢。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="207"/>
+        <location filename="../../app/errors.py" line="218"/>
         <source>No access with your token</source>
         <translation>您的權杖沒有存取權</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="208"/>
+        <location filename="../../app/errors.py" line="219"/>
         <source>Your Hugging Face token was accepted, but it has no access to &apos;{model}&apos;.</source>
         <translation>Hub 接受了您的 Hugging Face 權杖，但該權杖沒有「{model}」的存取權。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="209"/>
+        <location filename="../../app/errors.py" line="220"/>
         <source>Open the model&apos;s page on huggingface.co with the account of this token and accept its terms (or request access), or use a token that has access.</source>
         <translation>請以此權杖所屬的帳號在 huggingface.co 開啟模型頁面並接受其條款（或申請存取），或改用有存取權的權杖。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="213"/>
+        <location filename="../../app/errors.py" line="224"/>
         <source>Token not accepted</source>
         <translation>權杖未被接受</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="214"/>
+        <location filename="../../app/errors.py" line="225"/>
         <source>The Hub refused your Hugging Face token as invalid while opening &apos;{model}&apos;.</source>
         <translation>開啟「{model}」時，Hub 判定您的 Hugging Face 權杖無效而拒絕。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="215"/>
+        <location filename="../../app/errors.py" line="226"/>
         <source>Log in again (&apos;hf auth login&apos;) or set a valid HF_TOKEN, then try again.</source>
         <translation>請重新登入（「hf auth login」）或設定有效的 HF_TOKEN，然後再試一次。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="218"/>
+        <location filename="../../app/errors.py" line="229"/>
         <source>Model disabled</source>
         <translation>模型已停用</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="219"/>
+        <location filename="../../app/errors.py" line="230"/>
         <source>&apos;{model}&apos; has been disabled on the Hub; its files cannot be downloaded.</source>
         <translation>「{model}」已在 Hub 上停用，無法下載其檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="220"/>
+        <location filename="../../app/errors.py" line="231"/>
         <source>Pick another model.</source>
         <translation>請選擇其他模型。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="223"/>
+        <location filename="../../app/errors.py" line="234"/>
         <source>Hub temporarily unavailable</source>
         <translation>Hub 暫時無法使用</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="224"/>
+        <location filename="../../app/errors.py" line="235"/>
         <source>The Hugging Face Hub answered, but cannot serve the request right now ({reason}).</source>
         <translation>Hugging Face Hub 有回應，但目前無法處理這個請求（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="225"/>
+        <location filename="../../app/errors.py" line="236"/>
         <source>Your connection works. Try again in a few minutes.</source>
         <translation>您的網路連線正常，請過幾分鐘再試。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="228"/>
+        <location filename="../../app/errors.py" line="239"/>
         <source>Download refused</source>
         <translation>已拒絕下載</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="229"/>
+        <location filename="../../app/errors.py" line="240"/>
         <source>The server&apos;s answer for &apos;{model}&apos; would have written outside the model cache ({reason}), so the download was stopped.</source>
         <translation>伺服器對「{model}」的回應會把檔案寫到模型快取之外（{reason}），因此已停止下載。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="231"/>
+        <location filename="../../app/errors.py" line="242"/>
         <source>Check the HF_ENDPOINT setting: it should point at the Hugging Face Hub or a mirror you trust.</source>
         <translation>請檢查 HF_ENDPOINT 設定：它應指向 Hugging Face Hub 或您信任的鏡像站。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="234"/>
+        <location filename="../../app/errors.py" line="245"/>
         <source>Cannot write to the model cache</source>
         <translation>無法寫入模型快取</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="235"/>
+        <location filename="../../app/errors.py" line="246"/>
         <source>The model cache folder &apos;{path}&apos; cannot be written to ({reason}).</source>
         <translation>無法寫入模型快取資料夾「{path}」（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="236"/>
+        <location filename="../../app/errors.py" line="247"/>
         <source>Free some disk space there, or set HF_HUB_CACHE to a folder you can write to.</source>
         <translation>請釋出該處的磁碟空間，或將 HF_HUB_CACHE 設為您可寫入的資料夾。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="240"/>
+        <location filename="../../app/errors.py" line="251"/>
         <source>Inspector unavailable</source>
         <translation>檢視器無法使用</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="241"/>
+        <location filename="../../app/errors.py" line="252"/>
         <source>The background helper that reads model configurations stopped ({reason}).</source>
         <translation>讀取模型設定的背景輔助程序已停止（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="242"/>
+        <location filename="../../app/errors.py" line="253"/>
         <source>It restarts on its own; if this keeps happening, restart the application.</source>
         <translation>它會自動重新啟動；若持續發生，請重新啟動應用程式。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="245"/>
+        <location filename="../../app/errors.py" line="256"/>
         <source>Export could not start</source>
         <translation>無法開始匯出</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="246"/>
+        <location filename="../../app/errors.py" line="257"/>
         <source>The export process could not be started ({reason}).</source>
         <translation>無法啟動匯出程序（{reason}）。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="247"/>
+        <location filename="../../app/errors.py" line="258"/>
         <source>Reinstall ONNX Export Studio, or run the export from the command line.</source>
         <translation>請重新安裝 ONNX Export Studio，或從命令列執行匯出。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="253"/>
+        <location filename="../../app/errors.py" line="264"/>
         <source>The operation failed.</source>
         <translation>操作失敗。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="254"/>
+        <location filename="../../app/errors.py" line="265"/>
         <source>See the details below.</source>
         <translation>請看下方的詳細資訊。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="330"/>
+        <location filename="../../app/errors.py" line="341"/>
         <source>%1 results differ more from PyTorch&apos;s fp32 reference than the default tolerance allows. Try one of: export in fp32; or raise the tolerance (atol) to %2 (the largest difference was %3); or keep an fp32 export and convert it to %1 later.</source>
         <translation>%1 的結果與 PyTorch fp32 參考值的差異超過預設容許值。可以試試：以 fp32 匯出；或將容許值（atol）提高到 %2（最大差異為 %3）；或保留 fp32 匯出檔，之後再轉換為 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="337"/>
+        <location filename="../../app/errors.py" line="348"/>
         <source>Look at the red rows. A tolerance (atol) of %1 would pass them all (the largest difference was %2); raise it only if that precision is enough for you, otherwise report the model.</source>
         <translation>請查看紅色的列。容許值（atol）設為 %1 即可全部通過（最大差異為 %2）；只有在這個精度對您足夠時才提高容許值，否則請回報此模型。</translation>
     </message>
     <message>
-        <location filename="../../app/errors.py" line="341"/>
+        <location filename="../../app/errors.py" line="352"/>
         <source>Look at the red rows: their shapes differ from PyTorch&apos;s. Please report the model.</source>
         <translation>請查看紅色的列：它們的形狀與 PyTorch 的不同。請回報此模型。</translation>
     </message>

@@ -1,5 +1,6 @@
 """exportcore.dtypes: one dtype vocabulary, checked against the libraries that define the names (torch, NumPy,
-ml_dtypes, onnx, onnxruntime, safetensors) and against the lookup tables it replaces."""
+ml_dtypes, onnx, onnxruntime, safetensors) and through the places that read it (the adapter, the dummy inputs, the
+initializer writer, the plan document, the pre-flight, the configurations' tolerance)."""
 
 from __future__ import annotations
 
@@ -121,9 +122,7 @@ def test_kinds():
 
 def test_half_precision_tolerance_is_the_configurations():
     from exportcore import registry
-    from exportcore.configs.base import OnnxConfig
 
-    assert dtypes.HALF_PRECISION_ATOL == OnnxConfig.HALF_PRECISION_ATOL
     for model_type, task in (("bert", "feature-extraction"), ("whisper", "automatic-speech-recognition")):
         cls = registry.get_config_class(model_type, task)
         for float_dtype in FLOAT_DTYPES:
@@ -131,18 +130,23 @@ def test_half_precision_tolerance_is_the_configurations():
             assert dtypes.validation_atol(float_dtype, cls.ATOL_FOR_VALIDATION) == cfg.atol
 
 
-# ---- the tables this vocabulary replaces say the same ----------------------------------------------------------------
-def test_agrees_with_the_adapter_and_dummy_inputs():
+# ---- the places that read it -----------------------------------------------------------------------------------------
+def test_the_adapter_and_the_dummy_inputs_read_it():
     from exportcore.configs import dummy_inputs
     from exportcore.export import adapter
 
-    for name, torch_dtype in adapter._DTYPES.items():
-        assert dtypes.to_torch(name) is torch_dtype
-    for name, torch_name in dummy_inputs.TORCH_FLOAT.items():
-        assert dtypes.get(name).torch == torch_name
-        assert dtypes.to_numpy(name) is dummy_inputs.np_float(name)
+    for name in FLOAT_DTYPES:
+        for spelling in dtypes.get(name).spellings:
+            assert adapter.to_torch_dtype(spelling) is dtypes.to_torch(name), spelling
+        floats = np.zeros(2, dtype=np.float32)
+        assert dummy_inputs.to_framework(floats, "pt", name).dtype is dtypes.to_torch(name)
+        assert dummy_inputs.to_framework(floats, "np", name).dtype == np.dtype(dtypes.to_numpy(name))
+    with pytest.raises(ExportError) as info:
+        adapter.to_torch_dtype("int64")  # a dtype, but not one to load a model in
+    assert info.value.params["choices"] == ", ".join(FLOAT_DTYPES)
     for name in INT_DTYPES:
-        assert dtypes.to_numpy(name) is dummy_inputs.np_int(name)
+        generator = dummy_inputs.DummyTextInputGenerator("feature-extraction", None, int_dtype=name)
+        assert generator.values("attention_mask", [1, 2]).dtype == np.dtype(dtypes.to_numpy(name))
 
 
 def test_agrees_with_the_initializer_writer():
@@ -162,10 +166,13 @@ def test_agrees_with_the_plan_document_and_the_preflight():
         sub = doc["submodels"][0]
         assert set(sub["output_dtypes"].values()) == {dtypes.get(float_dtype).long_name}
         assert set(sub["input_dtypes"].values()) == {"int32"}
-        assert preflight.EXPORT_BYTES[float_dtype] == dtypes.get(float_dtype).itemsize
-    for name, size in preflight.ELEMENT_BYTES.items():
-        if dtypes.find(name) is not None:
-            assert dtypes.get(name).itemsize == size, name
+        per_parameter = preflight.memory_estimate(0, 10**6, None, float_dtype) - preflight.MEMORY_FLOOR
+        assert per_parameter == int(preflight.MEMORY_PER_WEIGHT_BYTE * 10**6 * dtypes.get(float_dtype).itemsize)
+    for name in ("float16", "bfloat16", "float32", "float", "half", "double", "F16", None, "float8_e4m3fn"):
+        parameters = (preflight.memory_estimate(8 * 10**6, None, name, "fp32") - preflight.MEMORY_FLOOR) / (
+            preflight.MEMORY_PER_WEIGHT_BYTE * 4)
+        itemsize = dtypes.find(name).itemsize if name and dtypes.find(name) else 4  # unknown: float32, as before
+        assert round(parameters) == 8 * 10**6 // itemsize, name
 
 
 def test_the_module_is_light():

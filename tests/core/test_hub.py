@@ -637,7 +637,7 @@ def test_a_download_the_cache_cannot_hold_is_refused_before_any_byte(fake_hub, h
     assert _code(excinfo) == "disk_full"
     assert error.params["path"] == str(hf_cache)
     assert error.params["needed_mb"] >= 145 * 10**15 // 2**20 and error.params["free_mb"] > 0
-    assert f"{error.params['needed_mb']} MB needed" in error.message
+    assert f"{hub.format_size(error.params['needed_bytes'])} needed" in error.message
     assert not fake_hub.requests_to(r"/resolve/")
     # the caller may try anyway (what the listing claims is not what is served here)
     snapshot = hub.snapshot_download("acme/huge", check_space=False)
@@ -724,3 +724,16 @@ def test_transfer_meter_paces_reports_and_measures_the_rate():
     assert meter.due(100 * 10**6, 200 * 10**6, "other.safetensors")  # a new file is reported at once
     clock[0] += 0.001
     assert meter.due(200 * 10**6, 200 * 10**6, "other.safetensors")  # and the end
+
+
+def test_our_downloads_read_small_chunks_and_leave_huggingface_hubs_setting_as_it_was():
+    from huggingface_hub import constants
+
+    from exportcore.hub.transfer import CHUNK_SIZE, small_chunks
+
+    usual = constants.DOWNLOAD_CHUNK_SIZE
+    with small_chunks():
+        with small_chunks():  # two downloads at once (the app's threads)
+            assert constants.DOWNLOAD_CHUNK_SIZE == CHUNK_SIZE
+        assert constants.DOWNLOAD_CHUNK_SIZE == CHUNK_SIZE
+    assert constants.DOWNLOAD_CHUNK_SIZE == usual

@@ -26,6 +26,11 @@ exportcore.registry.supported_tasks("gpt2")
 exportcore.registry.model_table()
 exportcore.registry.is_exportable("bert", "text-classification")
 exportcore.tasks.normalize_task("causal-lm-with-past")
+import exportcore.option_rules, exportcore.dtypes
+gpt2 = {"model": "demo:tiny-gpt2", "model_type": "gpt2", "task": "text-generation-with-past",
+        "supported_tasks": exportcore.registry.supported_tasks("gpt2")}
+exportcore.option_rules.rules(gpt2, exportcore.options.ExportOptions(model="demo:tiny-gpt2", float_dtype="bf16"))
+exportcore.dtypes.get("bfloat16").long_name
 exportcore.demo.list_demo_models()
 exportcore.options.ExportOptions(model="demo:tiny-bert").to_cli_command()
 check = exportcore.plan.preflight.run(exportcore.options.ExportOptions(model="demo:tiny-gpt2", output_dir="out"))

@@ -72,3 +72,34 @@ def test_the_installed_environment_is_the_locked_one():
         assert name in pins, f"{name} {version} is installed by the project but not locked"
         assert version.split("+")[0] == pins[name], (
             f"{name} {version} is installed but constraints.txt pins {pins[name]}: install with -c constraints.txt")
+
+
+@pytest.mark.parametrize("args", [["--chek"], ["--check", "--lock-only"], ["check"]], ids=["typo", "two", "no-dashes"])
+def test_refresh_lock_refuses_an_unknown_argument_instead_of_writing_the_lock(args, tmp_path):
+    """Any argument but --check and --lock-only used to mean write mode: a typo rebuilt .venv-newest and wrote
+    constraints.txt. A copy of the script runs in an empty folder, so a regression cannot touch this checkout."""
+    import shutil
+    import subprocess
+
+    (tmp_path / ".ci").mkdir()
+    script = shutil.copy(ROOT / ".ci" / "refresh-lock", tmp_path / ".ci" / "refresh-lock")
+    proc = subprocess.run(["bash", script, *args], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "usage: .ci/refresh-lock [--check | --lock-only]" in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".ci"], "it went on to do something"
+
+
+def test_every_documented_install_of_the_project_uses_the_lock():
+    """macOS's and Windows' READMEs and build-macos.sh's header still said `pip install -e '.[app,packaging]'`."""
+    places = [ROOT / "README.md", ROOT / ".ci" / "run", *sorted((ROOT / "packaging").glob("*.sh")),
+              *sorted((ROOT / "packaging").glob("*/README.md")), *sorted((ROOT / "packaging").glob("*/*.sh")),
+              *sorted((ROOT / ".github" / "workflows").glob("*.yml"))]
+    installs = []
+    for path in places:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"pip install .*-e ['\"]?(\.|\$ROOT)", line):
+                installs.append((path.relative_to(ROOT).as_posix(), number, line))
+    assert len(installs) >= 6, installs
+    unlocked = [(path, number) for path, number, line in installs if "-c constraints.txt" not in line
+                and "-c \"$ROOT/constraints.txt\"" not in line]
+    assert not unlocked, unlocked

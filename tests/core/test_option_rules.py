@@ -1,8 +1,9 @@
 """exportcore.option_rules over real plan documents: which options make sense for a plan and why not, the
-combinations the core refuses (the same errors, without the work), and the facts the plan document is to carry.
+combinations the core refuses (the same errors, without the work), and the facts the plan document carries.
 
-Each plan is made as ``exportcore inspect`` makes it; most rules are checked twice: on today's document (facts worked
-out by ``document_facts``) and on the document with the ``facts`` section ``plan_facts`` makes.
+Each plan is made as ``exportcore inspect`` makes it; most rules are checked twice: on a document without the
+``facts`` section (an older run's export_plan.json: facts worked out by ``document_facts``) and on the document as
+``plan_document`` makes it, with the ``facts`` section.
 """
 
 from __future__ import annotations
@@ -28,14 +29,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def planned(options: ExportOptions, facts: bool = False):
-    """(plan, document) as ``exportcore inspect`` makes them (config.json alone, else transformers); with ``facts``
-    the document carries ``plan_facts``."""
+    """(plan, document) as ``exportcore inspect`` makes them (config.json alone, else transformers); without
+    ``facts`` the document is stripped of its ``facts`` section, as documents were before it."""
 
     def build(light: bool):
         plan = make_plan(options, resolve(options, light=light))
         document = plan_document(plan)
-        if facts:
-            document["facts"] = R.plan_facts(plan)
+        assert document["facts"] == R.plan_facts(plan)
+        if not facts:
+            del document["facts"]
         return plan, document
 
     try:
@@ -260,9 +262,6 @@ def test_whisper(models, with_facts):
 def test_dynamo_follows_the_adapter_not_the_app(models, with_facts):
     """The app disabled torch.export for T5; the adapter exports T5 there with eager attention (checked by hand:
     `exportcore export demo:tiny-t5 --dynamo` validates). Core's truth: allowed, with the remark."""
-    from exportcore.export import adapter
-
-    assert R.DYNAMO_EAGER_ATTENTION == adapter.EAGER_ON_DYNAMO
     r = rules_for(models, "t5", with_facts, dynamo=True)
     assert_on(r["dynamo"], "dynamo_eager_attention",
               "torch.export exports t5 models with eager attention (it fails on their sdpa attention).")
@@ -468,10 +467,15 @@ def test_plan_facts_keys(models):
                                                                   "atol_for_validation"}
 
 
-def test_constants_shared_with_the_core():
-    from exportcore.plan import submodels
+def test_the_core_reads_these_rules_from_here():
+    """One home: the plan, the adapter and the options answer with these very rules."""
+    from exportcore import options
+    from exportcore.export import adapter
+    from exportcore.plan import submodels, task_choice
 
-    assert R.SPLIT_SEQ2SEQ_TASKS == submodels.SPLIT_SEQ2SEQ_TASKS
+    assert submodels.splits_into_files is R.splits_into_files and submodels.past_in_inputs is R.past_in_inputs
+    assert task_choice.option_rules is R and adapter.DYNAMO_EAGER_ATTENTION is R.DYNAMO_EAGER_ATTENTION
+    assert R.opset_range is options.opset_range
     assert R.opset_range(False) == TORCHSCRIPT_OPSETS and R.opset_range(True) == DYNAMO_OPSETS
 
 

@@ -63,6 +63,9 @@ def _cases():
     everything = {k: v for k, v in NON_DEFAULT.items() if v is not None}
     yield pytest.param(everything, id="all-at-once")
     yield pytest.param({"model": "-model", "output_dir": "-out", "cache_dir": "-cache", "task": "-t"}, id="dashes")
+    # argparse drops "--" from values: `exportcore export -- m --` used to give the output folder "[]"
+    yield pytest.param({"output_dir": "--"}, id="output-named-dashes")
+    yield pytest.param({"model": "--", "output_dir": "--", "revision": "--", "cache_dir": "--"}, id="all-dashes")
 
 
 def test_every_field_has_a_flag_and_a_non_default_value_here():
@@ -85,6 +88,12 @@ def test_defaults_write_no_flags_and_the_tri_state_cache_flags_are_distinct():
     assert ExportOptions(model="m", output_dir="o").to_cli_args() == ["exportcore", "export", "m", "o"]
     commands = {ExportOptions(model="m", output_dir="o", use_past_in_inputs=v).to_cli_command() for v in (None, True, False)}
     assert len(commands) == 3, commands  # issue 11: use_past_in_inputs=False used to be dropped
+
+
+def test_a_folder_named_dashes_after_the_end_of_the_options(capsys):
+    for argv in (["export", "--", "m", "--"], ["export", "m", "--", "--"]):
+        options = options_from_args(build_parser().parse_args(argv))
+        assert (options.model, options.output_dir) == ("m", "--"), argv
 
 
 def test_device_has_no_other_value():

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from exportcore.plan import preflight
-from exportcore.errors import ExportError
+from exportcore.errors import ExportError, disk_full
+from exportcore.sizes import format_size
 from exportcore.options import ExportOptions
 from exportcore.source import locate_weights
 
@@ -80,7 +81,7 @@ def test_the_hubs_pipeline_tag_chooses_the_task_when_config_json_names_no_archit
     from exportcore.plan import inspect, resolve
 
     source = locate_weights(options)  # what the export resolves
-    assert resolve(options, source, light=True).task == "text-classification"
+    assert resolve(options, source, light=True).choice.name == "text-classification"
     document = inspect(ExportOptions(model="acme/bert-sentiment"))  # what `exportcore inspect` shows
     assert (document["task"], document["task_source"]) == ("text-classification", "pipeline_tag")
     explicit = inspect(ExportOptions(model="acme/bert-sentiment", task="fill-mask"))
@@ -94,10 +95,14 @@ def test_memory_that_does_not_fit_is_refused_with_the_numbers_unless_forced(fake
     check = preflight.run(options, reuse=False)
     (refusal,) = check.refusals
     assert refusal.code == "insufficient_memory"
-    assert refusal.params["needed_mb"] == -(-check.memory_estimate_bytes // 2**20)
+    assert refusal.params["needed_bytes"] == check.memory_estimate_bytes
     assert check.memory_estimate_bytes > 1.8 * 10**13 * 4  # loaded as fp32 for the export
-    assert refusal.params["available_mb"] == check.memory_available_bytes // 2**20
-    assert f"{refusal.params['needed_mb']} MB" in refusal.message and "--force" in refusal.next_step
+    assert refusal.params["available_bytes"] == check.memory_available_bytes
+    # the same decimal units as the pre-flight's lines (format_size), not MiB called MB
+    assert f"needs about {format_size(check.memory_estimate_bytes)} of memory" in refusal.message
+    assert f"has {format_size(check.memory_available_bytes)} available" in refusal.message
+    assert f"memory: about {format_size(check.memory_estimate_bytes)} at its peak" in preflight.summary_lines(check)[-1]
+    assert "--force" in refusal.next_step
     with pytest.raises(ExportError) as excinfo:
         locate_weights(options)
     assert excinfo.value is not None and excinfo.value.code == "insufficient_memory"
@@ -124,15 +129,18 @@ def test_a_local_folder_gets_the_disk_and_memory_checks(tmp_path):
     assert check.download_bytes == 0 and check.cache_dir is None
     assert check.memory_estimate_bytes == preflight.MEMORY_FLOOR + int(1.8 * 100_000 * 4)
     assert check.refusals == []
-    # a checkpoint far larger than the disk and the memory: a sparse file, its header unreadable (sizes only)
+    # a checkpoint far larger than the disk and the memory: a sparse file of 2^40 parameters (4 TiB)
+    header = json.dumps({"w": {"dtype": "F32", "shape": [2**40], "data_offsets": [0, 2**42]}}).encode()
     with (model / "model.safetensors").open("wb") as stream:
-        stream.truncate(2**42)  # 4 TiB
+        stream.write(struct.pack("<Q", len(header)) + header)
+        stream.truncate(8 + len(header) + 2**42)
     check = preflight.run(options, reuse=False)
     codes = [r.code for r in check.refusals]
     assert codes == ["disk_full", "insufficient_memory"]
     disk = check.refusals[0]
     assert disk.params["path"] == str(tmp_path / "out")
-    assert disk.params["needed_mb"] == -(-(3 * 2**42 + preflight.OUTPUT_MARGIN) // 2**20)
+    assert disk.params["needed_bytes"] == 3 * (8 + len(header) + 2**42) + preflight.OUTPUT_MARGIN
+    assert f"{format_size(disk.params['needed_bytes'])} needed, " in disk.message
     with pytest.raises(ExportError) as excinfo:
         locate_weights(options)
     assert excinfo.value.code == "disk_full"
@@ -176,3 +184,47 @@ def test_a_cached_model_still_exports_when_the_hub_cannot_be_reached(fake_hub, t
     assert source.folder == snapshot
     assert len(said) == 1 and "could not be reached" in said[0]
     assert time.monotonic() - started < 5
+
+
+def test_every_size_in_a_message_is_said_in_the_same_decimal_units():
+    """The pre-flight's lines said "needs about 52.7 MB, 2.1 MB free" while the refusal said "51 MB needed, 2 MB
+    free" (MiB called MB), "77.0 GB free" beside "73435 MB free", and 1 MB free was "0 MB free"."""
+    refused = disk_full("/out", needed_bytes=52_700_000, free_bytes=2_100_000)
+    assert refused.params["detail"] == "52.7 MB needed, 2.1 MB free"
+    failed = disk_full("/out", free_bytes=77_000_000_000, writing="model.onnx")
+    assert failed.params["detail"] == "the disk is full (while writing model.onnx); 77.0 GB free now"
+    assert "1.0 MB free" in disk_full("/out", needed_bytes=5 * 10**6, free_bytes=10**6).message
+    assert refused.params["needed_mb"] == 51 and refused.params["free_mb"] == 2  # MiB, for readers of the params
+
+
+@pytest.mark.parametrize("light", [True, False], ids=["config.json", "registry-only"])
+def test_the_preflights_task_is_the_one_the_export_resolves(tiny_model_dir, monkeypatch, light):
+    """--past / --no-past and --monolith count in the task the pre-flight says, also for a configuration that
+    config.json alone cannot describe (that fallback used to ignore them)."""
+    from exportcore.plan import resolution
+    from exportcore.plan.light_config import NeedsTransformers
+
+    def needs_transformers(*args, **kwargs):
+        raise NeedsTransformers("made up")
+
+    gpt2, t5 = tiny_model_dir("gpt2", "text-generation"), tiny_model_dir("t5", "text2text-generation")
+    for folder, options, task in [
+        (gpt2, {}, "text-generation-with-past"),
+        (gpt2, {"use_past": False}, "text-generation"),
+        (gpt2, {"task": "text-generation", "use_past": True}, "text-generation-with-past"),
+        (gpt2, {"task": "causal-lm-with-past", "use_past": False}, "text-generation"),
+        (t5, {}, "text2text-generation-with-past"),
+        (t5, {"monolith": True}, "text2text-generation"),
+    ]:
+        options = ExportOptions(model=str(folder), **options)
+        resolved = resolution.resolve(options, light=True).choice.name  # what the export resolves
+        if not light:
+            monkeypatch.setattr(resolution, "light_config", needs_transformers)
+        check = preflight.run(options, reuse=False)
+        monkeypatch.undo()
+        assert (check.supported, check.task) == (True, task) and resolved == task
+    with pytest.raises(ExportError) as excinfo:  # a cache asked for in one file: refused, as the export refuses it
+        if not light:
+            monkeypatch.setattr(resolution, "light_config", needs_transformers)
+        preflight.run(ExportOptions(model=str(t5), monolith=True, use_past=True), reuse=False)
+    assert excinfo.value.code == "invalid_option" and "--monolith" in excinfo.value.message

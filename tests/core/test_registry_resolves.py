@@ -200,7 +200,7 @@ def test_every_registered_pair_resolves_and_its_dummies_keep_their_promises(fold
     res = plan.resolution
 
     assert res.model_type == model_type
-    assert res.task == tasks.normalize_task(task)  # an explicit task is taken as given
+    assert res.choice == tasks.TaskChoice.parse(task)  # an explicit task is taken as given
     assert res.config_class is registry.get_config_class(model_type, task)
     assert plan.submodels and plan.files
     assert all(f.endswith(".onnx") for f in plan.files)
@@ -239,7 +239,7 @@ def test_monolith_plan_agrees_with_its_task(folder, tiny_model_dir, model_type):
     plan = make_plan(ExportOptions(model=str(task_folder), monolith=True))
     assert [s.name for s in plan.submodels] == ["model"] and plan.files == ["model.onnx"]
     uses_past = any(getattr(s.onnx_config, "use_past", False) for s in plan.submodels)
-    assert plan.resolution.task.endswith("-with-past") == uses_past
+    assert plan.resolution.choice.use_past == uses_past
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -544,6 +544,30 @@ def test_synonyms_and_with_past(given, canonical):
     assert tasks.normalize_task(given) == canonical
 
 
+def test_a_task_name_is_parsed_once_into_the_task_and_use_past():
+    """``-with-past`` is Optimum's spelling of a flag: parsed where a name comes in, carried as data inside, spelled
+    again where a name goes out (the plan document, the registry's task lists)."""
+    TaskChoice = tasks.TaskChoice
+    assert TaskChoice.parse("causal-lm-with-past") == TaskChoice("text-generation", True)
+    assert TaskChoice.parse(" Seq2Seq_LM ") == TaskChoice("text2text-generation", False)
+    for name in ("text-generation-with-past", "fill-mask"):
+        assert TaskChoice.parse(name).name == str(TaskChoice.parse(name)) == name
+    assert TaskChoice("text-generation").with_past(True) == TaskChoice("text-generation", True)
+    assert TaskChoice("text-generation", True) in registry.supported_choices("gpt2")
+    assert [c.name for c in registry.supported_choices("gpt2")] == registry.supported_tasks("gpt2")
+    assert registry.get_config_class("gpt2", TaskChoice("text-generation", True)) is registry.get_config_class(
+        "gpt2", "causal-lm-with-past")
+
+
+def test_configurations_take_the_cache_as_a_flag_not_as_a_task_suffix():
+    cls = registry.get_config_class("gpt2", "text-generation-with-past")
+    config = tiny_config("gpt2")
+    assert cls(config, task="causal-lm", use_past=True).use_past  # synonyms still name the task
+    with pytest.raises(ExportError) as excinfo:
+        cls(config, task="text-generation-with-past")
+    assert excinfo.value.code == "unsupported_task"
+
+
 @pytest.mark.parametrize("given", ["text-to-everything", "with-past", "", "causal-lm-with-pasta"])
 def test_unknown_task(given):
     with pytest.raises(ExportError) as excinfo:
@@ -603,12 +627,12 @@ def test_unsupported_model_type():
 def test_task_inferred_from_architectures_of_a_local_folder(tiny_model_dir, model_type, architecture, task):
     folder = tiny_model_dir(model_type, architectures=[architecture])
     resolution = resolve(ExportOptions(model=str(folder)))  # task "auto"
-    assert resolution.task == task
+    assert resolution.choice.name == task
     assert resolution.config_class is registry.get_config_class(model_type, task)
 
 
 def test_inference_without_architectures_and_with_unknown_ones(tiny_model_dir):
-    assert resolve(ExportOptions(model=str(tiny_model_dir("bert")))).task == "feature-extraction"
+    assert resolve(ExportOptions(model=str(tiny_model_dir("bert")))).choice.name == "feature-extraction"
     with pytest.raises(ExportError) as excinfo:
         resolve(ExportOptions(model=str(tiny_model_dir("bert", architectures=["BertForSomethingNew"]))))
     assert excinfo.value.code == "task_not_inferable"
@@ -616,10 +640,10 @@ def test_inference_without_architectures_and_with_unknown_ones(tiny_model_dir):
 
 def test_explicit_task_and_no_past_are_respected(tiny_model_dir):
     folder = str(tiny_model_dir("gpt2", "text-generation"))
-    assert resolve(ExportOptions(model=folder)).task == "text-generation-with-past"
-    assert resolve(ExportOptions(model=folder, task="text-generation")).task == "text-generation"
-    assert resolve(ExportOptions(model=folder, use_past=False)).task == "text-generation"
-    assert resolve(ExportOptions(model=folder, task="causal-lm-with-past")).task == "text-generation-with-past"
+    assert resolve(ExportOptions(model=folder)).choice.name == "text-generation-with-past"
+    assert resolve(ExportOptions(model=folder, task="text-generation")).choice.name == "text-generation"
+    assert resolve(ExportOptions(model=folder, use_past=False)).choice.name == "text-generation"
+    assert resolve(ExportOptions(model=folder, task="causal-lm-with-past")).choice.name == "text-generation-with-past"
 
 
 @pytest.mark.parametrize(
@@ -642,7 +666,7 @@ def test_explicit_task_and_no_past_are_respected(tiny_model_dir):
     ],
 )
 def test_task_inferred_from_pipeline_tag(model_type, pipeline_tag, task):
-    assert registry.infer_task(model_type, None, pipeline_tag) == task
+    assert registry.infer_task(model_type, None, pipeline_tag).name == task
 
 
 def test_pipeline_tag_the_model_type_cannot_do():
@@ -694,4 +718,4 @@ def test_architectures_given_as_a_string(tiny_model_dir):
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
     config["architectures"] = "T5ForConditionalGeneration"
     (folder / "config.json").write_text(json.dumps(config), encoding="utf-8")
-    assert resolve(ExportOptions(model=str(folder))).task == "text2text-generation-with-past"
+    assert resolve(ExportOptions(model=str(folder))).choice.name == "text2text-generation-with-past"

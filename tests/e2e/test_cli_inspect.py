@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 GARBAGE = b"this is not a safetensors file \x00\xff" * 64
 
 #: The documented `inspect --json` schema (issue 2, item 5).
-TOP_KEYS = {"model_type": str, "task": str, "library": str, "files": list, "submodels": list}
+TOP_KEYS = {"model_type": str, "task": str, "library": str, "files": list, "submodels": list, "facts": dict}
 SUBMODEL_KEYS = {
     "name": str,
     "config_class": str,
@@ -162,6 +162,22 @@ def test_inspect_json_schema_and_flags(inspected):
     assert sub["outputs"] == {"logits": {"0": "batch_size"}}
     # shape flags reach the dummy shapes
     assert sub["dummy_shapes"] == {name: [3, 7] for name in sub["inputs"]}
+
+
+def test_inspect_json_carries_the_facts_the_option_rules_read(inspected):
+    """The ``facts`` section (exportcore.option_facts): what the app used to guess from class names and inputs."""
+    from exportcore.option_facts import FACT_KEYS
+
+    bert, t5 = inspected["bert"].json()["facts"], inspected["t5"].json()["facts"]
+    assert tuple(bert) == tuple(t5) == FACT_KEYS
+    assert bert == {
+        "source": "local", "seq2seq_tasks": [], "split_tasks": [], "decoder_only_tasks": [],
+        "config_pad_token_id": bert["config_pad_token_id"], "dynamo_supported": True, "dynamo_attention": None,
+        "shape_keywords": ["batch_size", "sequence_length"], "default_opset": 18, "atol_for_validation": 1e-4,
+    }
+    assert t5["seq2seq_tasks"] == ["feature-extraction", "text2text-generation"]
+    assert t5["split_tasks"] == ["feature-extraction-with-past", "text2text-generation", "text2text-generation-with-past"]
+    assert t5["dynamo_attention"] == "eager" and "past_sequence_length" in t5["shape_keywords"]
 
 
 def test_inspect_takes_the_opsets_of_the_exporter_it_is_told_about(inspected):

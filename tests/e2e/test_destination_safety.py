@@ -273,6 +273,23 @@ def test_links_out_of_the_model_folder_are_not_followed(tiny_models, tmp_path):
     assert any("additional_chat_templates" in w for w in warnings), warnings
 
 
+def test_a_file_left_out_is_a_warning_on_the_console_under_the_result(tiny_models, tmp_path):
+    """The published folder then lacks a tokenizer file: the console says so, and says it again under the result
+    (it was a line in export.log that scrolled by)."""
+    source = tmp_path / "model"
+    shutil.copytree(tiny_models("bert-feature-extraction"), source)
+    (tmp_path / "outside.txt").write_text("[PAD]\n")
+    (source / "vocab.txt").symlink_to(tmp_path / "outside.txt")
+    proc = _run(["exportcore", "export", str(source), str(tmp_path / "out"), "--no-validation"], tmp_path, tmp_path,
+                OES_NO_SERVER="1")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    said = [line for line in proc.stderr.splitlines() if line.startswith("  warning: not copied: vocab.txt")]
+    assert len(said) == 2, proc.stderr[-3000:]
+    assert "the exported folder has no vocab.txt" in said[0]
+    assert proc.stderr.index(said[1], proc.stderr.index("Exported to ")) > 0
+    assert not (tmp_path / "out" / "vocab.txt").exists()
+
+
 def test_a_snapshot_of_the_hf_cache_is_published_through_its_blob_links(tiny_models, tmp_path):
     """Every Hub model in the cache is a snapshot folder of links into ``../../blobs``: those are followed."""
     model = tiny_models("bert-feature-extraction")
@@ -287,6 +304,32 @@ def test_a_snapshot_of_the_hf_cache_is_published_through_its_blob_links(tiny_mod
     out, _ = _export_folder(snapshot, tmp_path)
     for name in ("tokenizer.json", "tokenizer_config.json", "config.json"):
         assert (out / name).read_bytes() == (model / name).read_bytes() and not (out / name).is_symlink()
+
+
+def test_a_local_dir_download_links_only_to_its_own_repositorys_blobs(tiny_models, tmp_path, hf_cache):
+    """A ``--local-dir`` download links its files to blobs of the repository it came from: those are copied. A link
+    to another cached repository's blob (possibly a private one), under any name, or to a blob no snapshot names,
+    is not: any blob of any cache used to be accepted."""
+    model = tiny_models("bert-feature-extraction")
+    files = {p.name: p.read_bytes() for p in model.iterdir() if p.is_file()}
+    snapshot = hf_cache.add("org/tiny", files)
+    secret = hf_cache.add("someone/private", {"secret.txt": b"private words\n", "vocab.txt": b"their vocab\n"})
+    source = tmp_path / "local-dir"
+    source.mkdir()
+    for name in files:
+        (source / name).symlink_to((snapshot / name).resolve())  # as huggingface_hub's local_dir symlinks did
+    (source / "vocab.txt").symlink_to((secret / "secret.txt").resolve())  # another repository's file, renamed
+    (source / "merges.txt").symlink_to((secret / "vocab.txt").resolve())  # its file of another name
+    stray = hf_cache / "models--org--tiny" / "blobs" / ("f" * 64)
+    stray.write_bytes(b"named by no snapshot")
+    (source / "special_tokens_map.json").symlink_to(stray)
+    out, logs = _export_folder(source, tmp_path)
+    for name in ("config.json", "tokenizer.json", "tokenizer_config.json"):
+        assert (out / name).read_bytes() == files[name], name
+    for name in ("vocab.txt", "merges.txt", "special_tokens_map.json"):
+        assert not (out / name).exists(), name
+        assert any(e.level == "warning" and f"not copied: {name}" in e.message for e in logs), name
+    assert all(b"private words" not in p.read_bytes() for p in out.rglob("*") if p.is_file())
 
 
 def test_files_the_configs_name_travel_with_the_model(tiny_models, tmp_path):
@@ -353,13 +396,18 @@ def test_a_disk_full_reported_by_cpp_code_is_disk_full(tiny_models, tmp_path, ca
     assert f"'{tmp_path}'" in _assert_one_error(err, "disk_full")
 
 
-@pytest.mark.parametrize(("target", "error"), [("model_files.shutil.copyfile", errno.ENOSPC),
-                                               ("records.write_json", errno.EDQUOT)],
-                         ids=["copying-tokenizer-files", "writing-records-over-quota"])
-def test_a_disk_full_while_publishing_is_disk_full(target, error, tiny_models, tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize(("target", "error", "names"), [("model_files.shutil.copyfile", errno.ENOSPC, False),
+                                                        ("model_files.shutil.copyfile", errno.ENOSPC, True),
+                                                        ("records.write_json", errno.EDQUOT, False)],
+                         ids=["copying-tokenizer-files", "copying-as-shutil-says", "writing-records-over-quota"])
+def test_a_disk_full_while_publishing_is_disk_full(target, error, names, tiny_models, tmp_path, capsys, monkeypatch):
+    """``names``: the error names the source and the target, as shutil's copy does (filename = the source): the
+    message named the model folder and its disk's free space, not the output folder's."""
     import importlib
 
     def full(*args, **kwargs):
+        if names:  # shutil._fastcopy_sendfile: err.filename = the source, err.filename2 = the target
+            raise OSError(error, os.strerror(error), str(args[0]), None, str(args[1]))
         raise OSError(error, os.strerror(error))
 
     module, _, rest = target.partition(".")
@@ -371,6 +419,7 @@ def test_a_disk_full_while_publishing_is_disk_full(target, error, tiny_models, t
     assert code == 3, err
     message = _assert_one_error(err, "disk_full")
     assert f"'{tmp_path}'" in message and ("quota" in message) == (error == errno.EDQUOT)
+    assert str(tiny_models("bert-feature-extraction")) not in message
     assert not destination.exists() and _beside(destination) == []
 
 
@@ -394,7 +443,7 @@ def _shared_folder() -> Path:
     return folder
 
 
-def _unprivileged(args: list[str], folder: Path, **env: str) -> subprocess.CompletedProcess:
+def _unprivileged(args: list[str], folder: Path, _input: str | None = None, **env: str) -> subprocess.CompletedProcess:
     """Run ``python -m args`` as a user without the root's right to ignore permissions (chmod 000 binds it)."""
     prefix: list[str] = []
     if os.geteuid() == 0:
@@ -404,7 +453,7 @@ def _unprivileged(args: list[str], folder: Path, **env: str) -> subprocess.Compl
     environment = {**os.environ, "HF_HUB_OFFLINE": "1", "HOME": str(folder), "HF_HOME": str(folder / "hf"),
                    "PYTHONPATH": str(REPO), "EXPORTSTUDIO_CACHE": str(folder / "studio"), "OES_NO_SERVER": "1", **env}
     return subprocess.run([*prefix, sys.executable, "-m", *args], capture_output=True, text=True, env=environment,
-                          cwd=folder, timeout=180)
+                          cwd=folder, timeout=180, input=_input)
 
 
 def test_an_output_folder_without_permissions_is_output_not_writable(tiny_models):
@@ -426,16 +475,54 @@ def test_an_output_folder_without_permissions_is_output_not_writable(tiny_models
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_an_unwritable_studio_cache_is_coded_and_named():
+@pytest.mark.parametrize("mode", [0o555, 0o000], ids=["read-only", "untraversable"])
+def test_an_unwritable_studio_cache_is_coded_and_named(mode):
+    """0555: the demo build cannot write; 0000: not even the pre-flight can look inside (a PermissionError
+    traceback from is_dir, and internal_error in the inspect helper, before)."""
     folder = _shared_folder()
+    cache = folder / "studio"
     try:
-        cache = folder / "studio"
-        cache.mkdir(mode=0o555)
-        cache.chmod(0o555)  # not writable by the unprivileged user
+        cache.mkdir(mode=mode)
+        cache.chmod(mode)  # not writable (or not even enterable) by the unprivileged user
         proc = _unprivileged(["exportcore", "export", "demo:tiny-bert", str(folder / "out")], folder)
         assert proc.returncode == 3, proc.stderr[-2000:]
         assert str(cache) in _assert_one_error(proc.stderr, "studio_cache_not_writable")
+        if mode == 0o000:
+            proc = _unprivileged(["exportcore", "preflight", "demo:tiny-bert"], folder)
+            assert proc.returncode == 3, proc.stderr[-2000:]
+            assert str(cache) in _assert_one_error(proc.stderr, "studio_cache_not_writable")
+            proc = _unprivileged(["exportcore.inspect_server"], folder,
+                                 _input='{"id": 1, "cmd": "preflight", "model": "demo:tiny-bert"}\n')
+            reply = json.loads(proc.stdout.splitlines()[-1])
+            assert reply["error"]["code"] == "studio_cache_not_writable", reply
     finally:
+        cache.chmod(0o755)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_model_we_may_not_read_is_model_not_readable(tiny_models):
+    """A chmod 000 model folder was a PermissionError traceback from inspect and export; a chmod 000
+    model.safetensors a model_load_failed "No such file or directory"."""
+    folder = _shared_folder()
+    model = folder / "model"
+    try:
+        shutil.copytree(tiny_models("bert-text-classification"), model)
+        for path in (model, *model.iterdir()):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        (model / "model.safetensors").chmod(0o000)
+        proc = _unprivileged(["exportcore", "export", str(model), str(folder / "out")], folder)
+        assert proc.returncode == 2, proc.stderr[-2000:]
+        message = _assert_one_error(proc.stderr, "model_not_readable")
+        assert str(model / "model.safetensors") in message and "Permission denied" in message
+        model.chmod(0o000)
+        for args in (["inspect", str(model)], ["preflight", str(model)], ["export", str(model), str(folder / "o")]):
+            proc = _unprivileged(["exportcore", *args], folder)
+            assert proc.returncode == 2, (args, proc.stderr[-2000:])
+            assert str(model) in _assert_one_error(proc.stderr, "model_not_readable"), args
+        proc = _unprivileged(["exportcore.inspect_server"], folder, _input=json.dumps({"id": 1, "model": str(model)}))
+        assert json.loads(proc.stdout.splitlines()[-1])["error"]["code"] == "model_not_readable"
+    finally:
+        model.chmod(0o755)
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -168,6 +168,19 @@ def test_an_output_path_that_is_a_file_is_bad_input(tmp_path, capsys):
     assert target.read_text() == "mine"
 
 
+@pytest.mark.parametrize("inside", ["/dev/null", "a-file"])
+def test_an_output_path_inside_a_file_is_bad_input_said_before_any_work(inside, tmp_path, capsys):
+    """/dev/null/x said "Cannot write to '/dev/null': File exists." (output_not_writable, exit 3) after the model
+    was resolved and planned."""
+    blocker = Path(inside) if inside.startswith("/") else tmp_path / inside
+    if not blocker.exists():
+        blocker.write_text("mine")
+    code, _, err = _cli(capsys, "demo:tiny-bert", str(blocker / "x" / "y"))
+    assert code == 2, err
+    assert f"inside '{blocker}', which is not a folder" in _assert_one_error(err, "invalid_option")
+    assert "▸ resolve" not in err
+
+
 @pytest.mark.parametrize("where", ["the-model-folder", "its-parent", "where-its-symlinked-weights-are"])
 def test_overwrite_never_deletes_the_model_being_exported(where, tiny_models, tmp_path, capsys):
     parent = tmp_path / "work"
@@ -187,20 +200,23 @@ def test_overwrite_never_deletes_the_model_being_exported(where, tiny_models, tm
 
 
 @pytest.mark.parametrize(
-    ("weights", "says"),
+    ("weights", "code", "says"),
     [
-        pytest.param(("pytorch_model.bin", b"\x80\x02not a pickle at all" * 100), "Unpickl", id="garbage-bin"),
-        pytest.param(("model.safetensors", b"\x08\x00\x00\x00\x00\x00\x00\x00{trunc"), "", id="truncated-safetensors"),
+        pytest.param(("pytorch_model.bin", b"\x80\x02not a pickle at all" * 100), "model_load_failed", "Unpickl",
+                     id="garbage-bin"),
+        # a safetensors header is read before anything is loaded: a damaged one is bad input (exit 2)
+        pytest.param(("model.safetensors", b"\x08\x00\x00\x00\x00\x00\x00\x00{trunc"), "damaged_weights",
+                     "more than the file holds", id="truncated-safetensors"),
     ],
 )
-def test_corrupt_weights_are_model_load_failed(weights, says, tiny_model_dir, tmp_path, capsys):
+def test_corrupt_weights_are_coded(weights, code, says, tiny_model_dir, tmp_path, capsys):
     source = tiny_model_dir("bert", task="feature-extraction")
     name, data = weights
     (source / name).write_bytes(data)
     destination = tmp_path / "out"
-    code, _, err = _cli(capsys, str(source), str(destination))
-    assert code == 3, err
-    assert says in _assert_one_error(err, "model_load_failed")
+    status, _, err = _cli(capsys, str(source), str(destination))
+    assert status == exit_code_for(code), err
+    assert says in _assert_one_error(err, code)
     assert not destination.exists() and _beside(destination) == []
 
 
@@ -276,6 +292,18 @@ def test_half_precision_that_misses_the_tolerance_says_what_to_try(tiny_models, 
     next_step = err.split("next step: ", 1)[1].splitlines()[0]
     assert next_step.startswith("fp16 differs more from PyTorch's fp32 reference"), next_step
     assert "--dtype fp32" in next_step and "--atol " in next_step and "the largest difference was" in next_step
+    # the tolerance missed was the one the user gave, not the default (issue 11 audit)
+    assert "than --atol 1e-12 allows" in next_step and "default tolerance" not in next_step, next_step
+
+
+def test_the_half_precision_advice_names_the_tolerance_that_was_missed():
+    from exportcore import dtypes
+    from exportcore.errors import validation_failed
+
+    default = validation_failed(3, 9, "/kept", dtypes.get("fp16"), 0.004)
+    given = validation_failed(3, 9, "/kept", dtypes.get("fp16"), 0.004, atol=0.001)
+    assert "than the default tolerance allows" in default.next_step and "atol" not in default.params
+    assert "than --atol 0.001 allows" in given.next_step and given.params["atol"] == 0.001
 
 
 def test_two_failed_runs_in_the_same_second_are_both_kept(tiny_models, tmp_path, capsys, monkeypatch):
@@ -308,6 +336,7 @@ def test_validation_shapes_the_model_cannot_take_are_bad_input(tiny_models, tmp_
     assert code == 2, err
     message = _assert_one_error(err, "validation_shapes_unsupported")
     assert f"sequence={limit + 36}" in message
+    assert f"max_position_embeddings is {limit}" in message and "▸ load" not in err  # said before any work
     assert not destination.exists() and _beside(destination) == []
 
 

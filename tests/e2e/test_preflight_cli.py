@@ -88,7 +88,7 @@ def test_export_refuses_a_download_the_cache_cannot_hold_with_the_numbers(fake_h
     proc = _run(tmp_path, "export", "acme/huge", "out")
     assert proc.returncode == 3  # disk_full (README: "3 … disk")
     line = _one_error(proc.stderr, "disk_full")
-    assert f"'{hf_cache}'" in line and " MB needed, " in line and " MB free" in line
+    assert f"'{hf_cache}'" in line and " TB needed, " in line and " free" in line
     assert "network" not in proc.stderr
     assert _weights_fetched(fake_hub, "acme/huge") == []
     assert not (tmp_path / "out").exists()
@@ -99,7 +99,7 @@ def test_force_tries_an_export_the_estimate_says_will_not_fit(fake_hub, classifi
     proc = _run(tmp_path, "export", CLASSIFIER, "refused")
     assert proc.returncode == 3  # like a full disk: this machine cannot do it, the request itself is fine
     line = _one_error(proc.stderr, "insufficient_memory")
-    assert " MB of memory (an estimate); this machine has " in line
+    assert " TB of memory (an estimate); this machine has " in line
     assert "--force" in proc.stderr
     assert _weights_fetched(fake_hub, CLASSIFIER) == []
     proc = _run(tmp_path, "export", CLASSIFIER, "forced", "--force", "--no-validation")
@@ -129,18 +129,42 @@ def test_the_preflight_command_prints_the_figures_without_downloading_weights(fa
     _one_error(proc.stderr, "insufficient_memory")
 
 
-def test_the_download_is_counted_in_bytes(fake_hub, classifier, tmp_path):
-    weights = len(classifier.files["model.safetensors"])
-    proc = _run(tmp_path, "export", CLASSIFIER, "out", "--no-validation", "--json-events")
+def _padded(safetensors: bytes, padding: int) -> bytes:
+    """The same tensors with ``padding`` more bytes of header metadata: a larger file that still loads."""
+    import struct
+
+    (length,) = struct.unpack("<Q", safetensors[:8])
+    header = json.loads(safetensors[8:8 + length])
+    header["__metadata__"] = {**header.get("__metadata__", {}), "padding": "x" * padding}
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    return struct.pack("<Q", len(text)) + text + safetensors[8 + length:]
+
+
+def test_the_download_is_counted_in_bytes(fake_hub, classifier_files, tmp_path):
+    """Reports move inside a file, not only at its boundaries: huggingface_hub reads 10 MiB before it reports, so
+    a 7.9 MB file at 220 kB/s showed "0 B / 7.9 MB" for 36 s. Here a 1 MB file arrives in 32 KiB pieces."""
+    from tests.fakehub import FakeRepo
+
+    files = {**classifier_files, "model.safetensors": _padded(classifier_files["model.safetensors"], 1_000_000)}
+    fake_hub.add_repo(FakeRepo("acme/bert-sentiment-slow", files, pipeline_tag="text-classification"))
+    fake_hub.chunk_size, fake_hub.chunk_delay = 32 * 1024, 0.03
+    weights = len(files["model.safetensors"])
+    proc = _run(tmp_path, "export", "acme/bert-sentiment-slow", "out", "--no-validation", "--json-events")
     assert proc.returncode == 0, proc.stderr[-3000:]
     events = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     downloads = [e for e in events if e["event"] == "progress" and e.get("bytes_done") is not None]
     assert downloads, "no progress event carries bytes"
     total = downloads[-1]["bytes_total"]
     assert total >= weights and downloads[-1]["bytes_done"] == total
-    # while the weights arrive, the message names them (not the last file that finished)
-    assert any(e["message"] == "downloading model.safetensors" and e["bytes_done"] < total for e in downloads)
-    proc = _run(tmp_path, "export", CLASSIFIER, "again", "--no-validation")  # cached now: nothing to count
+    # while the weights arrive, the message names them (not the last file that finished), several times
+    arriving = [e["bytes_done"] for e in downloads if e["message"] == "downloading model.safetensors"]
+    start = min(arriving)
+    inside = sorted({done for done in arriving if start < done < total})
+    assert len(inside) >= 3, f"{len(inside)} reports inside the weights file: {inside}"
+    assert any(e.get("bytes_per_second") for e in downloads), "no rate while the weights arrive"
+    fake_hub.chunk_delay = 0
+    proc = _run(tmp_path, "export", "acme/bert-sentiment-slow", "again", "--no-validation")  # cached now
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "download:" not in proc.stderr
 
@@ -178,3 +202,91 @@ def test_the_inspect_helper_answers_preflight_requests(fake_hub, classifier, tmp
     assert replies[4]["error"]["code"] == "invalid_option"
     assert replies[5]["plan"]["model_type"] == "bert"
     assert _weights_fetched(fake_hub, CLASSIFIER) == []
+
+
+
+def _bf16_refusal(job: dict):
+    from exportcore.option_rules import check
+    from exportcore.options import ExportOptions
+
+    [error] = check(None, ExportOptions.from_dict(job))
+    assert error.code == "invalid_option" and "bfloat16" in error.message and "--no-validation" in error.message
+    return error
+
+
+@pytest.mark.parametrize("events", [False, True], ids=["terminal", "json-events"])
+def test_an_impossible_combination_is_refused_before_the_hub_is_asked(fake_hub, classifier, tmp_path, events):
+    """bf16 with validation cannot work for any model (option_rules.check without a plan): refused before the
+    pre-flight, so the Hub hears nothing (the run used to refuse it, after the pre-flight's requests)."""
+    expected = _bf16_refusal({"model": CLASSIFIER, "output_dir": "out", "float_dtype": "bf16"})
+    proc = _run(tmp_path, "export", CLASSIFIER, "out", "--dtype", "bf16", *(["--json-events"] if events else []))
+    assert proc.returncode == 2
+    assert _one_error(proc.stderr, "invalid_option") == f"error [invalid_option]: {expected.message}"
+    if events:
+        [event] = [json.loads(line) for line in proc.stdout.splitlines()]
+        assert (event["event"], event["code"], event["message"]) == ("error", expected.code, expected.message)
+    assert fake_hub.requests_to(".*") == []
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_worker_refuses_an_impossible_combination_before_the_hub_is_asked(fake_hub, classifier, tmp_path):
+    job = {"model": CLASSIFIER, "output_dir": str(tmp_path / "out"), "float_dtype": "bf16"}
+    expected = _bf16_refusal(job)
+    (tmp_path / "job.json").write_text(json.dumps(job), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "OES_NO_SERVER": "1",
+           "EXPORTSTUDIO_CACHE": str(tmp_path / "studio-cache")}
+    proc = subprocess.run([sys.executable, "-m", "exportcore.worker", str(tmp_path / "job.json")], capture_output=True,
+                          text=True, env=env, cwd=tmp_path, timeout=300)
+    assert proc.returncode == 2, proc.stderr[-3000:]
+    [event] = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert (event["event"], event["code"], event["message"]) == ("error", expected.code, expected.message)
+    assert fake_hub.requests_to(".*") == []
+    assert not (tmp_path / "out").exists()
+
+
+def test_library_warnings_go_to_the_run_log_not_the_console(fake_hub, classifier, tmp_path):
+    """With --force and a full cache, huggingface_hub's own disk check warned on the console: a site-packages path
+    and a bare `warnings.warn(` line. Library warnings belong in export.log."""
+    full_disk = ("import shutil; real = shutil.disk_usage; shutil.disk_usage = lambda p: real(p)._replace(free=1000); "
+                 "from exportcore.cli import console_main; console_main()")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "OES_NO_SERVER": "1",
+           "EXPORTSTUDIO_CACHE": str(tmp_path / "studio-cache")}
+    proc = subprocess.run([sys.executable, "-c", full_disk, "export", CLASSIFIER, "out", "--force", "--no-validation"],
+                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "Warning" not in proc.stderr and "warnings.warn" not in proc.stderr, proc.stderr[-3000:]
+    assert "site-packages" not in proc.stderr
+    log = (tmp_path / "out" / "export.log").read_text(encoding="utf-8")
+    assert "UserWarning: Not enough free disk space to download the file" in log, log[-3000:]
+
+
+def test_offline_the_task_still_comes_from_the_pipeline_tag_the_export_recorded(fake_hub, classifier, tmp_path):
+    """Offline, a classifier repository without `architectures` (and without a model card) lost its pipeline tag:
+    feature-extraction, head dropped, exit 0. The download records the tag beside the snapshot."""
+    assert _run(tmp_path, "export", CLASSIFIER, "online", "--no-validation").returncode == 0
+    offline = subprocess.run([sys.executable, "-m", "exportcore", "export", CLASSIFIER, "offline", "--no-validation"],
+                             capture_output=True, text=True, cwd=tmp_path, timeout=300,
+                             env={**os.environ, "PYTHONPATH": str(REPO), "OES_NO_SERVER": "1", "HF_HUB_OFFLINE": "1",
+                                  "EXPORTSTUDIO_CACHE": str(tmp_path / "studio-cache")})
+    assert offline.returncode == 0, offline.stderr[-3000:]
+    assert "task: text-classification (from the Hub's pipeline tag)" in offline.stderr.splitlines()
+    plan = json.loads((tmp_path / "offline" / "export_plan.json").read_text())
+    assert "logits" in plan["submodels"][0]["outputs"]
+
+
+def test_offline_a_task_that_cannot_be_known_is_said_not_guessed(hf_cache, classifier_files, tmp_path):
+    """A cached repository whose config.json names no architecture, with no model card and no recorded tag (another
+    tool downloaded it): the default task would drop the head, so the export asks for --task."""
+    hf_cache.add(CLASSIFIER, classifier_files)
+    env = {**os.environ, "PYTHONPATH": str(REPO), "OES_NO_SERVER": "1", "HF_HUB_OFFLINE": "1",
+           "EXPORTSTUDIO_CACHE": str(tmp_path / "studio-cache")}
+    for command in (["export", CLASSIFIER, "out"], ["inspect", CLASSIFIER], ["preflight", CLASSIFIER]):
+        proc = subprocess.run([sys.executable, "-m", "exportcore", *command], capture_output=True, text=True,
+                              cwd=tmp_path, env=env, timeout=300)
+        assert proc.returncode == 2, (command, proc.stderr[-3000:])
+        assert "pipeline tag is not in the cache (offline)" in _one_error(proc.stderr, "task_not_inferable")
+    assert not (tmp_path / "out").exists()
+    proc = subprocess.run([sys.executable, "-m", "exportcore", "export", CLASSIFIER, "out", "--task",
+                           "text-classification", "--no-validation"], capture_output=True, text=True, cwd=tmp_path,
+                          env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]

@@ -70,6 +70,21 @@ def test_export_runs_in_the_server_and_gives_the_same_result(server, tmp_path):
     assert (local / "model.onnx").read_bytes() == (out / "model.onnx").read_bytes()
 
 
+@pytest.mark.parametrize("served", [True, False], ids=["served", "alone"])
+def test_a_reader_that_goes_away_stops_the_output_not_the_export(server, tmp_path, served):
+    """`exportcore export M OUT 2>&1 | head -2` (decision 43): served, the export used to fail with
+    internal_error BrokenPipeError from exporter_output_in_log and publish nothing."""
+    out = tmp_path / "out"
+    env = server if served else {**server, "OES_NO_SERVER": "1"}
+    proc = subprocess.Popen([*EXPORTCORE, "export", "demo:tiny-bert", str(out)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    head = [proc.stdout.readline() for _ in range(2)]
+    proc.stdout.close()  # as `head -2` does
+    assert proc.wait(timeout=300) == 0, head
+    assert (out / "model.onnx").is_file()
+    assert (SERVED in _log(out)) is served
+
+
 def test_files_get_the_clients_umask_not_the_servers(server, tmp_path):
     out = tmp_path / "out"
     code = "import os, sys; os.umask(0o077); from exportcore.cli import console_main; console_main()"

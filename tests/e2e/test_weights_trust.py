@@ -132,6 +132,37 @@ def test_an_empty_safetensors_file_is_refused(checkpoints, tmp_path, capsys):
     assert f"{len(_keys(checkpoints('BertModel', 'bert')))} weights of BertModel are not in the checkpoint" in message
 
 
+def _damaged_header(folder: Path) -> None:
+    import struct
+
+    header = json.dumps({"weight": {"dtype": "F32", "shape": [-15], "data_offsets": [0, 4]}}).encode()
+    (folder / "model.safetensors").write_bytes(struct.pack("<Q", len(header)) + header + bytes(4))
+
+
+@pytest.mark.parametrize(("damage", "says"), [
+    pytest.param(lambda folder: (folder / "model.safetensors").write_bytes(b""), "the file is empty", id="zero-bytes"),
+    pytest.param(_damaged_header, "tensor 'weight' has the shape [-15]", id="negative-shape"),
+    pytest.param(lambda folder: (folder / "model.safetensors").write_bytes(b"\x40" + bytes(7) + b"{}"),
+                 "more than the file holds", id="cut-header"),
+])
+def test_a_damaged_weights_file_is_bad_input_said_before_loading(damage, says, checkpoints, tmp_path, capsys):
+    """A zero-byte model.safetensors was model_load_failed (exit 3); a negative shape made the pre-flight print
+    "-15 parameters". Both are a damaged file: exit 2, naming the file, from the pre-flight and the export."""
+    source = tmp_path / "damaged"
+    shutil.copytree(checkpoints("BertModel", "bert"), source)
+    damage(source)
+    code, err = _cli(capsys, str(source), str(tmp_path / "out"))
+    assert code == 2, err[-2000:]
+    message = _one_error(err, "damaged_weights")
+    assert str(source / "model.safetensors") in message and says in message
+    assert not (tmp_path / "out").exists()
+    from exportcore.cli import main
+
+    assert main(["preflight", str(source)]) == 2
+    captured = capsys.readouterr()
+    assert says in _one_error(captured.err, "damaged_weights") and " parameters" not in captured.out
+
+
 def test_a_config_declaring_more_layers_than_the_checkpoint_is_refused(checkpoints, tmp_path, capsys):
     source = _variant(checkpoints("GPT2LMHeadModel", "gpt2"), tmp_path / "more",
                       config=lambda c: c.update(n_layer=c["n_layer"] + 1))

@@ -168,11 +168,17 @@ def test_sigterm_cancels_within_two_seconds_and_leaves_nothing(stage, tiny_model
         pytest.param(json.dumps({"model": "x", "output_dir": "y", "validation_shapes": [{"batch_size": 0}]}),
                      id="empty-validation-batch"),
         pytest.param(None, id="missing-file"),
+        # issue 11 audit: these used to end in a traceback (ValueError, UnicodeDecodeError, RecursionError)
+        pytest.param(b'{"model": "x", "output_dir": ' + b"9" * 5000 + b"}", id="long-integer"),
+        pytest.param(b"\xff\xfe{}", id="not-utf-8"),
+        pytest.param(b"[" * 200_000, id="deep-nesting"),
     ],
 )
 def test_bad_job_file_exits_2_with_an_error_event(content, tmp_path):
     job = tmp_path / "job.json"
-    if content is not None:
+    if isinstance(content, bytes):
+        job.write_bytes(content)
+    elif content is not None:
         job.write_text(content, encoding="utf-8")
     proc = subprocess.run(
         [sys.executable, "-m", "exportcore.worker", str(job)],

@@ -15,20 +15,8 @@ class Speech2TextOnnxConfig(AudioToTextOnnxConfig):
     ATOL_FOR_VALIDATION = 1e-4
     NORMALIZED_CONFIG_CLASS = NormalizedSeq2SeqConfig
     DUMMY_INPUT_GENERATOR_CLASSES = (*AudioToTextOnnxConfig.DUMMY_INPUT_GENERATOR_CLASSES, DummyTextInputGenerator)
-
-    @property
-    def inputs(self):
-        inputs = {}
-        if self._behavior is not ConfigBehavior.DECODER:
-            inputs["input_features"] = {0: "batch_size", 1: "encoder_sequence_length"}
-        inputs["attention_mask"] = {0: "batch_size", 1: "encoder_sequence_length"}
-        if self._behavior is not ConfigBehavior.ENCODER:
-            inputs["decoder_input_ids"] = {0: "batch_size", 1: "decoder_sequence_length"}
-        if self._behavior is ConfigBehavior.DECODER and not self.use_past_in_inputs:
-            inputs["encoder_outputs"] = {0: "batch_size", 1: "encoder_sequence_length"}
-        if self._behavior is ConfigBehavior.DECODER and self.use_past_in_inputs:
-            self.add_past_key_values(inputs, direction="inputs")
-        return inputs
+    ENCODER_MAIN_INPUT = ("input_features", {0: "batch_size", 1: "encoder_sequence_length"})
+    ENCODER_HAS_ATTENTION_MASK = True
 
     @property
     def outputs(self):

@@ -47,30 +47,10 @@ class VisionEncoderDecoderOnnxConfig(OnnxSeq2SeqConfigWithPast):
         DummySeq2SeqEncoderOutputGenerator,
         DummySeq2SeqPastKeyValuesGenerator,
     )
-
-    @property
-    def inputs(self):
-        inputs = {}
-        if self._behavior is not ConfigBehavior.DECODER:
-            inputs["pixel_values"] = {0: "batch_size", 1: "num_channels", 2: "height", 3: "width"}
-        if self._behavior is not ConfigBehavior.ENCODER:
-            inputs["decoder_input_ids"] = {0: "batch_size", 1: "decoder_sequence_length"}
-        if self._behavior is ConfigBehavior.DECODER and not self.use_past_in_inputs:
-            inputs["encoder_outputs"] = {0: "batch_size", 1: "encoder_sequence_length"}
-        if self._behavior is ConfigBehavior.DECODER and self.use_past_in_inputs:
-            self.add_past_key_values(inputs, direction="inputs")
-        return inputs
+    ENCODER_MAIN_INPUT = ("pixel_values", {0: "batch_size", 1: "num_channels", 2: "height", 3: "width"})
 
     @property
     def outputs(self):
         if self._behavior is ConfigBehavior.ENCODER:
             return {"last_hidden_state": {0: "batch_size"}}  # a fixed number of patches
         return super().outputs
-
-    def dummy_input_shape(self, name, generator):
-        shape = generator.shape(name)
-        if name.startswith("decoder_") and self.use_past_in_inputs:
-            shape[1] = 1
-        return shape
-
-

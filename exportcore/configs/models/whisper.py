@@ -15,21 +15,11 @@ from ..modality import AudioToTextOnnxConfig
 class WhisperOnnxConfig(AudioToTextOnnxConfig):
     ATOL_FOR_VALIDATION = 1e-3
     NORMALIZED_CONFIG_CLASS = NormalizedSeq2SeqConfig.with_args(feature_size="num_mel_bins")
-
-    @property
-    def inputs(self):
-        # Whisper's encoder takes a fixed number of frames: only the batch axis is dynamic (as in Optimum).
-        if self.task == "audio-classification":  # the encoder with a classification head
-            return {"input_features": {0: "batch_size"}}
-        inputs = super().inputs
-        if "input_features" in inputs:
-            inputs["input_features"] = {0: "batch_size"}
-        return inputs
+    # The encoder takes a fixed number of frames: only the batch axis is dynamic (as in Optimum).
+    ENCODER_MAIN_INPUT = ("input_features", {0: "batch_size"})
 
     @property
     def outputs(self):
-        if self.task == "audio-classification":
-            return {"logits": {0: "batch_size"}}
         outputs = super().outputs
         if self.behavior is ConfigBehavior.ENCODER:  # fixed frame count: only the batch axis is dynamic
             outputs["last_hidden_state"] = {0: "batch_size"}

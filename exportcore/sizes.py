@@ -1,4 +1,5 @@
-"""Sizes as the Hub shows them."""
+"""Sizes as the Hub shows them, in decimal units: the one way every message of ours says a size (the pre-flight's
+figures, ``disk_full``, ``insufficient_memory``, download progress, the app). Light: no imports."""
 
 from __future__ import annotations
 

@@ -45,8 +45,9 @@ class _Parser(argparse.ArgumentParser):
         error = ExportError("invalid_option", reason=message)
         if _Parser.json_events:
             from .events import error_event
+            from .progress import write_json_line
 
-            print(error_event(error).to_json(), flush=True)
+            write_json_line(error_event(error).to_json())
         sys.exit(_report(error))
 
 
@@ -227,8 +228,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     except ExportError as exc:
         if args.json_events:  # a program reading the events learns of bad options there too
             from .events import error_event
+            from .progress import write_json_line
 
-            print(error_event(exc).to_json(), flush=True)
+            write_json_line(error_event(exc).to_json())
         raise
     from .progress import ConsoleReporter
     from .run import run_export

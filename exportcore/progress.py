@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import threading
 import time
 from typing import TextIO
 
@@ -40,6 +41,17 @@ def download_text(event: Progress) -> str:
     return " · ".join(parts)
 
 
+_STDOUT_LOCK = threading.Lock()
+
+
+def write_json_line(text: str) -> None:
+    """One whole line per event on stdout, whichever thread sends it (``print`` writes the text and the newline
+    separately, so two threads printing interleave their JSON)."""
+    with _STDOUT_LOCK:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+
+
 class ConsoleReporter:
     MAX_FAILED_ROWS = 8
     #: Without a terminal, one line per this many seconds while a download runs (and one when it ends).
@@ -56,19 +68,22 @@ class ConsoleReporter:
         self.bar_width = 0
         self.last_download_line: float | None = None
         self.gone = False  # the stream's reader closed it
+        # Events come from the run's thread and its heartbeat: one whole line at a time, or two JSON lines interleave.
+        self.lock = threading.RLock()
 
     def __call__(self, event: Event) -> None:
         """Render one event. A reader that went away (`… | head`) must not fail the export: output just stops."""
-        try:
-            self._render(event)
-        except OSError:  # BrokenPipeError included
-            self.gone = True
+        with self.lock:
+            try:
+                self._render(event)
+            except OSError:  # BrokenPipeError included
+                self.gone = True
 
     def _render(self, event: Event) -> None:
         if self.gone:
             return
         if self.json_events:
-            print(event.to_json(), flush=True)
+            write_json_line(event.to_json())
             return
         if isinstance(event, Progress):
             self._bar(event)
@@ -101,17 +116,16 @@ class ConsoleReporter:
 
     def note(self, text: str) -> None:
         """A line of our own before the run's events (the task, the pre-flight's figures): a log event in JSON."""
-        if self.gone:
-            return
-        try:
-            if self.json_events:
-                from .events import LogLine
-
-                print(LogLine(level="info", message=text).to_json(), flush=True)
-            else:
-                self._line(text)
-        except OSError:
-            self.gone = True
+        with self.lock:
+            if self.gone:
+                return
+            try:
+                if self.json_events:
+                    write_json_line(LogLine(level="info", message=text).to_json())
+                else:
+                    self._line(text)
+            except OSError:
+                self.gone = True
 
     def _bar(self, event: Progress) -> None:
         downloading = event.bytes_done is not None and bool(event.bytes_total or event.bytes_done)  # 0 of 0: cached

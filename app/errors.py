@@ -70,6 +70,18 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         QT_TRANSLATE_NOOP("Errors", "One of the options cannot be used: {reason}."),
         QT_TRANSLATE_NOOP("Errors", "Correct the highlighted option in the Options panel."),
     ),
+    "image_size_unsupported": (
+        QT_TRANSLATE_NOOP("Errors", "Image size not possible"),
+        QT_TRANSLATE_NOOP("Errors", "A {model_type} model takes images of {takes} pixels; {where} asks for {given}."),
+        QT_TRANSLATE_NOOP("Errors", "Leave the image size at the model's own, or set it to {takes}."),
+    ),
+    "part_not_derivable": (
+        QT_TRANSLATE_NOOP("Errors", "Model not supported"),
+        QT_TRANSLATE_NOOP("Errors", "{model_type} models cannot be exported: their {part} part could not be derived "
+                          "({reason})."),
+        QT_TRANSLATE_NOOP("Errors", "Choose a supported model; the list of supported vision-language models and their "
+                          "parts is in docs/supported-models.md."),
+    ),
     "unsupported_framework": (
         QT_TRANSLATE_NOOP("Errors", "Framework not available"),
         QT_TRANSLATE_NOOP("Errors", "The framework '{framework}' is not available ({reason})."),
@@ -94,6 +106,26 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         QT_TRANSLATE_NOOP("Errors", "File not on the Hub"),
         QT_TRANSLATE_NOOP("Errors", "'{model}' has no file '{file}' on the Hub."),
         QT_TRANSLATE_NOOP("Errors", "Check the revision, or pick another model."),
+    ),
+    "unknown_variant": (
+        QT_TRANSLATE_NOOP("Errors", "Unknown variant"),
+        QT_TRANSLATE_NOOP("Errors", "'{name}' is not a variant we can make. The variants are: {choices}."),
+        QT_TRANSLATE_NOOP("Errors", "Choose the variants from the list in the Options panel."),
+    ),
+    "variant_not_applicable": (
+        QT_TRANSLATE_NOOP("Errors", "Variant not possible"),
+        QT_TRANSLATE_NOOP("Errors", "The {variant} variant cannot be made for this export: {reason}."),
+        QT_TRANSLATE_NOOP("Errors", "{advice}"),
+    ),
+    "variant_failed": (
+        QT_TRANSLATE_NOOP("Errors", "Variant failed"),
+        QT_TRANSLATE_NOOP("Errors", "Making the {variant} variant of '{file}' failed ({reason})."),
+        QT_TRANSLATE_NOOP("Errors", "Export again without that variant, or report the model with the run log."),
+    ),
+    "optimize_failed": (
+        QT_TRANSLATE_NOOP("Errors", "Optimization failed"),
+        QT_TRANSLATE_NOOP("Errors", "Optimizing '{file}' at level {level} failed ({reason})."),
+        QT_TRANSLATE_NOOP("Errors", "Export again with a lower optimization level or none, or report the model."),
     ),
     "not_in_cache": (
         QT_TRANSLATE_NOOP("Errors", "Not downloaded"),
@@ -201,6 +233,35 @@ TEXTS: dict[str, tuple[str, str, str]] = {
         QT_TRANSLATE_NOOP("Errors", "Something went wrong"),
         QT_TRANSLATE_NOOP("Errors", "An unexpected error happened ({reason})."),
         QT_TRANSLATE_NOOP("Errors", "Please report it together with the details below."),
+    ),
+    "generic_not_exportable": (
+        QT_TRANSLATE_NOOP("Errors", "Model not supported"),
+        QT_TRANSLATE_NOOP("Errors", "This '{model_type}' model has no hand-written export, and the generic path cannot "
+                                    "export it: {reason}."),
+        QT_TRANSLATE_NOOP("Errors", "The list of supported models says which types were tried and why each failed."),
+    ),
+    "generic_derivation_failed": (
+        QT_TRANSLATE_NOOP("Errors", "Model not supported"),
+        QT_TRANSLATE_NOOP("Errors", "No export could be derived for this '{model_type}' model: its configuration has no "
+                                    "{attribute} (tried {tried})."),
+        QT_TRANSLATE_NOOP("Errors", "Check the model's config.json."),
+    ),
+    "generic_cache_mismatch": (
+        QT_TRANSLATE_NOOP("Errors", "Generic export failed"),
+        QT_TRANSLATE_NOOP("Errors", "The export derived for this '{model_type}' model does not match its cache "
+                                    "(derived {derived}, the model returns {actual})."),
+        QT_TRANSLATE_NOOP("Errors", "Nothing was exported. Please report the model type with the log."),
+    ),
+    "sentence_transformers_unsupported": (
+        QT_TRANSLATE_NOOP("Errors", "Sentence embeddings not supported"),
+        QT_TRANSLATE_NOOP("Errors", "This sentence-transformers model cannot be exported with its pooling: {reason}."),
+        QT_TRANSLATE_NOOP("Errors", "Export its transformer alone (the feature-extraction task) and pool outside "
+                                    "the model."),
+    ),
+    "rewrite_mismatch": (
+        QT_TRANSLATE_NOOP("Errors", "Export failed"),
+        QT_TRANSLATE_NOOP("Errors", "The export-friendly rewrite of {what} changes the model's outputs."),
+        QT_TRANSLATE_NOOP("Errors", "Nothing was exported. Please report the model type with the log."),
     ),
     "weights_mismatch": (
         QT_TRANSLATE_NOOP("Errors", "Weights do not match the model"),
@@ -333,24 +394,51 @@ def from_error_event(ev: ErrorEvent) -> FriendlyError:
                     str(ev.details or ""))
 
 
-def validation_advice(float_dtype: str, max_diff: float | None) -> tuple[str, float | None]:
-    """What to try after a failed validation (in the UI language) and the tolerance that would have passed."""
-    atol = suggested_atol(max_diff) if isinstance(max_diff, (int, float)) and math.isfinite(max_diff) and max_diff > 0 \
-        else None
-    if float_dtype in ("fp16", "bf16"):
-        text = QCoreApplication.translate(
-            "Errors", "%1 results differ more from PyTorch's fp32 reference than the default tolerance allows. Try "
-                      "one of: export in fp32; or raise the tolerance (atol) to %2 (the largest difference was %3); "
-                      "or keep an fp32 export and convert it to %1 later.")
-        return (text.replace("%1", float_dtype).replace("%2", f"{atol:g}" if atol else "—")
-                .replace("%3", f"{max_diff:.2e}" if atol else "—"), atol)
-    if atol is not None:
-        text = QCoreApplication.translate(
-            "Errors", "Look at the red rows. A tolerance (atol) of %1 would pass them all (the largest difference was "
-                      "%2); raise it only if that precision is enough for you, otherwise report the model.")
-        return text.replace("%1", f"{atol:g}").replace("%2", f"{max_diff:.2e}"), atol
+def validation_advice(float_dtype: str, max_diff: float | None, atol: float | None = None,
+                      suggested: float | None = None) -> tuple[str, float | None]:
+    """What to try after a failed validation (in the UI language) and the tolerance that would have passed.
+    ``atol``: the tolerance the run used (the error's ``atol`` when the user gave one, else what the failed rows
+    were held to); ``suggested``: the core's suggestion (the error's ``suggested_atol``), else worked out here. A
+    suggestion no larger than the tolerance used would not help (the shapes differ): none is made."""
+    usable = isinstance(max_diff, (int, float)) and math.isfinite(max_diff) and max_diff > 0
+    if not _is_positive(suggested):
+        suggested = suggested_atol(max_diff) if usable else None
+    if suggested is not None and _is_positive(atol) and suggested <= atol:
+        suggested = None
+    used = f"{atol:g}" if _is_positive(atol) else ""
+    if float_dtype in ("fp16", "bf16") and suggested is not None:
+        if used:
+            text = QCoreApplication.translate(
+                "Errors", "%1 results differ more from PyTorch's fp32 reference than the tolerance this run used "
+                          "(atol %4) allows. Try one of: export in fp32; or raise the tolerance (atol) to %2 "
+                          "(the largest difference was %3); or keep an fp32 export and convert it to %1 later.")
+        else:
+            text = QCoreApplication.translate(
+                "Errors", "%1 results differ more from PyTorch's fp32 reference than the tolerance allows. Try "
+                          "one of: export in fp32; or raise the tolerance (atol) to %2 (the largest difference "
+                          "was %3); or keep an fp32 export and convert it to %1 later.")
+        return (text.replace("%1", float_dtype).replace("%2", f"{suggested:g}").replace("%3", f"{max_diff:.2e}")
+                .replace("%4", used), suggested)
+    if suggested is not None:
+        if used:
+            text = QCoreApplication.translate(
+                "Errors", "Look at the red rows. This run allowed a difference of %3; a tolerance (atol) of %1 "
+                          "would pass them all (the largest difference was %2). Raise it only if that precision "
+                          "is enough for you, otherwise report the model.")
+        else:
+            text = QCoreApplication.translate(
+                "Errors", "Look at the red rows. A tolerance (atol) of %1 would pass them all (the largest "
+                          "difference was %2); raise it only if that precision is enough for you, otherwise "
+                          "report the model.")
+        return (text.replace("%1", f"{suggested:g}").replace("%2", f"{max_diff:.2e}").replace("%3", used),
+                suggested)
     return QCoreApplication.translate(
         "Errors", "Look at the red rows: their shapes differ from PyTorch's. Please report the model."), None
+
+
+def _is_positive(value: Any) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            and value > 0)
 
 
 _FRAME = re.compile(r'^\s+(File ".*", line \d+.*|\S.*)$')

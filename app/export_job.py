@@ -5,7 +5,7 @@ QProcess, parses stdout there, and forwards each event as a queued signal. Cance
 child if it is still there after ``KILL_AFTER_MS`` (well within 2 s). A child that crashes or exits without saying
 why becomes a ``worker_crashed`` error — the window carries on. :class:`ExportQueue` runs several jobs one after
 another. An *in-process* mode (``runner=``) runs a callable in the supervisor thread instead of a child process
-(tests; the production app always uses the child process: FACTS.md measured 285 ms GUI stalls otherwise).
+(tests; the production app always uses the child process: docs/facts.md, "The app": 285 ms GUI stalls otherwise).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from .process_link import ProcessLink, as_event
 from .transfer import Transfer
 
 KILL_AFTER_MS = 1500
-#: stderr lines that are known noise (FACTS.md) and are not shown in the log pane.
+#: stderr lines that are known noise (docs/facts.md, "torch.onnx in torch 2.13") and are not shown in the log pane.
 NOISE = ("TracerWarning", "torchvision is not installed", "[torch.onnx]", "warnings.warn(")
 SIGNAL_NAMES = {134: "aborted", 135: "bus error", 136: "floating point exception", 137: "killed",
                 139: "segmentation fault", 143: "terminated"}

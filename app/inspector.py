@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QTableView, QTabWidget, QVBoxLayout, QWidget,
 )
 
+from exportcore import dtypes
+
 from .error_views import ErrorBanner
 from .errors import FriendlyError
 from .preflight import task_source_text
@@ -27,7 +29,6 @@ _INT_INPUTS = {
     "encoder_attention_mask", "cache_position", "labels", "bbox", "pixel_mask",
 }
 _BOOL_INPUTS = {"use_cache_branch"}
-_ONNX_FLOAT = {"fp32": "float32", "fp16": "float16", "bf16": "bfloat16"}
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -48,8 +49,14 @@ def tensor_dtype(name: str, submodel: dict, options: dict | None = None) -> str:
     if name in _BOOL_INPUTS:
         return "bool"
     if name in _INT_INPUTS or name.endswith(("input_ids", "attention_mask")):
-        return str(options.get("int_dtype") or "int64")
-    return _ONNX_FLOAT.get(str(options.get("float_dtype") or "fp32"), "float32")
+        return _long_name(options.get("int_dtype"), "int64")
+    return _long_name(options.get("float_dtype"), "float32")
+
+
+def _long_name(dtype: Any, default: str) -> str:
+    """The name a plan document gives a dtype (``fp16`` -> ``float16``), from the core's one vocabulary."""
+    found = dtypes.find(dtype) if dtype else None
+    return found.long_name if found is not None else default
 
 
 def format_axes(axes: dict) -> str:

@@ -480,7 +480,8 @@ class MainWindow(Retranslating, QMainWindow):
         if job.model != self.session.ref:
             self.select_model(job.model)
         self.options.load({**job.options, **changes})
-        what = ", ".join(f"{k} = {v:g}" if isinstance(v, float) else f"{k} = {v}" for k, v in changes.items())
+        what = ", ".join(f"{k} = {v:g}" if isinstance(v, float) else f"{k} = {','.join(v) or '—'}"
+                         if isinstance(v, list) else f"{k} = {v}" for k, v in changes.items())
         self.statusBar().showMessage(self.tr("Export options changed (%1): press Export to run again.")
                                      .replace("%1", what), 8000)
 

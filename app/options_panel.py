@@ -2,13 +2,18 @@
 
 Every control maps to an :class:`exportcore.options.ExportOptions` field; every change is written into the
 :class:`app.session.Session` (its ``options``) before ``optionsChanged`` (a change that alters the plan: the main
-window re-inspects) or ``settingsChanged`` (output folder, validation, overwrite) reaches anyone else. What the
-model offers comes from the session's :class:`app.plan_facts.PlanFacts`. A control that cannot apply to the current
-model/choices is disabled and its tooltip says why (``disabled_reason(name)`` returns that text; tests use it).
+window re-inspects) or ``settingsChanged`` (output folder, validation, overwrite) reaches anyone else.
+
+Which options make sense for the model, and why not, is the core's to say: :func:`exportcore.option_rules.rules`
+over the newest plan document (through the session's :class:`app.plan_facts.PlanFacts`; docs/architecture.md, "One
+home per rule"). The panel shows each rule: a disabled control's tooltip is the rule's reason in the UI language
+(``disabled_reason(name)`` returns that text; tests use it), values a rule excludes are disabled items, and the
+values it leaves (opsets, shape keywords) are what the controls offer.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from contextlib import contextmanager
 from typing import Any
 
@@ -20,23 +25,25 @@ from PySide6.QtWidgets import (
 )
 
 from exportcore.errors import ExportError
+from exportcore.option_facts import document_task
+from exportcore.option_rules import FILE_LAYOUT, FILE_LAYOUTS, REASONS, SHAPE_RULE_PREFIX, Rule
 from exportcore.options import (
-    DEFAULT_SHAPES, DYNAMO_OPSETS, FLOAT_DTYPES, INT_DTYPES, TORCHSCRIPT_OPSETS, ExportOptions, format_shape_sets,
-    parse_shape_sets,
+    DEFAULT_SHAPES, FLOAT_DTYPES, INT_DTYPES, ExportOptions, format_shape_sets, opset_range, parse_shape_sets,
 )
-from exportcore.tasks import split_past
 
-from .plan_facts import SHAPE_GROUPS, PlanFacts
+from .option_words import excluded_text, rule_text
+from .plan_facts import PlanFacts
 from .qt_util import Retranslating
 from .session import Session, inspect_fields
+from .variant_choices import VariantChoices
 
-#: how an encoder–decoder is written: one file, encoder + merged decoder, encoder + decoders not merged
-FILE_LAYOUTS = ("monolith", "merged", "separate")
-OPSET_DEFAULT = 13  # the spin box's "Default" value; real opsets start above it
-TORCHSCRIPT_MAX_OPSET = TORCHSCRIPT_OPSETS[-1]
-DYNAMO_MIN_OPSET, DYNAMO_MAX_OPSET = DYNAMO_OPSETS[0], DYNAMO_OPSETS[-1]
-#: model types known to fail on the torch.export path (FACTS.md: T5 with sdpa attention).
-DYNAMO_BROKEN = {"t5", "mt5", "longt5"}
+#: the controls a rule can disable, by rule name (the panel's attribute where it differs)
+RULED_CONTROLS = {"use_past": "use_past", "use_past_in_inputs": "past_in_inputs", FILE_LAYOUT: "file_layout",
+                  "int_dtype": "int_dtype", "dynamo": "dynamo", "validate": "validate",
+                  "validation_shapes": "validation_shapes", "atol": "atol", "variants": "variant_checks",
+                  "layout": "layout_choice", "optimize": "optimize_choice"}
+#: a rule's code that turned past key/values off because one file (monolith) holds none
+ONE_FILE_PAST = "past_not_in_one_file"
 
 
 class OptionsPanel(Retranslating, QWidget):
@@ -56,8 +63,13 @@ class OptionsPanel(Retranslating, QWidget):
         self._shown_model = ""  # the model the model-dependent choices were last reset for
         self._shown_tasks: tuple[str, ...] = ()  # the tasks the task combo offers
         self._reasons: dict[str, str] = {}
-        self._past_auto_off = False
+        #: the rules shown (exportcore.option_rules.rules over the newest plan and the panel's values)
+        self._rules: dict[str, Rule] = {}
+        #: the code of the rule that turned past key/values off ("" when the panel did not: it is the user's)
+        self._past_auto_off = ""
         self._validate_auto_off = False
+        #: the user chose "past key/values as inputs" for this model: the rule's default no longer moves it
+        self._past_inputs_chosen = False
 
         # -- model group
         self.task = QComboBox()
@@ -77,9 +89,15 @@ class OptionsPanel(Retranslating, QWidget):
         self.float_dtype.addItems(FLOAT_DTYPES)
         self.int_dtype = QComboBox()
         self.int_dtype.addItems(INT_DTYPES)
+        # -- variants, the runtime's layout, graph optimization (issue 12)
+        self.deploy = VariantChoices(self)
+        self.variant_checks = self.deploy.checks_holder
+        self.layout_choice = self.deploy.layout_choice
+        self.optimize_choice = self.deploy.optimize_choice
         # -- exporter
         self.opset = QSpinBox()
-        self.opset.setRange(OPSET_DEFAULT, TORCHSCRIPT_MAX_OPSET)
+        opsets = opset_range(False)
+        self.opset.setRange(opsets[0] - 1, opsets[-1])  # the minimum is "Default"
         self.dynamo = QCheckBox()
         # -- shapes
         self.shape_spins: dict[str, QSpinBox] = {}
@@ -157,15 +175,16 @@ class OptionsPanel(Retranslating, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 6, 0)
         layout.setSpacing(10)
-        for box in (self.model_box, self.precision_box, self.exporter_box, self.shapes_box, self.validation_box,
-                    self.output_box):
+        for box in (self.model_box, self.precision_box, self.deploy.variants_box, self.deploy.runtime_box,
+                    self.exporter_box, self.shapes_box, self.validation_box, self.output_box):
             layout.addWidget(box)
         layout.addStretch(1)
 
         for w in (self.task, self.file_layout, self.float_dtype, self.int_dtype):
             w.currentIndexChanged.connect(self._changed)
-        for w in (self.use_past, self.past_in_inputs, self.dynamo):
-            w.toggled.connect(self._changed)
+        self.use_past.toggled.connect(self._past_toggled)
+        self.past_in_inputs.toggled.connect(self._past_inputs_toggled)
+        self.dynamo.toggled.connect(self._changed)
         self.opset.valueChanged.connect(self._changed)
         for spin in self.shape_spins.values():
             spin.valueChanged.connect(self._changed)
@@ -175,6 +194,7 @@ class OptionsPanel(Retranslating, QWidget):
         self.overwrite.toggled.connect(self.settingsChanged)
         self.pad_token.valueChanged.connect(self.settingsChanged)
         self.output_dir.textEdited.connect(self.settingsChanged)
+        self.deploy.changed.connect(self.settingsChanged)  # what is made from the plan, not the plan itself
         self.retranslate()
         self._fill_tasks()
         self._update_enabled()
@@ -197,6 +217,7 @@ class OptionsPanel(Retranslating, QWidget):
             self.pad_token.setValue(-1)
             self.use_past.setChecked(True)
             self.past_in_inputs.setChecked(True)
+            self._past_auto_off, self._past_inputs_chosen = "", False
             self.file_layout.setCurrentIndex(1)
             self._fill_tasks()
             self._update_enabled()
@@ -236,14 +257,18 @@ class OptionsPanel(Retranslating, QWidget):
             "validate": self.validate.isChecked(),
             "validation_shapes": self.validation_shape_sets() if self.validate.isChecked() else None,
             "overwrite": self.overwrite.isChecked(),
-            "pad_token_id": (self.pad_token.value() if self.facts.needs_pad_token and self.pad_token.value() >= 0
+            "pad_token_id": (self.pad_token.value() if self._allows("pad_token_id") and self.pad_token.value() >= 0
                              else None),
+            # a ticked variant or level the rules rule out (an fp16 export) stays ticked, but is not asked for
+            "variants": self.deploy.variants() if self._allows("variants") else (),
+            "layout": self.deploy.layout(),
+            "optimize": self.deploy.optimize() if self._allows("optimize") else None,
         }
         if self.use_past.isEnabled() and self.facts.tasks_known:  # only once the model's tasks are known
             fields["use_past"] = self.use_past.isChecked()
             if self.past_in_inputs.isEnabled():
                 fields["use_past_in_inputs"] = self.past_in_inputs.isChecked()
-        if self.facts.is_seq2seq:
+        if self._allows(FILE_LAYOUT):
             layout = self.file_layout_value()
             fields["monolith"] = layout == "monolith"
             fields["post_process"] = layout != "separate"
@@ -332,6 +357,9 @@ class OptionsPanel(Retranslating, QWidget):
             "dynamo": self.dynamo.isChecked(),
             "validate": self.validate.isChecked() or self._validate_auto_off,  # the user's choice, not bf16's
             "overwrite": self.overwrite.isChecked(),
+            "variants": list(self.deploy.variants()),  # the user's choice, also while an fp16 export rules it out
+            "layout": self.deploy.layout(),
+            "optimize": self.deploy.optimize(),
         }
 
     def load(self, data: dict[str, Any]) -> None:
@@ -357,9 +385,15 @@ class OptionsPanel(Retranslating, QWidget):
             self.overwrite.setChecked(bool(data.get("overwrite")))
             pad = data.get("pad_token_id")
             self.pad_token.setValue(int(pad) if isinstance(pad, int) and pad >= 0 else -1)
+            variants = data.get("variants")
+            self.deploy.set_values(
+                variants=variants if isinstance(variants, (list, tuple)) else None,
+                layout=data.get("layout") if isinstance(data.get("layout"), str) else None,
+                optimize=data.get("optimize") if "optimize" in data else False)
             task = data.get("task")
             if task:
-                base, past = split_past(str(task))
+                named = document_task(task)
+                base, past = named.task, named.use_past
                 if base != "auto" and base not in self.facts.base_tasks:
                     self.session.offer_task(base)
                     self._fill_tasks()
@@ -371,6 +405,7 @@ class OptionsPanel(Retranslating, QWidget):
                 self.use_past.setChecked(bool(data["use_past"]))
             if data.get("use_past_in_inputs") is not None:
                 self.past_in_inputs.setChecked(bool(data["use_past_in_inputs"]))
+                self._past_inputs_chosen = True
             if data.get("monolith"):
                 self.file_layout.setCurrentIndex(0)
             elif data.get("post_process") is False:
@@ -386,6 +421,21 @@ class OptionsPanel(Retranslating, QWidget):
             return
         self._update_enabled()
         self.optionsChanged.emit()
+
+    def _past_toggled(self, checked: bool) -> None:
+        if self.signalsBlocked():
+            return
+        self._past_auto_off = ""
+        if checked and self.file_layout_value() == "monolith":
+            with _blocked(self.file_layout):  # one file holds no past: asking for it asks for encoder + decoder
+                self.file_layout.setCurrentIndex(FILE_LAYOUTS.index("merged"))
+        self._changed()
+
+    def _past_inputs_toggled(self, *_: Any) -> None:
+        if self.signalsBlocked():
+            return
+        self._past_inputs_chosen = True
+        self._changed()
 
     def _settings_changed(self, *_: Any) -> None:
         self._update_enabled()
@@ -427,90 +477,127 @@ class OptionsPanel(Retranslating, QWidget):
             return self.tr("Automatic: %1").replace("%1", self.facts.resolved_task)
         return self.tr("Automatic (from the model)")
 
-    def _update_enabled(self) -> None:
-        r: dict[str, str] = {}
-        facts = self.facts
-        task = self.current_task()
-        known = facts.tasks_known
-        if task == "auto":
-            past_ok = bool(facts.past_tasks) if known else True
-        else:
-            past_ok = task in facts.past_tasks
-        if not past_ok:
-            r["use_past"] = (self.tr("'%1' has no variant with past key/values for this model.").replace("%1", task)
-                             if task != "auto" else self.tr("This model exports no past key/values."))
-        if past_ok and not self.use_past.isChecked():
-            r["use_past_in_inputs"] = self.tr("Only meaningful when past key/values are exported.")
-        elif not past_ok:
-            r["use_past_in_inputs"] = r["use_past"]
-        elif facts.is_seq2seq:
-            r["use_past_in_inputs"] = self.tr("Encoder–decoder models always get a decoder without past inputs and "
-                                              "one with them.")
-        if not facts.is_seq2seq:
-            r["file_layout"] = self.tr("Only encoder–decoder models (such as T5, BART, Whisper) are split into files.")
-        merged_reason = ""
-        if facts.is_seq2seq and not (past_ok and self.use_past.isChecked()):
-            merged_reason = self.tr("Merging joins the decoder with and without past; turn on past key/values first.")
-        dyn = self.dynamo.isChecked()
-        if facts.model_type in DYNAMO_BROKEN:
-            r["dynamo"] = self.tr("The torch.export path cannot export %1 models (attention decomposition fails); "
-                                  "the TorchScript exporter is used.").replace("%1", facts.model_type)
-            dyn = False
-        if self.float_dtype.currentText() == "bf16":
-            r["validate"] = self.tr("onnxruntime's CPU provider cannot run bfloat16 models: a bf16 export "
-                                    "cannot be validated here.")
+    def _allows(self, name: str) -> bool:
+        rule = self._rules.get(name)
+        return rule is not None and rule.enabled
+
+    def _probe_options(self, monolith: bool = False) -> ExportOptions:
+        """The panel's values that the rules read, as options (the others cannot change a rule's answer)."""
+        known = self.facts.tasks_known
+        layout = self.file_layout_value()
+        return ExportOptions(
+            model=self.session.ref or "model", task=self.current_task(),
+            use_past=self.use_past.isChecked() if known else None,
+            use_past_in_inputs=self.past_in_inputs.isChecked() if known and self.use_past.isChecked() else None,
+            monolith=monolith, post_process=layout != "separate", float_dtype=self.float_dtype.currentText(),
+            int_dtype=self.int_dtype.currentText(), dynamo=self.dynamo.isChecked(),
+            validate=self.validate.isChecked())
+
+    def _ask_rules(self) -> dict[str, Rule]:
+        options = self._probe_options()
+        rules = self.facts.rules(options)
+        # "monolith" counts only where the file layout is a choice for this task (else it is one file anyway)
+        if rules[FILE_LAYOUT].enabled and self.file_layout_value() == "monolith":
+            rules = self.facts.rules(dataclasses.replace(options, monolith=True))
+        if not self.facts.tasks_known:  # before the first plan nothing is known about the model's cache
+            rules["use_past"] = Rule(True)
+            rules["use_past_in_inputs"] = (Rule(True) if self.use_past.isChecked()
+                                           else Rule(False, "past_off", REASONS["past_off"]))
+        return rules
+
+    def _follow(self, rules: dict[str, Rule]) -> bool:
+        """Move values the rules rule out to what the export will do; True when something moved."""
+        moved = False
+
+        def set_checked(box: QCheckBox, value: bool) -> None:
+            nonlocal moved
+            if box.isChecked() != value:
+                with _blocked(box):
+                    box.setChecked(value)
+                moved = True
+
+        past = rules["use_past"]
+        if self.facts.tasks_known:
+            if not past.enabled and self.use_past.isChecked():
+                set_checked(self.use_past, False)  # shown as it will be: no past for this model/task
+                self._past_auto_off = past.code
+            elif past.enabled and self._past_auto_off and (
+                    self._past_auto_off != ONE_FILE_PAST or self.file_layout_value() != "monolith"):
+                set_checked(self.use_past, True)
+                self._past_auto_off = ""
+        inputs = rules["use_past_in_inputs"]
+        if inputs.enabled and not self._past_inputs_chosen and isinstance(inputs.default, bool):
+            set_checked(self.past_in_inputs, inputs.default)
+        if not rules["validate"].enabled:
             if self.validate.isChecked():
-                with _blocked(self.validate):
-                    self.validate.setChecked(False)
+                set_checked(self.validate, False)
                 self._validate_auto_off = True
         elif self._validate_auto_off:
-            with _blocked(self.validate):
-                self.validate.setChecked(True)
+            set_checked(self.validate, True)
             self._validate_auto_off = False
-        if not self.validate.isChecked():
-            r["validation_shapes"] = r["atol"] = self.tr("Validation is turned off.")
+        layout = rules[FILE_LAYOUT]
+        if layout.enabled and layout.values and self.file_layout_value() not in layout.values:
+            value = layout.default if layout.default in layout.values else layout.values[0]
+            with _blocked(self.file_layout):
+                self.file_layout.setCurrentIndex(FILE_LAYOUTS.index(value))
+            moved = True
+        return moved
 
-        # apply
-        if "use_past" in r and self.use_past.isChecked() and known:
-            with _blocked(self.use_past):
-                self.use_past.setChecked(False)  # shown as it will be: no past for this model/task
-        elif "use_past" not in r and known and not self.use_past.isChecked() and self._past_auto_off:
-            with _blocked(self.use_past):
-                self.use_past.setChecked(True)
-        self._past_auto_off = "use_past" in r and known
-        self._reasons = r
-        for name in ("use_past", "use_past_in_inputs", "file_layout", "dynamo", "validate", "validation_shapes",
-                     "atol"):
-            w = getattr(self, "past_in_inputs" if name == "use_past_in_inputs" else name)
-            w.setEnabled(name not in r)
-            w.setToolTip(r.get(name, self._tooltips.get(name, "")))
+    def _update_enabled(self) -> None:
+        rules = self._ask_rules()
+        for _ in range(3):  # a value moved can change another rule (past off -> no merged decoder)
+            if not self._follow(rules):
+                break
+            rules = self._ask_rules()
+        self._rules = rules
+        self._show(rules)
+
+    def _show(self, rules: dict[str, Rule]) -> None:
+        reasons: dict[str, str] = {}
+        for name, attr in RULED_CONTROLS.items():
+            rule, widget = rules[name], getattr(self, attr)
+            words = rule_text(rule)
+            own = self._tooltips.get(name, "")
+            if not rule.enabled:
+                reasons[name] = words
+            widget.setEnabled(rule.enabled)
+            widget.setToolTip(words if not rule.enabled else "\n".join(t for t in (own, words) if t))
         model: QStandardItemModel = self.file_layout.model()  # type: ignore[assignment]
-        item = model.item(1)
-        item.setEnabled(not merged_reason)
-        item.setToolTip(merged_reason)
-        if merged_reason:
-            r["file_layout:merged"] = merged_reason
-            if self.file_layout.currentIndex() == 1:
-                with _blocked(self.file_layout):
-                    self.file_layout.setCurrentIndex(2)
-        lo, hi = (DYNAMO_MIN_OPSET - 1, DYNAMO_MAX_OPSET) if dyn else (OPSET_DEFAULT, TORCHSCRIPT_MAX_OPSET)
+        layout = rules[FILE_LAYOUT]
+        for i, value in enumerate(FILE_LAYOUTS):
+            why = excluded_text(layout, value) if layout.enabled else ""
+            model.item(i).setEnabled(not why)
+            model.item(i).setToolTip(why)
+            if why:
+                reasons[f"{FILE_LAYOUT}:{value}"] = why
+        self._reasons = reasons
+
+        opset = rules["opset"]
+        values = opset.values or tuple(opset_range(False))
+        lo, hi = values[0] - 1, values[-1]  # lo: "Default"
         if (self.opset.minimum(), self.opset.maximum()) != (lo, hi):
             was_default = self.opset.value() == self.opset.minimum()
             with _blocked(self.opset):
                 self.opset.setRange(lo, hi)
                 if was_default:
                     self.opset.setValue(lo)
-        self.opset.setToolTip(self.tr("torch.export supports opsets %1–%2 (it silently keeps 18 below that).")
-                              .replace("%1", str(DYNAMO_MIN_OPSET)).replace("%2", str(DYNAMO_MAX_OPSET)) if dyn else
-                              self.tr("The TorchScript exporter supports opsets up to %1.")
-                              .replace("%1", str(TORCHSCRIPT_MAX_OPSET)))
-        self.model_form.setRowVisible(self.pad_token, facts.needs_pad_token)
-        for group, keys in SHAPE_GROUPS.items():
-            show = group in facts.shape_groups
-            for k in keys:
-                self.shape_spins[k].setVisible(show)
-                self.shape_labels[k].setVisible(show)
+        default = f" ({opset.default})" if isinstance(opset.default, int) else ""
+        self.opset.setSpecialValueText(self.tr("Default") + default)
+        self.opset.setToolTip(rule_text(opset))
 
+        pad = rules["pad_token_id"]
+        self.model_form.setRowVisible(self.pad_token, pad.enabled)
+        self.pad_token.setToolTip(rule_text(pad) if pad.enabled else "")
+        for key in DEFAULT_SHAPES:
+            show = rules[SHAPE_RULE_PREFIX + key].enabled
+            self.shape_spins[key].setVisible(show)
+            self.shape_labels[key].setVisible(show)
+        variants = rules["variants"]
+        self.deploy.offer_variants(tuple(variants.values or ()) if variants.enabled else ())
+        self.deploy.set_reason(reasons.get("variants", ""))
+        atol = rules["atol"].default
+        shown = f"{atol:g}" if isinstance(atol, (int, float)) else self.tr("per model")
+        self.atol.setPlaceholderText(self.tr("default: %1").replace("%1", shown))
 
     def retranslate(self) -> None:
         self.model_box.setTitle(self.tr("Model"))
@@ -530,24 +617,19 @@ class OptionsPanel(Retranslating, QWidget):
             model.setData(model.index(i, 0), t, Qt.ItemDataRole.DisplayRole)
         self.pad_label.setText(self.tr("Pad token id"))
         self.pad_token.setSpecialValueText(self.tr("from the tokenizer"))
-        self.pad_token.setToolTip(self.tr("This model classifies text with a decoder, which needs a padding token id. "
-                                          "By default it is taken from the config or the tokenizer saved with the "
-                                          "model; set it here if neither has one (often the end-of-sequence id)."))
         self.float_label.setText(self.tr("Float dtype"))
         self.int_label.setText(self.tr("Integer dtype"))
         self.opset_label.setText(self.tr("Opset"))
-        self.opset.setSpecialValueText(self.tr("Default"))
         self.dynamo.setText(self.tr("Use torch.export (dynamo)"))
         self.validate.setText(self.tr("Validate against PyTorch"))
         self.vshapes_label.setText(self.tr("Shape sets"))
         self.validation_shapes.setPlaceholderText(self.tr("default: 3 sets, e.g. batch_size=1,sequence_length=7;…"))
         self.atol_label.setText(self.tr("Tolerance (atol)"))
-        default = f"{self.facts.plan_atol:g}" if self.facts.plan_atol else self.tr("per model")
-        self.atol.setPlaceholderText(self.tr("default: %1").replace("%1", default))
         self.output_label.setText(self.tr("Folder"))
         self.browse.setToolTip(self.tr("Choose the output folder"))
         self.overwrite.setText(self.tr("Overwrite a non-empty folder"))
         self.task.setItemText(0, self._automatic_text())
+        self.deploy.retranslate()
         self._tooltips = {
             "use_past": self.tr("Adds past_key_values inputs and present outputs so generation reuses earlier steps."),
             "use_past_in_inputs": self.tr("Whether the exported model takes the past as inputs."),
@@ -556,6 +638,10 @@ class OptionsPanel(Retranslating, QWidget):
             "validation_shapes": self.tr("Shape sets to validate at, e.g. batch_size=1,sequence_length=7;"
                                          "batch_size=3,sequence_length=23"),
             "atol": self.tr("Largest absolute difference to PyTorch that still passes."),
+            "int_dtype": self.tr("The integer type of the model's inputs (token ids, masks)."),
+            "layout": self.tr("Where the files go: the folder layout the runtime you deploy to loads."),
+            "optimize": self.tr("Graph optimization with onnxruntime's tools, applied to the fp32 files and the "
+                                "variants made from them; validated again."),
         }
         self._update_enabled()
 

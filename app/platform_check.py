@@ -1,8 +1,11 @@
-"""Before the window opens on Linux: are the system libraries of Qt's X11 (xcb) platform plugin there?
+"""Before the window opens on Linux: is there a display, and are the system libraries of Qt's X11 (xcb) platform
+plugin there?
 
-Without them Qt aborts with a message that blames ``libxcb-cursor0`` whatever is really missing (FACTS.md). We ask
-``ldd`` about PySide6's ``libqxcb.so`` (or, without ldd, try to load the libraries it links) and name the Debian
-packages to install. Light module: no Qt import (QtCore only to find the plugin folder), runs before QApplication.
+Without a display (no ``DISPLAY``, no ``WAYLAND_DISPLAY``, no ``QT_QPA_PLATFORM``) Qt aborts with a core dump and
+five lines about plugins; we say so in one line and what to do. Without the xcb libraries Qt aborts with a message
+that blames ``libxcb-cursor0`` whatever is really missing (docs/facts.md, "The app"; decision 60). We ask ``ldd``
+about PySide6's ``libqxcb.so`` (or, without ldd, try to load the libraries it links) and name the Debian packages to
+install. Light module: no Qt import (QtCore only to find the plugin folder), runs before QApplication.
 """
 
 from __future__ import annotations
@@ -127,13 +130,35 @@ def report(missing: list[Missing]) -> str:
     return "\n".join(lines)
 
 
-def check_before_qapplication(env: dict[str, str] | None = None, stream=None) -> bool:
-    """True when the window may be created; else prints what to install and returns False."""
+NO_DISPLAY = ("ONNX Export Studio cannot open its window: there is no display (DISPLAY and WAYLAND_DISPLAY are not "
+              "set). Start it from a desktop session (or over ssh -X), or run it under a virtual one with "
+              "'xvfb-run onnx-export-studio'; without a window, use the exportcore command or "
+              "'onnx-export-studio --self-test'.")
+
+
+def no_display(env: dict[str, str] | None = None, platform: str | None = None) -> bool:
+    """Whether Qt would find no display to open a window on: Linux, neither ``DISPLAY`` nor ``WAYLAND_DISPLAY``,
+    and no ``QT_QPA_PLATFORM`` other than xcb or wayland (offscreen, vnc… need none)."""
     env = os.environ if env is None else env
-    if env.get(SKIP_ENV) or not will_use_xcb(env):
-        return True
-    missing = missing_libraries()
-    if not missing:
-        return True
-    print(report(missing), file=stream or sys.stderr, flush=True)
-    return False
+    if not (platform or sys.platform).startswith("linux"):
+        return False
+    requested = env.get("QT_QPA_PLATFORM", "").strip().split(";")[0].split(":")[0].strip()
+    if requested and not requested.startswith(("xcb", "wayland")):
+        return False
+    return not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+
+
+def check_before_qapplication(env: dict[str, str] | None = None, stream=None) -> bool:
+    """True when the window may be created; else prints what is missing (libraries to install, or the display) and
+    returns False."""
+    env = os.environ if env is None else env
+    stream = stream or sys.stderr
+    if not env.get(SKIP_ENV) and will_use_xcb(env):
+        missing = missing_libraries()
+        if missing:  # said first: a display alone would not help
+            print(report(missing), file=stream, flush=True)
+            return False
+    if no_display(env):
+        print(NO_DISPLAY, file=stream, flush=True)
+        return False
+    return True

@@ -1,5 +1,5 @@
-"""Four short lines in the inspector: is the export supported (and its task), what it downloads, the disk space and
-the memory it needs (red where it does not fit)."""
+"""Short lines in the inspector: is the export supported (and its task), what it downloads, the disk space and the
+memory it needs (red where it does not fit), and the estimated size of each variant asked for."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ class PreflightPanel(Retranslating, QFrame):
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(2)
         grid.addWidget(self.title, 0, 0, 1, 2)
-        for row, key in enumerate(("support", "download", "disk", "memory"), start=1):
+        for row, key in enumerate(("support", "download", "disk", "memory", "variants"), start=1):
             name, value = QLabel(), QLabel()
             name.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             value.setWordWrap(True)
@@ -79,7 +79,7 @@ class PreflightPanel(Retranslating, QFrame):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Before exporting"))
         names = {"support": self.tr("Model"), "download": self.tr("Download"), "disk": self.tr("Disk"),
-                 "memory": self.tr("Memory")}
+                 "memory": self.tr("Memory"), "variants": self.tr("Variants")}
         for key, (name, _value) in self.labels.items():
             name.setText(names[key])
         for key in self.labels:
@@ -129,3 +129,8 @@ class PreflightPanel(Retranslating, QFrame):
                 "%1", _size(f.get("memory_estimate_bytes"))).replace(
                 "%2", _size(available) if available is not None else self.tr("unknown"))
             self._set("memory", text, self._BAD if "insufficient_memory" in refused else None)
+        sizes = f.get("variant_bytes")
+        if isinstance(sizes, dict) and sizes:
+            each = " · ".join(self.tr("%1 about %2").replace("%1", str(name)).replace("%2", _size(size))
+                              for name, size in sizes.items())
+            self._set("variants", each + " " + self.tr("(estimates; in the output's figure)"))

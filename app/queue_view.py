@@ -5,14 +5,38 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontMetrics
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QStyle, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QPushButton, QStyle, QStyledItemDelegate, QStyleOptionViewItem,
+    QTableView, QVBoxLayout, QWidget,
 )
 
 from .export_job import ExportJob, ExportQueue
 from .job_state import state_colour, state_text
 from .qt_util import ListTableModel, Retranslating, heading
+
+
+def fitted_model_id(model: str, metrics: QFontMetrics, width: int) -> str:
+    """``model`` as it fits in ``width`` pixels: whole; else its name without the organisation, folder or ``demo:``
+    (``…/all-MiniLM-L6-v2``), which tells queued models apart; else that name elided in the middle."""
+    if metrics.horizontalAdvance(model) <= width:
+        return model
+    cut = max(model.rstrip("/").rfind("/"), model.find(":") if model.startswith("demo:") else -1)
+    name = model.rstrip("/")[cut + 1:] if cut >= 0 else model
+    short = "…/" + name if cut >= 0 and not model.startswith("demo:") else name
+    if metrics.horizontalAdvance(short) <= width:
+        return short
+    return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, width)
+
+
+class ModelIdDelegate(QStyledItemDelegate):
+    """Draws a model id with :func:`fitted_model_id` (the full id is the cell's tooltip)."""
+
+    PADDING = 8  # the style's margins on both sides of a cell's text
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.text = fitted_model_id(option.text, option.fontMetrics, option.rect.width() - self.PADDING)
 
 
 class QueueModel(ListTableModel):
@@ -64,7 +88,9 @@ class QueueModel(ListTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and col == 3:
             return QColor(state_colour(job.state))
         if role == Qt.ItemDataRole.ToolTipRole and col == 1:
-            return str(job.options.get("output_dir", ""))
+            return f"{job.model}\n→ {job.options.get('output_dir', '')}"
+        if role == Qt.ItemDataRole.ToolTipRole and col == 2:
+            return job.task
         return None
 
     def retranslate(self) -> None:
@@ -96,7 +122,8 @@ class QueuePanel(Retranslating, QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         # a long task ("text-generation-with-past") must not squeeze the model: a fixed column, elided
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(2, 110)
+        header.resizeSection(2, 88)
+        self.view.setItemDelegateForColumn(1, ModelIdDelegate(self.view))
         self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.view.setWordWrap(False)
         self.view.setMaximumHeight(150)

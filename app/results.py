@@ -1,4 +1,5 @@
-"""Results of a run (files with sizes, Open folder, Open in Netron, Copy CLI command) and the run history."""
+"""Results of a run (its variants against their accuracy budget, files with sizes, Open folder, Open in Netron, Copy
+CLI command) and the run history."""
 
 from __future__ import annotations
 
@@ -9,20 +10,24 @@ import sys
 import time
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QProcess, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, QProcess, Qt, QUrl, Signal,
+)
 from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QLabel, QMessageBox, QPushButton, QStyle, QVBoxLayout,
+    QAbstractItemView, QHBoxLayout, QLabel, QMessageBox, QPushButton, QSplitter, QStyle, QVBoxLayout,
     QWidget,
 )
 
+from exportcore.events import VariantResult
 from exportcore.options import ExportOptions
 
 from .export_job import ExportJob
 from .inspector import standard_icon
 from .job_state import state_colour, state_text
-from .qt_util import ListTableModel, Retranslating, read_only_table
+from .qt_util import ListTableModel, Retranslating, heading, read_only_table, stacked
 from .run_output import RunOutput
+from .variant_results import VariantsModel, kept_sentence, variant_results
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -178,11 +183,15 @@ def open_folder(path: str, parent: QWidget | None = None) -> bool:
 
 
 class ResultsPanel(Retranslating, QWidget):
-    """The outcome of the run shown in the run view: files and what to do with them."""
+    """The outcome of the run shown in the run view: its variants (live, as they are judged), files and what to do
+    with them."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.files = FilesModel(self)
+        self.variants = VariantsModel(self)
+        self.job: ExportJob | None = None
+        self._job_conn = None
         self.output_dir = ""
         self.kept = False  # the files are a failed run kept aside, not a published export
         self.options: dict = {}
@@ -191,6 +200,16 @@ class ResultsPanel(Retranslating, QWidget):
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.view = read_only_table(self.files, single_selection=True)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.variants_title = heading()
+        self.variants_view = read_only_table(self.variants)
+        self.variants_part = stacked(self.variants_title, self.variants_view)
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.addWidget(self.variants_part)
+        self.split.addWidget(self.view)
+        self.split.setChildrenCollapsible(False)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 2)
+        self.view.setMinimumHeight(56)
         st = self.style()
         self.open_button = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon), "")
         self.netron_button = QPushButton(st.standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView), "")
@@ -209,17 +228,37 @@ class ResultsPanel(Retranslating, QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(8, 8, 8, 8)
         lay.addWidget(self.summary)
-        lay.addWidget(self.view, 1)
+        lay.addWidget(self.split, 1)
         lay.addLayout(buttons)
         self.retranslate()
         self.clear()
 
     def clear(self) -> None:
+        self._follow(None)
         self.show(RunOutput(), {})
 
     def show_job(self, job: ExportJob) -> None:
-        """What the run left (nothing yet while it runs), and its command line."""
+        """What the run left (nothing yet while it runs), its variants as they are judged, and its command line."""
+        if job is not self.job:
+            self._follow(job)
+        self.variants.set_results(variant_results(job.events))
         self.show(RunOutput.of(job), job.options)
+
+    def _follow(self, job: ExportJob | None) -> None:
+        if self._job_conn is not None:
+            QObject.disconnect(self._job_conn)
+            self._job_conn = None
+        self.job = job
+        self.variants.set_results([])
+        if job is not None:
+            self._job_conn = job.eventsArrived.connect(self._events)
+
+    def _events(self, batch: list) -> None:
+        results = [ev for ev in batch if isinstance(ev, VariantResult)]
+        for result in results:
+            self.variants.add(result)
+        if results:
+            self._refresh()
 
     def show(self, output: RunOutput, options: dict) -> None:
         self.files.set_files(list(output.files))
@@ -261,7 +300,28 @@ class ResultsPanel(Retranslating, QWidget):
         self.netron_button.setToolTip("" if has_netron else self.tr("Netron is not installed (pip install netron)."))
         self.copy_button.setEnabled(bool(self.options.get("model")))
         self.copied.setText("")
-        if has_files and self.kept:
+        wanted = bool(self.options.get("variants")) or bool(self.variants.results)
+        self.variants_part.setVisible(wanted)
+        passed = len(self.variants.results) - len(self.variants.failed())
+        title = self.tr("Variants against PyTorch fp32")
+        if self.variants.results:
+            title += "  —  " + self.tr("%1 passed, %2 failed").replace("%1", str(passed)).replace(
+                "%2", str(len(self.variants.failed())))
+        elif wanted:
+            title += "  —  " + self.tr("judged after the fp32 files are validated")
+        self.variants_title.setText(title)
+        # the variants get the room their rows need, the files the rest
+        rows = max(len(self.variants.results), len(self.options.get("variants") or ()), 1)
+        view = self.variants_view
+        need = (self.variants_title.sizeHint().height() + view.horizontalHeader().sizeHint().height()
+                + rows * view.verticalHeader().defaultSectionSize() + 2 * view.frameWidth() + 12)
+        self.variants_part.setMaximumHeight(need)
+        because = kept_sentence(self.variants.results)
+        count, total = str(len(self.files.files)), human_size(self.files.total())
+        if has_files and self.kept and because:  # the fp32 files passed: a variant is why the run was kept aside
+            self.summary.setText(because + "\n" + self.tr("The files were kept in %3 (%1 files, %2 in total).")
+                                 .replace("%1", count).replace("%2", total).replace("%3", self.output_dir))
+        elif has_files and self.kept:
             self.summary.setText(self.tr("Validation failed, so these files were not published. They were kept in "
                                          "%3 (%1 files, %2 in total); validation_report.json shows the differences.")
                                  .replace("%1", str(len(self.files.files))).replace("%2", human_size(self.files.total()))
@@ -279,6 +339,7 @@ class ResultsPanel(Retranslating, QWidget):
         self.copy_button.setText(self.tr("Copy CLI command"))
         self.copy_button.setToolTip(self.tr("The equivalent 'exportcore export' command line"))
         self.files.retranslate()
+        self.variants.retranslate()
         self._refresh()
 
 

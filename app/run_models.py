@@ -239,6 +239,12 @@ class ValidationModel(ListTableModel):
         diffs = [r.max_abs_diff for r in self.rows if _is_number(r.max_abs_diff)]
         return max(diffs) if diffs else None
 
+    def failed_atol(self) -> float | None:
+        """The tolerance the failed checks were held to (the largest, where submodels differ), None when none
+        failed or the rows do not say."""
+        atols = [r.atol for r in self.rows if not r.passed and _is_number(r.atol)]
+        return max(atols) if atols else None
+
     def row_items(self) -> list[ValidationRow]:
         return self.rows
 

@@ -12,14 +12,21 @@ from .export_job import ExportJob
 from .job_state import JobState
 
 
-def list_folder(path: str) -> list[dict]:
-    """``[{"name", "bytes"}]`` of the files in a run folder (one level; what a ``result`` event lists)."""
+def list_folder(path: str, depth: int = 2) -> list[dict]:
+    """``[{"name", "bytes"}]`` of the files in a run folder, as a ``result`` event lists them: names relative to the
+    folder with ``/`` (the transformers.js layout keeps its ONNX files in ``onnx/``), ``depth`` levels down."""
     files = []
-    try:
-        with os.scandir(path) as entries:
+
+    def scan(folder: str, prefix: str, levels: int) -> None:
+        with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_file():
-                    files.append({"name": entry.name, "bytes": entry.stat().st_size})
+                    files.append({"name": prefix + entry.name, "bytes": entry.stat().st_size})
+                elif levels > 1 and entry.is_dir(follow_symlinks=False):
+                    scan(entry.path, f"{prefix}{entry.name}/", levels - 1)
+
+    try:
+        scan(path, "", depth)
     except OSError:
         return []
     return sorted(files, key=lambda f: f["name"])

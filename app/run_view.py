@@ -22,6 +22,7 @@ from .job_state import JobState
 from .qt_util import Retranslating, column, escaped, heading, read_only_table, stacked
 from .run_models import StageListModel, StageState, ValidationModel, stage_name
 from .transfer import Transfer, clean_message, sentence as transfer_sentence, short_text as transfer_short
+from .variant_results import kept_reason, variant_results
 
 
 class SummaryBanner(QFrame):
@@ -148,7 +149,7 @@ class RunView(Retranslating, QWidget):
         results_holder.setLayout(self.results_slot)
         self.results_slot.setContentsMargins(0, 0, 0, 0)
         self.lower_tabs.addTab(results_holder, "")
-        split = QSplitter(Qt.Orientation.Vertical)
+        self.split = split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
         split.addWidget(self.lower_tabs)
         split.setStretchFactor(0, 3)
@@ -193,7 +194,13 @@ class RunView(Retranslating, QWidget):
             self.banner.show_message("info", self.tr("Export running…") if job.state == JobState.RUNNING
                                      else self.tr("Waiting in the queue…"))
         self.lower_tabs.setCurrentIndex(0)
+        self._share_lower(0.6 if job.options.get("variants") else 0.4)  # room for the variants table in Results
         self._refresh_title()
+
+    def _share_lower(self, share: float) -> None:
+        total = sum(self.split.sizes())
+        if total:
+            self.split.setSizes([total - int(total * share), int(total * share)])
 
     def _events(self, batch: list[Event]) -> None:
         """A batch of the job's events, in order (live, or the ones before :meth:`attach`)."""
@@ -334,6 +341,8 @@ class RunView(Retranslating, QWidget):
             else:
                 html = self.tr("<b>Export succeeded</b> in %1 s (not validated).").replace("%1", f"{secs:.1f}")
             self.banner.show_message("ok", html)
+        elif state == JobState.VALIDATION_FAILED and failed == 0 and self._variants_failed():
+            self._variants_failed_banner()
         elif state == JobState.VALIDATION_FAILED:
             kept = self.kept_folder()
             html = self.tr("<b>Validation failed:</b> %1 of %2 checks differ from PyTorch beyond the tolerance.") \
@@ -342,7 +351,10 @@ class RunView(Retranslating, QWidget):
                 html += " " + self.tr("The files were not published; they were kept in %1 (see Results).") \
                     .replace("%1", f"<code>{escaped(kept)}</code>")
             dtype = str((job.options if job else {}).get("float_dtype") or "fp32")
-            advice, self._suggested_atol = validation_advice(dtype, self.validation.max_diff())
+            params = (job.error.params or {}) if job is not None and job.error is not None else {}
+            used = params.get("atol") if params.get("atol") is not None else self.validation.failed_atol()
+            advice, self._suggested_atol = validation_advice(dtype, self.validation.max_diff(), used,
+                                                             params.get("suggested_atol"))
             html += "<br>" + escaped(advice)
             links = []
             if dtype != "fp32":
@@ -362,9 +374,38 @@ class RunView(Retranslating, QWidget):
         else:
             self.banner.show_message("fail", self.tr("<b>Export failed</b> after %1 s.").replace("%1", f"{secs:.1f}"))
 
+    def _variants_failed(self) -> list[str]:
+        """The variants outside their budget, when that is what failed the run (the fp32 files passed)."""
+        if self.job is None or self.job.error is None:
+            return []
+        return [str(v) for v in (self.job.error.params or {}).get("variants") or []]
+
+    def _variants_failed_banner(self) -> None:
+        """The fp32 files passed, a variant did not: say which and by which figure, and offer the export without
+        it."""
+        job = self.job
+        assert job is not None
+        names = self._variants_failed()
+        html = self.tr("<b>Validation failed:</b> the fp32 files passed, but %1 is outside its accuracy budget.") \
+            .replace("%1", escaped(", ".join(names)))
+        reason = kept_reason(variant_results(job.events))
+        if reason:
+            html += "<br>" + escaped(reason)
+        kept = self.kept_folder()
+        if kept:
+            html += "<br>" + self.tr("The files were not published; they were kept in %1 (see Results).") \
+                .replace("%1", f"<code>{escaped(kept)}</code>")
+        others = [v for v in job.options.get("variants") or [] if v not in names]
+        label = self.tr("Export without %1").replace("%1", ", ".join(names))
+        html += f"<br><a href='variants:{','.join(others)}'>{escaped(label)}</a>"
+        self.banner.show_message("fail", html)
+        self.error_banner.clear()
+
     def _suggestion_chosen(self, link: str) -> None:
         kind, _, value = link.partition(":")
-        if kind == "dtype":
+        if kind == "variants":
+            self.optionsSuggested.emit({"variants": [v for v in value.split(",") if v]})
+        elif kind == "dtype":
             self.optionsSuggested.emit({"float_dtype": value})
         elif kind == "atol":
             self.optionsSuggested.emit({"atol": float(value)})

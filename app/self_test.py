@@ -6,7 +6,7 @@ app executable itself, dispatching ``-m exportcore.worker``), reads its JSON-lin
 
 - the worker exits 0 and its ``result`` event says ``validation == "passed"`` (validation rows arrived, all passed);
 - every file the result lists exists at the destination, and an ``.onnx`` file is among them;
-- this process never imported torch or transformers (the app's promise, DESIGN.md).
+- this process never imported torch or transformers (the app's promise, docs/architecture.md "The app").
 
 The demo model (``demo:tiny-bert`` by default) is built from the shipped config with seeded random weights in the
 demo cache (``$EXPORTSTUDIO_CACHE`` or ``~/.cache/onnx-export-studio``), so nothing is downloaded:

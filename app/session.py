@@ -28,7 +28,7 @@ from .settings import Settings
 
 #: ExportOptions fields the pre-flight's figures depend on (besides the model): a change asks again.
 PREFLIGHT_FIELDS = ("task", "float_dtype", "output_dir", "revision", "cache_dir", "trust_remote_code", "monolith",
-                    "use_past")
+                    "use_past", "variants")
 
 
 class Readiness(Enum):

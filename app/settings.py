@@ -25,6 +25,7 @@ DEFAULT_DOWNLOAD_WARNING_GB = 2.0
 #: Options the user may set in the options panel and that we keep between sessions (ExportOptions fields).
 PERSISTED_OPTIONS = (
     "float_dtype", "int_dtype", "opset", "atol", "shapes", "validation_shapes", "dynamo", "validate", "overwrite",
+    "variants", "layout", "optimize",
 )
 
 

@@ -28,7 +28,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 STATES = ("01-empty", "02-search-results", "03-inspector", "04-export-running", "05-validation-done", "06-error",
           "06b-error-details", "07-zh-TW-inspector", "08-zh-TW-run", "09-validation-failed-kept",
-          "10-download-progress", "11-zh-TW-hub", "12-preflight", "13-preflight-question")
+          "10-download-progress", "11-zh-TW-hub", "12-preflight", "13-preflight-question", "14-variants-options",
+          "15-variants-results")
 
 
 def main() -> int:
@@ -206,6 +207,36 @@ def main() -> int:
         else:  # offscreen there is no screen to grab: the question alone
             shot("13-preflight-question", widget=question)
         question.close()
+
+    # 14. the Variants and Runtime sections, with the variants' estimated sizes in the pre-flight
+    from PySide6.QtWidgets import QScrollArea
+
+    w.sources.show_tab("demo")
+    w.select_model("demo:tiny-bert")
+    spin(30, lambda: w.inspector.state == "plan" and w.inspector.plan.get("model_type") == "bert")
+    for name in ("fp16", "q8", "q4"):
+        w.options.deploy.checks[name].setChecked(True)
+    w.options.layout_choice.setCurrentIndex(w.options.layout_choice.findData("transformers.js"))
+    spin(30, lambda: w.session.preflight_done() and w.export_button.isEnabled())
+    w.centre.setCurrentWidget(w.inspector)
+    options_scroll = next(a for a in w.findChildren(QScrollArea) if a.widget() is w.options)
+    options_scroll.ensureWidgetVisible(w.options.deploy.runtime_box, 0, 0)
+    options_scroll.ensureWidgetVisible(w.options.deploy.variants_box, 0, 0)
+    shot("14-variants-options")
+
+    # 15. the variants table in Results (the fake worker fails q4, to show a run kept aside for a variant)
+    command = w.queue.command
+    if args.fake:
+        w.queue.command = [sys.executable, str(fakes / "fake_worker.py"), "--rows", "6", "--fail-variant", "q4"]
+    variants_job = w.start_export()
+    spin(300, lambda: variants_job is not None and variants_job.is_done)
+    w.run_view.lower_tabs.setCurrentIndex(1)
+    shot("15-variants-results")
+    w.queue.command = command
+    for name in ("fp16", "q8", "q4"):
+        w.options.deploy.checks[name].setChecked(False)
+    w.options.layout_choice.setCurrentIndex(0)
+    options_scroll.verticalScrollBar().setValue(0)
 
     # 7. Traditional Chinese
     w.set_language("zh_TW")

@@ -14,7 +14,10 @@ from typing import Any, Sequence
 
 from . import cancel_signals
 from .errors import EXIT_OK, ExportError, exit_code_for
-from .options import ExportOptions, add_option_arguments, options_from_namespace
+from .options import CLI_FLAGS, ExportOptions, add_option_arguments, options_from_namespace
+
+#: The pre-flight also takes --variants (their estimated sizes), which does not change the plan ``inspect`` shows.
+PREFLIGHT_EXTRA_FLAGS = tuple(flag for flag in CLI_FLAGS if flag.field == "variants")
 
 
 #: A "--" that is a value, while argparse parses (no argument can hold a NUL, so none is mistaken for it).
@@ -69,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "fits; otherwise the exit code `exportcore export` would refuse it with (2: not supported, "
                        "not enough memory; 3: not enough disk), after the figures.")
     add_option_arguments(p, "inspect")
+    for flag in PREFLIGHT_EXTRA_FLAGS:
+        flag.add_to(p)
     p.add_argument("output_dir", metavar="output", nargs="?", default="",
                    help="the output folder the export would write (its disk is checked too)")
     p.add_argument("--json", action="store_true", help="print the figures as one JSON document")
@@ -172,6 +177,7 @@ def render_plan(doc: dict) -> str:
         f"Model type  {doc['model_type']}",
         f"Task        {doc['task']}",
         f"Task from   {TASK_SOURCES.get(doc.get('task_source') or '', '?')}",
+        *([f"Config      {doc['configuration']} ({doc['configuration_note']})"] if doc.get("configuration_note") else []),
         f"Library     {doc['library']}",
         f"Files       {', '.join(doc['files'])}",
     ]
@@ -211,10 +217,15 @@ def cmd_models(args: argparse.Namespace) -> int:
     from . import registry
 
     table = registry.model_table()
-    if args.json:
-        print(json.dumps(table, indent=2))
+    if args.json:  # the rows keep their three keys (a generic type's class is Generic…OnnxConfig)
+        print(json.dumps([{key: r[key] for key in ("model_type", "tasks", "config_class")} for r in table], indent=2))
     else:
-        print(_table(["model type", "config class", "tasks"], [[r["model_type"], r["config_class"], ", ".join(r["tasks"])] for r in table], indent=""))
+        rows = [[r["model_type"], r["config_class"], ", ".join(r["tasks"]),
+                 "generic" if r["generic"] else ("derived: " + ", ".join(r["generic_tasks"])) if r["generic_tasks"]
+                 else ""] for r in table]
+        print(_table(["model type", "config class", "tasks", "kind"], rows, indent=""))
+        generic = sum(1 for r in table if r["generic"])
+        print(f"\n{len(table) - generic} hand-written, {generic} generic (derived, validated on export)")
     return EXIT_OK
 
 
@@ -259,6 +270,9 @@ def announce_preflight(options: ExportOptions, reporter: Any) -> None:
     if not check.supported:
         return  # the run refuses it, before any download
     reporter.note(f"task: {preflight.describe_task(check.task, check.task_source)}")
+    if check.variant_bytes:
+        reporter.note("variants (estimates): " + ", ".join(f"{variant} about {format_size(size)}"
+                                                           for variant, size in check.variant_bytes.items()))
     if check.download_files:
         reporter.note(f"download: {format_size(check.download_bytes)} in {check.download_files} file"
                       f"{'s' if check.download_files != 1 else ''} into {check.cache_dir} "
@@ -271,7 +285,8 @@ def cmd_preflight(args: argparse.Namespace) -> int:
 
     from .plan import preflight
 
-    options = dataclasses.replace(options_from_args(args), output_dir=args.output_dir)
+    options = dataclasses.replace(options_from_args(args), output_dir=args.output_dir,
+                                  **{flag.field: flag.from_namespace(args) for flag in PREFLIGHT_EXTRA_FLAGS})
     check = preflight.run(options, reuse=False)
     if args.json:
         print(json.dumps(check.to_dict(), indent=2, ensure_ascii=False))

@@ -115,6 +115,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Validation could not run: {reason}.",
         "Re-run with --no-validation to keep the files unvalidated, or report the model.",
     ),
+    "part_not_derivable": (
+        "Model type '{model_type}' is not supported: its {part} part could not be derived: {reason}.",
+        "Run 'exportcore models' to list the supported model types; docs/supported-models.md lists the "
+        "vision-language models and their parts.",
+    ),
+    "image_size_unsupported": (
+        "A {model_type} model takes images of {takes} pixels; {where} asks for {given}.",
+        "Leave the image size out (the export uses the model's own) or give {takes}.",
+    ),
     "validation_shapes_unsupported": (
         "PyTorch itself cannot run '{submodel}' at the validation shapes {shapes}: {reason}.",
         "Choose --validation-shapes the model accepts (e.g. a sequence length within max_position_embeddings).",
@@ -150,6 +159,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "internal_error": (
         "Unexpected error: {reason}.",
         "Please report this with the run log.",
+    ),
+    "generic_not_exportable": (
+        "Model type '{model_type}' has no hand-written configuration, and the generic path cannot export it: "
+        "{reason} (tried on transformers {version}).",
+        "Run 'exportcore models' to list the hand-written and generic model types; docs/supported-models.md lists "
+        "the types tried and why each failed.",
+    ),
+    "generic_derivation_failed": (
+        "No export configuration could be derived for model type '{model_type}': its configuration has no "
+        "{attribute} (tried {tried}).",
+        "Check the model's config.json; if it is a standard decoder under other names, please report the type.",
+    ),
+    "generic_cache_mismatch": (
+        "The configuration derived for model type '{model_type}' does not describe the cache the model returns: "
+        "derived {derived}, the model returns {actual}.",
+        "Nothing was exported. Please report the model type with the run log.",
+    ),
+    "sentence_transformers_unsupported": (
+        "This sentence-transformers model cannot be exported with its pooling: {reason}.",
+        "Export it without --task sentence-similarity to get the transformer's last_hidden_state, and pool outside "
+        "the graph.",
+    ),
+    "rewrite_mismatch": (
+        "The export-friendly rewrite of {what} changes the model's outputs (largest difference {difference}).",
+        "Nothing was exported. Please report the model type with the run log.",
     ),
     "weights_mismatch": (
         "The weights do not fit the model's configuration: {detail}.",
@@ -187,6 +221,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hub_file_not_found": (
         "'{model}' has no file '{file}' on the Hub.",
         "Check the file name and the revision, or pick another model.",
+    ),
+    "unknown_variant": (
+        "Unknown variant '{name}'. Choose from: {choices}.",
+        "Fix --variants (a comma list such as fp16,q8,q4, or all); docs/variants.md says what each is for.",
+    ),
+    "variant_not_applicable": (
+        "The {variant} variant cannot be made for this export: {reason}.",
+        "{advice}",
+    ),
+    "variant_failed": (
+        "Building the {variant} variant of '{file}' failed: {reason}.",
+        "Run again without {variant} in --variants, or report the model with the run log.",
+    ),
+    "optimize_failed": (
+        "Optimizing '{file}' at level {level} failed: {reason}.",
+        "Run again with a lower --optimize level or without it, or report the model with the run log.",
     ),
 }
 
@@ -301,6 +351,19 @@ def validation_failed(failed: int, total: int, kept: str, dtype: "DType",
     return ExportError("validation_failed", advice=advice, **params)
 
 
+def variants_out_of_budget(failed: list[tuple[str, str]], failed_checks: int, checks: int, kept: str) -> "ExportError":
+    """``validation_failed`` for variants outside their accuracy budget (validate/budgets.py). ``failed``:
+    (variant, why) per failed variant; ``failed_checks`` of ``checks``: the judged figures over all variants."""
+    names = [variant for variant, _ in failed]
+    keep = "; ".join(f"{variant}: {why}" for variant, why in failed)
+    advice = (f"The {', '.join(names)} variant{'s are' if len(names) > 1 else ' is'} outside the accuracy budget "
+              f"({keep}); see validation_report.json, 'variants', and docs/budgets.md. Export again without "
+              f"{'them' if len(names) > 1 else 'it'} in --variants, or use the files kept in {kept} if that "
+              "accuracy is enough for you")
+    return ExportError("validation_failed", failed=failed_checks, total=checks, kept=kept, advice=advice,
+                       variants=names)
+
+
 #: errno of a full disk -> whether it is a quota that is full rather than the disk.
 FULL_DISK_ERRNOS = {errno.ENOSPC: False, errno.EDQUOT: True}
 
@@ -349,6 +412,9 @@ EXIT_CANCELLED = 130
 BAD_INPUT_CODES = frozenset(
     {
         "unsupported_model_type",
+        "generic_not_exportable",
+        "generic_derivation_failed",
+        "sentence_transformers_unsupported",
         "unsupported_task",
         "unknown_task",
         "task_not_inferable",
@@ -368,11 +434,15 @@ BAD_INPUT_CODES = frozenset(
         "destination_not_empty",
         "pad_token_required",
         "validation_shapes_unsupported",
+        "image_size_unsupported",
+        "part_not_derivable",
         "weights_mismatch",
         "hub_access_denied",
         "hub_token_invalid",
         "hub_disabled",
         "hub_unsafe_path",
+        "unknown_variant",
+        "variant_not_applicable",
     }
 )
 

@@ -89,6 +89,33 @@ class ValidationRow(Event):
 
 
 @dataclass
+class VariantResult(Event):
+    """One variant (fp16, q8, q4…) of the export judged against PyTorch fp32 with its budget (validate/budgets.py).
+
+    ``figures``: ``[{figure, value, budget, passed}]``, ``budget``/``passed`` None for the figures reported only;
+    ``files``: the fp32 file name -> the variant's file name; ``latency_ratio``: onnxruntime CPU time of the variant
+    over fp32's (batch 1, a typical input), None when it was not measured."""
+
+    kind: ClassVar[str] = "variant_result"
+    variant: str
+    files: dict
+    bytes: int
+    fp32_bytes: int
+    figures: list
+    passed: bool
+    why: str = ""
+    latency_ratio: float | None = None
+    note: str = ""
+
+    @classmethod
+    def from_json(cls, line: str) -> "VariantResult":
+        event = event_from_json(line)
+        if not isinstance(event, cls):
+            raise ValueError(f"not a {cls.kind} event: {line[:80]}")
+        return event
+
+
+@dataclass
 class RunResult(Event):
     kind: ClassVar[str] = "result"
     output_dir: str
@@ -109,7 +136,8 @@ class ErrorEvent(Event):
 
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.kind: cls
-    for cls in (StageStarted, StageFinished, Progress, LogLine, PlanReady, ValidationRow, RunResult, ErrorEvent)
+    for cls in (StageStarted, StageFinished, Progress, LogLine, PlanReady, ValidationRow, VariantResult, RunResult,
+                ErrorEvent)
 }
 
 EventCallback = Callable[[Event], None]

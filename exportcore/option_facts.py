@@ -147,7 +147,7 @@ def _keywords_from_inputs(plan: Mapping[str, Any]) -> list[str]:
         used.add("audio_sequence_length")
     if document_task(plan.get("task")).task == "multiple-choice":
         used.add("num_choices")
-    if any(name.startswith("past_key_values") for name in inputs):
+    if any(name.startswith(("past_key_values", "past_conv", "past_ssm", "past_recurrent")) for name in inputs):
         used.add(PAST_SHAPE)
     return [key for key in SHAPE_NAMES if key in used]
 

@@ -26,7 +26,9 @@ from .errors import ExportError
 from .option_facts import (  # noqa: F401 - FACT_KEYS and the facts functions are part of this module's interface
     DYNAMO_EAGER_ATTENTION, DYNAMO_UNSUPPORTED, FACT_KEYS, SPLIT_SEQ2SEQ_TASKS, document_facts, document_task,
     facts_of, model_facts, needs_pad_token, plan_facts, shape_keywords, splits_into_files)
-from .options import FLOAT_DTYPES, INT_DTYPES, SHAPE_NAMES, ExportOptions, check_opset, opset_range
+from .options import (FLOAT_DTYPES, INT_DTYPES, LAYOUTS, OPTIMIZE_LEVELS, SHAPE_NAMES, ExportOptions, check_opset,
+                      opset_range)
+from .postprocess.variants import VARIANTS
 from .tasks import TaskChoice
 
 #: The app's file layouts of an encoder–decoder export (``monolith`` / ``post_process`` as one choice).
@@ -71,6 +73,8 @@ REASONS: dict[str, str] = {
                                 "it is taken from the config or the tokenizer saved with the model; set it here if "
                                 "neither has one (often the end-of-sequence id).",
     "pad_token_in_config": "The model's config sets pad_token_id {pad_token_id}; a value here replaces it.",
+    "variants_need_fp32": "Variants are made from an fp32 export; choose the fp32 dtype to make them.",
+    "optimize_needs_fp32": "Graph optimization applies to an fp32 export; choose the fp32 dtype to use it.",
 }
 
 #: Rules that are not an ``ExportOptions`` field: the app's file-layout choice and one per shape keyword.
@@ -227,6 +231,10 @@ def rules(plan: Mapping[str, Any], options: ExportOptions) -> dict[str, Rule]:
     out["cache_dir"] = out["revision"] = _hub_only(s)
     out["pad_token_id"] = _pad_token(s)
     out["force"] = _rule(True)
+    fp32 = options.float_dtype == "fp32"
+    out["variants"] = _rule(True, values=tuple(VARIANTS), default=()) if fp32 else _off("variants_need_fp32")
+    out["layout"] = _rule(True, values=LAYOUTS, default="optimum")
+    out["optimize"] = _rule(True, values=OPTIMIZE_LEVELS, default=None) if fp32 else _off("optimize_needs_fp32")
     return out
 
 
@@ -369,6 +377,14 @@ def check(plan: Mapping[str, Any] | None, options: ExportOptions) -> list[Export
         check_opset(options.opset, options.dynamo)  # refused on construction too; here for options changed since
     except ExportError as exc:
         errors.append(exc)
+    if options.float_dtype != "fp32" and options.variants:
+        errors.append(ExportError("variant_not_applicable", variant=options.variants[0],
+                                  reason=f"variants are made from an fp32 export, and this one is {options.float_dtype}",
+                                  advice="Export with --dtype fp32 (the default) to make variants; --variants fp16 "
+                                         "gives the half-precision file beside it"))
+    if options.float_dtype != "fp32" and options.optimize:
+        errors.append(ExportError("invalid_option", reason=f"--optimize applies to an fp32 export, and this one is "
+                                  f"{options.float_dtype}; export fp32 with --variants to get smaller files"))
     if plan is None:
         return errors
     s = _Situation(plan, options)

@@ -14,6 +14,7 @@ from dataclasses import MISSING, asdict, dataclass, field, fields
 from typing import Any, Callable
 
 from .errors import ExportError
+from .postprocess.variants import ALL as ALL_VARIANTS, VARIANTS, check_variants, parse_variants
 
 FLOAT_DTYPES = ("fp32", "fp16", "bf16")
 INT_DTYPES = ("int64", "int32")
@@ -51,6 +52,10 @@ SHAPE_LIMITS: dict[str, int] = {
     "audio_sequence_length": 16000 * 600,  # ten minutes at 16 kHz
 }
 MAX_PAD_TOKEN_ID = 2**31 - 1
+#: ``--layout``: where the files go (run/layout.py): Optimum's (every .onnx at the top) or transformers.js's (onnx/).
+LAYOUTS = ("optimum", "transformers.js")
+#: ``--optimize``: onnxruntime's graph optimizations (postprocess/optimize.py says what each level runs).
+OPTIMIZE_LEVELS = ("O1", "O2", "O3")
 
 
 def check_dtype(kind: str, value: str) -> str:
@@ -97,9 +102,10 @@ _TYPE_NAMES: dict[str, tuple[type, ...]] = {
     "None": (type(None),),
     "dict": (dict,),
     "list": (list,),
+    "tuple": (tuple, list),  # a job file's JSON list; kept as a tuple
 }
 _DESCRIBED = {bool: "true/false", int: "an integer", float: "a number", str: "a string", type(None): "null",
-              dict: "an object", list: "a list"}
+              dict: "an object", list: "a list", tuple: "a list"}
 
 
 def _accepted_types(annotation: str) -> tuple[type, ...]:
@@ -149,6 +155,9 @@ class ExportOptions:
     revision: str | None = None
     pad_token_id: int | None = None  # for decoder text classifiers whose config has none (Optimum's --pad_token_id)
     force: bool = False  # go on when the pre-flight refuses (not enough disk or memory, by its estimate)
+    variants: tuple[str, ...] = ()  # fp16, q8, … (postprocess/variants.py), made from the fp32 files
+    layout: str = "optimum"  # LAYOUTS
+    optimize: str | None = None  # OPTIMIZE_LEVELS
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -183,6 +192,15 @@ class ExportOptions:
                 check_shape_set(shape_set, "validation shape")
         if self.atol is not None and not (math.isfinite(self.atol) and self.atol >= 0):
             raise ExportError("invalid_option", reason=f"atol {self.atol!r} (want a finite number >= 0)")
+        if not all(isinstance(name, str) for name in self.variants):
+            raise ExportError("invalid_option", reason=f"variants {list(self.variants)!r} (want a list of names)")
+        self.variants = (tuple(VARIANTS) if ALL_VARIANTS in self.variants
+                         else check_variants([name.strip().lower() for name in self.variants]))
+        if self.layout not in LAYOUTS:
+            raise ExportError("invalid_option", reason=f"layout {self.layout!r} (choose {' or '.join(LAYOUTS)})")
+        if self.optimize is not None and self.optimize not in OPTIMIZE_LEVELS:
+            raise ExportError("invalid_option", reason=f"optimize {self.optimize!r} (choose one of "
+                              f"{', '.join(OPTIMIZE_LEVELS)})")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -374,6 +392,13 @@ CLI_FLAGS: tuple[CliFlag, ...] = (
             parse=int, metavar="N"),
     CliFlag("force", "switch", ("--force",), "export even when the pre-flight check says it will not fit "
             "(disk space, memory)"),
+    CliFlag("variants", "value", ("--variants",), f"also write these variants of every file, made from the fp32 "
+            f"export: a comma list of {', '.join(VARIANTS)}, or {ALL_VARIANTS} (docs/variants.md)",
+            parse=parse_variants, write=",".join, metavar="LIST"),
+    CliFlag("layout", "value", ("--layout",), "file layout: optimum (every .onnx at the top) or transformers.js "
+            "(.onnx files under onnx/, as transformers.js loads them)", choices=LAYOUTS),
+    CliFlag("optimize", "value", ("--optimize",), "graph optimization with onnxruntime's tools: O1 (basic, exact), "
+            "O2 (+ transformer fusions), O3 (+ GELU approximation)", choices=OPTIMIZE_LEVELS, metavar="LEVEL"),
 )
 POSITIONAL_FIELDS = ("model", "output_dir")
 

@@ -13,7 +13,8 @@ import threading
 import time
 from typing import TextIO
 
-from .events import ErrorEvent, Event, LogLine, Progress, RunResult, StageFinished, StageStarted, ValidationRow
+from .events import (ErrorEvent, Event, LogLine, Progress, RunResult, StageFinished, StageStarted, ValidationRow,
+                     VariantResult)
 
 
 def format_duration(seconds: float) -> str:
@@ -62,6 +63,7 @@ class ConsoleReporter:
         self.tty = tty
         self.stream = stream or sys.stderr
         self.rows: list[ValidationRow] = []
+        self.variants: list[VariantResult] = []
         self.warnings: list[str] = []  # said again under the result: they scroll away during a long run
         self.last_draw = 0.0
         self.bar_visible = False
@@ -109,6 +111,10 @@ class ConsoleReporter:
                 else:
                     problem = f"max diff {diff} > atol {event.atol:g}"
                 self._line(f"  ✗ {event.submodel} [{event.shape_set}] {event.output}: {problem}"[:300])
+        elif isinstance(event, VariantResult):
+            self.variants.append(event)
+            if not event.passed:
+                self._line(f"  ✗ variant {event.variant}: {event.why}"[:300])
         elif isinstance(event, RunResult):
             self._result(event)
         elif isinstance(event, ErrorEvent):
@@ -185,6 +191,9 @@ class ConsoleReporter:
         else:
             shapes = len({(r.submodel, r.shape_set) for r in self.rows})
             self._line(f"Validation {event.validation}: {passed}/{len(self.rows)} checks over {shapes} submodel × shape sets, worst max abs diff {worst:.2e}.")
+        if self.variants:
+            for line in variants_table(self.variants):
+                self._line(line)
         self._line(f"Exported to {event.output_dir} in {event.seconds:.1f} s:")
         for f in event.files:
             self._line(f"  {f['name']:<36} {f['bytes'] / 1024:>10.1f} KiB")
@@ -199,3 +208,20 @@ class ConsoleReporter:
             self._clear_bar()
         except OSError:  # BrokenPipeError included
             self.gone = True
+
+
+def variants_table(results: list[VariantResult]) -> list[str]:
+    """The variants under the validation line: size against fp32, CPU time against fp32, each judged figure with
+    its budget (docs/budgets.md)."""
+    from .sizes import format_size
+    from .validate.budgets import SHORT
+
+    lines = ["Variants against PyTorch fp32 (figure ≥ budget):"]
+    for r in results:
+        size = f"{format_size(r.bytes)} ({r.bytes / r.fp32_bytes:.2f}×)" if r.fp32_bytes else format_size(r.bytes)
+        speed = f"time {r.latency_ratio:.2f}×" if r.latency_ratio is not None else "time n/a"
+        judged = " · ".join(f"{SHORT[f['figure']]} {f['value']:.4f}{'' if f['passed'] else ' ✗'} (≥{f['budget']:g})"
+                            for f in r.figures if f["budget"] is not None)
+        status = "ok" if r.passed else "FAILED"
+        lines.append(f"  {r.variant:<6} {status:<6} {size:<20} {speed:<11} {judged or r.note}"[:300])
+    return lines

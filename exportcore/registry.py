@@ -41,14 +41,60 @@ def _load() -> None:
 
 
 def canonical_model_type(model_type: str) -> str:
-    """Registry key for a model type ('xlm_roberta' and 'xlm-roberta' are the same)."""
+    """Registry key for a model type ('xlm_roberta' and 'xlm-roberta' are the same); a type without a hand-written
+    configuration that the generic path may derive one for is its own key (``is_generic``)."""
     _load()
     if model_type in _REGISTRY:
         return model_type
     for candidate in (model_type.replace("_", "-"), model_type.replace("-", "_")):
         if candidate in _REGISTRY:
             return candidate
+    from .configs import generic
+
+    if generic.generic_tasks(model_type):
+        return model_type
+    reason = generic.not_generic_reason(model_type)
+    if reason:
+        from .configs import generic_table
+
+        raise ExportError("generic_not_exportable", model_type=model_type, reason=reason,
+                          version=generic_table.transformers_version() or "?")
+    from .configs.modality_image_text import NOT_DERIVED_PARTS
+
+    if model_type in NOT_DERIVED_PARTS:  # a near miss: say which part could not be derived
+        part, why = NOT_DERIVED_PARTS[model_type]
+        raise ExportError("part_not_derivable", model_type=model_type, part=part, reason=why)
     raise ExportError("unsupported_model_type", model_type=model_type)
+
+
+def is_generic(model_type: str) -> bool:
+    """Whether ``model_type`` is exported through a derived configuration (``configs/generic.py``): no hand-written
+    one, and the generic path may take it."""
+    _load()
+    from .configs import generic
+
+    return model_type not in _REGISTRY and bool(generic.generic_tasks(model_type))
+
+
+def hand_written_tasks(model_type: str) -> set[str]:
+    """The base tasks a hand-written configuration of ``model_type`` covers (none for a generic type)."""
+    _load()
+    return {choice.task for choice in _REGISTRY.get(model_type, {})}
+
+
+def generic_tasks_of(model_type: str) -> list[str]:
+    """The tasks of ``model_type`` whose configuration is derived (all of them for a generic type; for a hand-written
+    type, the tasks transformers has a class for and no hand-written configuration covers)."""
+    key = canonical_model_type(model_type)
+    return [choice.name for choice in supported_choices(key) if choice not in _REGISTRY.get(key, {})]
+
+
+def generic_model_types() -> list[str]:
+    """The model types the generic path takes (recorded from the installed transformers' Auto classes)."""
+    _load()
+    from .configs import generic, generic_table
+
+    return [t for t in generic_table.recorded_types() if t not in _REGISTRY and generic.generic_tasks(t)]
 
 
 def supported_model_types() -> list[str]:
@@ -57,7 +103,11 @@ def supported_model_types() -> list[str]:
 
 
 def supported_choices(model_type: str) -> list[TaskChoice]:
-    return list(_REGISTRY[canonical_model_type(model_type)])
+    from .configs import generic
+
+    key = canonical_model_type(model_type)
+    derived = [TaskChoice.parse(task) for task in generic.generic_tasks(key)]  # tasks no hand-written class has
+    return list(_REGISTRY.get(key, {})) + [choice for choice in derived if choice not in _REGISTRY.get(key, {})]
 
 
 def supported_tasks(model_type: str) -> list[str]:
@@ -86,6 +136,10 @@ def get_config_class(model_type: str, task: TaskChoice | str) -> type["OnnxConfi
     key = canonical_model_type(model_type)
     choice = task if isinstance(task, TaskChoice) else TaskChoice.parse(task)
     try:
+        if choice not in _REGISTRY.get(key, {}) and choice in supported_choices(key):
+            from .configs import generic
+
+            return generic.config_class(key, choice.task)
         return _REGISTRY[key][choice]
     except KeyError:
         raise ExportError(
@@ -95,7 +149,7 @@ def get_config_class(model_type: str, task: TaskChoice | str) -> type["OnnxConfi
 
 def default_choice(model_type: str, task: str) -> TaskChoice:
     """``task`` with the cache where the model type supports it: an inferred task exports it by default."""
-    return TaskChoice(task, TaskChoice(task, True) in _REGISTRY[canonical_model_type(model_type)])
+    return TaskChoice(task, TaskChoice(task, True) in supported_choices(model_type))
 
 
 def infer_task(model_type: str, architectures: Iterable[str] | None = None,
@@ -115,14 +169,24 @@ def infer_task(model_type: str, architectures: Iterable[str] | None = None,
         raise ExportError("task_not_inferable", model=model_type, reason=f"no supported task matches {what}")
     if "feature-extraction" in bases:
         return default_choice(model_type, "feature-extraction")
+    if bases and is_generic(model_type):  # its first recorded task: text generation for a decoder
+        return default_choice(model_type, bases[0])
     raise ExportError("task_not_inferable", model=model_type, reason="config.json names no architecture")
 
 
-def model_table() -> list[dict]:
-    """``exportcore models --json``: one entry per model type."""
+def model_table(generic: bool = True) -> list[dict]:
+    """``exportcore models --json``: one entry per model type; ``generic`` says whether its configuration is derived
+    ("derived, validated on export") rather than hand-written. ``generic=False`` lists the hand-written ones only."""
     _load()
     rows = []
     for model_type in sorted(_REGISTRY):
         classes = list(dict.fromkeys(cls.__name__ for cls in _REGISTRY[model_type].values()))
-        rows.append({"model_type": model_type, "tasks": supported_tasks(model_type), "config_class": classes[0]})
+        rows.append({"model_type": model_type, "tasks": supported_tasks(model_type), "config_class": classes[0],
+                     "generic": False, "generic_tasks": generic_tasks_of(model_type)})
+    if generic:
+        for model_type in generic_model_types():
+            tasks = supported_tasks(model_type)
+            rows.append({"model_type": model_type, "tasks": tasks, "generic": True, "generic_tasks": tasks,
+                         "config_class": get_config_class(model_type, tasks[0]).__name__})
+        rows.sort(key=lambda row: row["model_type"])
     return rows

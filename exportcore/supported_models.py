@@ -17,20 +17,12 @@ from . import registry
 
 DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "supported-models.md"
 
-#: Model types tried on transformers 5.24 + torch 2.13 and not registered: model type -> (reason, what the user
-#: gets). ``exportcore inspect`` / ``export`` on them fail with ``unsupported_model_type`` (exit code 2).
+#: Model types tried on transformers 5.24 + torch 2.13, not registered and not taken by the generic path: model type ->
+#: (reason, what the user gets). ``exportcore inspect`` / ``export`` on them fail with ``unsupported_model_type``
+#: (exit code 2). (Mixtral, Qwen3-MoE, Cohere, GLM, Helium and DINOv2-with-registers, listed here before, are exported
+#: by the generic path now: ``configs/generic.py``, ``export/moe.py``, ``export/traceable_ops.py``.) The generic path's own list of
+#: types it tried and cannot export is ``configs.generic.NOT_GENERIC``.
 NOT_EXPORTABLE: dict[str, tuple[str, str]] = {
-    **dict.fromkeys(("cohere", "glm", "helium"), (
-        "interleaved rotary embedding (`rotate_half` = `torch.stack(...).flatten(-2)`): the TorchScript exporter "
-        "cannot trace it; with an export-friendly rewrite the file exports but onnxruntime rejects a reshape in "
-        "the attention at every new shape",
-        "`export_failed`: AssertionError: All tensors must have the same rank",
-    )),
-    **dict.fromkeys(("mixtral", "qwen3_moe"), (
-        "mixture-of-experts routing counts tokens per expert with `torch.histc`, which has no ONNX export",
-        "`export_failed`: UnsupportedOperatorError: Exporting the operator 'aten::histc' to ONNX opset version 18 "
-        "is not supported",
-    )),
     "nystromformer": (
         "landmark attention reshapes by the config's `segment_means_seq_len`: the model only runs at that one "
         "sequence length, so no export can have a dynamic sequence axis",
@@ -40,12 +32,6 @@ NOT_EXPORTABLE: dict[str, tuple[str, str]] = {
     "mobilevitv2": (
         "folds patches back with `nn.Fold` (`aten::col2im`), which the TorchScript exporter cannot translate",
         "`export_failed`: TypeError: 'NoneType' object is not subscriptable (Occurred when translating col2im)",
-    ),
-    "dinov2_with_registers": (
-        "position embeddings are resized with antialiased bicubic interpolation on every call, which has no "
-        "ONNX export",
-        "`export_failed`: UnsupportedOperatorError: Exporting the operator 'aten::_upsample_bicubic2d_aa' to ONNX "
-        "opset version 18 is not supported",
     ),
 }
 
@@ -100,6 +86,8 @@ def render() -> str:
             f"| `{model_type}` | {', '.join(tasks)} | {', '.join(f'`{c}`' for c in classes)} | "
             f"{validated_shapes(model_type)} |"
         )
+    lines += parts_section()
+    lines += generic_section()
     lines += [
         "",
         "## Not exportable",
@@ -116,6 +104,103 @@ def render() -> str:
     else:
         lines.append("None so far.")
     return "\n".join(lines) + "\n"
+
+
+def parts_section() -> list[str]:
+    """Vision-language models (several files) and hybrid decoders (state beside the cache): what each file holds."""
+    from .configs.modality_hybrid import HybridDecoderOnnxConfig
+    from .configs.modality_image_text import PARTS, ImageTextToTextOnnxConfig
+
+    rows = []
+    for model_type in registry.supported_model_types():
+        for choice in registry.supported_choices(model_type):
+            cls = registry.get_config_class(model_type, choice)
+            if issubclass(cls, ImageTextToTextOnnxConfig):
+                vision = ", ".join(f"`{name}`" for name in cls.VISION_INPUTS)
+                state = "conv states, keys/values" if "layer_states" in cls.__dict__ else "keys/values"
+                rows.append(f"| `{model_type}` | {', '.join(f'`{p}.onnx`' for p in PARTS)} | vision: {vision}; decoder "
+                            f"cache: {state} |")
+            elif issubclass(cls, HybridDecoderOnnxConfig):
+                kinds = "`past_conv.{i}`" + (", `past_ssm.{i}`" if "mamba2_scan" in cls.EXPORT_FORWARDS else "")
+                attention = ", `past_key_values.{i}.key/value`" if cls.USES_POSITION_IDS else ""
+                rows.append(f"| `{model_type}` | `model.onnx` | {kinds}{attention} ({{i}}: the layer) |")
+    if not rows:
+        return []
+    return [
+        "",
+        "## Vision-language models and hybrid decoders (issue 14)",
+        "",
+        "Exported in the files transformers.js runs them from, and validated end to end besides each file at the",
+        "default shape sets: greedy generation through the files in onnxruntime, the way a runtime drives them (the",
+        "runtime embeds the ids and writes `vision_encoder`'s `image_features` where `input_ids` holds the image",
+        "token; zero states and an empty cache on the prompt step), against PyTorch `generate`: every token and",
+        "every step's logits, at batch 1 and a left-padded batch 2, one and two images (or three prompts where a",
+        "prompt takes one image); hybrids with a prompt longer than their convolution window and scan chunk.",
+        "",
+        "| model type | files | inputs beside the text |",
+        "|---|---|---|",
+        *rows,
+    ]
+
+
+def generic_section() -> list[str]:
+    """The generic path: its types (derived configurations) and the recorded types it tried and cannot export."""
+    from .configs import generic, generic_table
+
+    types = registry.generic_model_types()
+    version = generic_table.transformers_version() or "?"
+    lm = [t for t in registry.supported_model_types()
+          if any(c.task == "text-generation" for c in registry.supported_choices(t))]
+    derived_lm = [t for t in lm if "text-generation" in registry.generic_tasks_of(t)]
+    hand_written_lm = [t for t in lm if t not in derived_lm]
+    generic_lm = [t for t in types if "text-generation" in registry.supported_tasks(t)]
+    refused = {t: generic.not_generic_reason(t) for t in generic_table.recorded_types()
+               if t not in types and generic.not_generic_reason(t)}
+    lines = [
+        "",
+        "## Generic (derived, validated on export)",
+        "",
+        f"Measured on transformers {version}: {len(registry.supported_model_types())} hand-written model types and "
+        f"{len(types)} generic ones, {len(registry.supported_model_types()) + len(types)} in all. Text generation: "
+        f"{len(hand_written_lm)} hand-written + "
+        + (f"{len(derived_lm)} hand-written types whose causal-LM task is derived + " if derived_lm else "")
+        + f"{len(generic_lm)} generic = {len(hand_written_lm) + len(derived_lm) + len(generic_lm)} causal-LM types.",
+        "",
+        "A model type without a hand-written configuration that transformers maps to a task through an Auto class",
+        "(causal LM, masked LM, sequence or token classification, image classification; recorded in",
+        "`resources/generic_models.json` by `python -m exportcore.plan.generic_build --write`) gets a configuration",
+        "derived from its configuration's attributes and its model class's `forward` (`exportcore/configs/generic.py`,",
+        "`generic_encoders.py`). Decoders get Llama's interface with `past_key_values.{i}.key|value` in and",
+        "`present.{i}.key|value` out; encoders the text inputs their forward takes; image classifiers `pixel_values`. Before",
+        "tracing, the derived cache layout is checked against the cache the model returns (`generic_cache_mismatch`",
+        "otherwise); mixture-of-experts layers are traced as transformers' `batched_mm`, checked against the default",
+        "implementation (`rewrite_mismatch` otherwise); the files are validated like any other. `exportcore models`,",
+        "`exportcore inspect` and the plan document (`configuration: generic`) mark them. tests/e2e/test_generic.py",
+        "exports and validates a tiny seeded model of each (a sample by default, all with `-m slow`).",
+        "",
+        "| model type | tasks | configuration class |",
+        "|---|---|---|",
+    ]
+    for model_type in types:
+        tasks = registry.supported_tasks(model_type)
+        cls = registry.get_config_class(model_type, tasks[0])
+        lines.append(f"| `{model_type}` | {', '.join(tasks)} | `{cls.__name__}` |")
+    if derived_lm:
+        lines += ["", "Hand-written types whose causal-LM task is derived the same way: "
+                  f"{', '.join(f'`{t}`' for t in derived_lm)}."]
+    lines += [
+        "",
+        "### Tried by the generic path, not exportable",
+        "",
+        f"Types of transformers {version}'s Auto mappings without a hand-written configuration that the generic path",
+        "refuses (`generic_not_exportable`, exit code 2), with why (\"not tried\": no tiny model of it could be",
+        "built to test it, so it is not offered):",
+        "",
+        "| model type | why |",
+        "|---|---|",
+    ]
+    lines += [f"| `{model_type}` | {reason} |" for model_type, reason in sorted(refused.items())]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -94,6 +94,88 @@ def _vision_encoder_decoder():
     return config
 
 
+#: Hybrid decoders (issue 14): layer lists mixing state and attention layers, small scan chunks (4) so that the
+#: checks' prompts cross several, a convolution window (3-4) shorter than them.
+HYBRID_CONFIGS: dict[str, tuple[str, dict[str, Any]]] = {
+    "lfm2": ("Lfm2Config", dict(vocab_size=V, hidden_size=H, intermediate_size=64, num_hidden_layers=3,
+                                num_attention_heads=A, num_key_value_heads=2, max_position_embeddings=256,
+                                conv_L_cache=3, block_multiple_of=16, pad_token_id=0,
+                                layer_types=["conv", "full_attention", "conv"])),
+    "granitemoehybrid": ("GraniteMoeHybridConfig", dict(
+        vocab_size=V, hidden_size=H, intermediate_size=48, shared_intermediate_size=48, num_hidden_layers=2,
+        num_attention_heads=A, num_key_value_heads=2, max_position_embeddings=256, num_local_experts=4,
+        num_experts_per_tok=2, mamba_n_heads=4, mamba_n_groups=1, mamba_d_state=8, mamba_d_conv=4, mamba_expand=2,
+        mamba_chunk_size=4, layer_types=["mamba", "attention"], position_embedding_type="rope", pad_token_id=0)),
+    "falcon_h1": ("FalconH1Config", dict(
+        vocab_size=V, hidden_size=H, intermediate_size=48, num_hidden_layers=2, num_attention_heads=A,
+        num_key_value_heads=2, head_dim=8, mamba_d_ssm=32, mamba_n_heads=4, mamba_d_head=8, mamba_n_groups=1,
+        mamba_d_state=8, mamba_d_conv=4, mamba_chunk_size=4, max_position_embeddings=256, pad_token_id=0)),
+    "nemotron_h": ("NemotronHConfig", dict(
+        vocab_size=V, hidden_size=H, layers_block_type=["mamba", "attention", "mlp"], num_attention_heads=A,
+        num_key_value_heads=2, head_dim=8, intermediate_size=48, ssm_state_size=8, mamba_num_heads=4,
+        mamba_head_dim=16, n_groups=1, conv_kernel=4, chunk_size=4, max_position_embeddings=256, pad_token_id=0)),
+    "mamba2": ("Mamba2Config", dict(vocab_size=V, hidden_size=H, num_hidden_layers=2, state_size=8, num_heads=4,
+                                    head_dim=16, n_groups=1, conv_kernel=4, chunk_size=4, expand=2, pad_token_id=0)),
+}
+_VLM_TEXT = dict(vocab_size=V, hidden_size=H, num_hidden_layers=2, num_attention_heads=A, num_key_value_heads=2,
+                 intermediate_size=48, max_position_embeddings=256, pad_token_id=0, bos_token_id=1, eos_token_id=2)
+_VLM_VISION = dict(hidden_size=24, intermediate_size=40, num_hidden_layers=1, num_attention_heads=4, image_size=IMG,
+                   patch_size=8)
+#: Vision-language models (issue 14): 32-pixel images of 8-pixel patches, a 2-layer text model.
+IMAGE_TEXT_CONFIGS: dict[str, tuple[str, dict[str, Any]]] = {
+    "llava": ("LlavaConfig", dict(vision_config=dict(_VLM_VISION, model_type="clip_vision_model"),
+                                  text_config=dict(_VLM_TEXT, model_type="llama"), image_token_id=5,
+                                  vision_feature_layer=-1, vision_feature_select_strategy="default")),
+    "paligemma": ("PaliGemmaConfig", dict(vision_config=dict(_VLM_VISION, projection_dim=H),
+                                          text_config=dict(_VLM_TEXT, model_type="gemma", head_dim=8),
+                                          image_token_id=5, projection_dim=H)),
+    "gemma3": ("Gemma3Config", dict(vision_config=_VLM_VISION, mm_tokens_per_image=4, image_token_id=4,
+                                    boi_token_index=5, eoi_token_index=6, tie_word_embeddings=False,
+                                    text_config=dict(_VLM_TEXT, head_dim=8, sliding_window=8, tie_word_embeddings=False,
+                                                     layer_types=["sliding_attention", "full_attention"]))),
+    "idefics3": ("Idefics3Config", dict(vision_config=_VLM_VISION, text_config=dict(_VLM_TEXT, model_type="llama"),
+                                        scale_factor=2, image_token_id=5)),
+    "smolvlm": ("SmolVLMConfig", dict(vision_config=_VLM_VISION, text_config=dict(_VLM_TEXT, model_type="llama"),
+                                      scale_factor=2, image_token_id=5)),
+    "qwen2_vl": ("Qwen2VLConfig", dict(
+        text_config=dict(_VLM_TEXT, max_position_embeddings=512,
+                         rope_parameters={"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [2, 1, 1]}),
+        vision_config=dict(depth=1, embed_dim=32, hidden_size=H, num_heads=4, mlp_ratio=2, patch_size=4,
+                           spatial_merge_size=2, temporal_patch_size=2, in_channels=3),
+        image_token_id=7, video_token_id=8, vision_start_token_id=5, vision_end_token_id=6)),
+    "qwen2_5_vl": ("Qwen2_5_VLConfig", dict(
+        text_config=dict(_VLM_TEXT, max_position_embeddings=512,
+                         rope_parameters={"rope_type": "default", "rope_theta": 10000.0, "mrope_section": [2, 1, 1]}),
+        vision_config=dict(depth=2, hidden_size=32, out_hidden_size=H, intermediate_size=40, num_heads=4, patch_size=4,
+                           spatial_merge_size=2, temporal_patch_size=2, in_channels=3, window_size=16,
+                           fullatt_block_indexes=[1]),
+        image_token_id=7, video_token_id=8, vision_start_token_id=5, vision_end_token_id=6)),
+    "lfm2_vl": ("Lfm2VlConfig", dict(
+        vision_config=dict(hidden_size=24, intermediate_size=40, num_hidden_layers=1, num_attention_heads=4,
+                           patch_size=4, num_patches=64),
+        text_config=dict(vocab_size=V, hidden_size=H, num_hidden_layers=3, num_attention_heads=A,
+                         num_key_value_heads=2, intermediate_size=64, block_multiple_of=16, conv_L_cache=3,
+                         layer_types=["conv", "full_attention", "conv"], pad_token_id=0),
+        image_token_id=4, projector_hidden_size=32, downsample_factor=2)),
+}
+
+#: Their classes (they register no task a folder without ``architectures`` would default to).
+ISSUE_14_ARCHITECTURES = {
+    'lfm2': 'Lfm2ForCausalLM',
+    'granitemoehybrid': 'GraniteMoeHybridForCausalLM',
+    'falcon_h1': 'FalconH1ForCausalLM',
+    'nemotron_h': 'NemotronHForCausalLM',
+    'mamba2': 'Mamba2ForCausalLM',
+    'llava': 'LlavaForConditionalGeneration',
+    'paligemma': 'PaliGemmaForConditionalGeneration',
+    'gemma3': 'Gemma3ForConditionalGeneration',
+    'idefics3': 'Idefics3ForConditionalGeneration',
+    'smolvlm': 'SmolVLMForConditionalGeneration',
+    'lfm2_vl': 'Lfm2VlForConditionalGeneration',
+    'qwen2_vl': 'Qwen2VLForConditionalGeneration',
+    'qwen2_5_vl': 'Qwen2_5_VLForConditionalGeneration',
+}
+
 ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
     # ---- encoders with BERT's inputs
     "albert": _cfg("AlbertConfig", **TEXT, embedding_size=16, type_vocab_size=2),
@@ -270,6 +352,10 @@ ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
                            tdnn_dim=(16, 16), tdnn_kernel=(3, 1), tdnn_dilation=(1, 1), xvector_output_dim=8),
     "wav2vec2-conformer": _cfg("Wav2Vec2ConformerConfig", **AUDIO, conv_depthwise_kernel_size=3,
                                tdnn_dim=(16, 16), tdnn_kernel=(3, 1), tdnn_dilation=(1, 1), xvector_output_dim=8),
+    # ---- hybrid / state-space decoders and vision-language models (issue 14): tests/e2e/test_hybrid.py and
+    # tests/e2e/test_multimodal.py build the same from HYBRID_CONFIGS / IMAGE_TEXT_CONFIGS with spread weights
+    **{name: _cfg(cls, **kwargs, architectures=[ISSUE_14_ARCHITECTURES[name]])
+       for name, (cls, kwargs) in (HYBRID_CONFIGS | IMAGE_TEXT_CONFIGS).items()},
 }
 
 
@@ -296,6 +382,8 @@ def cache_heads(model_type: str, c: Any) -> tuple[int, int]:
                 c.hidden_size // c.num_attention_heads)
     if model_type == "gpt_bigcode":
         return (1 if c.multi_query else c.n_head), c.n_embd // c.n_head
+    if model_type in IMAGE_TEXT_CONFIGS:
+        c = c.text_config
     heads = getattr(c, "num_attention_heads", None)
     hidden = getattr(c, "hidden_size", None)
     kv = getattr(c, "num_key_value_heads", None) or heads
@@ -312,4 +400,46 @@ def expected_size(model_type: str, c: Any, name: str, axis: int | str) -> int | 
         return c.input_feat_per_channel * c.input_channels
     if model_type == "audio-spectrogram-transformer" and name == "input_values":
         return {1: c.max_length, 2: c.num_mel_bins}.get(axis)
+    if name.startswith(("past_conv.", "past_ssm.")):
+        return state_size(model_type, c, name.split(".")[0].removeprefix("past_"), axis)
+    if name == "inputs_embeds" and axis == 2:
+        return c.text_config.hidden_size
+    if model_type == "lfm2_vl":  # patch sequences: num_patches of 3·patch² values, each image's (rows, columns)
+        vision = c.vision_config
+        return {("pixel_values", "max_patches"): vision.num_patches, ("pixel_attention_mask", "max_patches"):
+                vision.num_patches, ("pixel_values", "patch_values"): 3 * vision.patch_size ** 2,
+                ("spatial_shapes", 1): 2}.get((name, axis))
+    if model_type in ("qwen2_vl", "qwen2_5_vl"):  # flattened patches of 3 channels x 2 frames; grids; 3-D positions
+        vision = c.vision_config
+        return {("pixel_values", "patch_values"): vision.in_channels * vision.temporal_patch_size * vision.patch_size ** 2,
+                ("grid_thw", 1): 3, ("image_grid_thw", 1): 3, ("position_ids", 0): 3}.get((name, axis))
+    if model_type in ("idefics3", "smolvlm") and axis == "num_images":
+        return 1  # one crop per image in the dummies
     return None
+
+
+def state_size(model_type: str, c: Any, kind: str, axis: int) -> int | None:
+    """Axis ``axis`` of a hybrid decoder's convolution (``conv``) or SSM state, from what the families' modeling code
+    allocates: a short convolution over the hidden states (LFM2), or a Mamba2 mixer's convolution over
+    ``intermediate + 2·groups·state`` channels and its ``[heads, head_dim, state]`` SSM state."""
+    if model_type == "lfm2_vl":
+        model_type, c = "lfm2", c.text_config
+    if model_type == "lfm2":
+        return {1: c.hidden_size, 2: c.conv_L_cache}.get(axis) if kind == "conv" else None
+    if model_type == "granitemoehybrid":
+        inner, heads, state, groups, kernel = (c.mamba_expand * c.hidden_size, c.mamba_n_heads, c.mamba_d_state,
+                                               c.mamba_n_groups, c.mamba_d_conv)
+    elif model_type == "falcon_h1":
+        inner, heads, state, groups, kernel = (c.mamba_d_ssm, c.mamba_n_heads, c.mamba_d_state, c.mamba_n_groups,
+                                               c.mamba_d_conv)
+    elif model_type == "nemotron_h":
+        inner, heads, state, groups, kernel = (c.mamba_num_heads * c.mamba_head_dim, c.mamba_num_heads,
+                                               c.ssm_state_size, c.n_groups, c.conv_kernel)
+    elif model_type == "mamba2":
+        inner, heads, state, groups, kernel = (c.expand * c.hidden_size, c.num_heads, c.state_size, c.n_groups,
+                                               c.conv_kernel)
+    else:
+        return None
+    if kind == "conv":
+        return {1: inner + 2 * groups * state, 2: kernel}.get(axis)
+    return {1: heads, 2: inner // heads, 3: state}.get(axis)

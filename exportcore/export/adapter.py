@@ -318,6 +318,80 @@ class Seq2SeqDecoderWrapper(nn.Module):
         return (out[self.output_name], *present)
 
 
+# --------------------------------------------------------------------------- hybrid caches: conv / recurrent states
+
+
+def flat_to_state_cache(config: Any, states: Sequence[tuple[int, str]], flat: Sequence[torch.Tensor]) -> Cache:
+    """A hybrid model's cache holding ``flat``: ``states`` gives (layer, kind) per tensor, kind one of ``conv``,
+    ``ssm`` / ``recurrent``, ``key``, ``value``. Built as ``generate`` builds it (``DynamicCache(config=…)``, one
+    layer object per layer type); state layers are marked as continuing from their state, so zero states and an
+    empty key/value compute the prompt exactly and one graph serves the prompt and every cached step."""
+    cache = DynamicCache(config=config)
+    pairs: dict[int, dict[str, torch.Tensor]] = {}
+    for (index, kind), tensor in zip(states, flat, strict=True):
+        layer = cache.layers[index]
+        if kind in ("key", "value"):
+            pairs.setdefault(index, {})[kind] = tensor
+        elif kind == "conv":
+            layer.conv_states[0] = tensor.clone()  # the model updates its states in place (copy_)
+            layer.conv_kernel_size[0] = tensor.shape[-1]
+            layer.is_conv_states_initialized[0] = layer.has_previous_state[0] = True
+            layer.dtype, layer.device = tensor.dtype, tensor.device
+        else:
+            layer.recurrent_states[0] = tensor.clone()
+            layer.is_recurrent_states_initialized[0] = layer.has_previous_state[0] = True
+    for index, pair in pairs.items():
+        cache.layers[index].update(pair["key"], pair["value"])
+    return cache
+
+
+def state_cache_to_flat(cache: Cache, states: Sequence[tuple[int, str]]) -> list[torch.Tensor]:
+    """The inverse of :func:`flat_to_state_cache`, after the model updated the cache."""
+    flat = []
+    for index, kind in states:
+        layer = cache.layers[index]
+        flat.append(layer.keys if kind == "key" else layer.values if kind == "value"
+                    else layer.conv_states[0] if kind == "conv" else layer.recurrent_states[0])
+    return flat
+
+
+def state_cache_kinds(config: Any) -> list[set[str]]:
+    """What each layer of ``DynamicCache(config=…)`` can hold ({"key", "value"} and/or {"conv", "ssm", "recurrent"}),
+    to check a configuration's description of the layers against the installed transformers."""
+    from transformers.cache_utils import DynamicLayer, LinearAttentionCacheLayerMixin
+
+    kinds = []
+    for layer in DynamicCache(config=config).layers:
+        held = set()
+        if isinstance(layer, LinearAttentionCacheLayerMixin):
+            held |= {"conv", "ssm", "recurrent"}
+        if isinstance(layer, DynamicLayer):
+            held |= {"key", "value"}
+        kinds.append(held)
+    return kinds
+
+
+def traceable_experts(model: nn.Module) -> None:
+    """Mixture-of-experts layers in the form TorchScript traces: the default implementation counts tokens with
+    ``torch.histc`` (no ONNX operator) and the eager one loops over the experts hit; ``batched_mm`` gathers each
+    token's experts (same results)."""
+    if hasattr(model, "set_experts_implementation"):
+        model.set_experts_implementation("batched_mm")
+
+
+def greedy_generate(model: nn.Module, inputs: dict[str, torch.Tensor], steps: int, pad_token_id: int):
+    """``generate`` greedily for exactly ``steps`` tokens, nothing altering the choice (no end-of-sequence stop, no
+    repetition penalty): the new tokens ``[batch, steps]`` and each step's raw logits ``[batch, vocab]``."""
+    from transformers import GenerationConfig
+
+    config = GenerationConfig(max_new_tokens=steps, do_sample=False, num_beams=1, eos_token_id=None,
+                              pad_token_id=pad_token_id, repetition_penalty=1.0, output_logits=True,
+                              return_dict_in_generate=True)
+    with torch.no_grad():
+        out = model.generate(**inputs, generation_config=config)
+    return out.sequences[:, inputs["input_ids"].shape[1]:], list(out.logits)
+
+
 # --------------------------------------------------------------------------- export preparation and loading
 
 

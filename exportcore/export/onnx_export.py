@@ -18,6 +18,7 @@ from torch import nn
 from ..configs.base import OnnxConfig
 from ..errors import ExportError
 from . import adapter, torch_hooks
+from .traceable_ops import traceable_ops
 from .traced_module import build_module
 
 
@@ -66,7 +67,8 @@ def export_submodel(
     input_names = list(cfg.onnx_inputs)
     output_names = list(cfg.outputs)
     try:
-        with adapter.export_context(model, dynamo=dynamo), warnings.catch_warnings():
+        with adapter.export_context(model, dynamo=dynamo), traceable_ops(getattr(cfg, "GENERIC", False)), \
+                warnings.catch_warnings():
             warnings.simplefilter("ignore")
             if dynamo:
                 program = torch.onnx.export(

@@ -14,6 +14,7 @@ tests/core/test_initializers.py.
   exporter's ONNX shape inference, so that it is given only the parameters that can decide a shape (integer and
   small tensors): it copies every parameter it gets into protobuf, 4.3 of GPT-2-small's 5.2 s export (decisions,
   28). Absent: unchanged.
+- :func:`symbolic_helper` gives ``traceable_ops`` the exporter's helpers for the symbolics it registers.
 - :func:`torchscript_exporter` imports ``torch.onnx._internal.torchscript_exporter.utils`` (the module the first
   hook patches); ``exportcore serve`` imports it in the warm parent so forked exports do not pay for it.
 """
@@ -39,6 +40,16 @@ def torchscript_exporter() -> ModuleType | None:
     except ImportError:
         return None
     return utils
+
+
+def symbolic_helper() -> ModuleType | None:
+    """torch's internal helpers for TorchScript symbolic functions (constants of a graph value), or None where this
+    torch has none; ``traceable_ops`` then registers no symbolic of its own (those ops fail to export, as before)."""
+    try:
+        from torch.onnx._internal.torchscript_exporter import symbolic_helper as helper
+    except ImportError:
+        return None
+    return helper
 
 
 @contextlib.contextmanager

@@ -15,7 +15,7 @@ from ..errors import ExportError
 from ..option_facts import needs_pad_token
 from ..plan import Plan, Submodel
 from ..tasks import auto_classes
-from . import adapter
+from . import adapter, generic_model
 from .onnx_export import export_submodel
 from .traced_module import build_module
 
@@ -67,7 +67,7 @@ def load_for_plan(plan: Plan, log: Log = lambda message: None):
     last_error: ExportError | None = None
     for auto_class in adapter.available_auto_classes(auto_classes(res.choice.task)):
         try:
-            return adapter.load_model(
+            model = adapter.load_model(
                 res.source.folder, auto_class, dtype=plan.options.float_dtype, trust_remote_code=plan.options.trust_remote_code,
                 exported_outputs=exported_outputs(plan), log=log,
             )
@@ -75,6 +75,9 @@ def load_for_plan(plan: Plan, log: Log = lambda message: None):
             if exc.code != "model_load_failed" or "Unrecognized configuration class" not in exc.message:
                 raise
             last_error = exc
+            continue
+        generic_model.prepare(model, plan, log)  # a derived configuration: checked against the model first
+        return model
     assert last_error is not None
     raise last_error
 
@@ -135,6 +138,11 @@ def export_all(plan: Plan, model, run_dir: Path, submodels: list[Submodel], log:
                 submodel_name=submodel.name,
                 traced_shapes=traced_shapes.setdefault(submodel.name, {}) if traced_shapes is not None and plan.merge else None,
             )
+        if getattr(cfg, "FIX_NEGATIVE_PERMS", False):
+            from .part_modules import fix_negative_perms
+
+            if fixed := fix_negative_perms(run_dir / submodel.file_name):
+                log(f"{submodel.file_name}: {fixed} Transpose nodes with negative axes rewritten")
         log(f"exported {submodel.file_name}")
 
 

@@ -41,6 +41,14 @@ class Reordered(nn.Module):
 
 def build_module(model: nn.Module, cfg: OnnxConfig) -> nn.Module:
     """The module to trace for ``cfg``: positional inputs in ``cfg.inputs`` order, outputs in ``cfg.outputs`` order."""
+    if getattr(cfg, "traced_module", None):  # hybrid decoders, parts of vision-language models
+        from .part_modules import build_part
+
+        return build_part(model, cfg)
+    if getattr(cfg, "SENTENCE_PIPELINE", None):  # sentence-transformers: pooling inside the graph
+        from .sentence_embedding import SentenceEmbedding
+
+        return SentenceEmbedding(model, cfg)
     names = list(cfg.inputs)  # forward-argument names
     past = [n for n in names if n.startswith("past_key_values.")]
     if isinstance(cfg, OnnxSeq2SeqConfigWithPast) and cfg.behavior is ConfigBehavior.ENCODER:

@@ -44,8 +44,11 @@ def input_dtypes(cfg: OnnxConfig) -> dict[str, str]:
     integer = {"input_ids", "attention_mask", "token_type_ids", "position_ids", "pixel_mask", "encoder_attention_mask",
                "bbox"}
     result = {}
+    declared = getattr(cfg, "INPUT_DTYPES", {})  # a family's own (Idefics3's boolean pixel mask)
     for name in cfg.onnx_inputs:
-        if name == "use_cache_branch":
+        if name in declared:
+            dtype = declared[name]
+        elif name == "use_cache_branch":
             dtype = "bool"
         elif name in integer or name.endswith("input_ids") or name.endswith("attention_mask"):
             dtype = cfg.int_dtype
@@ -60,6 +63,16 @@ def output_dtypes(cfg: OnnxConfig) -> dict[str, str]:
     return {name: dtypes.get(cfg.float_dtype).long_name for name in cfg.outputs}
 
 
+def configuration_kind(plan: Plan) -> dict:
+    """``configuration``: "generic" when the export configuration was derived (``configs/generic.py``), with the
+    badge's words in ``configuration_note``; "hand-written" otherwise."""
+    if any(getattr(s.onnx_config, "GENERIC", False) for s in plan.submodels):
+        from ..configs.generic import GENERIC_BADGE, GENERIC_NOTE
+
+        return {"configuration": GENERIC_BADGE, "configuration_note": GENERIC_NOTE}
+    return {"configuration": "hand-written"}
+
+
 def plan_document(plan: Plan) -> dict:
     """The ``exportcore inspect --json`` document."""
     res = plan.resolution
@@ -69,6 +82,7 @@ def plan_document(plan: Plan) -> dict:
         "task": res.choice.name,
         "task_source": res.task_source,
         "supported_tasks": registry.supported_tasks(res.model_type),
+        **configuration_kind(plan),
         "library": res.library,
         "files": plan.files,
         "merge": plan.merge,

@@ -133,6 +133,8 @@ class LightConfig:
         value = self._explicit.get(name, _MISSING)
         if value is _MISSING:
             value = entry["defaults"].get(name, _MISSING)
+            if value is _MISSING and name in entry.get("hidden", ()):
+                raise NeedsTransformers(f"{self._class_name}.{name}")  # its __init__ sets it, no file says it
             if value is _MISSING:
                 raise AttributeError(f"{self._class_name} has no attribute {name!r}")
             if self._blind or self._changed & set(entry["derived"].get(name, ())):

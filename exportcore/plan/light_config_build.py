@@ -40,6 +40,10 @@ def _perturbations(value: Any) -> list[Any]:
     return []
 
 
+#: Attributes a class may hold without writing them (``to_dict`` leaves them out).
+HIDDEN_CANDIDATES = ("pad_token_id", "bos_token_id", "eos_token_id")
+
+
 def _instantiate(cls: type, **kwargs: Any) -> dict | None:
     try:
         with warnings.catch_warnings():
@@ -92,7 +96,17 @@ def probe_class(cls: type) -> dict:
         sub_configs[key] = None if sub_cls.__name__ == "AutoConfig" else sub_cls.__name__
     attribute_map = dict(getattr(cls, "attribute_map", {}) or {})
     consumed = _source_names(cls) - set(defaults) - set(attribute_map)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            instance = cls()
+    except Exception:  # noqa: BLE001 - built above already
+        instance = None
+    # Set by __init__ but left out of to_dict (Idefics3's pad_token_id in transformers 5): a file cannot say them.
+    hidden = sorted(name for name in HIDDEN_CANDIDATES
+                    if name not in defaults and getattr(instance, f"_{name}", getattr(instance, name, None)) is not None)
     return {
+        "hidden": hidden,
         "model_type": getattr(cls, "model_type", ""),
         "defaults": defaults,
         "consumed": sorted(consumed),
@@ -120,7 +134,8 @@ def build_table() -> dict:
             if sub_cls.__name__ != "AutoConfig":
                 add(sub_cls)
 
-    for model_type in registry.supported_model_types():
+    # The generic path's types too (configs/generic_table.py), so that inspecting them stays light.
+    for model_type in registry.supported_model_types() + registry.generic_model_types():
         key = next(k for k in (model_type, model_type.replace("-", "_"), model_type.replace("_", "-")) if k in CONFIG_MAPPING)
         cls = CONFIG_MAPPING[key]
         add(cls)

@@ -26,6 +26,7 @@ from ..hub import format_size
 from ..hub.download import CACHE_MARGIN
 from ..machine import device, free_bytes, memory_available
 from ..options import ExportOptions
+from ..postprocess.variants import estimated_bytes
 from ..source.model_source import ModelSource, model_kind
 from ..weight_files import is_weight_file, safetensors_parameters, weight_files
 from .light_config import NeedsTransformers
@@ -49,7 +50,8 @@ OUTPUT_MARGIN = 50 * 2**20
 #: A refusal the user may override with ``--force`` (the figures are estimates, or free space may appear).
 FORCEABLE = ("disk_full", "insufficient_memory")
 #: Errors that say "this model cannot be exported" rather than "this input is broken": reported as unsupported.
-UNSUPPORTED_CODES = ("unsupported_model_type", "unsupported_task", "unknown_task", "task_not_inferable")
+UNSUPPORTED_CODES = ("unsupported_model_type", "unsupported_task", "unknown_task", "task_not_inferable",
+                     "generic_not_exportable")
 #: A second pre-flight of the same export within this many seconds reuses the first (the CLI's, in the run).
 REUSE_SECONDS = 60.0
 
@@ -87,6 +89,8 @@ class Preflight:
     memory_estimate_bytes: int | None = None
     memory_available_bytes: int | None = None
     memory_total_bytes: int | None = None
+    #: --variants: each variant's estimated size (its weights against the fp32 weights'), in the output's figure too.
+    variant_bytes: dict[str, int] = field(default_factory=dict)
     #: Why the model cannot be exported (unsupported_model_type, unsupported_task, task_not_inferable, …).
     unsupported: ExportError | None = None
     #: What does not fit (disk_full, insufficient_memory); ``--force`` goes on anyway.
@@ -270,10 +274,12 @@ def _run(options: ExportOptions, *, token: str | bool | None, timeout: float | N
                                                   options.float_dtype)
     check.memory_available_bytes, check.memory_total_bytes = memory_available()
 
+    fp32_bytes = (check.parameters or check.weights_bytes // _itemsize(check.weights_dtype)) * 4
+    check.variant_bytes = {variant: estimated_bytes(variant, fp32_bytes) for variant in options.variants}
     if options.output_dir:
         output = Path(options.output_dir).expanduser().absolute()
         check.output_dir = str(output)
-        check.output_needed_bytes = output_needed(check.weights_bytes)
+        check.output_needed_bytes = output_needed(check.weights_bytes) + sum(check.variant_bytes.values())
         check.output_free_bytes = free_bytes(output)
         if check.cache_dir is not None:
             check.same_disk = device(output) is not None and device(output) == device(Path(check.cache_dir))
@@ -327,6 +333,9 @@ def summary_lines(check: Preflight) -> list[str]:
         shared = " (the same disk as the cache)" if check.same_disk else ""
         lines.append(f"output: needs about {format_size(check.output_needed_bytes)}, "
                      f"{format_size(check.output_free_bytes)} free{shared}")
+    if check.variant_bytes:
+        lines.append("variants (estimates): " + ", ".join(f"{variant} about {format_size(size)}"
+                                                          for variant, size in check.variant_bytes.items()))
     available = format_size(check.memory_available_bytes) if check.memory_available_bytes is not None else "unknown"
     lines.append(f"memory: about {format_size(check.memory_estimate_bytes)} at its peak (an estimate), "
                  f"{available} available")

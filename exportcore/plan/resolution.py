@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import registry
+from ..configs import generic, sentence_transformers
 from ..configs.base import OnnxConfig
 from ..errors import ExportError, first_line
 from ..options import ExportOptions
@@ -55,13 +56,20 @@ def resolve(options: ExportOptions, source: ModelSource | None = None, pipeline_
             light: bool = False) -> Resolution:
     """``light=True`` reads the configuration without transformers, or raises ``NeedsTransformers``."""
     source = source or locate(options.model, revision=options.revision, cache_dir=options.cache_dir)
+    if source.model_type not in registry.supported_model_types():  # remote code: generic with --trust-remote-code
+        generic.adopt_remote(source.raw_config, options.trust_remote_code, source.model)
     model_type = registry.canonical_model_type(source.model_type)  # fails fast, before transformers
     choice, task_source, config_class = choose_task(options, model_type, lambda: source.architectures,
                                                     pipeline_tag or source.pipeline_tag)
     if not pipeline_tag:
         source.check_task_source(task_source)  # offline: the default task is no answer when the tag is unknown
+    library = "transformers"
+    if choice.task == "feature-extraction" and sentence_transformers.requested(options.task):
+        pipeline = sentence_transformers.read_pipeline(source.folder)  # pooling inside the graph
+        config_class = sentence_transformers.config_class(config_class, pipeline)
+        library = sentence_transformers.LIBRARY
     if light:
         config = light_config(source.raw_config, model_type, options.trust_remote_code)
     else:
         config = load_transformers_config(source, options.trust_remote_code)
-    return Resolution(source, model_type, choice, config_class, config, task_source=task_source)
+    return Resolution(source, model_type, choice, config_class, config, library=library, task_source=task_source)

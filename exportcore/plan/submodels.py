@@ -70,6 +70,9 @@ def make_plan(options: ExportOptions, resolution: Resolution | None = None) -> P
                 with_past = monolith.with_behavior(ConfigBehavior.DECODER, use_past=True, use_past_in_inputs=True)
                 submodels.append(Submodel("decoder_with_past_model", with_past))
                 merge = options.post_process
+    elif hasattr(cls, "with_part"):  # parts a runtime loads together (vision-language models): one file each
+        whole = cls(config, **common)
+        submodels = [Submodel(part, whole.with_part(part)) for part in whole.parts()]
     elif issubclass(cls, OnnxConfigWithPast):
         in_inputs = past_in_inputs(choice, options.use_past_in_inputs)
         submodels = [Submodel("model", cls(config, **common, use_past=use_past, use_past_in_inputs=in_inputs))]
@@ -82,4 +85,8 @@ def make_plan(options: ExportOptions, resolution: Resolution | None = None) -> P
     shapes = {**DEFAULT_SHAPES, **options.shapes}
     plan = Plan(resolution, options, submodels, files, merge, shapes)
     check_positions(plan)  # a sequence beyond the model's position table: said now, not as a failed trace
+    if hasattr(submodels[0].onnx_config, "check_shapes"):  # an image size the model cannot take: said now too
+        submodels[0].onnx_config.check_shapes(options.shapes, "--image-height/--image-width")
+        for shape_set in options.validation_shapes or []:
+            submodels[0].onnx_config.check_shapes(shape_set, "--validation-shapes")
     return plan

@@ -11,21 +11,25 @@ import onnx
 
 from ..errors import ExportError
 from ..plan import Plan
-from . import merge, onnx_files
+from . import merge, onnx_files, variants_parts
 from .dedupe import dedupe_initializers
 
 Log = Callable[[str], None]
 
 
-def post_process(plan: Plan, run_dir: Path, log: Log, tied_weights: bool = True, traced_shapes: dict | None = None) -> None:
+def post_process(plan: Plan, run_dir: Path, log: Log, tied_weights: bool = True, traced_shapes: dict | None = None,
+                 keep_unmerged: bool = False) -> None:
     """Merge the plan's decoders, then bring each of its files into our layout (deduplicated where it may hold a
-    weight twice)."""
+    weight twice). ``keep_unmerged``: keep the two decoders for the variants and ``--optimize``
+    (``variants_parts``)."""
     if plan.merge:
         decoders = []
         for name in ("decoder_model", "decoder_with_past_model"):
             proto = onnx.load(str(run_dir / f"{name}.onnx"))
             onnx_files.pin_static_output_dims(proto, plan.submodel(name).onnx_config.outputs, (traced_shapes or {}).get(name, {}))
             decoders.append(proto)
+        if keep_unmerged:
+            variants_parts.keep_parts(run_dir, decoders)
         try:
             merge.merge_decoders(*decoders, save_path=run_dir / "decoder_model_merged.onnx")
         except ExportError:
@@ -36,7 +40,7 @@ def post_process(plan: Plan, run_dir: Path, log: Log, tied_weights: bool = True,
             onnx_files.remove(run_dir / name)
         log("merged decoder_model + decoder_with_past_model into decoder_model_merged.onnx")
     # Only ONNX files are in the run folder yet: anything else is external data some exporter wrote.
-    external_data = any(p.suffix != ".onnx" for p in run_dir.iterdir())
+    external_data = any(p.suffix != ".onnx" for p in run_dir.iterdir() if p.name != variants_parts.UNMERGED_DIR)
     for name in plan.files:
         path = run_dir / name
         dedupe = plan.options.post_process and (tied_weights or plan.merge)

@@ -4,6 +4,7 @@ chosen by name, never by kind, and no link that leads out of the model folder (d
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -66,6 +67,46 @@ def copy_model_files(source: Path, run_dir: Path, log: Callable[..., None] = lam
     for name, why in copier.refused:  # a file a tokenizer or processor may read: the console says it too
         log(f"not copied: {name} ({why}); the exported folder has no {name}: copy it there yourself if the "
             "tokenizer or processor needs it", "warning")
+
+
+#: What a runtime reads to turn images into the inputs of a vision encoder.
+IMAGE_PROCESSOR_FILES = ("preprocessor_config.json", "processor_config.json")
+
+
+def complete_image_processor_files(run_dir: Path, log: Callable[..., None] = lambda *a: None,
+                                   top_level_text_sizes: tuple[str, ...] = ()) -> None:
+    """For parts that take images (a vision-language model), after the copy: what transformers 5 saves and
+    transformers.js reads differ. transformers 5 saves the image processor inside ``processor_config.json`` and the
+    chat template in ``chat_template.jinja``; transformers.js reads ``preprocessor_config.json`` and the tokenizer
+    config's ``chat_template``: both are added from the copied files (the copies stay as they are). With no image
+    processor settings at all, the export goes on and says the runtime will need them. ``top_level_text_sizes``: the
+    text model's sizes a family's runtime reads at the top level of config.json (copied there when absent)."""
+    config = _read_json(run_dir / "config.json")
+    text = config.get("text_config") if isinstance(config, dict) else None
+    missing = [k for k in top_level_text_sizes if isinstance(text, dict) and k in text and k not in config]
+    if missing:  # transformers.js reads these families' decoder sizes at the top level, as transformers 4 wrote them
+        config.update({k: text[k] for k in missing})
+        (run_dir / "config.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+        log(f"config.json: {', '.join(missing)} copied from text_config to the top level (transformers.js reads them "
+            "there)")
+    processor = _read_json(run_dir / "processor_config.json")
+    preprocessor = run_dir / "preprocessor_config.json"
+    if not preprocessor.exists() and isinstance(processor, dict) and isinstance(processor.get("image_processor"), dict):
+        settings = {**processor["image_processor"]}
+        if isinstance(processor.get("processor_class"), str):
+            settings.setdefault("processor_class", processor["processor_class"])
+        preprocessor.write_text(json.dumps(settings, indent=2) + "\n", encoding="utf-8")
+        log("preprocessor_config.json written from processor_config.json's image processor (transformers.js reads it)")
+    if not any((run_dir / name).exists() for name in IMAGE_PROCESSOR_FILES):
+        log("the model folder has no image processor settings (preprocessor_config.json or processor_config.json): "
+            "a runtime needs them to turn images into the vision encoder's inputs; put the original model's files "
+            "beside the ONNX files", "warning")
+    tokenizer_config, template = run_dir / "tokenizer_config.json", run_dir / "chat_template.jinja"
+    tokenizer = _read_json(tokenizer_config)
+    if isinstance(tokenizer, dict) and "chat_template" not in tokenizer and template.is_file():
+        tokenizer["chat_template"] = template.read_text(encoding="utf-8")
+        tokenizer_config.write_text(json.dumps(tokenizer, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        log("tokenizer_config.json: chat_template added from chat_template.jinja (transformers.js reads it there)")
 
 
 def _names(names: list[str]) -> str:

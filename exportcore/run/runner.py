@@ -22,14 +22,15 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .. import cancel_signals, dtypes
-from ..errors import EXIT_FAILURE, ExportError, exit_code_for, validation_failed
+from ..errors import EXIT_FAILURE, ExportError, exit_code_for, validation_failed, variants_out_of_budget
 from ..events import (STAGES, Event, LogLine, PlanReady, Progress, RunResult, StageFinished, StageStarted, ValidationRow,
                       error_event)
 from ..option_rules import refuse
 from ..options import ExportOptions
 from .destination import beside_stem, check_destination, check_not_holding_the_model
 from .disk_errors import RECODED_WHEN_OS_ERROR, coded_os_error
-from .model_files import copy_model_files
+from .layout import apply_layout
+from .model_files import complete_image_processor_files, copy_model_files
 from .publish import DestinationTaken, keep_aside, publish
 from .records import list_files, set_config_value, write_records
 from .run_folder import check_free_space, make_run_dir, remove_empty
@@ -66,6 +67,10 @@ class Runner:
         self.timings: dict[str, float] = {}
         self.log_lines: list[str] = []
         self.download_meter: Any = None  # hub.TransferMeter of the download, made at its first report
+        #: --optimize and --variants: what was made (postprocess/variants_stage.Deployables), set in post-process.
+        self.deployables: Any = None
+        #: The variants judged against their budgets (validate/variant_checks.py), set in validate.
+        self.variant_results: list = []
 
     # ---- plumbing -------------------------------------------------------------------------------
     def log(self, message: str, level: str = "info") -> None:
@@ -138,35 +143,63 @@ class Runner:
                 with self.stage("export", submodel.name, share=1 / len(plan.submodels)):
                     export_all(plan, model, run_dir, [submodel], log=self.log, traced_shapes=traced_shapes)
             with self.stage("post-process"):
-                post_process(plan, run_dir, log=self.log, tied_weights=may_hold_duplicate_weights(plan, model), traced_shapes=traced_shapes)
+                from ..postprocess.variants_stage import make_deployables, wants_parts
+
+                post_process(plan, run_dir, log=self.log, tied_weights=may_hold_duplicate_weights(plan, model), traced_shapes=traced_shapes,
+                             keep_unmerged=wants_parts(options))
+                self.deployables = make_deployables(plan, run_dir, self.log, self.cancel)
             rows: list[ValidationRow] = []
             validation = "skipped"
             if options.validate:
                 with self.stage("validate"):
-                    from ..validate.comparison import DEFAULT_SHAPE_SETS, compare, torch_references
+                    from ..validate.comparison import DEFAULT_SHAPE_SETS, compare
 
                     shape_sets = options.validation_shapes or DEFAULT_SHAPE_SETS
                     if not options.dynamic_axes:  # a static file only accepts the traced shapes
                         shape_sets = [plan.shapes]
                         self.log("static axes (--no-dynamic-axes): validating at the traced shapes only", "warning")
-                    cases = torch_references(validation_checks(plan, model, run_dir), shape_sets, plan.atol, self.cancel.is_set,
-                                             user_shapes=bool(options.validation_shapes))
+                    from ..validate.variant_checks import references, validate_variants
+
+                    variant_files = self.deployables.variant_files if self.deployables else {}
+                    refs = references(validation_checks(plan, model, run_dir), shape_sets, plan.atol, model, plan,
+                                      self.cancel.is_set, user_shapes=bool(options.validation_shapes),
+                                      variants=bool(variant_files),
+                                      agreement_set=options.dynamic_axes and not options.validation_shapes)
+                    from ..validate.end_to_end import compare_generation, generation_references
+
+                    # Files that work together, generating at the shapes a runtime feeds (a static file takes none).
+                    generations = generation_references(plan, model, self.cancel.is_set) if options.dynamic_axes else []
                     del model  # free the weights before onnxruntime loads the files: one copy in memory at a time
                     gc.collect()
-                    rows = compare(cases, on_row=self.emit, cancelled=self.cancel.is_set)
-                    validation = "passed" if all(r.passed for r in rows) else "failed"
+                    rows = compare(refs.fp32_cases, on_row=self.emit, cancelled=self.cancel.is_set)
+                    rows += compare_generation(plan, run_dir, generations, on_row=self.emit, cancelled=self.cancel.is_set)
+                    self.variant_results = validate_variants(refs, variant_files, run_dir, self.emit, self.cancel.is_set,
+                                                             self.log)
+                    passed = all(r.passed for r in rows) and all(v.passed for v in self.variant_results)
+                    validation = "passed" if passed else "failed"
             else:
                 del model
                 from ..validate.structure import check_structure
 
-                check_structure(run_dir, plan.files)
+                variant_files = self.deployables.variant_files if self.deployables else {}
+                check_structure(run_dir, plan.files + [name for files in variant_files.values() for name in files.values()])
                 self.done_weight += STAGE_WEIGHTS["validate"]  # skipped: the bar still ends full
             with self.stage("publish"):
                 copy_model_files(source.folder, run_dir, self.log)
+                first = plan.submodels[0].onnx_config
+                if getattr(first, "end_to_end", None) == "image-text":
+                    complete_image_processor_files(run_dir, self.log, first.TOP_LEVEL_TEXT_SIZES)
                 if pad_token_id is not None:  # the folder must describe the model that was exported
                     set_config_value(run_dir / "config.json", "pad_token_id", pad_token_id)
-                write_records(run_dir, options, document, rows, validation, self.timings, self.log_lines)
-                files = list_files(run_dir, plan.files)
+                moved = apply_layout(run_dir, options.layout, self.log)
+                planned = [moved.get(name, name) for name in plan.files]
+                report = {"files": list_files(run_dir, planned), **self.deployables.report(moved)}
+                if self.variant_results:
+                    from ..validate.variant_checks import variants_section
+
+                    report["variants"] = variants_section(self.variant_results, moved)
+                write_records(run_dir, options, document, rows, validation, self.timings, self.log_lines, report)
+                files = list_files(run_dir, planned)
                 # From here the run is moved into place: a signal no longer interrupts it (only this last check).
                 self.check_cancel()
                 settled.enter_context(cancel_signals.no_interrupt())
@@ -176,6 +209,10 @@ class Runner:
                     kept = keep_aside(run_dir, destination, "failed")
                     run_dir = None
                     self.log(f"validation failed; the files are kept in {kept}", "error")
+                    if all(r.passed for r in rows):  # the fp32 files passed: a variant is outside its budget
+                        from ..validate.budgets import variants_failure
+
+                        raise variants_out_of_budget(*variants_failure(self.variant_results), str(kept))
                     diffs = [r.max_abs_diff for r in rows if not r.passed and r.max_abs_diff is not None]
                     raise validation_failed(failed, len(rows), str(kept), dtypes.get(options.float_dtype),
                                             max(diffs) if diffs and len(diffs) == failed else None, options.atol)

@@ -16,6 +16,21 @@ def structure_problem(path: Path) -> str | None:
     try:
         onnx.checker.check_model(str(path), full_check=True)
     except (onnx.checker.ValidationError, onnx.shape_inference.InferenceError) as exc:
+        if "No Op registered for" in str(exc):  # onnxruntime's own ops (--optimize, q4's MatMulNBits)
+            return _onnxruntime_problem(path)
+        return first_line(exc)
+    return None
+
+
+def _onnxruntime_problem(path: Path) -> str | None:
+    """What onnxruntime says when it loads the file, for ops only it knows."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    try:
+        ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    except Exception as exc:  # noqa: BLE001 - onnxruntime raises its own exception types
         return first_line(exc)
     return None
 

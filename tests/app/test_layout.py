@@ -3,6 +3,7 @@ which models are exportable without resizing anything (offscreen, fake Hub)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHeaderView
 
 from conftest import fake_inspect_cmd, fake_worker_cmd
@@ -93,3 +94,40 @@ def test_hub_pane_goes_side_by_side_when_wide(qtbot, fake_hub):
     assert browser.splitter.orientation().name == "Vertical"
     assert visible_columns(browser.search_pane.resultsView)[:3] == [
         SearchResultsModel.COL_ID, SearchResultsModel.COL_EXPORTABLE, SearchResultsModel.COL_TASK]
+
+
+def test_queue_shows_which_model_each_export_is_at_1366x768(qtbot, make_window, out_dir):
+    """The queue's Model column used to show "demo:…-gpt2": a long id keeps its name (organisation, folder or
+    demo: dropped first, then the middle elided), the full id is the tooltip."""
+    from app.queue_view import ModelIdDelegate, fitted_model_id
+
+    w = make_window(worker_args=("--hang-at", "resolve"))
+    w.resize(1366, 768)
+    for model in (*LONG_IDS, "demo:tiny-gpt2"):
+        w.session.enqueue({"model": model, "output_dir": str(out_dir / model.replace("/", "_")), "task": "auto"})
+    qtbot.wait(200)  # laid out
+    panel = w.queue_panel
+    view, model = panel.view, panel.model
+    width = view.horizontalHeader().sectionSize(1) - ModelIdDelegate.PADDING
+    shown = [fitted_model_id(model.data(model.index(r, 1)), view.fontMetrics(), width) for r in range(3)]
+    assert "all-MiniLM-L6-v2" in shown[0] and "tiny-random-bert" in shown[1] and shown[2] == "demo:tiny-gpt2", shown
+    assert LONG_IDS[0] in model.data(model.index(0, 1), Qt.ItemDataRole.ToolTipRole)
+    assert isinstance(view.itemDelegateForColumn(1), ModelIdDelegate)
+    for job in list(w.queue.jobs):
+        w.queue.cancel(job)
+
+
+def test_fitted_model_id_keeps_the_name():
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from app.queue_view import fitted_model_id
+
+    metrics = QFontMetrics(QFont("DejaVu Sans", 9))
+    full = "sentence-transformers/all-MiniLM-L6-v2"
+    assert fitted_model_id(full, metrics, 1000) == full
+    assert fitted_model_id(full, metrics, metrics.horizontalAdvance("…/all-MiniLM-L6-v2")) == "…/all-MiniLM-L6-v2"
+    tight = fitted_model_id(full, metrics, 60)
+    assert "…" in tight and tight.startswith("all") and tight.endswith("v2")
+    assert fitted_model_id("demo:tiny-gpt2", metrics, metrics.horizontalAdvance("tiny-gpt2")) == "tiny-gpt2"
+    folder = "/home/me/models/my-bert/"
+    assert fitted_model_id(folder, metrics, metrics.horizontalAdvance("…/my-bert")) == "…/my-bert"

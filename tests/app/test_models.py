@@ -37,6 +37,7 @@ def test_tensor_table_model(qtmodeltester):
 def test_dtype_fallback_and_axes():
     assert tensor_dtype("input_ids", {}, {"int_dtype": "int32"}) == "int32"
     assert tensor_dtype("pixel_values", {}, {"float_dtype": "fp16"}) == "float16"
+    assert tensor_dtype("logits", {}, {"float_dtype": "bf16"}) == "bfloat16"  # exportcore.dtypes names it
     assert tensor_dtype("use_cache_branch", {}) == "bool"
     assert tensor_dtype("x", {"input_dtypes": {"x": "int64"}}) == "int64"
     assert format_axes({"1": "seq", "0": "batch"}) == "0: batch  ·  1: seq"

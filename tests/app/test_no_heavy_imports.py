@@ -1,4 +1,5 @@
-"""The app process never imports torch or transformers (DESIGN.md): start the real window in a subprocess."""
+"""The app process never imports torch or transformers (docs/architecture.md, "The app"): start the real window in a
+subprocess."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ import json, sys
 sys.argv = ["onnx-export-studio", "--exit-when-shown"]
 from app.__main__ import main
 code = main()
-print(json.dumps({"code": code, "heavy": sorted(m for m in ("torch", "transformers", "onnxruntime", "onnx")
-                                                if m in sys.modules)}))
+heavy = ("torch", "transformers", "onnxruntime", "onnx", "numpy")
+print(json.dumps({"code": code, "heavy": sorted(m for m in heavy if m in sys.modules)}))
 """
 
 

@@ -72,19 +72,94 @@ def test_seq2seq_file_layout_and_merge_needs_past(panel):
     assert panel.inspect_options()["monolith"] is True
 
 
-def test_dynamo_rules(panel):
+def _with_facts(plan: dict, **facts) -> dict:
+    return {**plan, "facts": {**plan["facts"], **facts}}
+
+
+def test_dynamo_follows_the_cores_rule_for_t5(panel):
+    """The app's own list of types "broken on torch.export" had drifted from the core's: T5 exports there with
+    eager attention (docs/facts.md). The control says what the core says."""
+    from exportcore import option_rules
+
     panel.set_model("demo:tiny-t5")
     panel.update_from_plan(make_plan("t5"))
-    assert not panel.dynamo.isEnabled() and "T5" in panel.disabled_reason("dynamo").upper()
+    assert panel.dynamo.isEnabled() and panel.disabled_reason("dynamo") == ""
+    eager = option_rules.REASONS["dynamo_eager_attention"].format(model_type="t5")
+    assert eager in panel.dynamo.toolTip()
+    panel.dynamo.setChecked(True)
+    assert panel.inspect_options()["dynamo"] is True
+
+
+def test_dynamo_disabled_with_the_cores_reason_when_the_plan_says_so(panel):
+    from exportcore import option_rules
+    from exportcore.options import ExportOptions
+
+    plan = _with_facts(make_plan("t5"), dynamo_supported=False)
+    panel.set_model("demo:tiny-t5")
+    panel.dynamo.setChecked(True)
+    panel.update_from_plan(plan)
+    rule = option_rules.rules(plan, ExportOptions(model="demo:tiny-t5", dynamo=True))["dynamo"]
+    assert not rule.enabled and rule.code == "dynamo_unsupported_model"
+    assert not panel.dynamo.isEnabled()
+    assert panel.disabled_reason("dynamo") == rule.reason == panel.dynamo.toolTip()
+    assert panel.inspect_options()["dynamo"] is False  # never sent while the core refuses it
+    assert panel.opset.maximum() == 23  # the TorchScript exporter's opsets
+
+
+def test_opset_range_is_the_exporters(panel):
     panel.set_model("demo:tiny-bert")
     panel.update_from_plan(make_plan("bert"))
-    assert panel.dynamo.isEnabled()
+    assert (panel.opset.minimum(), panel.opset.maximum()) == (6, 23)  # 6 = "Default"; TorchScript writes 7-23
+    assert panel.opset.specialValueText() == "Default (14)"  # the plan's default opset
+    assert "7–23" in panel.opset.toolTip()
     panel.dynamo.setChecked(True)
     assert panel.opset.minimum() == 17 and panel.opset.maximum() == 25  # 17 = "Default"
+    assert "18–25" in panel.opset.toolTip()
     panel.opset.setValue(12)
     assert panel.opset.value() == 17 and panel.inspect_options()["opset"] is None
     panel.dynamo.setChecked(False)
     assert panel.opset.maximum() == 23
+
+
+def test_monolith_holds_no_past(panel):
+    """One file holds no cache (the core refuses --monolith with past): choosing it turns past off with the
+    core's reason; asking for past again goes back to encoder + decoder files."""
+    panel.set_model("demo:tiny-t5")
+    panel.update_from_plan(make_plan("t5"))
+    assert panel.use_past.isChecked()
+    panel.file_layout.setCurrentIndex(0)
+    assert not panel.use_past.isEnabled() and not panel.use_past.isChecked()
+    assert "monolith" in panel.disabled_reason("use_past")
+    opts = panel.export_options("demo:tiny-t5", "/tmp/x")
+    assert opts.monolith is True and opts.use_past is None  # nothing the core would refuse
+    panel.file_layout.setCurrentIndex(2)
+    assert panel.use_past.isEnabled() and panel.use_past.isChecked()
+
+
+def test_past_inputs_default_is_the_cores(panel):
+    """A decoder's feature-extraction-with-past returns its cache without taking it (as Optimum): the checkbox
+    shows the core's default until the user sets it."""
+    panel.set_model("fake/gpt2")
+    panel.update_from_plan(make_plan("fake/gpt2"))
+    assert panel.past_in_inputs.isChecked()  # text-generation feeds the cache back
+    panel.task.setCurrentIndex(panel.task.findData("feature-extraction"))
+    assert panel.use_past.isEnabled() and not panel.past_in_inputs.isChecked()
+    panel.past_in_inputs.setChecked(True)
+    panel.task.setCurrentIndex(panel.task.findData("text-generation"))
+    panel.task.setCurrentIndex(panel.task.findData("feature-extraction"))
+    assert panel.past_in_inputs.isChecked()  # the user's choice stays
+
+
+def test_an_image_model_has_no_integer_inputs(panel):
+    plan = make_plan("fake/bert")
+    sub = dict(plan["submodels"][0], inputs={"pixel_values": {"0": "batch_size"}}, dtypes={"pixel_values": "float32"})
+    plan = _with_facts({**plan, "model_type": "vit", "submodels": [sub]},
+                       shape_keywords=["batch_size", "image_width", "image_height", "num_channels"])
+    panel.set_model("fake/vit")
+    panel.update_from_plan(plan)
+    assert not panel.int_dtype.isEnabled() and "integer" in panel.disabled_reason("int_dtype")
+    assert not panel.shape_spins["sequence_length"].isVisibleTo(panel)
+    assert panel.shape_spins["image_width"].isVisibleTo(panel)
 
 
 def test_invalid_inputs_are_problems(panel):
@@ -110,6 +185,9 @@ def test_bf16_turns_validation_off_with_the_reason_and_back_on_after(panel, tmp_
     panel.float_dtype.setCurrentText("bf16")
     assert not panel.validate.isChecked() and not panel.validate.isEnabled()
     assert "bfloat16" in panel.validate.toolTip() and panel.validate.toolTip() == panel.disabled_reason("validate")
+    from exportcore.option_rules import REASONS
+
+    assert panel.disabled_reason("validate") == REASONS["bf16_not_validated"]  # the core's words, not the app's
     opts = panel.export_options("demo:tiny-bert", str(tmp_path / "o"))
     assert opts.validate is False and opts.float_dtype == "bf16"
     panel.float_dtype.setCurrentText("fp16")
@@ -137,10 +215,15 @@ def test_export_options_round_trip_through_exportoptions(panel, tmp_path):
     panel.float_dtype.setCurrentText("fp16")
     panel.int_dtype.setCurrentText("int32")
     panel.shape_spins["sequence_length"].setValue(9)
+    panel.layout_choice.setCurrentIndex(panel.layout_choice.findData("transformers.js"))
     eo = panel.export_options("demo:tiny-gpt2", str(tmp_path / "o"))
     assert isinstance(eo, ExportOptions) and ExportOptions.from_dict(eo.to_dict()) == eo
     assert eo.float_dtype == "fp16" and eo.int_dtype == "int32" and eo.shapes == {"sequence_length": 9}
-    assert "--int-dtype int32" in eo.to_cli_command()
+    assert "--int-dtype int32" in eo.to_cli_command() and "--layout transformers.js" in eo.to_cli_command()
+    panel.float_dtype.setCurrentText("fp32")  # variants are made from an fp32 export
+    panel.deploy.checks["q4f16"].setChecked(True)
+    eo = panel.export_options("demo:tiny-gpt2", str(tmp_path / "o"))
+    assert ExportOptions.from_dict(eo.to_dict()) == eo and "--variants q4f16" in eo.to_cli_command()
     # persisted options load back, emitting one change
     saved = panel.persisted()
     other = OptionsPanel()
@@ -176,6 +259,27 @@ def test_pad_token_id_is_offered_only_for_decoder_classifiers(panel):
     panel.update_from_plan(make_plan("fake/gpt2", {"task": "text-generation"}))
     assert not panel.model_form.isRowVisible(panel.pad_token)
     assert panel.export_options("fake/gpt2", "/tmp/x").pad_token_id is None
+
+
+def test_pad_token_follows_the_plans_facts_not_class_names(panel):
+    """Whether a padding token id is needed is the plan's fact (its decoder-only tasks), not a guess from the
+    configuration's class chain."""
+    plan = make_plan("fake/gpt2", {"task": "text-classification"})
+    for sub in plan["submodels"]:
+        sub["class_chain"] = ["SomeOnnxConfig", "OnnxConfig"]
+    panel.set_model("fake/mystery")
+    panel.update_from_plan(plan)
+    assert panel.model_form.isRowVisible(panel.pad_token)
+    assert "padding token id" in panel.pad_token.toolTip()
+
+    plan = _with_facts(make_plan("fake/gpt2", {"task": "text-classification"}), decoder_only_tasks=[],
+                       config_pad_token_id=None)
+    panel.update_from_plan(plan)  # TextDecoderOnnxConfig in the chain, but the facts say: not a decoder
+    assert not panel.model_form.isRowVisible(panel.pad_token)
+
+    plan = _with_facts(make_plan("fake/gpt2", {"task": "text-classification"}), config_pad_token_id=7)
+    panel.update_from_plan(plan)
+    assert panel.model_form.isRowVisible(panel.pad_token) and "pad_token_id 7" in panel.pad_token.toolTip()
 
 
 def test_copied_cli_command_reproduces_the_panel_exactly(qtbot, tmp_path):

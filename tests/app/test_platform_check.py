@@ -120,3 +120,28 @@ def test_self_test_from_a_source_install(tmp_path):
     assert out.returncode == 0, out.stdout + out.stderr
     assert "unrecognized arguments" not in out.stderr
     assert "SELF-TEST PASSED" in out.stdout
+
+
+def test_which_environments_have_no_display():
+    from app.platform_check import no_display
+
+    assert no_display({}, "linux")
+    assert no_display({"QT_QPA_PLATFORM": "xcb"}, "linux") and no_display({"QT_QPA_PLATFORM": "wayland"}, "linux")
+    assert not no_display({"DISPLAY": ":0"}, "linux") and not no_display({"WAYLAND_DISPLAY": "wayland-0"}, "linux")
+    assert not no_display({"QT_QPA_PLATFORM": "offscreen"}, "linux")
+    assert not no_display({}, "darwin") and not no_display({}, "win32")
+
+
+def test_app_start_without_a_display_says_so_in_one_line(tmp_path):
+    """No DISPLAY, no WAYLAND_DISPLAY, no QT_QPA_PLATFORM: one line saying what is wrong and what to do, exit 1,
+    instead of Qt's abort (a core dump, exit 134, five lines about plugins)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY", "DISPLAY")}
+    env.update(PYTHONPATH=str(ROOT), OES_SETTINGS_FILE=str(tmp_path / "s.ini"), XDG_SESSION_TYPE="tty",
+               OES_SKIP_XCB_CHECK="1")  # only the display is missing here
+    out = subprocess.run([sys.executable, "-m", "app"], capture_output=True, text=True, env=env, timeout=60,
+                         cwd=str(ROOT))
+    assert out.returncode == 1, (out.returncode, out.stderr)
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert "no display" in lines[0] and "xvfb-run" in lines[0] and "--self-test" in lines[0]
+    assert "qt.qpa" not in out.stderr and "Traceback" not in out.stderr and out.stdout == ""

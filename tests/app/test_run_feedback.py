@@ -126,6 +126,31 @@ def test_validation_advice_texts():
     assert atol is None and "report" in text
 
 
+def test_validation_advice_names_the_tolerance_the_run_used():
+    """The advice used to speak of "the default tolerance" whatever the run used."""
+    from app.errors import validation_advice
+
+    text, atol = validation_advice("fp16", 0.0123, 1e-9)
+    assert atol == 0.02 and "atol 1e-09" in text and "default" not in text
+    text, atol = validation_advice("fp32", 3e-4, 1e-4)
+    assert atol == 5e-4 and "1e-04" not in text and "0.0001" in text and "0.0005" in text
+    text, atol = validation_advice("fp16", 0.0123, 0.01, suggested=0.05)  # the core's suggestion wins
+    assert atol == 0.05 and "0.05" in text
+    text, atol = validation_advice("fp32", 3e-5, 1e-4)  # no tolerance would help: the shapes differ
+    assert atol is None and "shapes differ" in text
+
+
+def test_failed_validation_banner_uses_the_runs_atol(qtbot, make_window, out_dir):
+    w = make_window(worker_args=("--rows", "2", "--fail-validation", "--max-diff", "0.0123"))
+    w.options.set_output_folder(str(out_dir), user=True)
+    w.options.float_dtype.setCurrentText("fp16")
+    w.options.atol.setText("1e-9")
+    job = _export(qtbot, w)
+    assert job.state == "validation_failed" and job.error.params["atol"] == 1e-9
+    banner = w.run_view.banner.label.text()
+    assert "atol 1e-09" in banner and "default" not in banner and "0.02" in banner
+
+
 # -- 5. the summary of the previous run does not stay above the next run ---------------------------------------
 def test_next_run_starts_with_an_empty_summary(qtbot, make_window, out_dir):
     w = make_window(worker_args=("--rows", "3", "--fail-validation"))

@@ -72,16 +72,26 @@ def test_inspect_fields_say_only_what_is_set():
     assert seq2seq["monolith"] is True and seq2seq["post_process"] is True
 
 
-def test_plan_facts_learn_from_every_plan_of_a_model():
+def test_plan_facts_read_the_plans_facts_and_the_cores_rules():
+    from exportcore.options import ExportOptions
+
     facts = PlanFacts().learn(make_plan("demo:tiny-t5"))
-    assert facts.is_seq2seq and facts.model_type == "t5" and facts.past_tasks == {"text2text-generation"}
+    assert facts.is_seq2seq and facts.model_type == "t5" and facts.tasks_known
     assert facts.base_tasks == ("feature-extraction", "text2text-generation")
-    # a monolith plan has one submodel: still an encoder–decoder
+    # a monolith plan has one submodel: still an encoder–decoder (a fact of the model, not of the plan's files)
     assert facts.learn(make_plan("demo:tiny-t5", {"monolith": True})).is_seq2seq
     gpt2 = PlanFacts().learn(make_plan("fake/gpt2", {"task": "text-classification"}))
-    assert gpt2.needs_pad_token and not gpt2.is_seq2seq and gpt2.resolved_task == "text-classification"
-    assert not PlanFacts().learn(make_plan("fake/bert", {"task": "text-classification"})).needs_pad_token
+    assert not gpt2.is_seq2seq and gpt2.resolved_task == "text-classification"
+    assert gpt2.rules(ExportOptions(model="fake/gpt2", task="text-classification"))["pad_token_id"].enabled
+    bert = PlanFacts().learn(make_plan("fake/bert", {"task": "text-classification"}))
+    assert not bert.rules(ExportOptions(model="fake/bert", task="text-classification"))["pad_token_id"].enabled
+    # what the plan's facts say wins over what its class names suggest
+    plan = make_plan("fake/gpt2", {"task": "text-classification"})
+    plan["facts"]["decoder_only_tasks"] = []
+    assert not PlanFacts().learn(plan).rules(ExportOptions(model="m", task="text-classification"))[
+        "pad_token_id"].enabled
     assert PlanFacts().offering("fill-mask").base_tasks == ("fill-mask",)
+    assert PlanFacts().learn({**make_plan("fake/bert"), "task_source": "option"}).resolved_task == ""
 
 
 def test_choosing_a_model_forgets_what_was_resolved_for_the_last(session):

@@ -156,7 +156,10 @@ def test_model_classes_keep_the_documented_constructor(cls):
         expected = WITH_PAST_PARAMS
     else:
         expected = ONNX_CONFIG_PARAMS
-    assert params(cls.__init__) == expected
+    got = params(cls.__init__)
+    assert got[:len(expected)] == expected
+    extra = [p for p in inspect.signature(cls.__init__).parameters.values()][len(expected) + 1:]
+    assert all(p.kind is p.KEYWORD_ONLY and p.default is not p.empty for p in extra), extra  # e.g. a VLM's part
 
 
 def test_generate_dummy_inputs_signature_defaults():
@@ -402,6 +405,8 @@ def test_model_classes_are_named_like_optimum_and_sit_on_their_modality(model_ty
     name, modality = MODEL_CLASSES[model_type]
     for task in registry.supported_tasks(model_type):
         cls = registry.get_config_class(model_type, task)
+        if getattr(cls, "GENERIC", False):  # a task the family's class does not cover, derived (issue 13)
+            continue
         assert cls.__name__ == name, task
         assert issubclass(cls, modality), task
         chain = cls.class_chain()

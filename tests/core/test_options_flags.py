@@ -43,9 +43,13 @@ NON_DEFAULT = {
     "revision": "v1.0",
     "pad_token_id": 50256,
     "force": True,
+    "variants": ("fp16", "q4"),
+    "layout": "transformers.js",
+    "optimize": "O2",
 }
 #: Where a field has two non-default values (a flag pair), the other one.
-OTHER_VALUES = {"use_past": False, "use_past_in_inputs": True, "opset": 7, "float_dtype": "bf16"}
+OTHER_VALUES = {"use_past": False, "use_past_in_inputs": True, "opset": 7, "float_dtype": "bf16",
+                "variants": ("fp16", "q8", "int8", "uint8", "q4", "q4f16")}
 
 
 def _through_the_cli(options: ExportOptions) -> ExportOptions:

@@ -38,6 +38,12 @@ SLOW: set[tuple[str, str]] = {
     for model_type in ("mbart", "marian", "pegasus", "blenderbot", "blenderbot-small", "m2m_100", "bigbird_pegasus",
                        "mt5", "longt5", "umt5")
     for task in ("text2text-generation", "text2text-generation-with-past")
+} | {  # issue 14's types: tests/e2e/test_hybrid.py and test_multimodal.py export each with its end-to-end check (most
+    # in the default run), on weights spread wide enough for greedy tokens to mean something
+    (model_type, task)
+    for model_type in ("lfm2", "granitemoehybrid", "falcon_h1", "nemotron_h", "mamba2", "llava", "paligemma", "gemma3",
+                       "idefics3", "smolvlm", "lfm2_vl", "qwen2_vl", "qwen2_5_vl")
+    for task in ("text-generation-with-past", "image-to-text-with-past")
 }
 
 

@@ -1,11 +1,15 @@
 """A fake ``python -m exportcore.worker JOB.json``: same events, files and exit codes, scriptable failures.
 
     fake_worker.py [--rows N] [--sleep S] [--crash-at STAGE] [--exit-at STAGE:CODE] [--error-at STAGE:CODE]
-                   [--fail-validation] [--ignore-term] [--hang-at STAGE] [--download BYTES] JOB.json
+                   [--fail-validation] [--ignore-term] [--hang-at STAGE] [--download BYTES]
+                   [--fail-variant NAME] JOB.json
 
 ``--fail-validation`` keeps the run beside the destination as ``<dest>.failed-<time>`` (as exportcore.run does) and
 names it in the error's params ``kept``; ``--download BYTES`` reports a download of that size during resolve with
-the byte fields of ``progress`` events.
+the byte fields of ``progress`` events. The job's ``variants`` are written beside ``model.onnx`` (under ``onnx/`` in
+the transformers.js layout) and judged with one ``variant_result`` event each; ``--fail-variant NAME`` puts that
+variant's top-1 agreement below its budget, and the run is kept aside as the core does (``validation_failed`` with
+the failed ``variants`` in its params).
 """
 
 from __future__ import annotations
@@ -22,10 +26,20 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from plans import FakeError, make_plan  # noqa: E402
 
 STAGES = ("resolve", "plan", "load", "export", "post-process", "validate", "publish")
+SUFFIXES = {"fp16": "_fp16", "q8": "_quantized", "int8": "_int8", "uint8": "_uint8", "q4": "_q4", "q4f16": "_q4f16"}
+SIZES = {"fp16": 0.5, "q8": 0.27, "int8": 0.27, "uint8": 0.27, "q4": 0.5, "q4f16": 0.3}
 
 
 def emit(kind: str, **fields) -> None:
     print(json.dumps({"event": kind, "time": time.time(), **fields}), flush=True)
+
+
+def apply_layout(folder: str, job: dict) -> None:
+    if job.get("layout") == "transformers.js":
+        os.makedirs(os.path.join(folder, "onnx"))
+        for n in os.listdir(folder):
+            if n.endswith(".onnx"):
+                os.replace(os.path.join(folder, n), os.path.join(folder, "onnx", n))
 
 
 def main() -> int:
@@ -41,6 +55,7 @@ def main() -> int:
     p.add_argument("--hang-at", default="")
     p.add_argument("--download", type=int, default=0)
     p.add_argument("--max-diff", type=float, default=0.5)
+    p.add_argument("--fail-variant", default="")
     a = p.parse_args()
     with open(a.job, encoding="utf-8") as fh:
         job = json.load(fh)
@@ -92,6 +107,9 @@ def main() -> int:
             os.makedirs(tmp, exist_ok=True)
             with open(os.path.join(tmp, "model.onnx"), "wb") as fh:
                 fh.write(b"\0" * 4096)
+            for variant in job.get("variants") or ():
+                with open(os.path.join(tmp, f"model{SUFFIXES[variant]}.onnx"), "wb") as fh:
+                    fh.write(b"\0" * int(4096 * SIZES[variant]))
             with open(os.path.join(tmp, "export_options.json"), "w", encoding="utf-8") as fh:
                 json.dump(job, fh)
             emit("log", level="info", message="exported model.onnx")
@@ -102,8 +120,40 @@ def main() -> int:
                 failed += bad
                 emit("validation_row", submodel="model", shape_set=f"set{r // 2}", output=("last_hidden_state", "pooler")[r % 2],
                      expected_shape=[1, 7, 32], actual_shape=[1, 7, 32], shape_ok=True,
-                     max_abs_diff=(a.max_diff if bad else 1.5e-7 * (r + 1)), atol=1e-4, passed=not bad, note="")
+                     max_abs_diff=(a.max_diff if bad else 1.5e-7 * (r + 1)), atol=job.get("atol") or 1e-4,
+                     passed=not bad, note="")
                 time.sleep(a.sleep)
+            variants_failed = []
+            for variant in job.get("variants") or ():
+                bad = variant == a.fail_variant
+                top1 = 0.82 if bad else 0.97
+                budget = {"fp16": 1.0, "q4": 0.85, "q4f16": 0.85}.get(variant, 0.99)
+                top1 = max(top1, budget) if not bad else top1
+                figures = [{"figure": "token_cosine", "value": 0.9991, "budget": 0.95, "passed": True},
+                           {"figure": "top1", "value": top1, "budget": budget, "passed": not bad},
+                           {"figure": "max_abs_diff", "value": 0.0123, "budget": None, "passed": None}]
+                why = f"top-1 agreement where PyTorch's choice is clear {top1:.4f} < {budget:g}" if bad else ""
+                name = f"model{SUFFIXES[variant]}.onnx"
+                emit("variant_result", variant=variant, files={"model.onnx": name},
+                     bytes=int(4096 * SIZES[variant]), fp32_bytes=4096, figures=figures, passed=not bad, why=why,
+                     latency_ratio=0.5 + SIZES[variant], note="")
+                if bad:
+                    variants_failed.append((variant, why))
+            if variants_failed and not failed:
+                emit("stage_finished", stage=stage, seconds=round(time.time() - t0, 4), detail="")
+                emit("stage_started", stage="publish", detail="")
+                apply_layout(tmp, job)  # as the core: the layout is applied before a failed run is kept aside
+                kept = out.rstrip("/\\") + ".failed-" + time.strftime("%Y%m%d-%H%M%S")
+                os.replace(tmp, kept)
+                names = [v for v, _ in variants_failed]
+                emit("error", code="validation_failed",
+                     message=f"Validation failed: 1 of {2 * len(job['variants'])} checks differ from PyTorch beyond "
+                             "tolerance.",
+                     next_step=f"The {', '.join(names)} variant is outside the accuracy budget",
+                     params={"failed": 1, "total": 2 * len(job["variants"]), "kept": kept, "variants": names,
+                             "advice": "fake advice"},
+                     details="")
+                return 1
             if failed:
                 emit("stage_finished", stage=stage, seconds=round(time.time() - t0, 4), detail="")
                 emit("stage_started", stage="publish", detail="")
@@ -113,17 +163,21 @@ def main() -> int:
                 os.replace(tmp, kept)
                 emit("error", code="validation_failed",
                      message=f"Validation failed: {failed} of {a.rows} checks differ from PyTorch beyond tolerance.",
-                     next_step="See validation_report.json", params={"failed": failed, "total": a.rows, "kept": kept},
+                     next_step="See validation_report.json",
+                     params={"failed": failed, "total": a.rows, "kept": kept,
+                             **({"atol": job["atol"]} if job.get("atol") else {})},  # as the core: only when given
                      details="")
                 return 1
         elif a.sleep:
             time.sleep(a.sleep)
         if stage == "publish":
+            apply_layout(tmp, job)
             if os.path.exists(out):
                 shutil.rmtree(out)
             os.replace(tmp, out)
         emit("stage_finished", stage=stage, seconds=round(time.time() - t0, 4), detail="")
-    files = [{"name": n, "bytes": os.path.getsize(os.path.join(out, n))} for n in sorted(os.listdir(out))]
+    files = [{"name": os.path.relpath(os.path.join(d, n), out).replace(os.sep, "/"),
+              "bytes": os.path.getsize(os.path.join(d, n))} for d, _, names in os.walk(out) for n in sorted(names)]
     emit("progress", fraction=1.0, stage="publish", message="done")
     emit("result", output_dir=out, files=files, validation="passed", seconds=round(time.time() - started, 3))
     return 0

@@ -66,6 +66,18 @@ def _sub(name, cls, chain, inputs, outputs, opts, behavior="monolith", use_past=
 
 
 def make_plan(model: str, opts: dict | None = None) -> dict:
+    """A plan document with the ``facts`` section the real helper sends (exportcore.option_facts works it out)."""
+    from exportcore.option_facts import document_facts
+
+    plan = _make_plan(model, opts)
+    facts = document_facts(plan)
+    facts.setdefault("source", "demo" if model.startswith("demo:") else "local" if model.startswith("/") else "hub")
+    facts.update(config_pad_token_id=None, default_opset=14, atol_for_validation=1e-4)  # as the fake submodels say
+    plan["facts"] = facts
+    return plan
+
+
+def _make_plan(model: str, opts: dict | None = None) -> dict:
     opts = dict(opts or {})
     key = model.lower()
     task = opts.get("task") or "auto"
@@ -157,6 +169,9 @@ def make_preflight(model: str, opts: dict | None = None, pipeline_tag: str | Non
     if "hungry" in key:
         refusals.append({"code": "insufficient_memory", "message": "needs memory", "next_step": "",
                          "params": {"model": model, "needed_mb": memory // 2**20, "available_mb": 16 * 1024}})
+    from exportcore.postprocess.variants import estimated_bytes
+
+    variant_bytes = {v: estimated_bytes(v, weights) for v in opts.get("variants") or ()}
     return {
         "model": model, "kind": "hub" if hub else "demo" if model.startswith("demo:") else "local",
         "model_type": plan["model_type"], "supported": True, "task": plan["task"],
@@ -165,7 +180,8 @@ def make_preflight(model: str, opts: dict | None = None, pipeline_tag: str | Non
         "weights_dtype": "F32", "download_files": 3 if hub else 0, "download_bytes": weights if hub else 0,
         "cache_dir": "/cache" if hub else None, "cache_needed_bytes": weights if hub else 0,
         "cache_free_bytes": cache_free if hub else None, "output_dir": opts.get("output_dir") or None,
-        "output_needed_bytes": 3 * weights + 50 * 2**20, "output_free_bytes": output_free, "same_disk": False,
+        "output_needed_bytes": 3 * weights + 50 * 2**20 + sum(variant_bytes.values()),
+        "output_free_bytes": output_free, "same_disk": False, "variant_bytes": variant_bytes,
         "memory_estimate_bytes": memory, "memory_available_bytes": 16 * 2**30, "memory_total_bytes": 23 * 2**30,
         "unsupported": None, "refusals": refusals, "memory_is_estimate": True,
     }

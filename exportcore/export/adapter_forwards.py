@@ -1,0 +1,134 @@
+"""The adapter's export forwards: stand-ins for transformers code that computes the right values but does not trace
+into a valid ONNX graph. Part of the transformers adapter (``adapter.py``, split off for size): each stand-in is
+checked against the original by tests/e2e/test_hybrid.py and tests/e2e/test_multimodal.py, and each is applied only
+inside the traced module's forward, so ``generate`` (the end-to-end reference) runs transformers' own code.
+
+- ``mamba2_scan``: the Mamba2 chunked scan of Granite 4 hybrids, Falcon-H1, Nemotron-H and Mamba2 splits off the
+  "intermediate states to keep" with ``torch.tensor_split`` at a computed index (TorchScript writes an invalid
+  ``Tile``) and takes a ``seq_len == 1`` branch. The stand-in runs the family's own ``mamba2_chunk_scan`` over the
+  whole input from the cached state, always; the chunk padding stays dynamic, so the graph is right at any length.
+- ``idefics3_embeddings``: Idefics3 / SmolVLM patch position ids without ``torch.bucketize`` (no ONNX symbolic) and
+  without an untyped ``torch.full`` (traced as a float index).
+- ``qwen2_vl_attention``: Qwen2-VL's vision attention with one block-diagonal mask instead of a split per image.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import types
+from collections.abc import Iterator
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def _mamba2_scan_forward(family):
+    chunk_scan = family.mamba2_chunk_scan
+
+    def scan_forward(module, hidden_states, B, C, dt, cache, **kwargs):
+        batch, length, _ = hidden_states.shape
+        state = cache.get_recurrent_state(module.layer_idx, state_idx=0)
+        A = -torch.exp(module.A_log.float())
+        # The scan pads to whole chunks itself, but a trace at a length that needs no padding freezes "no padding".
+        # Padding here by 1..chunk steps keeps it in the graph; a padded step has dt = softplus(-1e4 + bias) = 0:
+        # no input and no decay, so the final state is the last real step's and the outputs are cut off.
+        pad = module.chunk_size - length % module.chunk_size
+        groups = (batch, length, module.n_groups, module.ssm_state_size)
+        out, last = chunk_scan(
+            F.pad(hidden_states.view(batch, length, module.num_heads, module.head_dim), (0, 0, 0, 0, 0, pad)),
+            F.pad(dt, (0, 0, 0, pad), value=-1e4), A,
+            F.pad(B.view(groups), (0, 0, 0, 0, 0, pad)), F.pad(C.view(groups), (0, 0, 0, 0, 0, pad)),
+            chunk_size=module.chunk_size, D=module.D, z=None, return_final_states=True, dt_bias=module.dt_bias,
+            dt_softplus=True, initial_states=state, dt_limit=module.time_step_limit)
+        cache.update_recurrent_state(last, module.layer_idx)
+        return out[:, :length].reshape(batch, length, -1)
+
+    return scan_forward
+
+
+def _modeling_modules(model: nn.Module) -> list[types.ModuleType]:
+    names = {type(m).__module__ for m in model.modules() if type(m).__module__.startswith("transformers.models.")}
+    return [importlib.import_module(name) for name in sorted(names)]
+
+
+@contextlib.contextmanager
+def mamba2_scan(model: nn.Module) -> Iterator[None]:
+    patched = []
+    for family in _modeling_modules(model):
+        if hasattr(family, "mamba2_scan_forward") and hasattr(family, "mamba2_chunk_scan"):
+            patched.append((family, family.mamba2_scan_forward))
+            family.mamba2_scan_forward = _mamba2_scan_forward(family)
+    try:
+        yield
+    finally:
+        for family, original in patched:
+            family.mamba2_scan_forward = original
+
+
+def _idefics3_embeddings_forward(self, pixel_values: torch.Tensor, patch_attention_mask: torch.Tensor) -> torch.Tensor:
+    batch, _, _, _ = pixel_values.shape
+    embeddings = self.patch_embedding(pixel_values).flatten(2).transpose(1, 2)
+    side = self.num_patches_per_side
+    boundaries = torch.arange(1 / side, 1.0, 1 / side, device=pixel_values.device)
+    rows = patch_attention_mask[:, :, 0].sum(dim=1)
+    cols = patch_attention_mask[:, 0, :].sum(dim=1)
+    row_index = torch.arange(patch_attention_mask.size(1), dtype=torch.float32, device=pixel_values.device)
+    col_index = torch.arange(patch_attention_mask.size(2), dtype=torch.float32, device=pixel_values.device)
+    fraction_rows = torch.clamp(row_index[None, :] * (1.0 / rows)[:, None], max=1.0 - 1e-6)
+    fraction_cols = torch.clamp(col_index[None, :] * (1.0 / cols)[:, None], max=1.0 - 1e-6)
+    # bucketize(x, boundaries, right=True) == how many boundaries are <= x
+    bucket_rows = (fraction_rows[..., None] >= boundaries).sum(-1)
+    bucket_cols = (fraction_cols[..., None] >= boundaries).sum(-1)
+    position_ids = (bucket_rows[:, :, None] * side + bucket_cols[:, None, :]).reshape(batch, -1)
+    position_ids = torch.where(patch_attention_mask.view(batch, -1), position_ids, torch.zeros_like(position_ids))
+    return embeddings + self.position_embedding(position_ids)
+
+
+@contextlib.contextmanager
+def idefics3_embeddings(embeddings: nn.Module) -> Iterator[None]:
+    embeddings.forward = types.MethodType(_idefics3_embeddings_forward, embeddings)
+    try:
+        yield
+    finally:
+        del embeddings.forward  # back to the class's own
+
+
+def _qwen2_vl_attention(mask: torch.Tensor, family: types.ModuleType):
+    apply_rotary_pos_emb_vision = family.apply_rotary_pos_emb_vision
+
+    def forward(self, hidden_states, cu_seqlens=None, position_embeddings=None, **kwargs):
+        length = hidden_states.shape[0]
+        query, key, value = self.qkv(hidden_states).reshape(length, 3, self.num_heads, -1).permute(1, 0, 2, 3).unbind(0)
+        query, key = apply_rotary_pos_emb_vision(query, key, *position_embeddings)
+        query, key, value = (t.transpose(0, 1).unsqueeze(0) for t in (query, key, value))
+        out = F.scaled_dot_product_attention(query, key, value, attn_mask=mask, scale=self.scaling)
+        return self.proj(out.squeeze(0).transpose(0, 1).reshape(length, -1))
+
+    return forward
+
+
+@contextlib.contextmanager
+def qwen2_vl_attention(visual: nn.Module, masks: list[torch.Tensor]) -> Iterator[None]:
+    """Qwen2-VL / Qwen2.5-VL vision attention over all images at once, block ``i`` with ``masks[i]`` (same frame;
+    Qwen2.5-VL's windowed blocks: same frame and window) instead of a Python split per image or window by
+    ``cu_seqlens.tolist()`` (a trace would freeze the image count and sizes)."""
+    blocks = [block.attn for block in visual.blocks]
+    family = importlib.import_module(type(blocks[0]).__module__)
+    for attention, mask in zip(blocks, masks, strict=True):
+        attention.forward = types.MethodType(_qwen2_vl_attention(mask, family), attention)
+    try:
+        yield
+    finally:
+        for attention in blocks:
+            del attention.forward
+
+
+@contextlib.contextmanager
+def applied(model: nn.Module, names: tuple[str, ...]) -> Iterator[None]:
+    """The named stand-ins in force (see the module docstring)."""
+    with contextlib.ExitStack() as stack:
+        if "mamba2_scan" in names:
+            stack.enter_context(mamba2_scan(model))
+        yield

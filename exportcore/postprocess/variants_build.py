@@ -1,0 +1,213 @@
+"""Build the variant files of an export with onnxruntime's own tools (float16 conversion, dynamic quantization,
+4-bit MatMul quantization); this module only chooses their settings and the order of work.
+
+Settings and the reasons for them: docs/research/variants.md and docs/decisions.md ("Issue 12, the variant files").
+A merged decoder is never converted as it is: each variant is built on the decoder and the decoder with past, then
+merged (:mod:`.variants_parts`). Every file is written in our layout (``onnx_files.save_onnx``) with identical
+weights stored once.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+import onnx
+
+from ..errors import ExportError, causes, first_line, full_disk_in_words
+from . import onnx_files
+from .dedupe import dedupe_initializers
+from .variants import variant_file_name
+from .variants_parts import transform
+
+Log = Callable[..., None]
+
+#: q4: onnxruntime's MatMulNBits takes blocks of 16 or more; transformers.js used 32, symmetric.
+Q4_BLOCK_SIZE = 32
+#: A MatMul whose inner dimension is smaller than this is left in fp32 (nothing to gain, and MatMulNBits' minimum).
+Q4_MIN_K = 16
+
+
+def build_variants(run_dir: Path, fp32_files: list[str], variants: tuple[str, ...] | list[str], log: Log,
+                   cancel: Any = None) -> dict[str, dict[str, str]]:
+    """Write each variant of each fp32 file beside it. Returns variant -> {fp32 file -> variant file}, names
+    relative to ``run_dir``; a variant that does not apply to a file (q4 with no MatMul to quantize) is skipped
+    with a log line and left out of the mapping (a variant that applies to no file maps to ``{}``)."""
+    built: dict[str, dict[str, str]] = {variant: {} for variant in variants}
+    for fp32 in fp32_files:  # file by file: one file's intermediate results on disk at a time
+        with tempfile.TemporaryDirectory(dir=run_dir, prefix=".variant-") as work:
+            scratch = Scratch(Path(work))
+            for variant in variants:
+                if cancel is not None and cancel.is_set():
+                    raise ExportError("cancelled")
+                out = variant_file_name(fp32, variant)
+                if _build_one(run_dir, fp32, out, variant, scratch):
+                    built[variant][fp32] = out
+                    log(f"{out}: {variant} variant of {fp32}")
+                else:
+                    log(f"{variant}: {fp32} has no MatMul with a constant weight large enough to quantize; no {out}")
+    return built
+
+
+class Scratch:
+    """Intermediate files of one fp32 file that several variants share: the folded graph (q8, int8, uint8, q4),
+    the quantized graph of a weight type (q8 is int8 unless the graph has a Conv), the q4 graph (q4f16)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.made: dict[tuple, Path | None] = {}
+        self.count = 0
+
+    def get(self, key: tuple, make: Callable[[Path], Path | None]) -> Path | None:
+        """The file made for ``key`` (``make(path to write)`` returns it, or None when nothing applies)."""
+        if key not in self.made:
+            self.count += 1
+            self.made[key] = make(self.folder / f"{self.count}-{key[0]}.onnx")
+        return self.made[key]
+
+
+def _build_one(run_dir: Path, fp32: str, out: str, variant: str, scratch: Scratch) -> bool:
+    try:
+        return transform(run_dir, fp32, out, lambda src, dst: BUILDERS[variant](src, dst, scratch))
+    except ExportError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a library failure becomes a coded error; a full disk stays itself
+        if isinstance(exc, OSError) or full_disk_in_words(causes(exc)) is not None:
+            raise
+        raise ExportError("variant_failed", variant=variant, file=fp32, reason=first_line(exc)) from exc
+
+
+# ---- the builders: (fp32 file, variant file, shared intermediate files) -> whether the variant applies -------------
+def fp16(src: Path, dst: Path, scratch: Scratch | None = None) -> bool:
+    """Weights and compute in float16; inputs and outputs stay float32 (``keep_io_types``: Node has no
+    Float16Array, and transformers.js 4.0/4.1 build an fp32 first-step cache), as do the ops onnxruntime's
+    converter blocks (``DEFAULT_OP_BLOCK_LIST``)."""
+    from onnxruntime.transformers import float16
+    from onnxruntime.transformers.onnx_model import OnnxModel
+
+    # A path, not a proto: shape inference then runs on the file (no 2 GB limit).
+    model = float16.convert_float_to_float16(str(src), keep_io_types=True)
+    wrapped = OnnxModel(model)
+    wrapped.topological_sort()  # the converter appends its Casts at the end of the graph
+    _save(wrapped.model, dst)
+    return True
+
+
+def _quantize_8bit(weight_type: str) -> Callable[[Path, Path, Scratch], bool]:
+    def build(src: Path, dst: Path, scratch: Scratch) -> bool:
+        folded = _folded(src, scratch)
+        graph = onnx.load(str(folded), load_external_data=False).graph
+        kind = weight_type
+        if kind == "auto":  # transformers.js's q8: signed, unsigned where the graph has a Conv (onnxruntime-web)
+            kind = "QUInt8" if _has_op(graph, {"Conv"}) else "QInt8"
+        if not _has_op(graph, {"MatMul", "Gemm", "Conv", "Gather"}):
+            return False
+        del graph
+        quantized = scratch.get(("8bit", str(src), kind), lambda out: _quantize_dynamic(folded, out, kind))
+        _save(onnx.load(str(quantized)), dst)  # quantize_dynamic names its data `.data`; ours is `.onnx_data`
+        return True
+    return build
+
+
+def _quantize_dynamic(folded: Path, out: Path, kind: str) -> Path:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    quantize_dynamic(folded, out, weight_type=getattr(QuantType, kind), per_channel=True, reduce_range=False,
+                     use_external_data_format=bool(onnx_files.external_data_files(folded)),
+                     extra_options={"EnableSubgraph": True, "MatMulConstBOnly": True,
+                                    # onnx's shape inference cannot type contrib ops' outputs (after O2/O3)
+                                    "DefaultTensorType": onnx.TensorProto.FLOAT})
+    return out
+
+
+def q4(src: Path, dst: Path, scratch: Scratch) -> bool:
+    """4-bit blocks (``MatMulNBits``) for every MatMul with a constant weight, after the weights were folded
+    (tied and Linear weights reach their MatMul through a Transpose) and GPT-2's Gemm became MatMul + Add."""
+    made = scratch.get(("q4", str(src)), lambda out: _q4_file(_folded(src, scratch), out))
+    if made is None:
+        return False
+    _save(onnx.load(str(made)), dst)
+    return True
+
+
+def q4f16(src: Path, dst: Path, scratch: Scratch) -> bool:
+    """q4 first, then fp16, as transformers.js made it (the 4-bit scales become fp16)."""
+    made = scratch.get(("q4", str(src)), lambda out: _q4_file(_folded(src, scratch), out))
+    return made is not None and fp16(made, dst)
+
+
+def _q4_file(folded: Path, out: Path) -> Path | None:
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+    from onnxruntime.quantization.onnx_model import ONNXModel
+
+    wrapped = ONNXModel(onnx.load(str(folded)))
+    wrapped.replace_gemm_with_matmul()
+    excluded = [node.name for node in _quantizable_matmuls(wrapped.model.graph, small=True)]
+    if not list(_quantizable_matmuls(wrapped.model.graph, small=False)):
+        return None
+    quantizer = MatMulNBitsQuantizer(wrapped.model, block_size=Q4_BLOCK_SIZE, is_symmetric=True,
+                                     nodes_to_exclude=excluded, op_types_to_quantize=("MatMul",))
+    quantizer.process()
+    onnx_files.save_onnx(quantizer.model.model, out)
+    return out
+
+
+def _quantizable_matmuls(graph, small: bool):
+    """MatMuls whose B is a 2-D initializer: with ``small`` those below ``Q4_MIN_K`` (left fp32), else the others."""
+    weights = {t.name: t for t in graph.initializer}
+    for node in graph.node:
+        if node.op_type == "MatMul" and len(node.input) > 1 and node.input[1] in weights:
+            dims = weights[node.input[1]].dims
+            if len(dims) == 2 and (dims[0] < Q4_MIN_K) == small:
+                yield node
+        for attr in node.attribute:
+            for sub in ([attr.g] if attr.HasField("g") else []) + list(attr.graphs):
+                yield from _quantizable_matmuls(sub, small)
+
+
+def _folded(src: Path, scratch: Scratch) -> Path:
+    return scratch.get(("fold", str(src)), lambda out: _fold_weights(src, out))  # type: ignore[return-value]
+
+
+def _fold_weights(src: Path, out: Path) -> Path:
+    """onnxruntime's basic level (constant folding, portable): ``Transpose(W)`` in front of a MatMul becomes a
+    transposed initializer, which the weight quantizers need. A tied weight is then stored once per use, each copy
+    quantized (docs/decisions.md)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_BASIC
+    options.optimized_model_filepath = str(out)
+    if onnx_files.external_data_files(src):  # else onnxruntime would point the new file at the old data
+        options.add_session_config_entry("session.optimized_model_external_initializers_file_name",
+                                         onnx_files.external_data_name(out))
+        options.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "1024")
+    ort.InferenceSession(str(src), options, providers=["CPUExecutionProvider"])
+    return out
+
+
+def _has_op(graph, ops: set[str]) -> bool:
+    for node in graph.node:
+        if node.op_type in ops:
+            return True
+        for attr in node.attribute:
+            for sub in ([attr.g] if attr.HasField("g") else []) + list(attr.graphs):
+                if _has_op(sub, ops):
+                    return True
+    return False
+
+
+def _save(model, dst: Path) -> None:
+    dedupe_initializers(model, transposed=False)
+    onnx_files.save_onnx(model, dst)
+
+
+BUILDERS: dict[str, Callable[[Path, Path, Scratch], bool]] = {
+    "fp16": fp16,
+    "q8": _quantize_8bit("auto"),
+    "int8": _quantize_8bit("QInt8"),
+    "uint8": _quantize_8bit("QUInt8"),
+    "q4": q4,
+    "q4f16": q4f16,
+}

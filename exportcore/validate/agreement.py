@@ -1,0 +1,131 @@
+"""The figures a variant is judged by, accumulated over every file, shape set and output it is compared at.
+
+Which figure an output feeds depends on what the output is: hidden states feed the token cosine and (pooled over
+the attention mask) the embedding cosine; pooled embeddings the embedding cosine; logits the top-1 agreement.
+Every float output feeds the element-wise figures. Padded positions (attention mask 0) are left out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .budgets import MIN_CLEAR, clear_choices
+
+HIDDEN_OUTPUTS = ("last_hidden_state", "encoder_last_hidden_state")
+EMBEDDING_OUTPUTS = ("pooler_output", "sentence_embedding", "text_embeds", "image_embeds", "embeddings")
+
+
+def output_kind(name: str) -> str | None:
+    """"hidden", "embedding", "logits" or None (compared element-wise only: caches, attention weights…)."""
+    if name in HIDDEN_OUTPUTS:
+        return "hidden"
+    if name in EMBEDDING_OUTPUTS:
+        return "embedding"
+    if name.endswith("logits") or name.startswith("logits"):
+        return "logits"
+    return None
+
+
+def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Row-wise cosine of two [rows, dim] arrays; two all-zero rows agree."""
+    a, b = a.astype(np.float64), b.astype(np.float64)
+    norm_a, norm_b = np.linalg.norm(a, axis=-1), np.linalg.norm(b, axis=-1)
+    norms = norm_a * norm_b
+    cos = (a * b).sum(-1) / np.where(norms == 0, 1.0, norms)
+    return np.where((norm_a == 0) & (norm_b == 0), 1.0, cos)
+
+
+def _positions_mask(mask: np.ndarray | None, leading: tuple[int, ...]) -> np.ndarray | None:
+    """The attention mask as a boolean over the output's leading (batch, sequence) dims, when it fits them."""
+    if mask is None or tuple(mask.shape) != leading:
+        return None
+    return mask.astype(bool)
+
+
+class Tally:
+    """Running figures of one variant."""
+
+    def __init__(self) -> None:
+        self.max_abs = 0.0
+        self.abs_sum = 0.0
+        self.count = 0
+        self.token_cos: float | None = None
+        self.embedding_cos: float | None = None
+        self.clear_agree = self.clear_total = 0
+        self.all_agree = self.all_total = 0
+        self.worst: dict[str, str] = {}  # figure -> where its worst value was seen
+        self.broken: list[str] = []  # outputs that could not be compared (shape, non-finite)
+
+    def add(self, where: str, name: str, reference: np.ndarray, actual: np.ndarray, mask: np.ndarray | None) -> None:
+        if reference.dtype.kind != "f":
+            return
+        actual = np.asarray(actual).astype(np.float32)
+        if reference.shape != actual.shape:
+            self.broken.append(f"{where} {name}: shape {list(actual.shape)} instead of {list(reference.shape)}")
+            return
+        if reference.size == 0:
+            return
+        if not np.all(np.isfinite(actual)):
+            self.broken.append(f"{where} {name}: values that are not finite")
+            return
+        diff = np.abs(reference.astype(np.float64) - actual.astype(np.float64))
+        self.max_abs = max(self.max_abs, float(diff.max()))
+        self.abs_sum += float(diff.sum())
+        self.count += diff.size
+        kind = output_kind(name)
+        if kind == "hidden" and reference.ndim == 3:
+            self._hidden(where, reference, actual, _positions_mask(mask, reference.shape[:2]))
+        elif kind == "embedding" and reference.ndim == 2:
+            self._lowest("embedding_cos", where, _cosines(reference, actual))
+        elif kind == "logits" and reference.shape[-1] > 1:
+            self._logits(reference, actual, _positions_mask(mask, reference.shape[:-1]))
+
+    def _lowest(self, attr: str, where: str, cosines: np.ndarray) -> None:
+        if cosines.size == 0:
+            return
+        low = float(cosines.min())
+        current = getattr(self, attr)
+        if current is None or low < current:
+            setattr(self, attr, low)
+            self.worst[attr] = where
+
+    def _hidden(self, where: str, reference: np.ndarray, actual: np.ndarray, keep: np.ndarray | None) -> None:
+        width = reference.shape[-1]
+        tokens = _cosines(reference.reshape(-1, width), actual.reshape(-1, width))
+        if keep is not None:
+            tokens = tokens[keep.reshape(-1)]
+        self._lowest("token_cos", where, tokens)
+        weights = (keep if keep is not None else np.ones(reference.shape[:2], bool)).astype(np.float64)[..., None]
+        counts = np.clip(weights.sum(1), 1.0, None)
+        pooled = [(x.astype(np.float64) * weights).sum(1) / counts for x in (reference, actual)]
+        self._lowest("embedding_cos", where, _cosines(*pooled))
+
+    def _logits(self, reference: np.ndarray, actual: np.ndarray, keep: np.ndarray | None) -> None:
+        width = reference.shape[-1]
+        ref, got = reference.reshape(-1, width).astype(np.float64), actual.reshape(-1, width)
+        if keep is not None:
+            ref, got = ref[keep.reshape(-1)], got[keep.reshape(-1)]
+        if not len(ref):
+            return
+        same = ref.argmax(-1) == got.argmax(-1)
+        top2 = np.partition(ref, -2, axis=-1)[:, -2:]
+        clear = clear_choices(top2[:, 1], top2[:, 0], ref.std(-1))
+        self.all_agree += int(same.sum())
+        self.all_total += len(same)
+        self.clear_agree += int(same[clear].sum())
+        self.clear_total += int(clear.sum())
+
+    def notes(self) -> list[str]:
+        if self.all_total and self.clear_total < MIN_CLEAR:
+            return [f"top-1 not judged: PyTorch's choice is clear at only {self.clear_total} of {self.all_total} positions"]
+        return []
+
+    def figures(self) -> dict[str, float | None]:
+        return {
+            "token_cosine": self.token_cos,
+            "embedding_cosine": self.embedding_cos,
+            "top1": self.clear_agree / self.clear_total if self.clear_total >= MIN_CLEAR else None,
+            "max_abs_diff": self.max_abs if self.count else None,
+            "mean_abs_diff": self.abs_sum / self.count if self.count else None,
+            "top1_all": self.all_agree / self.all_total if self.all_total else None,
+        }

@@ -1,0 +1,66 @@
+"""onnxruntime CPU latency of a variant relative to its fp32 file: batch 1, a typical input, a few repeats.
+
+Kept short because it runs in every export with variants: one warm-up and ``REPEATS`` timed runs per file, the
+median of each, summed over the export's files; each fp32 file is timed once for all variants, one session
+loaded at a time. One intra-op thread, as the research measured it: on a shared machine the ratio is then stable
+to about ±20 %, where thread scheduling made it swing more.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+#: The input timed: one sequence of 16 tokens with an empty past (a prompt's first step).
+SHAPES = {"batch_size": 1, "sequence_length": 16, "past_sequence_length": 0, "num_choices": 2,
+          "audio_sequence_length": 16000}
+REPEATS = 5
+
+
+def _session(path: Path):
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    options.intra_op_num_threads = 1
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def typical_feeds(check) -> dict[str, np.ndarray]:
+    """The inputs of one timed run of ``check``'s file (a ``comparison.Check``)."""
+    cfg = check.cfg
+    feeds = cfg.rename_ambiguous_inputs(cfg.generate_dummy_inputs("np", **SHAPES))
+    return check.extra_feeds(feeds, SHAPES) if check.extra_feeds else feeds
+
+
+def _median_seconds(path: Path, feeds: dict) -> float:
+    session = _session(path)
+    wanted = {i.name for i in session.get_inputs()}
+    feeds = {k: v for k, v in feeds.items() if k in wanted}
+    session.run(None, feeds)  # warm-up: first-run allocations
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        session.run(None, feeds)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+class LatencyTimer:
+    """Times each fp32 file once and each variant file against it."""
+
+    def __init__(self) -> None:
+        self.fp32: dict[Path, float] = {}
+
+    def ratio(self, pairs: list[tuple[Path, Path, dict]]) -> float | None:
+        """``pairs``: (fp32 file, variant file, feeds) per file of the export -> the variant's time / fp32's."""
+        fp32_total = variant_total = 0.0
+        for fp32_path, variant_path, feeds in pairs:
+            if fp32_path not in self.fp32:
+                self.fp32[fp32_path] = _median_seconds(fp32_path, feeds)
+            fp32_total += self.fp32[fp32_path]
+            variant_total += _median_seconds(variant_path, feeds)
+        return round(variant_total / fp32_total, 3) if fp32_total > 0 else None

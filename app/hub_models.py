@@ -23,7 +23,9 @@ __all__ = ["ROLE_ITEM", "SearchResultsModel", "RepoFilesModel", "CachedModelsMod
 #: Role that returns the row's dataclass.
 ROLE_ITEM = Qt.ItemDataRole.UserRole + 1
 
-ExportableFn = Callable[[str | None, str | None], "bool | None"]
+# the registry's verdict: True, False, None (type unknown) or "generic" (exportable through a derived configuration)
+GENERIC = "generic"
+ExportableFn = Callable[[str | None, str | None], "bool | str | None"]
 
 _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -149,9 +151,13 @@ class _TableModel(ListTableModel):
                 and 0 <= index.column() < self.columnCount())
 
 
-def exportable_badge(verdict: bool | None) -> str:
-    """The Exportable column's words for the registry's verdict (also in the Hub pane's details)."""
+def exportable_badge(verdict: bool | str | None, long: bool = False) -> str:
+    """The Exportable column's words for the registry's verdict (also in the Hub pane's details, ``long``: a derived
+    configuration with what that means)."""
     translate = QCoreApplication.translate
+    if verdict == GENERIC:
+        return (translate("SearchResultsModel", "✓ generic — derived, validated on export") if long
+                else translate("SearchResultsModel", "✓ generic"))
     if verdict is True:
         return translate("SearchResultsModel", "✓ yes")
     if verdict is False:
@@ -168,20 +174,20 @@ class SearchResultsModel(_TableModel):
         super().__init__(parent)
         self._is_exportable = is_exportable
         #: the registry's verdict per (model type, pipeline tag), asked when a row is first shown
-        self._verdicts: dict[tuple[str | None, str | None], bool | None] = {}
+        self._verdicts: dict[tuple[str | None, str | None], bool | str | None] = {}
 
     def headers(self) -> list[str]:
         return [self.tr("Model"), self.tr("Task"), self.tr("Downloads"), self.tr("Likes"), self.tr("Updated"),
                 self.tr("Exportable")]
 
-    def _verdict(self, model: ModelSummary) -> bool | None:
+    def _verdict(self, model: ModelSummary) -> bool | str | None:
         if self._is_exportable is None:
             return None
         try:
             value = self._is_exportable(model.model_type, model.pipeline_tag)
         except Exception:  # noqa: BLE001 - the registry's judgement is advisory
             return None
-        return None if value is None else bool(value)
+        return None if value is None else GENERIC if value == GENERIC else bool(value)
 
     def set_is_exportable(self, fn: ExportableFn | None) -> None:
         self._is_exportable = fn
@@ -191,7 +197,7 @@ class SearchResultsModel(_TableModel):
             bottom = self.index(len(self._rows) - 1, self.COL_EXPORTABLE)
             self.dataChanged.emit(top, bottom)
 
-    def exportable(self, row: int) -> bool | None:
+    def exportable(self, row: int) -> bool | str | None:
         model = self.item(row)
         if model is None:
             return None
@@ -224,7 +230,7 @@ class SearchResultsModel(_TableModel):
         if role == Qt.ItemDataRole.UserRole:
             return [model.id, model.pipeline_tag, model.downloads, model.likes,
                     model.last_modified.timestamp() if model.last_modified else None,
-                    {True: 1, None: 0, False: -1}[verdict]][col]
+                    {True: 1, GENERIC: 1, None: 0, False: -1}[verdict]][col]
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == self.COL_ID:
                 parts = [model.id]
@@ -245,7 +251,8 @@ class SearchResultsModel(_TableModel):
                 return _iso(model.last_modified)
             if col == self.COL_EXPORTABLE:
                 kind = model.model_type or self.tr("unknown model type")
-                return self.tr("{0} · {1}").format(kind, model.pipeline_tag or self.tr("no task tag"))
+                text = self.tr("{0} · {1}").format(kind, model.pipeline_tag or self.tr("no task tag"))
+                return text + "\n" + exportable_badge(verdict, long=True) if verdict == GENERIC else text
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if col in (self.COL_DOWNLOADS, self.COL_LIKES):
@@ -254,7 +261,7 @@ class SearchResultsModel(_TableModel):
                 return _CENTER
             return _LEFT
         if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_EXPORTABLE:
-            return QBrush(_GOOD if verdict is True else _BAD if verdict is False else _MUTED)
+            return QBrush(_GOOD if verdict in (True, GENERIC) else _BAD if verdict is False else _MUTED)
         if role == Qt.ItemDataRole.FontRole and col == self.COL_ID and model.gated:
             font = QFont()
             font.setItalic(True)

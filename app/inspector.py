@@ -408,5 +408,17 @@ class InspectorView(Retranslating, QWidget):
             .replace("%3", escaped(str(plan.get("library", "transformers")))))
         chain = first.get("class_chain") or ([first["config_class"]] if first.get("config_class") else [])
         arrow = " <span style='color:#888'>→</span> "
-        self.chain.setText(self.tr("Export configuration: %1").replace(
-            "%1", arrow.join(f"<code>{escaped(str(c))}</code>" for c in chain) or "—"))
+        text = self.tr("Export configuration: %1").replace(
+            "%1", arrow.join(f"<code>{escaped(str(c))}</code>" for c in chain) or "—")
+        generic = plan.get("configuration") == "generic"
+        if generic:
+            text += (" &nbsp;<span style='background:#fff3e0; color:#e65100; font-weight:600'>&nbsp;"
+                     + escaped(self.generic_badge()) + "&nbsp;</span>")
+        self.chain.setText(text)
+        self.chain.setToolTip(self.tr("No hand-written export configuration exists for this model type: it was "
+                                      "derived from what transformers says about the model, and every export "
+                                      "checks it against PyTorch before publishing.") if generic else "")
+
+    def generic_badge(self) -> str:
+        """The words of a derived configuration (the plan document's ``configuration: generic``)."""
+        return self.tr("generic — derived, validated on export")

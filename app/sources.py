@@ -49,14 +49,21 @@ def load_demo_models() -> list[dict]:
         return []
 
 
-def hub_exportable(model_type: str | None, task: str | None) -> bool | None:
-    """The Hub list's "can we export it" badge: None while the model type is unknown."""
+def hub_exportable(model_type: str | None, task: str | None) -> bool | str | None:
+    """The Hub list's "can we export it" badge: None while the model type is unknown, "generic" when the export
+    configuration for the pipeline tag's task (any task without one) would be derived."""
     if not model_type:
         return None
     try:
         from exportcore import registry  # light, but pulls numpy: only once results arrive
+        from exportcore.tasks import PIPELINE_TAGS, TaskChoice
 
-        return registry.is_exportable(model_type, task)
+        if not registry.is_exportable(model_type, task):
+            return False
+        derived = {TaskChoice.parse(name).task for name in registry.generic_tasks_of(model_type)}
+        wanted = TaskChoice.parse(PIPELINE_TAGS.get(task, task)).task if task else None
+        generic = wanted in derived if wanted else registry.is_generic(model_type)
+        return "generic" if generic else True
     except Exception:
         return None
 

@@ -62,7 +62,6 @@ FIGURES: dict[str, str] = {
     "mean_abs_diff": QT_TRANSLATE_NOOP("Variants", "mean abs"),
     "top1_all": QT_TRANSLATE_NOOP("Variants", "top-1 all"),
     "greedy_all": QT_TRANSLATE_NOOP("Variants", "greedy all"),
-    "greedy_identical_rows": QT_TRANSLATE_NOOP("Variants", "greedy rows"),
 }
 
 #: the order the choices are offered in (the core's)

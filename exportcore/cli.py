@@ -269,7 +269,7 @@ def announce_preflight(options: ExportOptions, reporter: Any) -> None:
         return  # the run reports it
     if not check.supported:
         return  # the run refuses it, before any download
-    reporter.note(f"task: {preflight.describe_task(check.task, check.task_source)}")
+    reporter.note(preflight.task_line(check))
     if check.variant_bytes:
         reporter.note("variants (estimates): " + ", ".join(f"{variant} about {format_size(size)}"
                                                            for variant, size in check.variant_bytes.items()))

@@ -7,10 +7,11 @@ the same thing; the GUI translates by code.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import math
 import os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .sizes import format_size
 
@@ -386,6 +387,20 @@ def full_disk_in_words(chain: list[BaseException]) -> bool | None:
             if os.strerror(number) in str(error):
                 return quota
     return None
+
+
+@contextlib.contextmanager
+def library_failure_as(code: str, **params: Any) -> Iterator[None]:
+    """A library's failure inside the block becomes ``code`` with its first line as ``reason``; our own coded errors,
+    OS errors and a full disk said in words stay themselves (the run recodes those as disk_full)."""
+    try:
+        yield
+    except ExportError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever the library raises
+        if isinstance(exc, OSError) or full_disk_in_words(causes(exc)) is not None:
+            raise
+        raise ExportError(code, reason=first_line(exc), **params) from exc
 
 
 def first_line(exc: BaseException, limit: int | None = 300) -> str:

@@ -42,6 +42,20 @@ def requested(task_word: str) -> bool:
     return task_word.strip().lower() in REQUEST_WORDS
 
 
+#: Said where the task is shown (the CLI's task line, the plan document's ``task_hint``) when ``--task auto`` exports a
+#: sentence-transformers folder as plain feature extraction.
+POOLING_HINT = ("a sentence-transformers model (modules.json): --task sentence-similarity would put its pooling in the "
+                "graph (outputs token_embeddings, sentence_embedding)")
+
+
+def pooling_hint(folder: str | Path, task_word: str | None, task: str | None) -> str | None:
+    """``POOLING_HINT`` when the task was left to ``auto``, resolved to feature extraction, and ``folder`` has
+    ``modules.json``: a hint, not a change of default (plain MiniLM exports keep ``last_hidden_state``)."""
+    if (task_word or "auto").strip().lower() != "auto" or not (task or "").startswith("feature-extraction"):
+        return None
+    return POOLING_HINT if (Path(folder) / "modules.json").is_file() else None
+
+
 def _read(path: Path, what: str):
     try:
         return safe_json.read(path)

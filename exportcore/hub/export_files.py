@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Iterable
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..weight_files import WEIGHT_FORMAT_SUFFIXES
 
@@ -39,3 +40,21 @@ def select_export_files(files: Iterable[RepoFileInfo]) -> list[RepoFileInfo]:
             continue
         out.append(f)
     return out
+
+
+#: What sentence-transformers reads around the transformer; with each module's ``config.json`` they travel with the
+#: ONNX files (``run/model_files.py``). The transformer's own files are the usual export files.
+SENTENCE_FILES = ("modules.json", "sentence_bert_config.json", "config_sentence_transformers.json")
+
+
+def module_configs(modules: Any) -> list[str]:
+    """The ``config.json`` of each module ``modules.json`` names in a subfolder (``1_Pooling/config.json``); the
+    transformer at the root and paths leading out of the repository name none."""
+    found = []
+    for module in modules if isinstance(modules, list) else []:
+        folder = module.get("path") if isinstance(module, dict) else None
+        parts = PurePosixPath(folder.strip("/")).parts if isinstance(folder, str) else ()
+        if parts and parts != (".",) and ".." not in parts and "\\" not in folder:
+            found.append("/".join(parts) + "/config.json")
+    return found
+

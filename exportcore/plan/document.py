@@ -73,6 +73,16 @@ def configuration_kind(plan: Plan) -> dict:
     return {"configuration": "hand-written"}
 
 
+def task_hint(plan: Plan) -> dict:
+    """``task_hint``: what another ``--task`` would do for this model, when the task was inferred (a
+    sentence-transformers folder: its pooling in the graph)."""
+    from ..configs.sentence_transformers import pooling_hint
+
+    res = plan.resolution
+    hint = pooling_hint(res.source.folder, plan.options.task, res.choice.task)
+    return {"task_hint": hint} if hint else {}
+
+
 def plan_document(plan: Plan) -> dict:
     """The ``exportcore inspect --json`` document."""
     res = plan.resolution
@@ -83,6 +93,7 @@ def plan_document(plan: Plan) -> dict:
         "task_source": res.task_source,
         "supported_tasks": registry.supported_tasks(res.model_type),
         **configuration_kind(plan),
+        **task_hint(plan),
         "library": res.library,
         "files": plan.files,
         "merge": plan.merge,

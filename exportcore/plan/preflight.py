@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import demo, dtypes, hub, registry
+from ..configs.sentence_transformers import pooling_hint
 from ..errors import ExportError, disk_full, insufficient_memory
 from ..hub import format_size
 from ..hub.download import CACHE_MARGIN
@@ -67,6 +68,8 @@ class Preflight:
     #: The task the export would use (with -with-past), and where it came from (a key of TASK_SOURCES).
     task: str | None = None
     task_source: str | None = None
+    #: What another ``--task`` would do (a sentence-transformers folder exported as plain feature extraction).
+    task_hint: str | None = None
     pipeline_tag: str | None = None  # the Hub's
     revision: str | None = None
     #: The weights the export loads: files, bytes on disk (or on the Hub), parameters, the files' dtype.
@@ -230,6 +233,7 @@ def _run(options: ExportOptions, *, token: str | bool | None, timeout: float | N
                       pipeline_tag=source.pipeline_tag, revision=options.revision, details=details)
     try:
         check.task, check.task_source = _resolve_task(options, source)
+        check.task_hint = pooling_hint(source.folder, options.task, check.task)
     except ExportError as exc:
         if exc.code not in UNSUPPORTED_CODES:
             raise
@@ -309,11 +313,17 @@ def _count(n: int) -> str:
     return str(n)
 
 
+def task_line(check: Preflight) -> str:
+    """``task: feature-extraction (from …)``, with the hint when there is one."""
+    line = f"task: {describe_task(check.task, check.task_source)}"
+    return f"{line}; {check.task_hint}" if check.task_hint else line
+
+
 def summary_lines(check: Preflight) -> list[str]:
     """The figures in a few lines (``exportcore preflight`` and the head of ``exportcore export``)."""
     lines = []
     if check.supported:
-        lines.append(f"task: {describe_task(check.task, check.task_source)}")
+        lines.append(task_line(check))
     else:
         lines.append(f"not supported: {check.unsupported.message if check.unsupported else '?'}")
     if check.weight_files:

@@ -65,6 +65,10 @@ def resolve(options: ExportOptions, source: ModelSource | None = None, pipeline_
         source.check_task_source(task_source)  # offline: the default task is no answer when the tag is unknown
     library = "transformers"
     if choice.task == "feature-extraction" and sentence_transformers.requested(options.task):
+        if source.kind == "hub":  # only config.json is in the cache yet: the pooling is read from the modules' files
+            from ..hub.sentence_files import fetch_sentence_files
+
+            fetch_sentence_files(source.model, _snapshot_revision(source), options.cache_dir)
         pipeline = sentence_transformers.read_pipeline(source.folder)  # pooling inside the graph
         config_class = sentence_transformers.config_class(config_class, pipeline)
         library = sentence_transformers.LIBRARY
@@ -73,3 +77,9 @@ def resolve(options: ExportOptions, source: ModelSource | None = None, pipeline_
     else:
         config = load_transformers_config(source, options.trust_remote_code)
     return Resolution(source, model_type, choice, config_class, config, library=library, task_source=task_source)
+
+
+def _snapshot_revision(source: ModelSource) -> str | None:
+    """The commit of the cache snapshot holding a Hub model's config.json: files fetched later land beside it."""
+    name = source.folder.name
+    return name if len(name) == 40 and all(c in "0123456789abcdef" for c in name) else source.revision

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import ExportError, causes, first_line, full_disk_in_words
+from ..errors import library_failure_as
 from . import onnx_files
 from .dedupe import dedupe_initializers
 from .variants_parts import transform
@@ -55,16 +55,10 @@ def optimize_files(run_dir: Path, files: list[str], level: str, model_type: str,
                 counts[1] += after.get(op, 0)
             return True
 
-        try:
+        with library_failure_as("optimize_failed", level=level, file=name):
             transform(run_dir, name, name + ".optimized", change, replace_parts=True)
             onnx_files.remove(run_dir / name)
             _move(run_dir / (name + ".optimized"), run_dir / name)
-        except ExportError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a library failure becomes a coded error; a full disk stays itself
-            if isinstance(exc, OSError) or full_disk_in_words(causes(exc)) is not None:
-                raise
-            raise ExportError("optimize_failed", level=level, file=name, reason=first_line(exc)) from exc
         record["ops"] = {op: n for op, n in sorted(record.get("ops", {}).items()) if n[0] != n[1]}
         log(f"{name}: optimized ({level}: {'; '.join(record['ran'])})")
         records.append(record)

@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import onnx
 
-from ..errors import ExportError, causes, first_line, full_disk_in_words
+from ..errors import ExportError, library_failure_as
 from . import onnx_files
 from .dedupe import dedupe_initializers
 from .variants import variant_file_name
@@ -68,14 +68,8 @@ class Scratch:
 
 
 def _build_one(run_dir: Path, fp32: str, out: str, variant: str, scratch: Scratch) -> bool:
-    try:
+    with library_failure_as("variant_failed", variant=variant, file=fp32):
         return transform(run_dir, fp32, out, lambda src, dst: BUILDERS[variant](src, dst, scratch))
-    except ExportError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - a library failure becomes a coded error; a full disk stays itself
-        if isinstance(exc, OSError) or full_disk_in_words(causes(exc)) is not None:
-            raise
-        raise ExportError("variant_failed", variant=variant, file=fp32, reason=first_line(exc)) from exc
 
 
 # ---- the builders: (fp32 file, variant file, shared intermediate files) -> whether the variant applies -------------

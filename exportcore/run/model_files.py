@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .. import safe_json
+from ..hub.export_files import SENTENCE_FILES, module_configs
 
 #: Files a tokenizer, processor, feature extractor, generation config or chat template reads, by the names transformers
 #: gives them (tokenization_utils_base, processing_utils, each tokenizer's VOCAB_FILES_NAMES), and sentence-transformers'
@@ -28,7 +29,7 @@ COPIED_NAMES = frozenset({
     "preprocessor_config.json", "processor_config.json", "video_preprocessor_config.json",
     "audio_tokenizer_config.json",
     "chat_template.json", "chat_template.jinja",
-    "modules.json", "config_sentence_transformers.json", "sentence_bert_config.json",
+    *SENTENCE_FILES,
 })
 #: tiktoken vocabularies are named per model (qwen.tiktoken, cl100k_base.tiktoken).
 COPIED_SUFFIXES = (".tiktoken",)
@@ -198,11 +199,7 @@ def wanted_files(source: Path) -> set[str]:
             wanted |= remote_code_modules_of(config)
     for module in sorted(m for m in wanted if m.endswith(".py")):
         wanted |= module_needs(source / module)
-    modules = _read_json(source / "modules.json")
-    for module in modules if isinstance(modules, list) else []:
-        folder = module.get("path") if isinstance(module, dict) else None
-        if isinstance(folder, str) and folder:
-            wanted.add(f"{folder.strip('/')}/config.json")
+    wanted.update(module_configs(_read_json(source / "modules.json")))
     return {w for w in wanted if _is_inside(w)}
 
 

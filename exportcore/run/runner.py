@@ -136,7 +136,6 @@ class Runner:
                 pad_token_id = ensure_pad_token(plan, model, self.log)
             from ..export.torch_stages import export_all, may_hold_duplicate_weights
             from ..postprocess.steps import post_process
-            from ..validate.checks import validation_checks
 
             traced_shapes: dict = {}
             for submodel in plan.submodels:
@@ -147,30 +146,26 @@ class Runner:
 
                 post_process(plan, run_dir, log=self.log, tied_weights=may_hold_duplicate_weights(plan, model), traced_shapes=traced_shapes,
                              keep_unmerged=wants_parts(options))
+                references = None
+                if options.validate and (options.variants or options.optimize):
+                    # PyTorch's side of validation first, so that its weights are freed before onnxruntime's tools
+                    # build the variants: one copy of the model in memory at a time (decision 132).
+                    references = self.torch_references(plan, model, run_dir)
+                    model = None
+                    gc.collect()
                 self.deployables = make_deployables(plan, run_dir, self.log, self.cancel)
             rows: list[ValidationRow] = []
             validation = "skipped"
             if options.validate:
                 with self.stage("validate"):
-                    from ..validate.comparison import DEFAULT_SHAPE_SETS, compare
+                    from ..validate.comparison import compare
+                    from ..validate.end_to_end import compare_generation
+                    from ..validate.variant_checks import validate_variants
 
-                    shape_sets = options.validation_shapes or DEFAULT_SHAPE_SETS
-                    if not options.dynamic_axes:  # a static file only accepts the traced shapes
-                        shape_sets = [plan.shapes]
-                        self.log("static axes (--no-dynamic-axes): validating at the traced shapes only", "warning")
-                    from ..validate.variant_checks import references, validate_variants
-
-                    variant_files = self.deployables.variant_files if self.deployables else {}
-                    refs = references(validation_checks(plan, model, run_dir), shape_sets, plan.atol, model, plan,
-                                      self.cancel.is_set, user_shapes=bool(options.validation_shapes),
-                                      variants=bool(variant_files),
-                                      agreement_set=options.dynamic_axes and not options.validation_shapes)
-                    from ..validate.end_to_end import compare_generation, generation_references
-
-                    # Files that work together, generating at the shapes a runtime feeds (a static file takes none).
-                    generations = generation_references(plan, model, self.cancel.is_set) if options.dynamic_axes else []
-                    del model  # free the weights before onnxruntime loads the files: one copy in memory at a time
+                    refs, generations = references or self.torch_references(plan, model, run_dir)
+                    model = None  # free the weights before onnxruntime loads the files: one copy in memory at a time
                     gc.collect()
+                    variant_files = self.deployables.variant_files if self.deployables else {}
                     rows = compare(refs.fp32_cases, on_row=self.emit, cancelled=self.cancel.is_set)
                     rows += compare_generation(plan, run_dir, generations, on_row=self.emit, cancelled=self.cancel.is_set)
                     self.variant_results = validate_variants(refs, variant_files, run_dir, self.emit, self.cancel.is_set,
@@ -178,7 +173,7 @@ class Runner:
                     passed = all(r.passed for r in rows) and all(v.passed for v in self.variant_results)
                     validation = "passed" if passed else "failed"
             else:
-                del model
+                model = None
                 from ..validate.structure import check_structure
 
                 variant_files = self.deployables.variant_files if self.deployables else {}
@@ -258,6 +253,27 @@ class Runner:
                 shutil.rmtree(run_dir, ignore_errors=True)
                 remove_empty(created_parents)
             settled.close()
+
+    def torch_references(self, plan: Any, model: Any, run_dir: Path) -> tuple[Any, list]:
+        """Phase 1 of validation, while the model is loaded: PyTorch's outputs at every shape set (and for the
+        variants' agreement set), and its generations for files that only work together."""
+        from ..validate.checks import validation_checks
+        from ..validate.comparison import DEFAULT_SHAPE_SETS
+        from ..validate.end_to_end import generation_references
+        from ..validate.variant_checks import references
+
+        options = self.options
+        shape_sets = options.validation_shapes or DEFAULT_SHAPE_SETS
+        if not options.dynamic_axes:  # a static file only accepts the traced shapes
+            shape_sets = [plan.shapes]
+            self.log("static axes (--no-dynamic-axes): validating at the traced shapes only", "warning")
+        refs = references(validation_checks(plan, model, run_dir), shape_sets, plan.atol, model, plan,
+                          self.cancel.is_set, user_shapes=bool(options.validation_shapes),
+                          variants=bool(options.variants),
+                          agreement_set=options.dynamic_axes and not options.validation_shapes)
+        # Files that work together, generating at the shapes a runtime feeds (a static file takes none).
+        generations = generation_references(plan, model, self.cancel.is_set) if options.dynamic_axes else []
+        return refs, generations
 
     def log_tail(self) -> str:
         """The end of the run log for an error event (the app's "details"); a captured exporter dump can be long."""

@@ -58,57 +58,57 @@
 <context>
     <name>CachedModelsModel</name>
     <message>
-        <location filename="../../app/hub_models.py" line="326"/>
+        <location filename="../../app/hub_models.py" line="333"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="326"/>
+        <location filename="../../app/hub_models.py" line="333"/>
         <source>Type</source>
         <translation>類型</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="326"/>
+        <location filename="../../app/hub_models.py" line="333"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="326"/>
+        <location filename="../../app/hub_models.py" line="333"/>
         <source>Files</source>
         <translation>檔案</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="326"/>
+        <location filename="../../app/hub_models.py" line="333"/>
         <source>Revisions</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="327"/>
+        <location filename="../../app/hub_models.py" line="334"/>
         <source>Modified</source>
         <translation>修改時間</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="327"/>
+        <location filename="../../app/hub_models.py" line="334"/>
         <source>Status</source>
         <translation>狀態</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="331"/>
+        <location filename="../../app/hub_models.py" line="338"/>
         <source>complete</source>
         <translation>完整</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="333"/>
+        <location filename="../../app/hub_models.py" line="340"/>
         <source>config only</source>
         <translation>僅設定檔</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="334"/>
+        <location filename="../../app/hub_models.py" line="341"/>
         <source>no config.json</source>
         <translation>沒有 config.json</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="353"/>
+        <location filename="../../app/hub_models.py" line="360"/>
         <source>{0} bytes</source>
         <translation>{0} 位元組</translation>
     </message>
@@ -116,7 +116,7 @@
 <context>
     <name>DemoModels</name>
     <message>
-        <location filename="../../app/sources.py" line="125"/>
+        <location filename="../../app/sources.py" line="132"/>
         <source>Tiny models shipped with the app. Their weights are built on your computer (random, seeded), so they export without any network.</source>
         <translation>隨程式附帶的迷你模型。權重在您的電腦上產生（固定種子的隨機值），不需網路即可匯出。</translation>
     </message>
@@ -1311,17 +1311,17 @@
 <context>
     <name>HubPlaceholder</name>
     <message>
-        <location filename="../../app/sources.py" line="227"/>
+        <location filename="../../app/sources.py" line="234"/>
         <source>Hub id or URL, e.g. google-bert/bert-base-uncased</source>
         <translation>Hub ID 或網址，例如 google-bert/bert-base-uncased</translation>
     </message>
     <message>
-        <location filename="../../app/sources.py" line="228"/>
+        <location filename="../../app/sources.py" line="235"/>
         <source>Inspect</source>
         <translation>檢視</translation>
     </message>
     <message>
-        <location filename="../../app/sources.py" line="229"/>
+        <location filename="../../app/sources.py" line="236"/>
         <source>Hub search is not available in this build; paste a model id or URL.</source>
         <translation>此版本無法搜尋 Hub；請貼上模型 ID 或網址。</translation>
     </message>
@@ -1512,6 +1512,16 @@
         <source>Export configuration: %1</source>
         <translation>匯出設定：%1</translation>
     </message>
+    <message>
+        <location filename="../../app/inspector.py" line="418"/>
+        <source>No hand-written export configuration exists for this model type: it was derived from what transformers says about the model, and every export checks it against PyTorch before publishing.</source>
+        <translation>此模型類型沒有手寫的匯出設定：它是依 transformers 對模型的描述自動推導而來，每次匯出都會先與 PyTorch 比對驗證，通過後才發布。</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="424"/>
+        <source>generic — derived, validated on export</source>
+        <translation>通用 — 自動推導，匯出時驗證</translation>
+    </message>
 </context>
 <context>
     <name>JobState</name>
@@ -1555,32 +1565,32 @@
 <context>
     <name>LocalSources</name>
     <message>
-        <location filename="../../app/sources.py" line="181"/>
+        <location filename="../../app/sources.py" line="188"/>
         <source>Open a model folder (with config.json)</source>
         <translation>開啟模型資料夾（含 config.json）</translation>
     </message>
     <message>
-        <location filename="../../app/sources.py" line="187"/>
+        <location filename="../../app/sources.py" line="194"/>
         <source>Open a model folder…</source>
         <translation>開啟模型資料夾…</translation>
     </message>
     <message>
-        <location filename="../../app/sources.py" line="188"/>
+        <location filename="../../app/sources.py" line="195"/>
         <source>A folder with config.json (and the weights, to export). You can also drop a folder anywhere on the window.</source>
         <translation>含有 config.json（匯出時還需要權重）的資料夾。也可以將資料夾拖放到視窗的任何位置。</translation>
     </message>
     <message>
-        <location filename="../../app/sources.py" line="190"/>
+        <location filename="../../app/sources.py" line="197"/>
         <source>Recent models</source>
         <translation>最近使用的模型</translation>
     </message>
     <message>
-        <location filename="../../app/sources.py" line="191"/>
+        <location filename="../../app/sources.py" line="198"/>
         <source>Hugging Face cache</source>
         <translation>Hugging Face 快取</translation>
     </message>
     <message>
-        <location filename="../../app/sources.py" line="193"/>
+        <location filename="../../app/sources.py" line="200"/>
         <source>The cache browser is not available in this build.</source>
         <translation>此版本無法瀏覽快取。</translation>
     </message>
@@ -2379,37 +2389,37 @@
 <context>
     <name>RepoFilesModel</name>
     <message>
-        <location filename="../../app/hub_models.py" line="276"/>
+        <location filename="../../app/hub_models.py" line="283"/>
         <source>File</source>
         <translation>檔案</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="276"/>
+        <location filename="../../app/hub_models.py" line="283"/>
         <source>Size</source>
         <translation>大小</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="276"/>
+        <location filename="../../app/hub_models.py" line="283"/>
         <source>In download</source>
         <translation>納入下載</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="304"/>
+        <location filename="../../app/hub_models.py" line="311"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="304"/>
+        <location filename="../../app/hub_models.py" line="311"/>
         <source>skipped</source>
         <translation>略過</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="309"/>
+        <location filename="../../app/hub_models.py" line="316"/>
         <source>{0} bytes</source>
         <translation>{0} 位元組</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="311"/>
+        <location filename="../../app/hub_models.py" line="318"/>
         <source>Not needed for an ONNX export (another weight format, or not a model file).</source>
         <translation>ONNX 匯出不需要（其他權重格式，或不是模型檔）。</translation>
     </message>
@@ -2628,78 +2638,88 @@
 <context>
     <name>SearchResultsModel</name>
     <message>
-        <location filename="../../app/hub_models.py" line="174"/>
+        <location filename="../../app/hub_models.py" line="180"/>
         <source>Model</source>
         <extracomment>the registry&apos;s verdict per (model type, pipeline tag), asked when a row is first shown</extracomment>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="174"/>
+        <location filename="../../app/hub_models.py" line="180"/>
         <source>Task</source>
         <translation>任務</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="174"/>
+        <location filename="../../app/hub_models.py" line="180"/>
         <source>Downloads</source>
         <translation>下載數</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="174"/>
+        <location filename="../../app/hub_models.py" line="180"/>
         <source>Likes</source>
         <translation>喜歡數</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="174"/>
+        <location filename="../../app/hub_models.py" line="180"/>
         <source>Updated</source>
         <translation>更新</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="175"/>
+        <location filename="../../app/hub_models.py" line="181"/>
         <source>Exportable</source>
         <translation>可匯出</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="156"/>
+        <location filename="../../app/hub_models.py" line="162"/>
         <source>✓ yes</source>
         <translation>✓ 是</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="158"/>
+        <location filename="../../app/hub_models.py" line="159"/>
+        <source>✓ generic — derived, validated on export</source>
+        <translation>✓ 通用 — 自動推導，匯出時驗證</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="160"/>
+        <source>✓ generic</source>
+        <translation>✓ 通用</translation>
+    </message>
+    <message>
+        <location filename="../../app/hub_models.py" line="164"/>
         <source>✗ no</source>
         <translation>✗ 否</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="159"/>
+        <location filename="../../app/hub_models.py" line="165"/>
         <source>? unknown</source>
         <translation>? 未知</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="232"/>
+        <location filename="../../app/hub_models.py" line="238"/>
         <source>model type: {0}</source>
         <translation>模型類型：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="234"/>
+        <location filename="../../app/hub_models.py" line="240"/>
         <source>gated: accept the terms on the Hub first</source>
         <translation>受限：請先在 Hub 上接受使用條款</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="236"/>
+        <location filename="../../app/hub_models.py" line="242"/>
         <source>in the local cache: {0}</source>
         <translation>在本機快取中：{0}</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="247"/>
+        <location filename="../../app/hub_models.py" line="253"/>
         <source>unknown model type</source>
         <translation>未知的模型類型</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="248"/>
+        <location filename="../../app/hub_models.py" line="254"/>
         <source>{0} · {1}</source>
         <translation>{0} · {1}</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="248"/>
+        <location filename="../../app/hub_models.py" line="254"/>
         <source>no task tag</source>
         <translation>沒有任務標籤</translation>
     </message>
@@ -2707,17 +2727,17 @@
 <context>
     <name>SourcesPane</name>
     <message>
-        <location filename="../../app/sources.py" line="259"/>
+        <location filename="../../app/sources.py" line="266"/>
         <source>Hub</source>
         <translation>Hub</translation>
     </message>
     <message>
-        <location filename="../../app/sources.py" line="260"/>
+        <location filename="../../app/sources.py" line="267"/>
         <source>Local</source>
         <translation>本機</translation>
     </message>
     <message>
-        <location filename="../../app/sources.py" line="261"/>
+        <location filename="../../app/sources.py" line="268"/>
         <source>Demo</source>
         <translation>示範</translation>
     </message>
@@ -3179,11 +3199,6 @@
         <source>greedy all</source>
         <translation>貪婪解碼一致（全部）</translation>
     </message>
-    <message>
-        <location filename="../../app/variant_words.py" line="65"/>
-        <source>greedy rows</source>
-        <translation>貪婪解碼完全相同的比例</translation>
-    </message>
 </context>
 <context>
     <name>VariantsModel</name>
@@ -3231,58 +3246,58 @@
 <context>
     <name>_TableModel</name>
     <message>
-        <location filename="../../app/hub_models.py" line="136"/>
+        <location filename="../../app/hub_models.py" line="138"/>
         <source>1 year ago</source>
         <extracomment>Role that returns the row&apos;s dataclass.</extracomment>
         <translation>1 年前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="136"/>
+        <location filename="../../app/hub_models.py" line="138"/>
         <source>{0} years ago</source>
         <translation>{0} 年前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="138"/>
+        <location filename="../../app/hub_models.py" line="140"/>
         <source>1 month ago</source>
         <translation>1 個月前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="138"/>
+        <location filename="../../app/hub_models.py" line="140"/>
         <source>{0} months ago</source>
         <translation>{0} 個月前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="140"/>
+        <location filename="../../app/hub_models.py" line="142"/>
         <source>1 day ago</source>
         <translation>1 天前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="140"/>
+        <location filename="../../app/hub_models.py" line="142"/>
         <source>{0} days ago</source>
         <translation>{0} 天前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="142"/>
+        <location filename="../../app/hub_models.py" line="144"/>
         <source>1 hour ago</source>
         <translation>1 小時前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="142"/>
+        <location filename="../../app/hub_models.py" line="144"/>
         <source>{0} hours ago</source>
         <translation>{0} 小時前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="144"/>
+        <location filename="../../app/hub_models.py" line="146"/>
         <source>1 minute ago</source>
         <translation>1 分鐘前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="144"/>
+        <location filename="../../app/hub_models.py" line="146"/>
         <source>{0} minutes ago</source>
         <translation>{0} 分鐘前</translation>
     </message>
     <message>
-        <location filename="../../app/hub_models.py" line="145"/>
+        <location filename="../../app/hub_models.py" line="147"/>
         <source>just now</source>
         <translation>剛剛</translation>
     </message>

@@ -103,6 +103,8 @@ class VariantsModel(ListTableModel):
             if col == self.COL_VARIANT:
                 return str(r.variant)
             if col == self.COL_RESULT:
+                if passed and not _judged(r):  # an untrained model: nothing clear enough to agree on
+                    return self.tr("not judged")
                 return self.tr("pass") if passed else self.tr("fail")
             if col == self.COL_SIZE:
                 ratio = f" ({r.bytes / r.fp32_bytes:.2f}×)" if r.fp32_bytes and r.bytes else ""
@@ -114,6 +116,8 @@ class VariantsModel(ListTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(r)
         if role == Qt.ItemDataRole.BackgroundRole and col == self.COL_RESULT:
+            if passed and not _judged(r):
+                return None
             return PASS_BG if passed else FAIL_BG
         if role == Qt.ItemDataRole.ForegroundRole and col in (self.COL_RESULT, self.COL_ACCURACY):
             if col == self.COL_RESULT:
@@ -158,3 +162,8 @@ def kept_sentence(results: list[VariantResult]) -> str:
     text = QCoreApplication.translate("Results", "Not published because these variants are outside their accuracy "
                                                  "budget: %1")
     return text.replace("%1", kept_reason(results))
+
+
+def _judged(result: Any) -> bool:
+    """Whether any figure of the result was held against a budget."""
+    return any(isinstance(f, dict) and f.get("budget") is not None for f in (result.figures or []))

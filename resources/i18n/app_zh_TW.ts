@@ -2447,7 +2447,7 @@
         <translation>複製路徑</translation>
     </message>
     <message>
-        <location filename="../../app/variant_results.py" line="158"/>
+        <location filename="../../app/variant_results.py" line="162"/>
         <source>Not published because these variants are outside their accuracy budget: %1</source>
         <translation>未發佈，因為這些變體超出其準確度預算：%1</translation>
     </message>
@@ -3228,17 +3228,22 @@
         <translation>準確度與預算比較</translation>
     </message>
     <message>
-        <location filename="../../app/variant_results.py" line="106"/>
+        <location filename="../../app/variant_results.py" line="107"/>
+        <source>not judged</source>
+        <translation>未評估</translation>
+    </message>
+    <message>
+        <location filename="../../app/variant_results.py" line="108"/>
         <source>pass</source>
         <translation>通過</translation>
     </message>
     <message>
-        <location filename="../../app/variant_results.py" line="106"/>
+        <location filename="../../app/variant_results.py" line="108"/>
         <source>fail</source>
         <translation>失敗</translation>
     </message>
     <message>
-        <location filename="../../app/variant_results.py" line="131"/>
+        <location filename="../../app/variant_results.py" line="135"/>
         <source>Failed: %1</source>
         <translation>失敗：%1</translation>
     </message>

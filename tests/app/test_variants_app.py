@@ -217,3 +217,20 @@ def test_no_english_left_in_the_variants_run_under_zh_tw(qtbot, make_window):
         assert not [t for t in window_texts(w) if CJK.search(t)]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_variant_with_nothing_judged_is_not_shown_as_passed(qtbot):
+    """An untrained model's variant passes with no figure held against a budget: the table says "not judged"."""
+    from app.variant_results import VariantsModel
+
+    judged = VariantResult(variant="q8", files={"model.onnx": "model_quantized.onnx"}, bytes=250, fp32_bytes=1000,
+                           figures=[{"figure": "top1", "value": 1.0, "budget": 0.99, "passed": True}], passed=True)
+    unjudged = VariantResult(variant="q4", files={"model.onnx": "model_q4.onnx"}, bytes=200, fp32_bytes=1000,
+                             figures=[{"figure": "max_abs_diff", "value": 0.1, "budget": None, "passed": None}],
+                             passed=True, note="top-1 not judged")
+    model = VariantsModel()
+    for result in (judged, unjudged):
+        model.add(result)
+    shown = {model.data(model.index(row, 0)): model.data(model.index(row, model.COL_RESULT))
+             for row in range(model.rowCount())}
+    assert shown == {"q8": "pass", "q4": "not judged"}

@@ -145,6 +145,17 @@ def test_the_cli_summary_shows_a_variants_table():
     assert "FAILED" in q4 and "0.5000 ✗" in q4
 
 
+def test_a_variant_with_no_judged_figure_is_not_called_ok():
+    """An untrained model has no clear choices: its variants pass with nothing judged, and the table says so."""
+    from exportcore.progress import variants_table
+
+    figures = budgets.judge("q4", {"max_abs_diff": 0.1})
+    result = VariantResult(variant="q4", files={"model.onnx": "model_q4.onnx"}, bytes=250, fp32_bytes=1000,
+                           figures=figures, passed=True, note="top-1 not judged: too few clear choices")
+    (line,) = [line for line in variants_table([result]) if line.strip().startswith("q4")]
+    assert "unjudged" in line and " ok " not in line and "top-1 not judged" in line
+
+
 def _identity_model(path, scale: float = 1.0) -> None:
     """A file that returns its float input as ``logits`` (times ``scale``)."""
     import onnx

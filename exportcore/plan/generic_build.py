@@ -10,10 +10,8 @@ hand-written configuration for, with the model class, the parameters of its
 
 from __future__ import annotations
 
-import argparse
 import inspect
 import json
-import sys
 import warnings
 
 from .. import registry
@@ -78,16 +76,9 @@ def render(table: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help=f"write resources/{generic_table.TABLE_FILE}")
-    args = parser.parse_args(argv)
-    text = render(build_table())
-    if args.write:
-        generic_table.table_path().write_text(text, encoding="utf-8")
-        print(f"wrote {generic_table.table_path()}")
-    else:
-        sys.stdout.write(text)
-    return 0
+    from .light_config_build import table_main
+
+    return table_main(argv, __doc__.splitlines()[0], generic_table.table_path(), lambda: render(build_table()))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from typing import Any, Callable
 
 from .. import registry
 from . import light_config
-from .light_config import TABLE_FILE, TABLE_FORMAT, installed_transformers_version, recorded_table_path, table_path
+from .light_config import TABLE_FORMAT, installed_transformers_version, recorded_table_path, table_path
 
 
 def _perturbations(value: Any) -> list[Any]:
@@ -177,17 +177,22 @@ def record_table(announce: Callable[[str], None] | None = None) -> Path | None:
     return path
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help=f"write resources/{TABLE_FILE}")
+def table_main(argv: list[str] | None, description: str, path: Path, make_text: Callable[[], str]) -> int:
+    """The command line of a recorded table: print it, or ``--write`` it to ``path`` (resources/)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--write", action="store_true", help=f"write resources/{path.name}")
     args = parser.parse_args(argv)
-    text = render(build_table())
+    text = make_text()
     if args.write:
-        table_path().write_text(text, encoding="utf-8")
-        print(f"wrote {table_path()}")
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path}")
     else:
         sys.stdout.write(text)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return table_main(argv, __doc__.splitlines()[0], table_path(), lambda: render(build_table()))
 
 
 if __name__ == "__main__":

@@ -145,6 +145,9 @@ def test_the_inspect_document_lists_each_part_with_its_inputs_and_outputs(tmp_pa
                                            "past_conv.2"]
     assert list(decoder["outputs"]) == ["logits", "present.1.key", "present.1.value", "present_conv.0",
                                         "present_conv.2"]
+    # the inspector says "past key/values" only of the part that carries them
+    assert [(p["use_past"], p["use_past_in_inputs"]) for p in parts.values()] == [(False, False), (False, False),
+                                                                                   (True, True)]
 
 
 def test_the_end_to_end_check_fails_when_the_files_do_not_generate_what_pytorch_does(tmp_path):

@@ -24,6 +24,8 @@ from .modality_hybrid import DummyStateGenerator, LayerState, io_order, state_na
 from .normalized_config import NormalizedTextConfig
 
 PARTS = ("vision_encoder", "embed_tokens", "decoder_model_merged")
+#: The part whose file takes and returns the cache.
+CACHE_PART = "decoder_model_merged"
 
 #: Image-text model types one of whose parts cannot be derived yet: model type -> (part, why). They are refused with
 #: ``part_not_derivable`` (research: docs/research/vlm-and-hybrid.md).
@@ -107,6 +109,8 @@ class ImageTextToTextOnnxConfig(OnnxConfigWithPast):
     def with_part(self, part: str) -> "ImageTextToTextOnnxConfig":
         clone = copy.copy(self)
         clone.part = part
+        # Only the decoder carries the cache; the plan document and the inspector read this per part.
+        clone.use_past = clone.use_past_in_inputs = part == CACHE_PART
         return clone
 
     @property

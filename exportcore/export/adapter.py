@@ -209,6 +209,14 @@ def outputs_to_dict(output: Any, cache_prefix: str = "present") -> dict[str, tor
 # --------------------------------------------------------------------------- export wrappers
 
 
+def past_flags(use_past_in_inputs: bool, use_past: bool | None) -> tuple[bool, bool]:
+    """A wrapper's (use_past_in_inputs, use_past): the cache is returned whenever it is taken (``None``: as taken)."""
+    use_past = use_past_in_inputs if use_past is None else use_past
+    if use_past_in_inputs and not use_past:
+        raise ValueError("use_past_in_inputs needs use_past")
+    return use_past_in_inputs, use_past
+
+
 class CausalLMWrapper(nn.Module):
     """A decoder-only LM with flat tensors: ``forward(input_ids, attention_mask[, position_ids], *past)``.
 
@@ -220,12 +228,8 @@ class CausalLMWrapper(nn.Module):
     def __init__(self, model: nn.Module, use_past_in_inputs: bool = False, use_past: bool | None = None,
                  position_ids: bool = True, output_name: str = "logits") -> None:
         super().__init__()
-        use_past = use_past_in_inputs if use_past is None else use_past
-        if use_past_in_inputs and not use_past:
-            raise ValueError("use_past_in_inputs needs use_past")
         self.model = model
-        self.use_past_in_inputs = use_past_in_inputs
-        self.use_past = use_past
+        self.use_past_in_inputs, self.use_past = past_flags(use_past_in_inputs, use_past)
         self.with_position_ids = position_ids
         self.output_name = output_name
 
@@ -284,12 +288,8 @@ class Seq2SeqDecoderWrapper(nn.Module):
     def __init__(self, model: nn.Module, use_past_in_inputs: bool = False, use_past: bool | None = None,
                  encoder_attention_mask: bool = True, output_name: str = "logits") -> None:
         super().__init__()
-        use_past = use_past_in_inputs if use_past is None else use_past
-        if use_past_in_inputs and not use_past:
-            raise ValueError("use_past_in_inputs needs use_past")
         self.model = model
-        self.use_past_in_inputs = use_past_in_inputs
-        self.use_past = use_past
+        self.use_past_in_inputs, self.use_past = past_flags(use_past_in_inputs, use_past)
         self.with_encoder_attention_mask = encoder_attention_mask
         self.output_name = output_name
 

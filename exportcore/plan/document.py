@@ -22,16 +22,13 @@ def submodel_document(plan: Plan, submodel: Submodel) -> dict:
     behavior = cfg.behavior.value if isinstance(cfg, OnnxSeq2SeqConfigWithPast) else ConfigBehavior.MONOLITH.value
     dummy = cfg.dummy_shapes(**plan.shapes)
     dummy = {cfg.torch_to_onnx_input_map.get(name, name): dims for name, dims in dummy.items()}
-    use_past, past_in_inputs = bool(getattr(cfg, "use_past", False)), bool(getattr(cfg, "use_past_in_inputs", False))
-    if getattr(cfg, "part", None) is not None:  # a vision-language part: only the one whose files hold a cache says so
-        use_past = past_in_inputs = any(name.startswith("past_") for name in cfg.onnx_inputs)
     return {
         "name": submodel.name,
         "config_class": type(cfg).__name__,
         "class_chain": type(cfg).class_chain(),
         "behavior": behavior,
-        "use_past": use_past,
-        "use_past_in_inputs": past_in_inputs,
+        "use_past": bool(getattr(cfg, "use_past", False)),
+        "use_past_in_inputs": bool(getattr(cfg, "use_past_in_inputs", False)),
         "inputs": axes_to_json(cfg.onnx_inputs),
         "outputs": axes_to_json(cfg.outputs),
         "input_dtypes": input_dtypes(cfg),

@@ -255,8 +255,8 @@ TEXTS: dict[str, tuple[str, str, str]] = {
     "sentence_transformers_unsupported": (
         QT_TRANSLATE_NOOP("Errors", "Sentence embeddings not supported"),
         QT_TRANSLATE_NOOP("Errors", "This sentence-transformers model cannot be exported with its pooling: {reason}."),
-        QT_TRANSLATE_NOOP("Errors", "Export its transformer alone (the feature-extraction task) and pool outside "
-                                    "the model."),
+        QT_TRANSLATE_NOOP("Errors", "Choose the transformers library (Model ▸ Library) to export its transformer "
+                                    "alone, and pool outside the model."),
     ),
     "rewrite_mismatch": (
         QT_TRANSLATE_NOOP("Errors", "Export failed"),

@@ -43,9 +43,13 @@ HUB_TASKS: tuple[str, ...] = (
     "image-feature-extraction",
     "zero-shot-image-classification",
     "object-detection",
+    "zero-shot-object-detection",
     "image-segmentation",
     "depth-estimation",
+    "keypoint-detection",
+    "image-to-image",
     "image-to-text",
+    "image-text-to-text",
     "automatic-speech-recognition",
     "audio-classification",
 )

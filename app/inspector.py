@@ -68,6 +68,21 @@ def format_axes(axes: dict) -> str:
     return "  ·  ".join(f"{k}: {v}" for k, v in items)
 
 
+def static_axes(submodel: dict) -> dict[str, dict[str, dict]]:
+    """The plan's ``static_axes`` (tensor -> axis -> shape, size, reason): axes the model runs at one size only."""
+    table = submodel.get("static_axes")
+    if not isinstance(table, dict):
+        return {}
+    return {str(name): {str(axis): entry for axis, entry in axes.items() if isinstance(entry, dict)}
+            for name, axes in table.items() if isinstance(axes, dict)}
+
+
+def fixed_sizes(submodel: dict) -> dict[str, tuple[int, str]]:
+    """shape keyword -> (its one size, why), over the submodel's fixed axes."""
+    return {str(entry.get("shape")): (entry.get("size"), str(entry.get("reason", "")))
+            for axes in static_axes(submodel).values() for entry in axes.values()}
+
+
 def format_shape(dims: Any) -> str:
     if isinstance(dims, (list, tuple)):
         return "[" + ", ".join(str(d) for d in dims) + "]"
@@ -82,15 +97,23 @@ class TensorTableModel(ListTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[tuple[str, str, str, str]] = []
+        self._tips: dict[str, str] = {}  # name -> why its fixed axes are fixed (the core's words)
 
     def set_tensors(self, tensors: dict, submodel: dict, options: dict | None = None) -> None:
         self.beginResetModel()
         shapes = submodel.get("dummy_shapes") or {}
+        fixed = static_axes(submodel)
         self._rows = [
             (str(name), tensor_dtype(name, submodel, options), format_shape(shapes.get(name)),
-             format_axes(axes if isinstance(axes, dict) else {}))
+             format_axes({**(axes if isinstance(axes, dict) else {}),
+                          **{axis: self.tr("%1 = %2 (fixed)").replace("%1", str(entry.get("shape", "?")))
+                             .replace("%2", str(entry.get("size", "?")))
+                             for axis, entry in fixed.get(name, {}).items()}}))
             for name, axes in (tensors or {}).items()
         ]
+        self._tips = {str(name): " ".join(dict.fromkeys(str(entry.get("reason", ""))
+                                                        for entry in fixed.get(name, {}).values()))
+                      for name in tensors or {}}
         self.endResetModel()
 
     def row_items(self) -> list[tuple[str, str, str, str]]:
@@ -103,6 +126,8 @@ class TensorTableModel(ListTableModel):
         if not index.isValid() or not (0 <= index.row() < len(self._rows)):
             return None
         value = self._rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3 and self._tips.get(self._rows[index.row()][0]):
+            return f"{value}\n{self._tips[self._rows[index.row()][0]]}"
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return value
         if role == Qt.ItemDataRole.FontRole and index.column() in (0, 2):
@@ -165,6 +190,11 @@ class SubmodelPage(QWidget):
         self.facts = QLabel()
         self.facts.setWordWrap(True)
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fixed_note = QLabel()  # a model that runs at one sequence length (Nystromformer): say it, and why
+        self.fixed_note.setObjectName("fixedAxesNote")
+        self.fixed_note.setWordWrap(True)
+        self.fixed_note.setStyleSheet("background:#fff8e1; color:#5d4037; padding:4px 6px;")
+        self.fixed_note.setVisible(False)
         self.inputs_title = heading()
         self.outputs_title = heading()
         self.inputs_view = _table(self.inputs_model)
@@ -178,18 +208,19 @@ class SubmodelPage(QWidget):
         layout.setContentsMargins(8, 8, 8, 8)
         layout.setSpacing(6)
         layout.addWidget(self.facts)
+        layout.addWidget(self.fixed_note)
         layout.addWidget(split, 1)
         self._sub: dict = {}
         self._options: dict = {}
 
     def set_submodel(self, sub: dict, options: dict) -> None:
         self._sub, self._options = sub, options
-        self.inputs_model.set_tensors(sub.get("inputs") or {}, sub, options)
-        self.outputs_model.set_tensors(sub.get("outputs") or {}, sub, options)
-        self.retranslate()
+        self.retranslate()  # fills the tables too (their fixed axes are words)
 
     def retranslate(self) -> None:
         sub = self._sub
+        self.inputs_model.set_tensors(sub.get("inputs") or {}, sub, self._options)
+        self.outputs_model.set_tensors(sub.get("outputs") or {}, sub, self._options)
         self.inputs_title.setText(self.tr("Inputs (%1)").replace("%1", str(self.inputs_model.rowCount())))
         self.outputs_title.setText(self.tr("Outputs (%1)").replace("%1", str(self.outputs_model.rowCount())))
         yes, no = self.tr("yes"), self.tr("no")
@@ -201,6 +232,14 @@ class SubmodelPage(QWidget):
             self.tr("atol: <b>%1</b>").replace("%1", _fmt_atol(sub.get("atol"))),
         ]
         self.facts.setText("&nbsp;&nbsp;·&nbsp;&nbsp;".join(parts))
+        fixed = fixed_sizes(sub)
+        self.fixed_note.setText("<br>".join(
+            self.tr("Fixed size: this model runs at <b>%1 = %2</b> only. The file takes exactly that size and is "
+                    "validated at it; pad (and truncate) every input to %2, with the attention mask marking the "
+                    "padding.").replace("%1", escaped(shape)).replace("%2", escaped(str(size)))
+            for shape, (size, _) in fixed.items()))
+        self.fixed_note.setToolTip("\n".join(reason for _, reason in fixed.values()))
+        self.fixed_note.setVisible(bool(fixed))
         self.inputs_model.retranslate()
         self.outputs_model.retranslate()
 
@@ -406,6 +445,7 @@ class InspectorView(Retranslating, QWidget):
                 f" <span style='color:#5f6368'>({escaped(source)})</span>"
                 if (source := task_source_text(plan.get("task_source"))) else ""))
             .replace("%3", escaped(str(plan.get("library", "transformers")))))
+        self.header.setToolTip(str(plan.get("library_note") or ""))  # why this library (the core's words)
         chain = first.get("class_chain") or ([first["config_class"]] if first.get("config_class") else [])
         arrow = " <span style='color:#888'>→</span> "
         text = self.tr("Export configuration: %1").replace(

@@ -51,6 +51,9 @@ TEXTS: dict[str, str] = {
         "OptionRules", "torch.export exports {model_type} models with eager attention (it fails on their sdpa "
                        "attention)."),
     "shape_unused": QT_TRANSLATE_NOOP("OptionRules", "'{name}' changes none of this model's dummy inputs."),
+    "shape_static": QT_TRANSLATE_NOOP(
+        "OptionRules", "This model runs at {name} = {size} only: the export and every validation use {size}, and "
+                       "inputs must be padded to it."),
     "bf16_not_validated": QT_TRANSLATE_NOOP(
         "OptionRules", "onnxruntime's CPU provider cannot run bfloat16 models: a bf16 export cannot be validated "
                        "here."),
@@ -70,11 +73,25 @@ TEXTS: dict[str, str] = {
                        "(often the end-of-sequence id)."),
     "pad_token_in_config": QT_TRANSLATE_NOOP(
         "OptionRules", "The model's config sets pad_token_id {pad_token_id}; a value here replaces it."),
+    "library_sentence_transformers": QT_TRANSLATE_NOOP(
+        "OptionRules", "A sentence-transformers model (modules.json): automatic exports its pooling in the graph "
+                       "(token_embeddings, sentence_embedding); transformers exports last_hidden_state."),
+    "library_transformers_only": QT_TRANSLATE_NOOP(
+        "OptionRules", "Only sentence-transformers models (modules.json with a Pooling module) exported for feature "
+                       "extraction have another library."),
     "variants_need_fp32": QT_TRANSLATE_NOOP(
         "OptionRules", "Variants are made from an fp32 export; choose the fp32 dtype to make them."),
     "optimize_needs_fp32": QT_TRANSLATE_NOOP(
         "OptionRules", "Graph optimization applies to an fp32 export; choose the fp32 dtype to use it."),
 }
+
+
+#: ``--library`` values -> how the options panel names them (product names: not translated)
+LIBRARY_NAMES = {"transformers": "transformers", "sentence_transformers": "sentence-transformers"}
+
+
+def library_name(value: object) -> str:
+    return LIBRARY_NAMES.get(str(value), str(value))
 
 
 class _Keep(dict):

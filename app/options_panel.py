@@ -28,10 +28,11 @@ from exportcore.errors import ExportError
 from exportcore.option_facts import document_task
 from exportcore.option_rules import FILE_LAYOUT, FILE_LAYOUTS, REASONS, SHAPE_RULE_PREFIX, Rule
 from exportcore.options import (
-    DEFAULT_SHAPES, FLOAT_DTYPES, INT_DTYPES, ExportOptions, format_shape_sets, opset_range, parse_shape_sets,
+    DEFAULT_SHAPES, FLOAT_DTYPES, INT_DTYPES, LIBRARIES, ExportOptions, format_shape_sets, opset_range,
+    parse_shape_sets,
 )
 
-from .option_words import excluded_text, rule_text
+from .option_words import excluded_text, library_name, rule_text
 from .plan_facts import PlanFacts
 from .qt_util import Retranslating
 from .session import Session, inspect_fields
@@ -41,7 +42,7 @@ from .variant_choices import VariantChoices
 RULED_CONTROLS = {"use_past": "use_past", "use_past_in_inputs": "past_in_inputs", FILE_LAYOUT: "file_layout",
                   "int_dtype": "int_dtype", "dynamo": "dynamo", "validate": "validate",
                   "validation_shapes": "validation_shapes", "atol": "atol", "variants": "variant_checks",
-                  "layout": "layout_choice", "optimize": "optimize_choice"}
+                  "layout": "layout_choice", "optimize": "optimize_choice", "library": "library"}
 #: a rule's code that turned past key/values off because one file (monolith) holds none
 ONE_FILE_PAST = "past_not_in_one_file"
 
@@ -80,6 +81,10 @@ class OptionsPanel(Retranslating, QWidget):
         self.file_layout = QComboBox()
         self.file_layout.setModel(QStandardItemModel(len(FILE_LAYOUTS), 1, self.file_layout))
         self.file_layout.setCurrentIndex(1)
+        # -- which library's model (sentence-transformers: pooling in the graph)
+        self.library = QComboBox()
+        for value in LIBRARIES:
+            self.library.addItem(value, value)
         # -- padding token (decoder text classifiers whose config has none)
         self.pad_token = QSpinBox()
         self.pad_token.setRange(-1, 10_000_000)
@@ -127,6 +132,8 @@ class OptionsPanel(Retranslating, QWidget):
         f = QFormLayout(self.model_box)
         self.task_label, self.file_layout_label = QLabel(), QLabel()
         f.addRow(self.task_label, self.task)
+        self.library_label = QLabel()
+        f.addRow(self.library_label, self.library)
         f.addRow("", self.use_past)
         f.addRow("", self.past_in_inputs)
         f.addRow(self.file_layout_label, self.file_layout)
@@ -165,7 +172,7 @@ class OptionsPanel(Retranslating, QWidget):
         f.addRow(self.output_label, out_row)
         f.addRow("", self.overwrite)
 
-        for combo in (self.task, self.file_layout, self.float_dtype, self.int_dtype):
+        for combo in (self.task, self.library, self.file_layout, self.float_dtype, self.int_dtype):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
         for edit in (self.validation_shapes, self.atol, self.output_dir):
@@ -180,7 +187,7 @@ class OptionsPanel(Retranslating, QWidget):
             layout.addWidget(box)
         layout.addStretch(1)
 
-        for w in (self.task, self.file_layout, self.float_dtype, self.int_dtype):
+        for w in (self.task, self.library, self.file_layout, self.float_dtype, self.int_dtype):
             w.currentIndexChanged.connect(self._changed)
         self.use_past.toggled.connect(self._past_toggled)
         self.past_in_inputs.toggled.connect(self._past_inputs_toggled)
@@ -219,6 +226,7 @@ class OptionsPanel(Retranslating, QWidget):
             self.past_in_inputs.setChecked(True)
             self._past_auto_off, self._past_inputs_chosen = "", False
             self.file_layout.setCurrentIndex(1)
+            self.library.setCurrentIndex(0)  # automatic: what the next model is, it says
             self._fill_tasks()
             self._update_enabled()
         self._publish()
@@ -241,6 +249,9 @@ class OptionsPanel(Retranslating, QWidget):
     def current_task(self) -> str:
         return str(self.task.currentData() or "auto")
 
+    def current_library(self) -> str:
+        return str(self.library.currentData() or "auto")
+
     def file_layout_value(self) -> str:
         return FILE_LAYOUTS[max(0, self.file_layout.currentIndex())]
 
@@ -248,6 +259,7 @@ class OptionsPanel(Retranslating, QWidget):
         """Everything the panel says, as ExportOptions fields (all but the model and the output folder)."""
         fields: dict[str, Any] = {
             "task": self.current_task(),
+            "library": self.current_library(),
             "float_dtype": self.float_dtype.currentText(),
             "int_dtype": self.int_dtype.currentText(),
             "opset": None if self.opset.value() == self.opset.minimum() else self.opset.value(),
@@ -390,6 +402,8 @@ class OptionsPanel(Retranslating, QWidget):
                 variants=variants if isinstance(variants, (list, tuple)) else None,
                 layout=data.get("layout") if isinstance(data.get("layout"), str) else None,
                 optimize=data.get("optimize") if "optimize" in data else False)
+            library = data.get("library")
+            self.library.setCurrentIndex(max(0, self.library.findData(library)) if isinstance(library, str) else 0)
             task = data.get("task")
             if task:
                 named = document_task(task)
@@ -486,7 +500,7 @@ class OptionsPanel(Retranslating, QWidget):
         known = self.facts.tasks_known
         layout = self.file_layout_value()
         return ExportOptions(
-            model=self.session.ref or "model", task=self.current_task(),
+            model=self.session.ref or "model", task=self.current_task(), library=self.current_library(),
             use_past=self.use_past.isChecked() if known else None,
             use_past_in_inputs=self.past_in_inputs.isChecked() if known and self.use_past.isChecked() else None,
             monolith=monolith, post_process=layout != "separate", float_dtype=self.float_dtype.currentText(),
@@ -581,6 +595,15 @@ class OptionsPanel(Retranslating, QWidget):
                 self.opset.setRange(lo, hi)
                 if was_default:
                     self.opset.setValue(lo)
+        library = rules["library"]
+        self.library.setItemText(0, self.tr("Automatic: %1").replace("%1", library_name(library.default))
+                                 if library.default else self.tr("Automatic"))
+        for i, value in enumerate(LIBRARIES[1:], start=1):
+            self.library.setItemText(i, library_name(value))
+        offered = set(library.values or LIBRARIES)
+        items: QStandardItemModel = self.library.model()  # type: ignore[assignment]
+        for i, value in enumerate(LIBRARIES):
+            items.item(i).setEnabled(value in offered or value == self.current_library())
         default = f" ({opset.default})" if isinstance(opset.default, int) else ""
         self.opset.setSpecialValueText(self.tr("Default") + default)
         self.opset.setToolTip(rule_text(opset))
@@ -607,6 +630,7 @@ class OptionsPanel(Retranslating, QWidget):
         self.validation_box.setTitle(self.tr("Validation"))
         self.output_box.setTitle(self.tr("Output"))
         self.task_label.setText(self.tr("Task"))
+        self.library_label.setText(self.tr("Library"))
         self.use_past.setText(self.tr("Export past key/values (fast generation)"))
         self.past_in_inputs.setText(self.tr("Past key/values as inputs"))
         self.file_layout_label.setText(self.tr("Files"))
@@ -639,6 +663,8 @@ class OptionsPanel(Retranslating, QWidget):
                                          "batch_size=3,sequence_length=23"),
             "atol": self.tr("Largest absolute difference to PyTorch that still passes."),
             "int_dtype": self.tr("The integer type of the model's inputs (token ids, masks)."),
+            "library": self.tr("Whose model is exported: sentence-transformers puts the pooling (and normalization) "
+                               "in the graph; transformers exports the plain model."),
             "layout": self.tr("Where the files go: the folder layout the runtime you deploy to loads."),
             "optimize": self.tr("Graph optimization with onnxruntime's tools, applied to the fp32 files and the "
                                 "variants made from them; validated again."),

@@ -28,7 +28,7 @@ from .settings import Settings
 
 #: ExportOptions fields the pre-flight's figures depend on (besides the model): a change asks again.
 PREFLIGHT_FIELDS = ("task", "float_dtype", "output_dir", "revision", "cache_dir", "trust_remote_code", "monolith",
-                    "use_past", "variants")
+                    "use_past", "variants", "library")
 
 
 class Readiness(Enum):
@@ -52,7 +52,7 @@ def inspect_fields(options: Mapping[str, Any], seq2seq: bool) -> dict[str, Any]:
     """The ExportOptions fields that shape the plan, as the inspect helper takes them: ``use_past`` and
     ``use_past_in_inputs`` only once set, the file layout only for an encoder–decoder."""
     fields = {key: options.get(key) for key in ("task", "float_dtype", "int_dtype", "opset", "dynamo", "shapes",
-                                                 "atol")}
+                                                 "atol", "library")}
     for key in ("use_past", "use_past_in_inputs"):
         if options.get(key) is not None:
             fields[key] = options[key]

@@ -103,7 +103,7 @@ class VariantsModel(ListTableModel):
             if col == self.COL_VARIANT:
                 return str(r.variant)
             if col == self.COL_RESULT:
-                if passed and not _judged(r):  # an untrained model: nothing clear enough to agree on
+                if passed and not _judged(r):  # no output a judged figure applies to
                     return self.tr("not judged")
                 return self.tr("pass") if passed else self.tr("fail")
             if col == self.COL_SIZE:

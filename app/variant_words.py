@@ -56,10 +56,12 @@ OPTIMIZE_TEXTS: dict[str | None, tuple[str, str]] = {
 FIGURES: dict[str, str] = {
     "token_cosine": QT_TRANSLATE_NOOP("Variants", "token cos"),
     "embedding_cosine": QT_TRANSLATE_NOOP("Variants", "emb cos"),
+    "logits_cosine": QT_TRANSLATE_NOOP("Variants", "logits cos"),
     "top1": QT_TRANSLATE_NOOP("Variants", "top-1"),
     "greedy": QT_TRANSLATE_NOOP("Variants", "greedy"),
     "max_abs_diff": QT_TRANSLATE_NOOP("Variants", "max abs"),
     "mean_abs_diff": QT_TRANSLATE_NOOP("Variants", "mean abs"),
+    "logits_cosine_mean": QT_TRANSLATE_NOOP("Variants", "logits cos mean"),
     "top1_all": QT_TRANSLATE_NOOP("Variants", "top-1 all"),
     "greedy_all": QT_TRANSLATE_NOOP("Variants", "greedy all"),
 }

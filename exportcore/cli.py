@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 from typing import Any, Sequence
 
 from . import cancel_signals
@@ -165,8 +166,20 @@ def _table(headers: list[str], rows: list[list[str]], indent: str = "  ") -> str
     return "\n".join(lines)
 
 
-def _axes(axes: dict[str, str]) -> str:
-    return ", ".join(f"{axis}: {symbol}" for axis, symbol in axes.items()) or "static"
+def _axes(axes: dict[str, str], fixed: dict[str, dict] | None = None) -> str:
+    """``0: batch_size, 1: sequence_length`` with a model's fixed axes in it: ``1: sequence_length = 64 (fixed)``."""
+    words = {axis: symbol for axis, symbol in axes.items()}
+    words.update({axis: f"{entry['shape']} = {entry['size']} (fixed)" for axis, entry in (fixed or {}).items()})
+    return ", ".join(f"{axis}: {words[axis]}" for axis in sorted(words, key=int)) or "static"
+
+
+def _static_notes(sub: dict) -> list[str]:
+    """One line per shape a model can only run at, with its size and why."""
+    notes = {}
+    for axes in (sub.get("static_axes") or {}).values():
+        for entry in axes.values():
+            notes.setdefault(entry["shape"], f"  fixed: {entry['shape']} = {entry['size']} — {entry['reason']}")
+    return list(notes.values())
 
 
 def render_plan(doc: dict) -> str:
@@ -178,10 +191,11 @@ def render_plan(doc: dict) -> str:
         f"Task        {doc['task']}",
         f"Task from   {TASK_SOURCES.get(doc.get('task_source') or '', '?')}",
         *([f"Config      {doc['configuration']} ({doc['configuration_note']})"] if doc.get("configuration_note") else []),
-        f"Library     {doc['library']}",
+        f"Library     {doc['library']}" + (f" — {doc['library_note']}" if doc.get("library_note") else ""),
         f"Files       {', '.join(doc['files'])}",
     ]
     for sub in doc["submodels"]:
+        fixed = sub.get("static_axes") or {}
         out += [
             "",
             f"[{sub['name']}]  {' → '.join(sub['class_chain'])}",
@@ -191,12 +205,15 @@ def render_plan(doc: dict) -> str:
             _table(
                 ["input", "dtype", "dynamic axes", "dummy shape"],
                 [
-                    [name, sub["input_dtypes"].get(name, ""), _axes(axes), "×".join(map(str, sub["dummy_shapes"].get(name, [])))]
+                    [name, sub["input_dtypes"].get(name, ""), _axes(axes, fixed.get(name)),
+                     "×".join(map(str, sub["dummy_shapes"].get(name, [])))]
                     for name, axes in sub["inputs"].items()
                 ],
             ),
             "",
-            _table(["output", "dynamic axes"], [[name, _axes(axes)] for name, axes in sub["outputs"].items()]),
+            _table(["output", "dynamic axes"], [[name, _axes(axes, fixed.get(name))]
+                                                for name, axes in sub["outputs"].items()]),
+            *([""] + _static_notes(sub) if fixed else []),
         ]
     return "\n".join(out)
 
@@ -253,8 +270,22 @@ def cmd_export(args: argparse.Namespace) -> int:
         result = run_export(options, on_event=reporter, cancel=cancel)
     finally:
         cancel_signals.restore()
+    for line in fixed_size_notes(result.output_dir):
+        reporter.note(line)
     reporter.close()
     return EXIT_OK if result.validation != "failed" else exit_code_for("validation_failed")
+
+
+def fixed_size_notes(output_dir: Any) -> list[str]:
+    """What the published plan says about sizes the files take only (a user must pad inputs to them)."""
+    from . import safe_json
+
+    try:
+        plan = safe_json.read(Path(output_dir) / "export_plan.json")
+    except (OSError, safe_json.BadJson):
+        return []
+    subs = plan.get("submodels") or [] if isinstance(plan, dict) else []
+    return list(dict.fromkeys(line.strip() for sub in subs for line in _static_notes(sub)))
 
 
 def announce_preflight(options: ExportOptions, reporter: Any) -> None:

@@ -179,8 +179,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sentence_transformers_unsupported": (
         "This sentence-transformers model cannot be exported with its pooling: {reason}.",
-        "Export it without --task sentence-similarity to get the transformer's last_hidden_state, and pool outside "
-        "the graph.",
+        "Export it with --library transformers (and without --task sentence-similarity) to get the transformer's "
+        "last_hidden_state, and pool outside the graph.",
     ),
     "rewrite_mismatch": (
         "The export-friendly rewrite of {what} changes the model's outputs (largest difference {difference}).",

@@ -136,8 +136,11 @@ def _keywords_from_inputs(plan: Mapping[str, Any]) -> list[str]:
     inputs: set[str] = set()
     for sub in plan.get("submodels") or []:
         inputs |= set(sub.get("inputs") or {})
+    axis_names = {str(name) for sub in plan.get("submodels") or [] for axes in (sub.get("inputs") or {}).values()
+                  if isinstance(axes, Mapping) for name in axes.values()}
     used = {"batch_size"}
-    if inputs & {"input_ids", "decoder_input_ids"} or not inputs:
+    if inputs & {"input_ids", "decoder_input_ids"} or not inputs or (
+            "sequence_length" in axis_names and not inputs & {"input_values", "input_features"}):  # audio: samples
         used.add("sequence_length")
     if "pixel_values" in inputs:
         used.update(("image_width", "image_height", "num_channels"))

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Mapping
 
 from . import dtypes
+from .configs.sentence_transformers import check_library
 from .errors import ExportError
 from .option_facts import (  # noqa: F401 - FACT_KEYS and the facts functions are part of this module's interface
     DYNAMO_EAGER_ATTENTION, DYNAMO_UNSUPPORTED, FACT_KEYS, SPLIT_SEQ2SEQ_TASKS, document_facts, document_task,
@@ -61,6 +62,8 @@ REASONS: dict[str, str] = {
     "dynamo_eager_attention": "torch.export exports {model_type} models with eager attention (it fails on their sdpa "
                               "attention).",
     "shape_unused": "'{name}' changes none of this model's dummy inputs.",
+    "shape_static": "This model runs at {name} = {size} only: the export and every validation use {size}, and inputs "
+                    "must be padded to it.",
     "bf16_not_validated": "onnxruntime's CPU provider cannot run bfloat16 models: a bf16 export cannot be validated "
                           "here.",
     "validation_off": "Validation is turned off.",
@@ -73,6 +76,11 @@ REASONS: dict[str, str] = {
                                 "it is taken from the config or the tokenizer saved with the model; set it here if "
                                 "neither has one (often the end-of-sequence id).",
     "pad_token_in_config": "The model's config sets pad_token_id {pad_token_id}; a value here replaces it.",
+    "library_sentence_transformers": "A sentence-transformers model (modules.json): automatic exports its pooling in "
+                                     "the graph (token_embeddings, sentence_embedding); transformers exports "
+                                     "last_hidden_state.",
+    "library_transformers_only": "Only sentence-transformers models (modules.json with a Pooling module) exported "
+                                 "for feature extraction have another library.",
     "variants_need_fp32": "Variants are made from an fp32 export; choose the fp32 dtype to make them.",
     "optimize_needs_fp32": "Graph optimization applies to an fp32 export; choose the fp32 dtype to use it.",
 }
@@ -220,8 +228,10 @@ def rules(plan: Mapping[str, Any], options: ExportOptions) -> dict[str, Rule]:
     out["trust_remote_code"] = _rule(True)
     out["dynamo"] = _dynamo(s)
     out["shapes"] = _rule(True, values=tuple(s.shape_keywords))
+    static = static_shapes(plan)
     for key in SHAPE_NAMES:
-        out[SHAPE_RULE_PREFIX + key] = _rule(True) if key in s.shape_keywords else _off("shape_unused", name=key)
+        out[SHAPE_RULE_PREFIX + key] = (_off("shape_static", name=key, size=static[key]) if key in static
+                                        else _rule(True) if key in s.shape_keywords else _off("shape_unused", name=key))
     out["validate"] = _off("bf16_not_validated") if options.float_dtype in UNVALIDATED_DTYPES else _rule(True)
     validation_off = _validation_off(s)
     out["validation_shapes"] = validation_off or (
@@ -234,8 +244,26 @@ def rules(plan: Mapping[str, Any], options: ExportOptions) -> dict[str, Rule]:
     fp32 = options.float_dtype == "fp32"
     out["variants"] = _rule(True, values=tuple(VARIANTS), default=()) if fp32 else _off("variants_need_fp32")
     out["layout"] = _rule(True, values=LAYOUTS, default="optimum")
+    out["library"] = _library(plan, options)
     out["optimize"] = _rule(True, values=OPTIMIZE_LEVELS, default=None) if fp32 else _off("optimize_needs_fp32")
     return out
+
+
+def _library(plan: Mapping[str, Any], options: ExportOptions) -> Rule:
+    """``library_choices`` of the plan document: sentence-transformers where it can export the model; what
+    ``auto`` picks is the default."""
+    choices = tuple(str(c) for c in plan.get("library_choices") or ("transformers",))
+    if "sentence_transformers" in choices:
+        return _rule(True, "library_sentence_transformers", values=("auto", *choices), default="sentence_transformers")
+    # a library chosen by hand stays changeable, whatever this plan says
+    return _rule(options.library != "auto", "library_transformers_only", values=("auto", *choices),
+                 default="transformers")
+
+
+def static_shapes(plan: Mapping[str, Any]) -> dict[str, int]:
+    """Shape keyword -> the one size this model runs at, from the plan document's ``static_axes``."""
+    return {entry["shape"]: entry["size"] for sub in plan.get("submodels") or []
+            for axes in (sub.get("static_axes") or {}).values() for entry in axes.values()}
 
 
 def _use_past(s: _Situation) -> Rule:
@@ -382,6 +410,10 @@ def check(plan: Mapping[str, Any] | None, options: ExportOptions) -> list[Export
                                   reason=f"variants are made from an fp32 export, and this one is {options.float_dtype}",
                                   advice="Export with --dtype fp32 (the default) to make variants; --variants fp16 "
                                          "gives the half-precision file beside it"))
+    try:
+        check_library(options.library, options.task)
+    except ExportError as exc:
+        errors.append(exc)
     if options.float_dtype != "fp32" and options.optimize:
         errors.append(ExportError("invalid_option", reason=f"--optimize applies to an fp32 export, and this one is "
                                   f"{options.float_dtype}; export fp32 with --variants to get smaller files"))

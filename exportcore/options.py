@@ -56,6 +56,14 @@ MAX_PAD_TOKEN_ID = 2**31 - 1
 LAYOUTS = ("optimum", "transformers.js")
 #: ``--optimize``: onnxruntime's graph optimizations (postprocess/optimize.py says what each level runs).
 OPTIMIZE_LEVELS = ("O1", "O2", "O3")
+#: ``--library`` (Optimum's flag): which library's view of the model is exported; ``auto`` takes sentence-transformers
+#: for a model with modules.json exported for feature extraction (configs/sentence_transformers.choose_library).
+LIBRARIES = ("auto", "transformers", "sentence_transformers")
+
+
+def parse_library(text: str) -> str:
+    """``sentence-transformers`` (the Hub's spelling) is ``sentence_transformers`` (Optimum's)."""
+    return text.strip().lower().replace("-", "_")
 
 
 def check_dtype(kind: str, value: str) -> str:
@@ -158,6 +166,7 @@ class ExportOptions:
     variants: tuple[str, ...] = ()  # fp16, q8, … (postprocess/variants.py), made from the fp32 files
     layout: str = "optimum"  # LAYOUTS
     optimize: str | None = None  # OPTIMIZE_LEVELS
+    library: str = "auto"  # LIBRARIES
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -198,6 +207,9 @@ class ExportOptions:
                          else check_variants([name.strip().lower() for name in self.variants]))
         if self.layout not in LAYOUTS:
             raise ExportError("invalid_option", reason=f"layout {self.layout!r} (choose {' or '.join(LAYOUTS)})")
+        if self.library not in LIBRARIES:
+            raise ExportError("invalid_option", reason=f"library {self.library!r} (choose one of "
+                              f"{', '.join(LIBRARIES)})")
         if self.optimize is not None and self.optimize not in OPTIMIZE_LEVELS:
             raise ExportError("invalid_option", reason=f"optimize {self.optimize!r} (choose one of "
                               f"{', '.join(OPTIMIZE_LEVELS)})")
@@ -357,6 +369,10 @@ _FIELDS = {f.name: f for f in fields(ExportOptions)}
 #: Every ``ExportOptions`` field but the two positional ones (model, output folder), in ``--help`` order.
 CLI_FLAGS: tuple[CliFlag, ...] = (
     CliFlag("task", "value", ("--task",), "task (default: inferred from the model)", inspect=True),
+    CliFlag("library", "value", ("--library",), "which library's model to export: auto (default: "
+            "sentence_transformers for a model with modules.json exported for feature extraction, else transformers), "
+            "transformers (the plain model: last_hidden_state) or sentence_transformers (pooling in the graph: "
+            "token_embeddings, sentence_embedding)", parse=parse_library, metavar="LIBRARY", inspect=True),
     CliFlag("monolith", "switch", ("--monolith",), "export encoder-decoder models as one file", inspect=True),
     CliFlag("float_dtype", "value", ("--dtype", "--float-dtype"), f"load and export dtype: {', '.join(FLOAT_DTYPES)}",
             metavar="DTYPE", inspect=True),

@@ -222,7 +222,7 @@ def variants_table(results: list[VariantResult]) -> list[str]:
         speed = f"time {r.latency_ratio:.2f}×" if r.latency_ratio is not None else "time n/a"
         judged = " · ".join(f"{SHORT[f['figure']]} {f['value']:.4f}{'' if f['passed'] else ' ✗'} (≥{f['budget']:g})"
                             for f in r.figures if f["budget"] is not None)
-        # Passed with no judged figure (an untrained model has no clear choices to agree on) is not "ok".
+        # Passed with no judged figure (no output any figure applies to) is not "ok".
         status = "FAILED" if not r.passed else "ok" if judged else "unjudged"
         lines.append(f"  {r.variant:<6} {status:<8} {size:<20} {speed:<11} {judged or r.note}"[:300])
     return lines

@@ -23,12 +23,6 @@ DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "supported-models.md"
 #: by the generic path now: ``configs/generic.py``, ``export/moe.py``, ``export/traceable_ops.py``.) The generic path's own list of
 #: types it tried and cannot export is ``configs.generic.NOT_GENERIC``.
 NOT_EXPORTABLE: dict[str, tuple[str, str]] = {
-    "nystromformer": (
-        "landmark attention reshapes by the config's `segment_means_seq_len`: the model only runs at that one "
-        "sequence length, so no export can have a dynamic sequence axis",
-        "`validation_failed` / `export_failed`: RuntimeError: shape '[-1, 4, 4, 16, 8]' is invalid for input of "
-        "size 1024 (any other length than segment_means_seq_len)",
-    ),
     "mobilevitv2": (
         "folds patches back with `nn.Fold` (`aten::col2im`), which the TorchScript exporter cannot translate",
         "`export_failed`: TypeError: 'NoneType' object is not subscriptable (Occurred when translating col2im)",
@@ -49,7 +43,10 @@ def validated_shapes(model_type: str) -> str:
     classes = {registry.get_config_class(model_type, task) for task in tasks}
     modalities = {cls.MODALITY for cls in classes}
     parts = [_BATCH]
-    if modalities & {"text-encoder", "text-decoder", "text-seq2seq", "text-and-vision", "audio-to-text"}:
+    fixed = {key: attribute for cls in classes for key, (attribute, _) in getattr(cls, "STATIC_SHAPES", {}).items()}
+    if "sequence_length" in fixed:  # configs/static_axes.py: the model runs at one length only
+        parts.append(f"sequence fixed at the config's `{fixed['sequence_length']}`")
+    elif modalities & {"text-encoder", "text-decoder", "text-seq2seq", "text-and-vision", "audio-to-text"}:
         parts.append(_SEQUENCE)
     if "multiple-choice" in tasks:
         parts.append(_CHOICES)
@@ -121,7 +118,7 @@ def parts_section() -> list[str]:
                 rows.append(f"| `{model_type}` | {', '.join(f'`{p}.onnx`' for p in PARTS)} | vision: {vision}; decoder "
                             f"cache: {state} |")
             elif issubclass(cls, HybridDecoderOnnxConfig):
-                kinds = "`past_conv.{i}`" + (", `past_ssm.{i}`" if "mamba2_scan" in cls.EXPORT_FORWARDS else "")
+                kinds = ", ".join(f"`past_{kind}.{{i}}`" for kind in cls.STATE_INPUTS)
                 attention = ", `past_key_values.{i}.key/value`" if cls.USES_POSITION_IDS else ""
                 rows.append(f"| `{model_type}` | `model.onnx` | {kinds}{attention} ({{i}}: the layer) |")
     if not rows:

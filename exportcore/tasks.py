@@ -32,7 +32,8 @@ TASKS: dict[str, tuple[str, ...]] = {
     "zero-shot-image-classification": ("AutoModelForZeroShotImageClassification", "AutoModel"),
     "image-to-text": ("AutoModelForVision2Seq", "AutoModelForImageTextToText"),
     "object-detection": ("AutoModelForObjectDetection",),
-    "image-segmentation": ("AutoModelForImageSegmentation", "AutoModelForSemanticSegmentation"),
+    "image-segmentation": ("AutoModelForImageSegmentation", "AutoModelForSemanticSegmentation",
+                           "AutoModelForUniversalSegmentation"),
     "semantic-segmentation": ("AutoModelForSemanticSegmentation",),
     "depth-estimation": ("AutoModelForDepthEstimation",),
     "masked-im": ("AutoModelForMaskedImageModeling",),
@@ -40,6 +41,9 @@ TASKS: dict[str, tuple[str, ...]] = {
     "audio-classification": ("AutoModelForAudioClassification",),
     "audio-frame-classification": ("AutoModelForAudioFrameClassification",),
     "audio-xvector": ("AutoModelForAudioXVector",),
+    "zero-shot-object-detection": ("AutoModelForZeroShotObjectDetection",),
+    "image-to-image": ("AutoModelForImageToImage",),
+    "keypoint-detection": ("AutoModelForPoseEstimation",),
 }
 
 #: Other names people use for the same task (Optimum's and transformers' older vocabulary).
@@ -76,7 +80,12 @@ ARCHITECTURE_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ForAudioClassification", ("audio-classification",)),
     ("ForAudioFrameClassification", ("audio-frame-classification",)),
     ("ForXVector", ("audio-xvector",)),
-    ("ForObjectDetection", ("object-detection",)),
+    ("ForObjectDetection", ("object-detection", "zero-shot-object-detection")),
+    ("ForImageSuperResolution", ("image-to-image",)),
+    ("ForPoseEstimation", ("keypoint-detection",)),
+    ("ForInstanceSegmentation", ("image-segmentation",)),
+    ("ForUniversalSegmentation", ("image-segmentation",)),
+    ("ForSceneTextRecognition", ("feature-extraction",)),
     ("ForSemanticSegmentation", ("semantic-segmentation",)),
     ("ForImageSegmentation", ("image-segmentation",)),
     ("ForDepthEstimation", ("depth-estimation",)),

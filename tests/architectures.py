@@ -73,6 +73,25 @@ def _detr(name: str, **kwargs: Any) -> Callable[[], Any]:
     return build
 
 
+#: A four-stage Swin (strides 4 to 32) for the segmentation heads that read every stage, on 64-pixel images (the last
+#: stage's map is 2 × 2: group norms of one channel per group need more than one value).
+_SWIN4 = dict(image_size=64, patch_size=4, embed_dim=16, depths=(1, 1, 1, 1), num_heads=(2, 2, 2, 2), window_size=4,
+              out_features=["stage1", "stage2", "stage3", "stage4"])
+
+
+def _rt_detr(name: str, backbone: dict | None = None, **kwargs: Any) -> Callable[[], Any]:
+    """RT-DETR's layout at 16 channels: three backbone levels (strides 8, 16, 32), a one-layer encoder, two decoder
+    layers (the first box head is tied into the others), 5 queries (a 64-pixel image has 84 anchors to choose them
+    from). Weights spread (``initializer_range`` 0.5): at the default 0.01 the encoder's states are ~1e-7, every
+    anchor scores the bias, and the top-k query selection is a tie that PyTorch and onnxruntime break differently."""
+    backbone = backbone or dict(model_type="rt_detr_resnet", embedding_size=8, hidden_sizes=[8, 16, 16, 16],
+                                depths=[1, 1, 1, 1], out_features=["stage2", "stage3", "stage4"])
+    return _cfg(name, backbone_config=backbone, encoder_in_channels=[16, 16, 16], encoder_hidden_dim=H, d_model=H,
+                decoder_in_channels=[H, H, H], encoder_ffn_dim=I, decoder_ffn_dim=I, encoder_attention_heads=A,
+                decoder_attention_heads=A, decoder_layers=2, num_queries=5, num_denoising=0, num_labels=3,
+                initializer_range=0.5, **kwargs)
+
+
 def _clip_like(name: str, text: dict | None = None, vision: dict | None = None, **kwargs: Any):
     text_config = dict(vocab_size=V, hidden_size=H, num_hidden_layers=L, num_attention_heads=A,
                        intermediate_size=I, max_position_embeddings=64, **(text or {}))
@@ -94,6 +113,26 @@ def _vision_encoder_decoder():
     return config
 
 
+def _encoder_decoder():
+    """bert2bert: a BERT encoder and a BERT decoder with cross-attention, hidden sizes that differ."""
+    import transformers
+
+    encoder = transformers.BertConfig(**TEXT)
+    decoder = transformers.BertConfig(**{**TEXT, "hidden_size": 24}, is_decoder=True, add_cross_attention=True)
+    config = transformers.EncoderDecoderConfig(encoder=encoder.to_dict(), decoder=decoder.to_dict())
+    config.decoder_start_token_id, config.pad_token_id, config.eos_token_id = 2, 0, 3
+    config.architectures = ["EncoderDecoderModel"]
+    return config
+
+
+#: Gated delta-rule hybrids: a delta-rule layer (2 key heads serving 4 value heads) and an attention layer.
+_DELTA = dict(vocab_size=V, hidden_size=H, num_hidden_layers=2, num_attention_heads=A, num_key_value_heads=2,
+              head_dim=8, linear_conv_kernel_dim=4, linear_key_head_dim=8, linear_value_head_dim=8,
+              linear_num_key_heads=2, linear_num_value_heads=4, layer_types=["linear_attention", "full_attention"],
+              max_position_embeddings=256, pad_token_id=0, eos_token_id=2)
+_DELTA_MOE = dict(moe_intermediate_size=16, shared_expert_intermediate_size=16, num_experts_per_tok=2, num_experts=4)
+
+
 #: Hybrid decoders (issue 14): layer lists mixing state and attention layers, small scan chunks (4) so that the
 #: checks' prompts cross several, a convolution window (3-4) shorter than them.
 HYBRID_CONFIGS: dict[str, tuple[str, dict[str, Any]]] = {
@@ -101,6 +140,15 @@ HYBRID_CONFIGS: dict[str, tuple[str, dict[str, Any]]] = {
                                 num_attention_heads=A, num_key_value_heads=2, max_position_embeddings=256,
                                 conv_L_cache=3, block_multiple_of=16, pad_token_id=0,
                                 layer_types=["conv", "full_attention", "conv"])),
+    "lfm3": ("Lfm3Config", dict(vocab_size=V, hidden_size=H, intermediate_size=64, num_hidden_layers=4,
+                                num_attention_heads=A, num_key_value_heads=2, head_dim=8, max_position_embeddings=256,
+                                conv_L_cache=3, sliding_window=8, pad_token_id=0, bos_token_id=1, eos_token_id=2,
+                                layer_types=["conv", "sliding_attention", "full_attention", "conv"])),
+    "lfm2_moe": ("Lfm2MoeConfig", dict(vocab_size=V, hidden_size=H, intermediate_size=64, moe_intermediate_size=16,
+                                       num_hidden_layers=3, num_attention_heads=A, num_key_value_heads=2,
+                                       max_position_embeddings=256, conv_L_cache=3, num_dense_layers=1, num_experts=4,
+                                       num_experts_per_tok=2, pad_token_id=0,
+                                       layer_types=["conv", "full_attention", "conv"])),
     "granitemoehybrid": ("GraniteMoeHybridConfig", dict(
         vocab_size=V, hidden_size=H, intermediate_size=48, shared_intermediate_size=48, num_hidden_layers=2,
         num_attention_heads=A, num_key_value_heads=2, max_position_embeddings=256, num_local_experts=4,
@@ -116,6 +164,46 @@ HYBRID_CONFIGS: dict[str, tuple[str, dict[str, Any]]] = {
         mamba_head_dim=16, n_groups=1, conv_kernel=4, chunk_size=4, max_position_embeddings=256, pad_token_id=0)),
     "mamba2": ("Mamba2Config", dict(vocab_size=V, hidden_size=H, num_hidden_layers=2, state_size=8, num_heads=4,
                                     head_dim=16, n_groups=1, conv_kernel=4, chunk_size=4, expand=2, pad_token_id=0)),
+    # issue 13 §5: more hybrid families
+    "bamba": ("BambaConfig", dict(
+        vocab_size=V, hidden_size=H, intermediate_size=48, num_hidden_layers=2, num_attention_heads=A,
+        num_key_value_heads=2, attn_layer_indices=[1], mamba_n_heads=4, mamba_n_groups=1, mamba_d_state=8,
+        mamba_d_conv=4, mamba_expand=2, mamba_chunk_size=4, max_position_embeddings=256, pad_token_id=0)),
+    "zamba2": ("Zamba2Config", dict(
+        vocab_size=V, hidden_size=H, num_hidden_layers=3, layers_block_type=["mamba", "hybrid", "mamba"],
+        num_attention_heads=A, mamba_d_state=8, mamba_d_conv=4, n_mamba_heads=4, chunk_size=4, adapter_rank=8,
+        max_position_embeddings=256, use_mamba_kernels=False, pad_token_id=0)),
+    "mamba": ("MambaConfig", dict(vocab_size=V, hidden_size=H, num_hidden_layers=2, state_size=8, conv_kernel=4,
+                                  expand=2, pad_token_id=0)),
+    "falcon_mamba": ("FalconMambaConfig", dict(vocab_size=V, hidden_size=H, num_hidden_layers=2, state_size=8,
+                                               conv_kernel=4, expand=2, pad_token_id=0)),
+    "jamba": ("JambaConfig", dict(
+        vocab_size=V, hidden_size=H, intermediate_size=48, num_hidden_layers=2, num_attention_heads=A,
+        num_key_value_heads=2, num_experts=4, num_experts_per_tok=2, expert_layer_period=2, expert_layer_offset=1,
+        attn_layer_period=2, attn_layer_offset=1, mamba_d_state=8, mamba_d_conv=4, mamba_expand=2,
+        use_mamba_kernels=False, max_position_embeddings=256, pad_token_id=0)),
+    **{name: (cls, dict(_DELTA, **extra)) for name, cls, extra in (
+        ("qwen3_next", "Qwen3NextConfig", _DELTA_MOE), ("qwen3_5_moe_text", "Qwen3_5MoeTextConfig", _DELTA_MOE),
+        ("lara_mini", "LaraMiniConfig", dict(_DELTA_MOE, num_hidden_layers=3, sliding_window=8,
+                                             layer_types=["linear_attention", "sliding_attention",
+                                                          "full_attention"])),
+        ("qwen3_5_text", "Qwen3_5TextConfig", dict(intermediate_size=48)),
+        ("olmo_hybrid", "OlmoHybridConfig", dict(intermediate_size=48)))},
+    "kimi_linear": ("KimiLinearConfig", dict(
+        vocab_size=V, hidden_size=H, intermediate_size=48, moe_intermediate_size=16, num_hidden_layers=2,
+        num_attention_heads=A, num_key_value_heads=A, kv_lora_rank=16, qk_rope_head_dim=4, v_head_dim=8,
+        qk_nope_head_dim=8, num_experts_per_tok=2, num_local_experts=4, linear_head_dim=8, linear_num_heads=4,
+        layer_types=["linear_attention", "full_attention"], max_position_embeddings=256, pad_token_id=0,
+        bos_token_id=1, eos_token_id=2)),
+    "bailing_hybrid": ("BailingHybridConfig", dict(
+        vocab_size=V, hidden_size=H, intermediate_size=48, moe_intermediate_size=16, num_hidden_layers=2,
+        num_attention_heads=A, num_key_value_heads=A, kv_lora_rank=16, qk_rope_head_dim=4, v_head_dim=8,
+        qk_nope_head_dim=8, head_dim=8, n_group=1, topk_group=1, num_experts_per_tok=2, num_local_experts=4,
+        first_k_dense_replace=1, layer_group_size=2, max_position_embeddings=256, pad_token_id=0, eos_token_id=2)),
+    "zaya": ("ZayaConfig", dict(vocab_size=V, hidden_size=H, num_hidden_layers=2, num_attention_heads=A,
+                                num_key_value_heads=2, head_dim=8, moe_intermediate_size=16, num_experts=4,
+                                router_hidden_size=16, cca_time0=2, cca_time1=3, max_position_embeddings=256,
+                                pad_token_id=0, eos_token_id=2)),
 }
 _VLM_TEXT = dict(vocab_size=V, hidden_size=H, num_hidden_layers=2, num_attention_heads=A, num_key_value_heads=2,
                  intermediate_size=48, max_position_embeddings=256, pad_token_id=0, bos_token_id=1, eos_token_id=2)
@@ -162,10 +250,25 @@ IMAGE_TEXT_CONFIGS: dict[str, tuple[str, dict[str, Any]]] = {
 #: Their classes (they register no task a folder without ``architectures`` would default to).
 ISSUE_14_ARCHITECTURES = {
     'lfm2': 'Lfm2ForCausalLM',
+    'lfm3': 'Lfm3ForCausalLM',
+    'lfm2_moe': 'Lfm2MoeForCausalLM',
     'granitemoehybrid': 'GraniteMoeHybridForCausalLM',
     'falcon_h1': 'FalconH1ForCausalLM',
     'nemotron_h': 'NemotronHForCausalLM',
     'mamba2': 'Mamba2ForCausalLM',
+    'bamba': 'BambaForCausalLM',
+    'zamba2': 'Zamba2ForCausalLM',
+    'mamba': 'MambaForCausalLM',
+    'falcon_mamba': 'FalconMambaForCausalLM',
+    'jamba': 'JambaForCausalLM',
+    'qwen3_next': 'Qwen3NextForCausalLM',
+    'qwen3_5_moe_text': 'Qwen3_5MoeForCausalLM',
+    'lara_mini': 'LaraMiniForCausalLM',
+    'qwen3_5_text': 'Qwen3_5ForCausalLM',
+    'olmo_hybrid': 'OlmoHybridForCausalLM',
+    'kimi_linear': 'KimiLinearForCausalLM',
+    'bailing_hybrid': 'BailingHybridForCausalLM',
+    'zaya': 'ZayaForCausalLM',
     'llava': 'LlavaForConditionalGeneration',
     'paligemma': 'PaliGemmaForConditionalGeneration',
     'gemma3': 'Gemma3ForConditionalGeneration',
@@ -356,6 +459,68 @@ ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
     # tests/e2e/test_multimodal.py build the same from HYBRID_CONFIGS / IMAGE_TEXT_CONFIGS with spread weights
     **{name: _cfg(cls, **kwargs, architectures=[ISSUE_14_ARCHITECTURES[name]])
        for name, (cls, kwargs) in (HYBRID_CONFIGS | IMAGE_TEXT_CONFIGS).items()},
+    # ---- the rest of Optimum's list (issue 13 §3)
+    "depth_anything": _cfg("DepthAnythingConfig", backbone_config=dict(
+        model_type="dinov2", **{**VIT, "num_hidden_layers": 4}, out_indices=[1, 2, 3, 4], reshape_hidden_states=False),
+        reassemble_hidden_size=H, patch_size=4, neck_hidden_sizes=[8, 8, 16, 16], fusion_hidden_size=16,
+        head_hidden_size=8, architectures=["DepthAnythingForDepthEstimation"]),
+    # (the types with no feature-extraction name their class: a folder without one infers no task)
+    "rt_detr": _rt_detr("RTDetrConfig", architectures=["RTDetrForObjectDetection"]),
+    "rt_detr_v2": _rt_detr("RTDetrV2Config", decoder_n_levels=3, architectures=["RTDetrV2ForObjectDetection"]),
+    "d_fine": _rt_detr("DFineConfig", architectures=["DFineForObjectDetection"], backbone=dict(
+        model_type="hgnet_v2", embedding_size=8, depths=[1, 1, 1, 1], hidden_sizes=[16, 16, 16, 16],
+        stem_channels=[3, 8, 8], stage_in_channels=[8, 16, 16, 16], stage_mid_channels=[8, 8, 8, 8],
+        stage_out_channels=[16, 16, 16, 16], stage_num_blocks=[1, 1, 1, 1], stage_numb_of_layers=[1, 1, 1, 1],
+        out_features=["stage2", "stage3", "stage4"]), lqe_hidden_dim=8, max_num_bins=8),
+    "swin2sr": _cfg("Swin2SRConfig", image_size=IMG, embed_dim=16, depths=(1, 1), num_heads=(2, 2), window_size=4,
+                    upscale=2),
+    "vitpose": _cfg("VitPoseConfig", backbone_config=dict(
+        model_type="vitpose_backbone", image_size=[IMG, 24], patch_size=[8, 8], hidden_size=H, num_hidden_layers=L,
+        num_attention_heads=A, mlp_ratio=2, out_indices=[L]), scale_factor=4,
+        architectures=["VitPoseForPoseEstimation"]),
+    "vit_mae": _cfg("ViTMAEConfig", **VIT, mask_ratio=0.5, decoder_hidden_size=H, decoder_num_hidden_layers=1,
+                    decoder_num_attention_heads=A, decoder_intermediate_size=I),
+    "clip_vision_model": _cfg("CLIPVisionConfig", **VIT),
+    "siglip_vision_model": _cfg("SiglipVisionConfig", **VIT),
+    "owlvit": _clip_like("OwlViTConfig", projection_dim=H),
+    "owlv2": _clip_like("Owlv2Config", projection_dim=H),
+    "patchtst": _cfg("PatchTSTConfig", num_input_channels=2, context_length=26, patch_length=4, patch_stride=4,
+                     num_hidden_layers=L, d_model=H, num_attention_heads=A, ffn_dim=I, prediction_length=6),
+    "patchtsmixer": _cfg("PatchTSMixerConfig", num_input_channels=2, context_length=26, patch_length=4,
+                         patch_stride=4, d_model=16, num_layers=L, prediction_length=6),
+    "decision_transformer": _cfg("DecisionTransformerConfig", state_dim=5, act_dim=3, hidden_size=H, n_layer=L,
+                                 n_head=A, n_positions=64, max_ep_len=100),
+    "visual_bert": _cfg("VisualBertConfig", **TEXT, visual_embedding_dim=24, type_vocab_size=2),
+    "encoder-decoder": lambda: _encoder_decoder(),
+    "maskformer": _cfg("MaskFormerConfig", backbone_config=dict(model_type="swin", **_SWIN4),
+        fpn_feature_size=32, mask_feature_size=32,
+        decoder_config=dict(model_type="detr", d_model=16, encoder_layers=1, decoder_layers=1,
+                            encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=I,
+                            decoder_ffn_dim=I, num_queries=5), num_labels=3,
+        architectures=["MaskFormerForInstanceSegmentation"]),
+    "mask2former": _cfg("Mask2FormerConfig", backbone_config=dict(model_type="swin", **_SWIN4),
+        feature_size=32, mask_feature_size=32, hidden_dim=32, encoder_feedforward_dim=I, encoder_layers=1,
+        decoder_layers=2, num_attention_heads=2, dim_feedforward=I, num_queries=5, num_labels=3,
+        architectures=["Mask2FormerForUniversalSegmentation"]),
+    "mgp-str": _cfg("MgpstrConfig", image_size=[16, 32], patch_size=4, hidden_size=H, num_hidden_layers=L,
+                    num_attention_heads=A, mlp_ratio=2.0, max_token_length=6, num_character_labels=10,
+                    num_bpe_labels=20, num_wordpiece_labels=24),
+    "clap": _cfg("ClapConfig", projection_dim=16, text_config=dict(
+        **{**TEXT, "max_position_embeddings": 66}, pad_token_id=1, type_vocab_size=1, projection_dim=16),
+        audio_config=dict(spec_size=32, num_mel_bins=8, window_size=4, patch_size=4, patch_stride=[4, 4],
+                          depths=[1, 1], num_attention_heads=[2, 2], hidden_size=H, patch_embeds_hidden_size=16,
+                          projection_dim=16, enable_fusion=False)),
+    "dab-detr": _cfg("DabDetrConfig", use_timm_backbone=False, use_pretrained_backbone=False, backbone_config=dict(
+        model_type="resnet", embedding_size=8, hidden_sizes=[8, 16], depths=[1, 1], out_features=["stage2"]),
+        hidden_size=H, encoder_layers=1, decoder_layers=1, encoder_attention_heads=8, decoder_attention_heads=8,
+        encoder_ffn_dim=I, decoder_ffn_dim=I, num_queries=5, num_labels=3, architectures=["DabDetrForObjectDetection"]),
+    "deformable_detr": _cfg("DeformableDetrConfig", use_timm_backbone=False, use_pretrained_backbone=False,
+        backbone_config=dict(model_type="resnet", embedding_size=8, hidden_sizes=[8, 16], depths=[1, 1],
+                             out_features=["stage1", "stage2"]),
+        d_model=H, encoder_layers=1, decoder_layers=2, encoder_attention_heads=A, decoder_attention_heads=A,
+        encoder_ffn_dim=I, decoder_ffn_dim=I, num_queries=5, num_labels=3, num_feature_levels=2, encoder_n_points=2,
+        decoder_n_points=2, architectures=["DeformableDetrForObjectDetection"]),
+    "imagegpt": _cfg("ImageGPTConfig", vocab_size=17, n_positions=64, n_embd=H, n_layer=L, n_head=A),
 }
 
 
@@ -375,7 +540,7 @@ def cache_heads(model_type: str, c: Any) -> tuple[int, int]:
         return c.decoder_attention_heads, c.d_model // c.decoder_attention_heads
     if model_type in ("mt5", "longt5", "umt5"):
         return c.num_heads, c.d_kv
-    if model_type == "vision-encoder-decoder":
+    if model_type in ("vision-encoder-decoder", "encoder-decoder"):
         return c.decoder.num_attention_heads, c.decoder.hidden_size // c.decoder.num_attention_heads
     if model_type == "falcon":
         return (c.num_kv_heads if c.new_decoder_architecture or not c.multi_query else 1,
@@ -400,7 +565,9 @@ def expected_size(model_type: str, c: Any, name: str, axis: int | str) -> int | 
         return c.input_feat_per_channel * c.input_channels
     if model_type == "audio-spectrogram-transformer" and name == "input_values":
         return {1: c.max_length, 2: c.num_mel_bins}.get(axis)
-    if name.startswith(("past_conv.", "past_ssm.")):
+    if model_type in ("kimi_linear", "bailing_hybrid") and name.startswith("past_key_values."):  # MLA latents
+        return {1: 1, 3: c.kv_lora_rank if name.endswith(".key") else c.qk_rope_head_dim}.get(axis)
+    if name.startswith(("past_conv.", "past_ssm.", "past_recurrent.")):
         return state_size(model_type, c, name.split(".")[0].removeprefix("past_"), axis)
     if name == "inputs_embeds" and axis == 2:
         return c.text_config.hidden_size
@@ -415,6 +582,18 @@ def expected_size(model_type: str, c: Any, name: str, axis: int | str) -> int | 
                 ("grid_thw", 1): 3, ("image_grid_thw", 1): 3, ("position_ids", 0): 3}.get((name, axis))
     if model_type in ("idefics3", "smolvlm") and axis == "num_images":
         return 1  # one crop per image in the dummies
+    if model_type == "clap" and name == "input_features":  # the feature extractor's 1001 frames per 1024 wide
+        audio = c.audio_config
+        return {1: 1, 2: audio.spec_size * (audio.spec_size // audio.num_mel_bins) * 1001 // 1024,
+                3: audio.num_mel_bins}.get(axis)
+    if model_type in ("patchtst", "patchtsmixer") and name == "past_values":  # the configuration's window
+        return {1: c.context_length, 2: c.num_input_channels}.get(axis)
+    if model_type == "decision_transformer":  # one state, action and return per step
+        return {("states", 2): c.state_dim, ("actions", 2): c.act_dim, ("returns_to_go", 2): 1}.get((name, axis))
+    if model_type == "visual_bert" and axis == "visual_embedding_dim":
+        return c.visual_embedding_dim
+    if model_type == "vit_mae" and (name, axis) == ("noise", "num_patches"):  # a noise per patch
+        return (c.image_size // c.patch_size) ** 2
     return None
 
 
@@ -424,7 +603,7 @@ def state_size(model_type: str, c: Any, kind: str, axis: int) -> int | None:
     ``intermediate + 2·groups·state`` channels and its ``[heads, head_dim, state]`` SSM state."""
     if model_type == "lfm2_vl":
         model_type, c = "lfm2", c.text_config
-    if model_type == "lfm2":
+    if model_type in ("lfm2", "lfm3", "lfm2_moe"):
         return {1: c.hidden_size, 2: c.conv_L_cache}.get(axis) if kind == "conv" else None
     if model_type == "granitemoehybrid":
         inner, heads, state, groups, kernel = (c.mamba_expand * c.hidden_size, c.mamba_n_heads, c.mamba_d_state,
@@ -438,6 +617,31 @@ def state_size(model_type: str, c: Any, kind: str, axis: int) -> int | None:
     elif model_type == "mamba2":
         inner, heads, state, groups, kernel = (c.expand * c.hidden_size, c.num_heads, c.state_size, c.n_groups,
                                                c.conv_kernel)
+    elif model_type == "bamba":
+        inner, heads, state, groups, kernel = (c.mamba_expand * c.hidden_size, c.mamba_n_heads, c.mamba_d_state,
+                                               c.mamba_n_groups, c.mamba_d_conv)
+    elif model_type == "zamba2":
+        inner, heads, state, groups, kernel = (c.mamba_expand * c.hidden_size, c.n_mamba_heads, c.mamba_d_state,
+                                               c.mamba_ngroups, c.mamba_d_conv)
+    elif model_type in ("qwen3_next", "qwen3_5_moe_text", "lara_mini", "qwen3_5_text", "olmo_hybrid"):
+        if kind == "conv":  # query, key and value channels; [value heads, key dim, value dim] for the recurrent state
+            return {1: 2 * c.linear_num_key_heads * c.linear_key_head_dim
+                    + c.linear_num_value_heads * c.linear_value_head_dim, 2: c.linear_conv_kernel_dim}.get(axis)
+        return {1: c.linear_num_value_heads, 2: c.linear_key_head_dim, 3: c.linear_value_head_dim}.get(axis)
+    elif model_type in ("kimi_linear", "bailing_hybrid"):  # q, k and v convolutions; [heads, head dim, head dim]
+        heads, head_dim, kernel = c.linear_num_heads, c.linear_head_dim, c.linear_conv_kernel_dim
+        if kind == "conv":
+            return {1: 3 * heads * head_dim, 2: kernel}.get(axis)
+        return {1: heads, 2: head_dim, 3: head_dim}.get(axis)
+    elif model_type == "zaya":  # query and key channels, kernel (t0 - 1) + (t1 - 1); half a value projection
+        key_value = c.num_key_value_heads * c.head_dim
+        if kind == "conv":
+            return {1: key_value + c.num_attention_heads * c.head_dim, 2: c.cca_time0 + c.cca_time1 - 2}.get(axis)
+        return {1: key_value // 2}.get(axis)
+    elif model_type in ("mamba", "falcon_mamba", "jamba"):  # Mamba v1: [intermediate, kernel], [intermediate, state]
+        inner, state, kernel = ((c.mamba_expand * c.hidden_size, c.mamba_d_state, c.mamba_d_conv)
+                                if model_type == "jamba" else (c.expand * c.hidden_size, c.state_size, c.conv_kernel))
+        return {1: inner, 2: kernel if kind == "conv" else state}.get(axis)
     else:
         return None
     if kind == "conv":

@@ -54,8 +54,27 @@ CANDIDATES: dict[str, tuple[str, ...]] = {
 
 
 def _attr(config: Any, name: str) -> Any:
-    value = config.get(name) if isinstance(config, dict) else getattr(config, name, None)
+    try:
+        value = config.get(name) if isinstance(config, dict) else getattr(config, name, None)
+    except RuntimeError:  # a heterogeneous configuration refuses a per-layer attribute read globally: layer 0's
+        layers = getattr(config, "per_layer_config", None)
+        value = getattr(layers[0], name, None) if layers else None
     return None if isinstance(value, bool) else value
+
+
+def layer_views(config: Any, layers: int) -> list[Any] | None:
+    """A heterogeneous configuration's layers (``per_layer_config``: attributes that differ per layer), each as the
+    whole configuration with its layer's values; ``None`` when every layer has the global values."""
+    if isinstance(config, dict):
+        overrides = config.get("per_layer_config")
+        if not isinstance(overrides, dict) or not overrides:
+            return None
+        by_index = {int(key): value for key, value in overrides.items()
+                    if str(key).isdigit() and isinstance(value, dict)}
+        return [{**config, **by_index.get(i, {})} for i in range(layers)]
+    if not getattr(config, "is_heterogeneous", False):
+        return None
+    return [config.per_layer_config[i] for i in range(layers)]
 
 
 class GenericNormalizedTextConfig(NormalizedTextConfig):
@@ -82,19 +101,33 @@ class GenericNormalizedTextConfig(NormalizedTextConfig):
 #: Model types tried on the recorded transformers (tests/e2e/test_generic.py builds each from its configuration
 #: class with seeded weights) that the generic path cannot export: model type -> why.
 _RECURRENT = ("layers that keep no key/value cache (state-space, recurrent or linear attention layers): the flat "
-              "past_key_values interface cannot carry their state")
+              "past_key_values interface cannot carry their state (its hand-written configuration carries it as "
+              "past_conv / past_ssm / past_recurrent inputs)")
 _NO_TINY = "not tried: no small model could be built from its configuration class's defaults"
 _SPARSE_CACHE = "a cache with extra per-layer state (sparse-attention indexer keys or compressed blocks)"
 _VISION = "the model takes images or audio as well (a vision or audio tower): not a text decoder"
 NOT_GENERIC: dict[str, str] = {
+    # hand-written hybrids (configs/models/hybrid_*.py): no derived task beside their state-carrying one
     **dict.fromkeys(("bailing_hybrid", "bamba", "falcon_h1", "granitemoehybrid", "jamba", "kimi_linear", "lara_mini",
-                     "lfm3", "minimax", "nemotron_h", "olmo_hybrid", "qwen3_5_moe_text", "qwen3_5_text",
-                     "qwen3_next", "recurrent_gemma", "zamba2", "zaya", "rwkv", "mamba", "falcon_mamba", "cpmant",
-                     "xlstm"), _RECURRENT),
-    **dict.fromkeys(("cohere_compass_text", "dbrx", "dots3_note_text", "gemma3n_text", "gemma4_assistant",
-                     "gemma4_text", "gemma4_unified_text", "kolibri1_1", "lfm2_moe", "mamba2", "qwen4_exp_text",
-                     "reformer", "zamba"), _NO_TINY),
-    **dict.fromkeys(("axk2", "deepseek_v32", "deepseek_v4", "glm_moe_dsa", "hy_v4"), _SPARSE_CACHE),
+                     "lfm3", "nemotron_h", "olmo_hybrid", "qwen3_5_moe_text", "qwen3_5_text", "qwen3_next", "zamba2",
+                     "zaya", "mamba", "falcon_mamba", "lfm2_moe"), _RECURRENT),
+    "minimax": ("lightning-attention state in its own cache (MiniMaxCache); transformers' generate ignores the left "
+                "padding on its cached steps (the mask takes its size from an empty layer), so no export can pass "
+                "the end-to-end check of a padded batch"),
+    "recurrent_gemma": ("keeps its convolution and recurrent states in module attributes, not in the cache, and "
+                        "restarts them on every multi-token call: no graph input can hold them"),
+    "rwkv": "its state is a list of five tensors per layer passed as `state`, not a cache, and it ignores the "
+            "attention mask: not done yet",
+    "xlstm": "its own xLSTMCache of matrix-memory states per block: not done yet",
+    "cpmant": ("prepends its own prompt tokens inside forward and builds its mask from the ids (attention_mask is a "
+               "dummy parameter): the cache is longer than the input and padding is not a mask"),
+    "zamba": ("its per-head Mamba scans take no cached state over several tokens, and a small model fails "
+              "transformers' tying of the shared attention block's weights"),
+    "mamba2": _NO_TINY,
+    "reformer": "its reversible layers run inside a custom autograd function, which the TorchScript exporter "
+                "cannot trace",
+    **dict.fromkeys(("axk2", "deepseek_v32", "deepseek_v4", "glm_moe_dsa", "hy_v4", "dots3_note_text", "kolibri1_1",
+                     "qwen4_exp_text"), _SPARSE_CACHE),
     **dict.fromkeys(("emu3", "fuyu"), _VISION),
     "openai-gpt": "returns no cache (no past_key_values support)",
     "bros": "a layout model: its forward needs bounding boxes (bbox) besides the text",
@@ -107,15 +140,11 @@ NOT_GENERIC: dict[str, str] = {
     "fnet": "mixes tokens with a Fourier transform (torch.fft): no ONNX export on the TorchScript path",
     "funnel": "pools the sequence by half per block: PyTorch itself fails at the validation's 1-token sequence",
     "longformer": "validation fails (global/sliding attention chunks are padded to the trace's length)",
-    "openai_privacy_filter": "onnxruntime fails in its experts' Split at another token count than the trace's",
-    "imagegpt": "its image classifier takes colour-cluster token ids, not pixel_values",
     "perceiver": "its classifiers' input preprocessing is chosen per checkpoint (no standard inputs)",
-    "pp_lcnet": "its classifier's output is not named logits",
     "siglip2": "takes a variable number of image patches (pixel_attention_mask, spatial_shapes), not an image",
     **dict.fromkeys(("t5gemma", "t5gemma2"), "an encoder-decoder: its classifiers run both stacks (not a text "
                     "encoder)"),
     "shieldgemma2": "a vision-language model (images with text)",
-    "neomme": _NO_TINY,
     **dict.fromkeys(("megatron-bert", "rembert"), "its causal LM class returns an encoder-decoder cache without "
                     "cross-attention layers"),
     "xlm": "its causal LM class (XLMWithLMHeadModel) returns no cache",
@@ -125,15 +154,12 @@ NOT_GENERIC: dict[str, str] = {
     "xlnet": "a memory of hidden states (mems), not a key/value cache",
     "prophetnet": "an encoder-decoder cache (cross-attention) in its causal LM class",
     "roc_bert": "its causal LM class returns an encoder-decoder cache (cross-attention layers)",
-    "afmoe": "validation fails: onnxruntime's outputs differ from PyTorch's beyond the tolerance",
-    "jetmoe": "validation fails: onnxruntime's outputs differ from PyTorch's at every shape set (its mixture of "
-              "attention heads)",
-    "dory": "its forward fails at another sequence length than the configuration's (a shape fixed by it)",
     "blt": "byte-level patching model: its configuration has no num_hidden_layers; the forward needs patch inputs",
-    "gemma4_unified_assistant": "an assistant model: its forward needs the main model's shared key/value states",
-    "inkling_text": "its forward fails from the configuration's defaults (a per-layer shape mismatch)",
-    "inkling2_text": "its forward fails from the configuration's defaults (a per-layer shape mismatch)",
-    "inkling2_loop_text": "its forward fails from the configuration's defaults (a per-layer shape mismatch)",
+    **dict.fromkeys(("gemma4_assistant", "gemma4_unified_assistant"), "an assistant model: its forward needs the "
+                    "main model's shared key/value states"),
+    **dict.fromkeys(("inkling_text", "inkling2_text", "inkling2_loop_text"), "its attention layers keep short "
+                    "convolution states in the cache besides keys and values: the flat past_key_values interface "
+                    "cannot carry them"),
     "xmod": "needs a language adapter chosen per call (set_default_language): no single graph",
     "mimo_v2_flash": "sliding-window layers have another number of key/value heads than the full-attention ones",
 }
@@ -234,13 +260,25 @@ class GenericCausalLMOnnxConfig(TextDecoderOnnxConfig):
     def cache_layout(self) -> list[tuple[int, int, int, int]]:
         """Per cache layer (key heads, key size, value heads, value size), as the model's cache holds them."""
         nc = self._normalized_config
-        layers = nc.num_layers
+        # layers that read an earlier layer's keys and values (Gemma 3n, Gemma 4) keep none of their own
+        layers = nc.num_layers - (nc.num_kv_shared_layers if nc.has("num_kv_shared_layers") else 0)
+        loops, looped = _attr(nc.config, "n_recurrent_loops"), _attr(nc.config, "n_recurrent_layers")
+        if loops and looped and _attr(nc.config, "recurrent_kv_cache_mode") == "per_loop":
+            layers += looped * (loops - 1)  # a looped block (Dory) keeps one cache layer per layer and loop
+        views = next((views for config in (nc.config, _attr(nc.config, "text_config")) if config is not None
+                      for views in [layer_views(config, layers)] if views is not None), None)
+        if views is None:
+            return [self._layer_layout(nc)] * layers
+        return [self._layer_layout(type(nc)(view)) for view in views]
+
+    @staticmethod
+    def _layer_layout(nc: "GenericNormalizedTextConfig") -> tuple[int, int, int, int]:
         kv_lora_rank, rope_dim = _attr(nc.config, "kv_lora_rank"), _attr(nc.config, "qk_rope_head_dim")
         if kv_lora_rank and rope_dim:
             # multi-head latent attention caches the compressed key/value and the rotary key, one "head" each
-            return [(1, kv_lora_rank, 1, rope_dim)] * layers
+            return (1, kv_lora_rank, 1, rope_dim)
         heads, size = nc.num_key_value_heads, nc.head_dim
-        return [(heads, size, heads, size)] * layers
+        return (heads, size, heads, size)
 
     @property
     def num_past_layers(self) -> int:

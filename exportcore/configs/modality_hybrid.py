@@ -36,7 +36,8 @@ def state_name(layer: int, kind: str, direction: str) -> str:
     return f"{'past' if direction == 'inputs' else 'present'}_{kind}.{layer}"
 
 
-def layer_kinds(types: list[str] | None, attention: tuple[str, ...] = ("full_attention", "attention"),
+def layer_kinds(types: list[str] | None,
+                attention: tuple[str, ...] = ("full_attention", "attention", "sliding_attention"),
                 state: tuple[str, ...] = ("linear_attention", "mamba", "conv")) -> list[str]:
     """Each layer as "attention", "state" or "none" (MLP / MoE layers hold nothing), from a config's layer list
     in either spelling (transformers 5's ``linear_attention`` / ``full_attention`` or the checkpoints' legacy
@@ -78,6 +79,12 @@ class HybridDecoderOnnxConfig(TextDecoderOnnxConfig):
     FIX_NEGATIVE_PERMS: ClassVar[bool] = True
     #: Export forwards of ``export/adapter_forwards.py`` the traced module applies (the Mamba2 scan, MoE experts).
     EXPORT_FORWARDS: ClassVar[tuple[str, ...]] = ()
+    #: The state kinds (``STATE_KINDS``) the family's layers hold, for documents that have no config.json to read
+    #: (docs/supported-models.md); tests/e2e/test_hybrid.py checks it against ``layer_states``.
+    STATE_INPUTS: ClassVar[tuple[str, ...]] = ("conv",)
+    #: The model reads the mask of the current tokens only (Mamba v1 multiplies its hidden states by it); the input
+    #: stays the runtime's whole mask and the graph keeps its last ``sequence_length`` columns.
+    LOCAL_MASK: ClassVar[bool] = False
 
     def __init__(self, config: Any, task: str = "feature-extraction", int_dtype: str = "int64",
                  float_dtype: str = "fp32", use_past: bool = False, use_past_in_inputs: bool = False,
@@ -117,7 +124,11 @@ class HybridDecoderOnnxConfig(TextDecoderOnnxConfig):
 
     def dummy_input_shape(self, name: str, generator: DummyInputGenerator) -> list[int]:
         shape = super().dummy_input_shape(name, generator)
-        if name.startswith("past_") and not name.startswith("past_key_values"):
+        if name.startswith("past_key_values."):  # per layer: keys and values may differ (a compressed MLA cache)
+            _, layer, kind = name.split(".")
+            heads, size = next(d for i, k, d in self.layer_states() if i == int(layer) and k == kind)
+            return [shape[0], heads, shape[2], size]
+        if name.startswith("past_"):
             kind, layer = name.removeprefix("past_").split(".")
             dims = next(d for i, k, d in self.layer_states() if i == int(layer) and k == kind)
             return [shape[0], *dims]

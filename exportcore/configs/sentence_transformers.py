@@ -2,17 +2,20 @@
 pooling and (where the model has it) the L2 normalization in one graph, outputs ``token_embeddings`` and
 ``sentence_embedding``.
 
-Asked for with ``--task sentence-similarity`` on a model folder with ``modules.json``: the modules must be a Transformer at the folder's root, then a Pooling, then optionally a
-Normalize. The pooling modes are read from the Pooling module's ``config.json`` (``pooling_mode`` or the older
-``pooling_mode_*_tokens`` switches). The configuration is the model type's ``feature-extraction`` class with these
-outputs; ``export/sentence_embedding.py`` is the module traced. Light: no torch, no transformers.
+Which library exports a model is ``choose_library``'s answer (``--library``, decision 167): ``auto`` takes
+sentence-transformers for a model with ``modules.json`` (a Transformer at the folder's root, then a Pooling, then
+optionally a Normalize) exported for feature extraction, as Optimum does; ``--task sentence-similarity`` asks for it
+too; ``transformers`` keeps ``last_hidden_state``. The pooling modes are read from the Pooling module's
+``config.json`` (``pooling_mode`` or the older ``pooling_mode_*_tokens`` switches). The configuration is the model
+type's ``feature-extraction`` class with these outputs; ``export/sentence_embedding.py`` is the module traced.
+Light: no torch, no transformers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 from .. import safe_json
 from ..errors import ExportError
@@ -37,23 +40,102 @@ class SentencePipeline:
 
 
 def requested(task_word: str) -> bool:
-    """Whether the user asked for sentence embeddings (the raw ``--task`` word; the Hub's pipeline tag alone keeps
-    the plain export, which users of ``last_hidden_state`` rely on)."""
+    """Whether the user asked for sentence embeddings by task (the raw ``--task`` word)."""
     return task_word.strip().lower() in REQUEST_WORDS
 
 
-#: Said where the task is shown (the CLI's task line, the plan document's ``task_hint``) when ``--task auto`` exports a
-#: sentence-transformers folder as plain feature extraction.
-POOLING_HINT = ("a sentence-transformers model (modules.json): --task sentence-similarity would put its pooling in the "
-                "graph (outputs token_embeddings, sentence_embedding)")
+#: ``--library`` values (``options.LIBRARIES`` spells the same).
+TRANSFORMERS = "transformers"
+OUTPUTS_WORDS = "pooling inside the graph, outputs token_embeddings and sentence_embedding"
 
 
-def pooling_hint(folder: str | Path, task_word: str | None, task: str | None) -> str | None:
-    """``POOLING_HINT`` when the task was left to ``auto``, resolved to feature extraction, and ``folder`` has
-    ``modules.json``: a hint, not a change of default (plain MiniLM exports keep ``last_hidden_state``)."""
-    if (task_word or "auto").strip().lower() != "auto" or not (task or "").startswith("feature-extraction"):
+@dataclass(frozen=True)
+class LibraryChoice:
+    """Which library exports the model: ``library``, its configuration class, ``note`` (why, when a
+    ``modules.json`` was involved: the plan document's ``library_note``) and whether sentence-transformers could
+    export it with this task (``sentence_possible``, what the options panel offers)."""
+
+    library: str
+    config_class: type[OnnxConfig]
+    note: str | None = None
+    sentence_possible: bool = False
+
+
+def describe(pipeline: SentencePipeline) -> str:
+    """``Pooling (mean) → Normalize``."""
+    return f"Pooling ({'+'.join(pipeline.modes)})" + (" → Normalize" if pipeline.normalize else "")
+
+
+def check_library(library: str, task_word: str) -> None:
+    """The one combination of ``--library`` and ``--task`` no model can do (``option_rules.check`` asks it too)."""
+    if library == TRANSFORMERS and requested(task_word):
+        raise ExportError("invalid_option", reason="--task sentence-similarity puts sentence-transformers' pooling in "
+                          "the graph, which --library transformers does not: use --task feature-extraction for "
+                          "last_hidden_state, or drop --library")
+
+
+def choose_library(library: str, task_word: str, task: str, use_past: bool, base: type[OnnxConfig],
+                   folder: str | Path, fetch_files: Callable[[], object] | None = None) -> LibraryChoice:
+    """The library an export uses (``library``: ``auto``, ``transformers`` or ``sentence_transformers``).
+
+    ``task_word`` is the raw ``--task``; ``task``/``use_past`` what it resolved to; ``base`` the type's configuration
+    class for it; ``folder`` the model's files; ``fetch_files`` brings ``modules.json`` and the module configs
+    into ``folder`` first (a Hub model: only config.json is in the cache then). Asked-for sentence-transformers that
+    cannot be is ``sentence_transformers_unsupported``; ``auto`` falls back to transformers and says why."""
+    asked = library == LIBRARY or requested(task_word)
+    check_library(library, task_word)
+    feature = task == "feature-extraction" and not use_past
+    if library == TRANSFORMERS:
+        if not (Path(folder) / "modules.json").is_file():
+            return LibraryChoice(TRANSFORMERS, base)
+        try:
+            possible = feature and bool(config_class(base, read_pipeline(folder)))
+        except ExportError:
+            possible = False
+        return LibraryChoice(TRANSFORMERS, base, "a sentence-transformers model (modules.json) exported as plain "
+                             "transformers, as asked (--library transformers): last_hidden_state, pool outside the "
+                             "graph", sentence_possible=possible)
+    if not feature:
+        if asked:
+            raise ExportError("sentence_transformers_unsupported",
+                              reason=f"its export task is '{task}{'-with-past' if use_past else ''}' (sentence "
+                                     "embeddings are feature-extraction or sentence-similarity)")
+        return LibraryChoice(TRANSFORMERS, base)
+    if fetch_files is not None:
+        fetch_files()
+    if not asked and not (Path(folder) / "modules.json").is_file():
+        return LibraryChoice(TRANSFORMERS, base)
+    try:
+        pipeline = read_pipeline(folder)
+        derived = config_class(base, pipeline)
+    except ExportError as exc:
+        if asked:
+            raise
+        why = exc.params.get("reason", exc.code)
+        return LibraryChoice(TRANSFORMERS, base, f"modules.json found, but its pooling cannot be in the graph ({why}): "
+                             "exported as plain transformers (last_hidden_state)")
+    how = "as asked" if asked else "detected from modules.json; --library transformers exports last_hidden_state"
+    return LibraryChoice(LIBRARY, derived, f"sentence-transformers (Transformer → {describe(pipeline)}, {how}): "
+                         f"{OUTPUTS_WORDS}", sentence_possible=True)
+
+
+def pooling_hint(folder: str | Path, task_word: str | None, task: str | None,
+                 library: str = "auto") -> str | None:
+    """What the pre-flight's task line adds for a model with ``modules.json`` exported for feature extraction (the
+    plan's ``library_note`` says it in full): which library will export it. Reads the files, never the Hub."""
+    if not (task or "").startswith("feature-extraction") or not (Path(folder) / "modules.json").is_file():
         return None
-    return POOLING_HINT if (Path(folder) / "modules.json").is_file() else None
+    if library == TRANSFORMERS:
+        return "a sentence-transformers model exported as plain transformers (--library transformers)"
+    if task != "feature-extraction":
+        return None
+    try:
+        pipeline = read_pipeline(folder)
+    except ExportError as exc:
+        if library == LIBRARY or requested(task_word or ""):
+            return None  # the plan refuses it with the reason
+        return f"modules.json found, but {exc.params.get('reason', exc.code)}: exported as plain transformers"
+    return f"sentence-transformers (Transformer → {describe(pipeline)}): {OUTPUTS_WORDS}"
 
 
 def _read(path: Path, what: str):

@@ -38,4 +38,12 @@ TASK_OUTPUTS: dict[str, TensorSpec] = {
     "audio-classification": {"logits": {0: "batch_size"}},
     "audio-frame-classification": {"logits": {0: "batch_size", 1: "sequence_length"}},
     "audio-xvector": {"logits": {0: "batch_size"}, "embeddings": {0: "batch_size"}},
+    "zero-shot-object-detection": {
+        "logits": {0: "batch_size", 1: "num_queries"},
+        "pred_boxes": {0: "batch_size", 1: "num_queries"},
+        "text_embeds": {0: "text_batch_size"},
+        "image_embeds": {0: "image_batch_size"},
+    },
+    "image-to-image": {"reconstruction": {0: "batch_size", 1: "num_channels", 2: "height", 3: "width"}},
+    "keypoint-detection": {"heatmaps": {0: "batch_size", 1: "num_keypoints", 2: "height", 3: "width"}},
 }

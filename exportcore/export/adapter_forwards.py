@@ -10,6 +10,14 @@ inside the traced module's forward, so ``generate`` (the end-to-end reference) r
 - ``idefics3_embeddings``: Idefics3 / SmolVLM patch position ids without ``torch.bucketize`` (no ONNX symbolic) and
   without an untyped ``torch.full`` (traced as a float index).
 - ``qwen2_vl_attention``: Qwen2-VL's vision attention with one block-diagonal mask instead of a split per image.
+- ``key_padding_mask``: Nystromformer's attention mask as transformers 4 built it, ``[batch, 1, 1, keys]``: transformers
+  5 builds a ``[batch, 1, queries, keys]`` mask, which landmark attention cannot add to its ``[…, landmarks, keys]``
+  scores (it fails in PyTorch too as soon as a mask is materialized: a trace, or any padding).
+- ``patchify_slices``: PatchTST / PatchTSMixer cut the window into patches with ``unfold`` over dimension -2, which
+  TorchScript translates with the patch axis in the wrong place (onnxruntime refuses the file); the stand-in takes
+  the same patches as slices (checked against the original by tests/core/test_optimum_rest.py).
+- ``named_logits``: MGP-STR returns its character, BPE and WordPiece logits as one tuple, ``logits``; the traced
+  module picks outputs by name, so they are named ``char_logits``, ``bpe_logits``, ``wp_logits`` (Optimum's).
 """
 
 from __future__ import annotations
@@ -22,6 +30,10 @@ from collections.abc import Iterator
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from . import adapter_scans
+
+_modeling_modules = adapter_scans.modeling_modules
 
 
 def _mamba2_scan_forward(family):
@@ -46,11 +58,6 @@ def _mamba2_scan_forward(family):
         return out[:, :length].reshape(batch, length, -1)
 
     return scan_forward
-
-
-def _modeling_modules(model: nn.Module) -> list[types.ModuleType]:
-    names = {type(m).__module__ for m in model.modules() if type(m).__module__.startswith("transformers.models.")}
-    return [importlib.import_module(name) for name in sorted(names)]
 
 
 @contextlib.contextmanager
@@ -125,10 +132,76 @@ def qwen2_vl_attention(visual: nn.Module, masks: list[torch.Tensor]) -> Iterator
             del attention.forward
 
 
+def _key_padding_mask(config, inputs_embeds: torch.Tensor, attention_mask: torch.Tensor | None = None, **kwargs):
+    if attention_mask is None:
+        return None
+    dtype = inputs_embeds.dtype
+    return (1.0 - attention_mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
+
+
+@contextlib.contextmanager
+def key_padding_mask(model: nn.Module) -> Iterator[None]:
+    patched = []
+    for family in _modeling_modules(model):
+        if hasattr(family, "create_bidirectional_mask"):
+            patched.append((family, family.create_bidirectional_mask))
+            family.create_bidirectional_mask = _key_padding_mask
+    try:
+        yield
+    finally:
+        for family, original in patched:
+            family.create_bidirectional_mask = original
+
+
+def _patchify_forward(module: nn.Module, past_values: torch.Tensor) -> torch.Tensor:
+    window = past_values[:, module.sequence_start:, :]
+    patches = [window[:, i * module.patch_stride:i * module.patch_stride + module.patch_length, :]
+               for i in range(module.num_patches)]
+    # [batch, patches, patch_length, channels] -> [batch, channels, patches, patch_length], as unfold + transpose give
+    return torch.stack(patches, dim=1).permute(0, 3, 1, 2).contiguous()
+
+
+@contextlib.contextmanager
+def patchify_slices(model: nn.Module) -> Iterator[None]:
+    patched = [module for module in model.modules()
+               if type(module).__name__.endswith("Patchify") and hasattr(module, "sequence_start")]
+    for module in patched:
+        module.forward = types.MethodType(_patchify_forward, module)
+    try:
+        yield
+    finally:
+        for module in patched:
+            del module.forward
+
+
+@contextlib.contextmanager
+def named_logits(model: nn.Module) -> Iterator[None]:
+    original = model.forward
+
+    def forward(*args, **kwargs):
+        char, bpe, wordpiece = original(*args, **kwargs)["logits"]
+        return {"char_logits": char, "bpe_logits": bpe, "wp_logits": wordpiece}
+
+    model.forward = forward
+    try:
+        yield
+    finally:
+        del model.forward
+
+
 @contextlib.contextmanager
 def applied(model: nn.Module, names: tuple[str, ...]) -> Iterator[None]:
-    """The named stand-ins in force (see the module docstring)."""
+    """The named stand-ins in force (see the module docstring and ``adapter_scans``)."""
     with contextlib.ExitStack() as stack:
         if "mamba2_scan" in names:
             stack.enter_context(mamba2_scan(model))
+        if "key_padding_mask" in names:
+            stack.enter_context(key_padding_mask(model))
+        if "patchify_slices" in names:
+            stack.enter_context(patchify_slices(model))
+        if "named_logits" in names:
+            stack.enter_context(named_logits(model))
+        for name in names:
+            if name in adapter_scans.SCANS:
+                stack.enter_context(adapter_scans.SCANS[name](model))
         yield

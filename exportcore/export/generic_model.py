@@ -41,9 +41,28 @@ def actual_layout(model: nn.Module, sample: dict[str, torch.Tensor]) -> list[tup
     return [(k.shape[1], k.shape[3], v.shape[1], v.shape[3]) for k, v in zip(flat[0::2], flat[1::2])]
 
 
+#: Image classifiers that return their class scores under another name than ``logits``: model class -> that name.
+CLASS_SCORES = {"PPLCNetForImageClassification": "last_hidden_state"}
+
+
+def _scores_as_logits(model: nn.Module, name: str, log: Callable[[str], None]) -> None:
+    from transformers.modeling_outputs import ImageClassifierOutputWithNoAttention
+
+    forward = model.forward
+
+    def forward_with_logits(*args, **kwargs):
+        out = forward(*args, **kwargs)
+        return ImageClassifierOutputWithNoAttention(logits=out[name], hidden_states=out.get("hidden_states"))
+
+    model.forward = forward_with_logits
+    log(f"{type(model).__name__} returns its class scores as {name}: exported as logits")
+
+
 def prepare(model: nn.Module, plan: Plan, log: Callable[[str], None] = lambda message: None) -> None:
     """Make ``model`` traceable for the plan's generic configuration and check the derivation; no-op otherwise."""
     cfg = plan.submodels[0].onnx_config
+    if is_generic(plan) and type(model).__name__ in CLASS_SCORES:
+        _scores_as_logits(model, CLASS_SCORES[type(model).__name__], log)
     if not is_generic(plan) or "input_ids" not in cfg.inputs:  # image classifiers: nothing to check
         return
     vocab = getattr(cfg._normalized_config, "vocab_size", None) or 100

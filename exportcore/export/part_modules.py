@@ -31,6 +31,7 @@ class StatefulDecoder(nn.Module):
         names = list(cfg.inputs)
         self.with_positions = "position_ids" in names
         self.forwards = tuple(getattr(cfg, "EXPORT_FORWARDS", ()))
+        self.local_mask = getattr(cfg, "LOCAL_MASK", False)
         if "batched_experts" in self.forwards:
             adapter.traceable_experts(model)
         states = [(layer, kind) for layer, kind, _ in io_order(cfg.layer_states())]
@@ -47,6 +48,8 @@ class StatefulDecoder(nn.Module):
         else:
             cache = adapter.flat_to_cache(past)
         mask = prefix_lm_mask(attention_mask, main) if self.prefix_lm else attention_mask
+        if self.local_mask:
+            mask = mask[:, mask.shape[1] - main.shape[1]:]
         with adapter_forwards.applied(self.model, self.forwards):
             out = self.model(**adapter.model_call_kwargs(
                 self.model, cache, **{self.main_input: main}, attention_mask=mask, position_ids=position_ids,

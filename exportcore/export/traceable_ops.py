@@ -19,6 +19,9 @@ before.
 - ``aten::expm1`` (xIELU activation, Apertus): no translation; ``Exp(x) - 1``.
 - ``aten::rms_norm`` (``torch.nn.functional.rms_norm``, DiffLlama): none before opset 23; the usual
   ``x / sqrt(mean(x²) + eps) * weight``.
+- ``aten::index_add`` with repeated indices (JetMoE's experts adding each token's k results): the exporter's
+  scatter keeps one of the repeated rows; ``ScatterND`` (rows) or ``ScatterElements`` with ``reduction="add"``
+  (opset 16) sums them.
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ from . import torch_hooks
 _OPSET = 9  # the lowest opset the symbolics below are written for (they hold for every later one)
 _CUMSUM_OPSET = 11  # CumSum's first opset
 _RESIZE_OPSET = 18  # Resize's antialias attribute
-_OPSETS = {"aten::cumsum": _CUMSUM_OPSET, "aten::_upsample_bicubic2d_aa": _RESIZE_OPSET}
+_SCATTER_ADD_OPSET = 16  # ScatterElements' reduction attribute
+_OPSETS = {"aten::cumsum": _CUMSUM_OPSET, "aten::_upsample_bicubic2d_aa": _RESIZE_OPSET,
+           "aten::index_add": _SCATTER_ADD_OPSET}
 
 
 def _repeat_interleave(original):
@@ -137,6 +142,30 @@ def _rms_norm_symbolic(helper):
     return rms_norm
 
 
+def _index_add_symbolic(helper):
+    def index_add(g, x, dim, index, source, alpha=None):
+        axis = helper._get_const(dim, "i", "dim")
+        scale = None if alpha is None or helper._is_none(alpha) else helper._maybe_get_const(alpha, "f")
+        if scale is not None and (helper._is_value(scale) or float(scale) != 1.0):
+            factor = scale if helper._is_value(scale) else g.op("Constant", value_t=torch.tensor(float(scale)))
+            source = g.op("Mul", source, factor)
+        if axis == 0:  # rows: index [n] -> [n, 1]
+            indices = g.op("Unsqueeze", index, g.op("Constant", value_t=torch.tensor([1], dtype=torch.int64)))
+            return g.op("ScatterND", x, indices, source, reduction_s="add")
+        rank = helper._get_tensor_rank(source)
+        if rank is None:
+            raise RuntimeError("index_add: the rank of its source is unknown")
+        axis = axis % rank
+        # index [n] -> shaped to broadcast along ``axis``, then expanded to the source's shape
+        shape = [1] * rank
+        shape[axis] = -1
+        indices = g.op("Reshape", index, g.op("Constant", value_t=torch.tensor(shape, dtype=torch.int64)))
+        indices = g.op("Expand", indices, g.op("Shape", source))
+        return g.op("ScatterElements", x, indices, source, axis_i=axis, reduction_s="add")
+
+    return index_add
+
+
 @contextlib.contextmanager
 def traceable_ops(enabled: bool = True) -> Iterator[None]:
     """Inside: the replacements above (nothing when not ``enabled``); restored afterwards."""
@@ -162,6 +191,8 @@ def traceable_ops(enabled: bool = True) -> Iterator[None]:
             registered.append("aten::cumsum")
             register_custom_op_symbolic("aten::_upsample_bicubic2d_aa", _bicubic_aa_symbolic(helper), _RESIZE_OPSET)
             registered.append("aten::_upsample_bicubic2d_aa")
+            register_custom_op_symbolic("aten::index_add", _index_add_symbolic(helper), _SCATTER_ADD_OPSET)
+            registered.append("aten::index_add")
         yield
     finally:
         torch.repeat_interleave, torch.Tensor.repeat_interleave = function, method

@@ -8,22 +8,26 @@ import torch
 from torch import nn
 
 from ..configs.base import ConfigBehavior, OnnxConfig, OnnxConfigWithPast, OnnxSeq2SeqConfigWithPast
-from . import adapter
+from . import adapter, adapter_forwards
 
 
 class PlainOutputs(nn.Module):
     """A model without cache: named inputs in, the configuration's outputs (in order) out."""
 
-    def __init__(self, model: nn.Module, input_names: list[str], output_names: list[str], values_override: dict | None):
+    def __init__(self, model: nn.Module, input_names: list[str], output_names: list[str], values_override: dict | None,
+                 forwards: tuple[str, ...] = ()):
         super().__init__()
         self.model = model
         self.input_names = input_names
         self.output_names = output_names
         self.extra = {"use_cache": False} if values_override and "use_cache" in values_override else {}
+        self.forwards = forwards  # stand-ins of adapter_forwards in force while it runs
 
     def forward(self, *args: torch.Tensor):
         cache = adapter.empty_decoder_cache(self.model, self.input_names)
-        out = self.model(**adapter.model_call_kwargs(self.model, cache, **dict(zip(self.input_names, args)), **self.extra))
+        with adapter_forwards.applied(self.model, self.forwards):
+            out = self.model(**adapter.model_call_kwargs(self.model, cache, **dict(zip(self.input_names, args)),
+                                                         **self.extra))
         return tuple(out[name] for name in self.output_names)
 
 
@@ -72,4 +76,4 @@ def build_module(model: nn.Module, cfg: OnnxConfig) -> nn.Module:
         )
         wanted = ["input_ids", "attention_mask"] + (["position_ids"] if "position_ids" in names else []) + past
         return Reordered(inner, names, wanted)
-    return PlainOutputs(model, names, list(cfg.outputs), cfg.values_override)
+    return PlainOutputs(model, names, list(cfg.outputs), cfg.values_override, getattr(cfg, "EXPORT_FORWARDS", ()))

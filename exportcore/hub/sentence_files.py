@@ -1,5 +1,6 @@
-"""What a ``--task sentence-similarity`` export of a Hub model needs before it is planned: the plan reads the
-pooling from ``modules.json`` and the module configs it names, and only config.json is in the cache then."""
+"""What a feature-extraction export of a Hub model needs before it is planned (``--library auto`` decides by them,
+``sentence_transformers`` and ``--task sentence-similarity`` read the pooling from them): ``modules.json`` and the
+module configs it names; only config.json is in the cache then."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from .export_files import module_configs
 
 def fetch_sentence_files(repo_id: str, revision: str | None = None, cache_dir: str | None = None,
                          offline: bool | None = None) -> list[str]:
-    """Before a ``--task sentence-similarity`` export of a Hub model is planned (the plan reads the pooling from
+    """Before a feature-extraction export of a Hub model is planned (``sentence_transformers.choose_library`` reads
     them): ``modules.json`` and the module configs it names, into the cache snapshot that holds config.json. A file
-    the repository does not have is skipped (2_Normalize has no config; without modules.json the plan says why it
-    cannot pool). Returns the files now in the cache."""
+    the repository does not have is skipped (2_Normalize has no config; without modules.json the plan is plain, or
+    says why it cannot pool). Returns the files now in the cache."""
     def fetch(name: str) -> Path | None:
         try:
             return download_file(repo_id, name, revision=revision, cache_dir=cache_dir, offline=offline)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .. import dtypes, registry
 from ..configs.base import ConfigBehavior, OnnxConfig, OnnxSeq2SeqConfigWithPast
+from ..configs.static_axes import static_axes_of
 from ..option_facts import plan_facts
 from ..options import ExportOptions
 from ..source.model_source import ModelSource, locate
@@ -15,6 +16,13 @@ from .submodels import Plan, Submodel, make_plan
 
 def axes_to_json(spec: dict[str, dict[int, str]]) -> dict[str, dict[str, str]]:
     return {name: {str(axis): symbol for axis, symbol in axes.items()} for name, axes in spec.items()}
+
+
+def static_axes_document(cfg: OnnxConfig) -> dict[str, dict[str, dict]]:
+    """``static_axes``: tensor -> axis -> ``{"shape", "size", "reason"}`` for the axes the model can only run at one
+    size (``configs/static_axes.py``): written static in the file, validated at that size. Empty for most models."""
+    return {name: {str(axis): dict(entry) for axis, entry in axes.items()}
+            for name, axes in static_axes_of(cfg).items()}
 
 
 def submodel_document(plan: Plan, submodel: Submodel) -> dict:
@@ -31,6 +39,7 @@ def submodel_document(plan: Plan, submodel: Submodel) -> dict:
         "use_past_in_inputs": bool(getattr(cfg, "use_past_in_inputs", False)),
         "inputs": axes_to_json(cfg.onnx_inputs),
         "outputs": axes_to_json(cfg.outputs),
+        "static_axes": static_axes_document(cfg),
         "input_dtypes": input_dtypes(cfg),
         "output_dtypes": output_dtypes(cfg),
         "dummy_shapes": dummy,
@@ -73,14 +82,13 @@ def configuration_kind(plan: Plan) -> dict:
     return {"configuration": "hand-written"}
 
 
-def task_hint(plan: Plan) -> dict:
-    """``task_hint``: what another ``--task`` would do for this model, when the task was inferred (a
-    sentence-transformers folder: its pooling in the graph)."""
-    from ..configs.sentence_transformers import pooling_hint
-
+def library_fields(plan: Plan) -> dict:
+    """``library``, ``library_note`` (why, when a ``modules.json`` was involved) and ``library_choices`` (the
+    libraries that can export this model with its task: what ``--library`` may say besides ``auto``)."""
     res = plan.resolution
-    hint = pooling_hint(res.source.folder, plan.options.task, res.choice.task)
-    return {"task_hint": hint} if hint else {}
+    choices = ["transformers", *(["sentence_transformers"] if res.sentence_possible else [])]
+    return {"library": res.library, **({"library_note": res.library_note} if res.library_note else {}),
+            "library_choices": choices}
 
 
 def plan_document(plan: Plan) -> dict:
@@ -93,8 +101,7 @@ def plan_document(plan: Plan) -> dict:
         "task_source": res.task_source,
         "supported_tasks": registry.supported_tasks(res.model_type),
         **configuration_kind(plan),
-        **task_hint(plan),
-        "library": res.library,
+        **library_fields(plan),
         "files": plan.files,
         "merge": plan.merge,
         "submodels": [submodel_document(plan, s) for s in plan.submodels],

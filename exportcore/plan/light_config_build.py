@@ -145,7 +145,9 @@ def build_table() -> dict:
 
 
 def render(table: dict) -> str:
-    return json.dumps(table, indent=1, sort_keys=True, default=str) + "\n"
+    # through JSON once first: integer keys (an id2label of 11 labels or more) sort as the strings a reader gets back
+    plain = json.loads(json.dumps(table, default=str))
+    return json.dumps(plain, indent=1, sort_keys=True) + "\n"
 
 
 def record_table(announce: Callable[[str], None] | None = None) -> Path | None:

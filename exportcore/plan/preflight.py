@@ -46,11 +46,12 @@ MEMORY_PER_WEIGHT_BYTE = 1.8
 #: (decoder, decoder with past, the merged file) before the first two are deleted. The same rule as the run's own
 #: check once the weights are on disk (run/run_folder.py, ``check_free_space``).
 OUTPUT_FACTOR = 3
-#: With ``--variants`` the peak comes later, while onnxruntime's tools build them (PyTorch's weights already freed,
-#: decision 132): above the floor, per byte of the fp32 file. Fitted to the largest measured ratio
-#: (docs/benchmarks.md, bench_variants, fp16+q8+q4): GPT-2-small-sized 2580 MiB for a 475 MiB file,
-#: (2580 - 350) / 475 = 4.7; BERT-base-sized 1722 MiB for 418 MiB, 3.3.
-VARIANT_MEMORY_PER_FP32_BYTE = 4.8
+#: With ``--variants`` the peak comes later, while the variants are built (PyTorch's weights already freed,
+#: decision 132): above the floor, per byte of the fp32 file. The builders run in child processes, two at a time
+#: only when the memory for two is there (decisions 134-135, 139): this is what one at a time needs. Measured with
+#: docs/benchmarks.md's bench_variants (fp16+q8+q4, one builder, the process tree's PSS, highest of three runs):
+#: GPT-2-small-sized 1763 MiB for a 475 MiB file, (1763 - 350) / 475 = 2.98; BERT-base-sized 1440 for 418, 2.6.
+VARIANT_MEMORY_PER_FP32_BYTE = 3.0
 OUTPUT_MARGIN = 50 * 2**20
 
 #: A refusal the user may override with ``--force`` (the figures are estimates, or free space may appear).
@@ -73,7 +74,7 @@ class Preflight:
     #: The task the export would use (with -with-past), and where it came from (a key of TASK_SOURCES).
     task: str | None = None
     task_source: str | None = None
-    #: What another ``--task`` would do (a sentence-transformers folder exported as plain feature extraction).
+    #: Which library exports a folder with modules.json, and how (``sentence_transformers.pooling_hint``).
     task_hint: str | None = None
     pipeline_tag: str | None = None  # the Hub's
     revision: str | None = None
@@ -238,7 +239,7 @@ def _run(options: ExportOptions, *, token: str | bool | None, timeout: float | N
                       pipeline_tag=source.pipeline_tag, revision=options.revision, details=details)
     try:
         check.task, check.task_source = _resolve_task(options, source)
-        check.task_hint = pooling_hint(source.folder, options.task, check.task)
+        check.task_hint = pooling_hint(source.folder, options.task, check.task, options.library)
     except ExportError as exc:
         if exc.code not in UNSUPPORTED_CODES:
             raise

@@ -30,6 +30,8 @@ class Resolution:
     config: Any  # transformers PretrainedConfig
     library: str = "transformers"
     task_source: str = "option"  # where the task came from: a key of task_choice.TASK_SOURCES
+    library_note: str | None = None  # why this library, when modules.json was involved (sentence_transformers.py)
+    sentence_possible: bool = False  # sentence-transformers can export it with this task
 
 
 def load_transformers_config(source: ModelSource, trust_remote_code: bool = False) -> Any:
@@ -63,20 +65,21 @@ def resolve(options: ExportOptions, source: ModelSource | None = None, pipeline_
                                                     pipeline_tag or source.pipeline_tag)
     if not pipeline_tag:
         source.check_task_source(task_source)  # offline: the default task is no answer when the tag is unknown
-    library = "transformers"
-    if choice.task == "feature-extraction" and sentence_transformers.requested(options.task):
-        if source.kind == "hub":  # only config.json is in the cache yet: the pooling is read from the modules' files
-            from ..hub.sentence_files import fetch_sentence_files
+    fetch = None
+    if source.kind == "hub":  # only config.json is in the cache yet: the pooling is read from the modules' files
+        from ..hub.sentence_files import fetch_sentence_files
 
+        def fetch() -> None:
             fetch_sentence_files(source.model, _snapshot_revision(source), options.cache_dir)
-        pipeline = sentence_transformers.read_pipeline(source.folder)  # pooling inside the graph
-        config_class = sentence_transformers.config_class(config_class, pipeline)
-        library = sentence_transformers.LIBRARY
+    chosen = sentence_transformers.choose_library(options.library, options.task, choice.task, choice.use_past,
+                                                  config_class, source.folder, fetch)
     if light:
         config = light_config(source.raw_config, model_type, options.trust_remote_code)
     else:
         config = load_transformers_config(source, options.trust_remote_code)
-    return Resolution(source, model_type, choice, config_class, config, library=library, task_source=task_source)
+    return Resolution(source, model_type, choice, chosen.config_class, config, library=chosen.library,
+                      task_source=task_source, library_note=chosen.note,
+                      sentence_possible=chosen.sentence_possible)
 
 
 def _snapshot_revision(source: ModelSource) -> str | None:

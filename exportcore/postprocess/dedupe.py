@@ -142,10 +142,17 @@ def _untranspose_ties(graph: GraphProto) -> int:
 def dedupe_initializers(model: ModelProto, transposed: bool = True) -> int:
     """Store identical weights of ``model`` once (in place), and with ``transposed`` also replace a weight that
     is the transpose of another by a ``Transpose`` node. Returns how many initializers were removed."""
-    before = len(model.graph.initializer)
-    move_into(model.graph, pool_weights([model.graph]))
-    removed = before - len(model.graph.initializer)
-    return removed + (_untranspose_ties(model.graph) if transposed else 0)
+    # In place, without pool_weights: a weight copied out and back would stay in the model's protobuf arena twice
+    # (clearing a field does not give its memory back), one more copy of every weight (docs/decisions.md 137).
+    first: dict[tuple, str] = {}
+    duplicates: dict[str, str] = {}
+    for tensor in _movable_weights(model.graph):
+        duplicates.setdefault(tensor.name, first.setdefault(_fingerprint(tensor), tensor.name))
+    duplicates = {name: kept for name, kept in duplicates.items() if name != kept}
+    if duplicates:
+        _rename_inputs(model.graph, duplicates)
+        _remove_initializers(model.graph, set(duplicates))
+    return len(duplicates) + (_untranspose_ties(model.graph) if transposed else 0)
 
 
 def dedupe_tied_weights(model_path: str | Path, save_path: str | Path | None = None,

@@ -77,12 +77,30 @@ def save_onnx(model: ModelProto, path: str | Path, external_data: bool | None = 
 def external_data_files(path: str | Path) -> list[Path]:
     """The external data files an ONNX file refers to (without loading any tensor data)."""
     path = Path(path)
+    if not _may_name_external_data(path):
+        return []
     model = onnx.load(str(path), load_external_data=False)
     files = set()
     for tensor in _tensors(model.graph):
         if tensor.data_location == TensorProto.EXTERNAL:
             files.update(path.parent / e.value for e in tensor.external_data if e.key == "location")
     return sorted(files)
+
+#: How protobuf writes the key of an external data entry (field 1, 8 bytes, "location"): a file without these bytes
+#: refers to no external data, and finding that out costs a scan, not a parse of every weight.
+_LOCATION_KEY = b"\x0a\x08location"
+
+
+def _may_name_external_data(path: Path) -> bool:
+    # Read in pieces (not mapped: a mapped file's pages would count in the process's resident memory).
+    piece, tail = 16 * 2**20, b""
+    with open(path, "rb") as file:
+        while chunk := file.read(piece):
+            if _LOCATION_KEY in tail + chunk[:len(_LOCATION_KEY)] or _LOCATION_KEY in chunk:
+                return True
+            tail = chunk[-len(_LOCATION_KEY):]
+    return False
+
 
 def read_opset(path: Path) -> int:
     """The default-domain opset the file really has (exporters do not always honour the request)."""

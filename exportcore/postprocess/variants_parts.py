@@ -53,7 +53,8 @@ def transform(run_dir: Path, source: str, out: str, change: Change, replace_part
     parts = parts_of(run_dir, source)
     if parts is None:
         return change(run_dir / source, run_dir / out)
-    changed = [part.with_name(f"changed-{part.name}") for part in parts]
+    # Named after the output: two builder processes may change the same parts at once (variant_processes).
+    changed = [part.with_name(f"changed-{Path(out).stem}-{part.name}") for part in parts]
     try:
         applied = [change(part, target) for part, target in zip(parts, changed)]
         if not any(applied):

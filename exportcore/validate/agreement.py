@@ -1,7 +1,8 @@
 """The figures a variant is judged by, accumulated over every file, shape set and output it is compared at.
 
 Which figure an output feeds depends on what the output is: hidden states feed the token cosine and (pooled over
-the attention mask) the embedding cosine; pooled embeddings the embedding cosine; logits the top-1 agreement.
+the attention mask) the embedding cosine; pooled embeddings the embedding cosine; logits the logits cosine and the
+top-1 agreement.
 Every float output feeds the element-wise figures. Padded positions (attention mask 0) are left out.
 """
 
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .budgets import MIN_CLEAR, clear_choices
+from .budgets import LOGITS_COSINE_MIN_WIDTH, MIN_CLEAR, clear_choices
 
-HIDDEN_OUTPUTS = ("last_hidden_state", "encoder_last_hidden_state")
+#: ``token_embeddings``: a sentence-transformers export's hidden states before its pooling (``--library``).
+HIDDEN_OUTPUTS = ("last_hidden_state", "encoder_last_hidden_state", "token_embeddings")
 EMBEDDING_OUTPUTS = ("pooler_output", "sentence_embedding", "text_embeds", "image_embeds", "embeddings")
 
 
@@ -35,6 +37,11 @@ def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where((norm_a == 0) & (norm_b == 0), 1.0, cos)
 
 
+def _centred(rows: np.ndarray) -> np.ndarray:
+    rows = rows.astype(np.float64)
+    return rows - rows.mean(-1, keepdims=True)
+
+
 def _positions_mask(mask: np.ndarray | None, leading: tuple[int, ...]) -> np.ndarray | None:
     """The attention mask as a boolean over the output's leading (batch, sequence) dims, when it fits them."""
     if mask is None or tuple(mask.shape) != leading:
@@ -51,6 +58,9 @@ class Tally:
         self.count = 0
         self.token_cos: float | None = None
         self.embedding_cos: float | None = None
+        self.logits_cos: float | None = None
+        self.logits_cos_sum = 0.0
+        self.logits_rows = 0
         self.clear_agree = self.clear_total = 0
         self.all_agree = self.all_total = 0
         self.worst: dict[str, str] = {}  # figure -> where its worst value was seen
@@ -78,7 +88,7 @@ class Tally:
         elif kind == "embedding" and reference.ndim == 2:
             self._lowest("embedding_cos", where, _cosines(reference, actual))
         elif kind == "logits" and reference.shape[-1] > 1:
-            self._logits(reference, actual, _positions_mask(mask, reference.shape[:-1]))
+            self._logits(where, reference, actual, _positions_mask(mask, reference.shape[:-1]))
 
     def _lowest(self, attr: str, where: str, cosines: np.ndarray) -> None:
         if cosines.size == 0:
@@ -100,13 +110,25 @@ class Tally:
         pooled = [(x.astype(np.float64) * weights).sum(1) / counts for x in (reference, actual)]
         self._lowest("embedding_cos", where, _cosines(*pooled))
 
-    def _logits(self, reference: np.ndarray, actual: np.ndarray, keep: np.ndarray | None) -> None:
+    def _logits(self, where: str, reference: np.ndarray, actual: np.ndarray, keep: np.ndarray | None) -> None:
         width = reference.shape[-1]
         ref, got = reference.reshape(-1, width).astype(np.float64), actual.reshape(-1, width)
         if keep is not None:
             ref, got = ref[keep.reshape(-1)], got[keep.reshape(-1)]
         if not len(ref):
             return
+        # Centred: softmax ignores a shift shared by a row's scores, so the cosine should too. Unlike top-1 this
+        # judges flat (untrained) logits as well: it compares every score, not only a clear winner.
+        if width < LOGITS_COSINE_MIN_WIDTH:
+            # Two centred scores are (d, -d): their cosine is ±1, a near-tie flipped would count as -1. A few
+            # classes are compared over every position at once.
+            cosines = _cosines(_centred(ref).reshape(1, -1), _centred(got).reshape(1, -1))
+        else:  # in slices: a GPT-2-small's agreement set is 192 × 50,257 scores, 77 MB a copy in float64
+            cosines = np.concatenate([_cosines(_centred(ref[i:i + 32]), _centred(got[i:i + 32]))
+                                      for i in range(0, len(ref), 32)])
+        self._lowest("logits_cos", where, cosines)
+        self.logits_cos_sum += float(cosines.sum())
+        self.logits_rows += len(cosines)
         same = ref.argmax(-1) == got.argmax(-1)
         top2 = np.partition(ref, -2, axis=-1)[:, -2:]
         clear = clear_choices(top2[:, 1], top2[:, 0], ref.std(-1))
@@ -124,6 +146,8 @@ class Tally:
         return {
             "token_cosine": self.token_cos,
             "embedding_cosine": self.embedding_cos,
+            "logits_cosine": self.logits_cos,
+            "logits_cosine_mean": self.logits_cos_sum / self.logits_rows if self.logits_rows else None,
             "top1": self.clear_agree / self.clear_total if self.clear_total >= MIN_CLEAR else None,
             "max_abs_diff": self.max_abs if self.count else None,
             "mean_abs_diff": self.abs_sum / self.count if self.count else None,

@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import dtypes
 from ..configs.base import OnnxConfig
+from ..configs.static_axes import static_shapes_of
 from ..errors import ExportError, first_line
 from ..events import ValidationRow
 
@@ -26,6 +27,7 @@ DEFAULT_SHAPE_SETS: list[dict[str, int]] = [
 
 
 def shape_set_label(shapes: dict[str, int], cfg: OnnxConfig) -> str:
+    shapes = {**shapes, **static_shapes_of(cfg)}  # the size a static axis is validated at, not the set's
     relevant = ["batch_size"]
     names = " ".join(cfg.inputs)
     if any(k in names for k in ("input_ids", "decoder_input_ids")):

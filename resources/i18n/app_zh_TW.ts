@@ -557,6 +557,11 @@
         <translation>匯出需要在「{path}」使用約 {needed}，但只剩 {free} 可用。</translation>
     </message>
     <message>
+        <location filename="../../app/errors.py" line="258"/>
+        <source>Choose the transformers library (Model ▸ Library) to export its transformer alone, and pool outside the model.</source>
+        <translation>選擇 transformers 函式庫（模型 ▸ 函式庫）只匯出其 transformer，並在模型之外做池化。</translation>
+    </message>
+    <message>
         <location filename="../../app/errors.py" line="274"/>
         <source>Exporting &apos;{model}&apos; needs about {needed} of memory; this computer has {available} available.</source>
         <translation>匯出「{model}」約需 {needed} 記憶體；這台電腦目前可用 {available}。</translation>
@@ -808,11 +813,6 @@
         <location filename="../../app/errors.py" line="257"/>
         <source>This sentence-transformers model cannot be exported with its pooling: {reason}.</source>
         <translation>此 sentence-transformers 模型無法連同其池化一起匯出：{reason}。</translation>
-    </message>
-    <message>
-        <location filename="../../app/errors.py" line="258"/>
-        <source>Export its transformer alone (the feature-extraction task) and pool outside the model.</source>
-        <translation>請只匯出其 transformer（feature-extraction 任務），並在模型外進行池化。</translation>
     </message>
     <message>
         <location filename="../../app/errors.py" line="263"/>
@@ -1448,77 +1448,77 @@
 <context>
     <name>InspectorView</name>
     <message>
-        <location filename="../../app/inspector.py" line="356"/>
+        <location filename="../../app/inspector.py" line="395"/>
         <source>Files:</source>
         <translation>檔案：</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="357"/>
+        <location filename="../../app/inspector.py" line="396"/>
         <source>updating…</source>
         <translation>更新中…</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="371"/>
+        <location filename="../../app/inspector.py" line="410"/>
         <source>Warming up the inspector…</source>
         <translation>檢視器準備中…</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="372"/>
+        <location filename="../../app/inspector.py" line="411"/>
         <source>PyTorch and transformers are loading in a helper process; this takes a few seconds, once. The window stays responsive meanwhile.</source>
         <translation>PyTorch 與 transformers 正在輔助程序中載入；只需一次，約數秒鐘。期間視窗仍可正常操作。</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="375"/>
+        <location filename="../../app/inspector.py" line="414"/>
         <source>%1 will be inspected as soon as it is ready.</source>
         <translation>準備完成後會立即檢視 %1。</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="378"/>
+        <location filename="../../app/inspector.py" line="417"/>
         <source>Resolving %1…</source>
         <translation>正在解析 %1…</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="379"/>
+        <location filename="../../app/inspector.py" line="418"/>
         <source>Reading config.json and choosing the export configuration.</source>
         <translation>正在讀取 config.json 並選擇匯出設定。</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="382"/>
+        <location filename="../../app/inspector.py" line="421"/>
         <source>Nothing to show for %1</source>
         <translation>%1 沒有可顯示的內容</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="383"/>
+        <location filename="../../app/inspector.py" line="422"/>
         <source>See the message above.</source>
         <translation>請看上方的訊息。</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="386"/>
+        <location filename="../../app/inspector.py" line="425"/>
         <source>No model selected</source>
         <translation>尚未選擇模型</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="387"/>
+        <location filename="../../app/inspector.py" line="426"/>
         <source>Pick a model on the left — search the Hub, open a local folder (or drop one on the window), or try a built-in demo model. The inspector shows what will be exported before anything runs.</source>
         <translation>請在左側選擇模型：搜尋 Hub、開啟本機資料夾（或將資料夾拖放到視窗上），或試用內建的示範模型。檢視器會在執行任何動作之前，顯示將匯出的內容。</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="403"/>
+        <location filename="../../app/inspector.py" line="442"/>
         <source>Model type &lt;b&gt;%1&lt;/b&gt; · task &lt;b&gt;%2&lt;/b&gt; · library &lt;b&gt;%3&lt;/b&gt;</source>
         <translation>模型類型 &lt;b&gt;%1&lt;/b&gt; · 任務 &lt;b&gt;%2&lt;/b&gt; · 函式庫 &lt;b&gt;%3&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="411"/>
+        <location filename="../../app/inspector.py" line="450"/>
         <source>Export configuration: %1</source>
         <translation>匯出設定：%1</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="418"/>
+        <location filename="../../app/inspector.py" line="457"/>
         <source>No hand-written export configuration exists for this model type: it was derived from what transformers says about the model, and every export checks it against PyTorch before publishing.</source>
         <translation>此模型類型沒有手寫的匯出設定：它是依 transformers 對模型的描述自動推導而來，每次匯出都會先與 PyTorch 比對驗證，通過後才發布。</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="424"/>
+        <location filename="../../app/inspector.py" line="463"/>
         <source>generic — derived, validated on export</source>
         <translation>通用 — 自動推導，匯出時驗證</translation>
     </message>
@@ -1944,51 +1944,66 @@
     </message>
     <message>
         <location filename="../../app/option_words.py" line="54"/>
+        <source>This model runs at {name} = {size} only: the export and every validation use {size}, and inputs must be padded to it.</source>
+        <translation>此模型只能以 {name} = {size} 執行：匯出與每次驗證都使用 {size}，輸入必須填補（padding）到這個長度。</translation>
+    </message>
+    <message>
+        <location filename="../../app/option_words.py" line="57"/>
         <source>onnxruntime&apos;s CPU provider cannot run bfloat16 models: a bf16 export cannot be validated here.</source>
         <translation>onnxruntime 的 CPU 執行提供者無法執行 bfloat16 模型：bf16 匯出無法在此驗證。</translation>
     </message>
     <message>
-        <location filename="../../app/option_words.py" line="57"/>
+        <location filename="../../app/option_words.py" line="60"/>
         <source>Validation is turned off.</source>
         <translation>驗證已關閉。</translation>
     </message>
     <message>
-        <location filename="../../app/option_words.py" line="58"/>
+        <location filename="../../app/option_words.py" line="61"/>
         <source>A file with static axes is validated at the traced shapes only.</source>
         <translation>靜態軸的檔案只以追蹤時的形狀驗證。</translation>
     </message>
     <message>
-        <location filename="../../app/option_words.py" line="60"/>
+        <location filename="../../app/option_words.py" line="63"/>
         <source>A local folder is read where it is: no Hub cache or revision applies.</source>
         <translation>本機資料夾直接就地讀取：不適用 Hub 快取或版本。</translation>
     </message>
     <message>
-        <location filename="../../app/option_words.py" line="62"/>
+        <location filename="../../app/option_words.py" line="65"/>
         <source>Demo models are built on this machine: no Hub cache or revision applies.</source>
         <translation>示範模型在本機建立：不適用 Hub 快取或版本。</translation>
     </message>
     <message>
-        <location filename="../../app/option_words.py" line="64"/>
+        <location filename="../../app/option_words.py" line="67"/>
         <source>Only decoder models that classify text (GPT-2, Llama… for text-classification) need a padding token id.</source>
         <translation>只有進行文字分類的解碼器模型（GPT-2、Llama… 的 text-classification）需要填充符號 ID。</translation>
     </message>
     <message>
-        <location filename="../../app/option_words.py" line="67"/>
+        <location filename="../../app/option_words.py" line="70"/>
         <source>This model classifies text with a decoder, which needs a padding token id. By default it is taken from the config or the tokenizer saved with the model; set it here if neither has one (often the end-of-sequence id).</source>
         <translation>此模型以解碼器進行文字分類，需要填充符號 ID。預設取自模型的設定檔或隨附的分詞器；若兩者皆無，請在此設定（通常是序列結束符號的 ID）。</translation>
     </message>
     <message>
-        <location filename="../../app/option_words.py" line="71"/>
+        <location filename="../../app/option_words.py" line="74"/>
         <source>The model&apos;s config sets pad_token_id {pad_token_id}; a value here replaces it.</source>
         <translation>模型的設定檔將 pad_token_id 設為 {pad_token_id}；在此輸入的值會取代它。</translation>
     </message>
     <message>
-        <location filename="../../app/option_words.py" line="73"/>
+        <location filename="../../app/option_words.py" line="76"/>
+        <source>A sentence-transformers model (modules.json): automatic exports its pooling in the graph (token_embeddings, sentence_embedding); transformers exports last_hidden_state.</source>
+        <translation>sentence-transformers 模型（modules.json）：「自動」會把它的池化（pooling）放進圖中匯出（token_embeddings、sentence_embedding）；transformers 則匯出 last_hidden_state。</translation>
+    </message>
+    <message>
+        <location filename="../../app/option_words.py" line="79"/>
+        <source>Only sentence-transformers models (modules.json with a Pooling module) exported for feature extraction have another library.</source>
+        <translation>只有以特徵擷取（feature extraction）匯出的 sentence-transformers 模型（modules.json 含 Pooling 模組）才有其他函式庫可選。</translation>
+    </message>
+    <message>
+        <location filename="../../app/option_words.py" line="82"/>
         <source>Variants are made from an fp32 export; choose the fp32 dtype to make them.</source>
         <translation>變體是由 fp32 匯出製作的；請選擇 fp32 資料型別以製作變體。</translation>
     </message>
     <message>
-        <location filename="../../app/option_words.py" line="75"/>
+        <location filename="../../app/option_words.py" line="84"/>
         <source>Graph optimization applies to an fp32 export; choose the fp32 dtype to use it.</source>
         <translation>圖最佳化適用於 fp32 匯出；請選擇 fp32 資料型別以使用它。</translation>
     </message>
@@ -1996,229 +2011,245 @@
 <context>
     <name>OptionsPanel</name>
     <message>
-        <location filename="../../app/options_panel.py" line="328"/>
+        <location filename="../../app/options_panel.py" line="340"/>
         <source>The validation shapes cannot be read.</source>
         <extracomment>the controls a rule can disable, by rule name (the panel&apos;s attribute where it differs) a rule&apos;s code that turned past key/values off because one file (monolith) holds none something that does not alter the plan (output folder, validation, overwrite) the session whose options this panel edits (a panel on its own edits a session of its own) the rules shown (exportcore.option_rules.rules over the newest plan and the panel&apos;s values) the code of the rule that turned past key/values off (&quot;&quot; when the panel did not: it is the user&apos;s) the user chose &quot;past key/values as inputs&quot; for this model: the rule&apos;s default no longer moves it</extracomment>
         <translation>無法解讀驗證形狀。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="329"/>
+        <location filename="../../app/options_panel.py" line="341"/>
         <source>The tolerance (atol) is not a positive number.</source>
         <translation>容許值（atol）不是正數。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="330"/>
+        <location filename="../../app/options_panel.py" line="342"/>
         <source>Choose an output folder.</source>
         <translation>請選擇輸出資料夾。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="447"/>
+        <location filename="../../app/options_panel.py" line="461"/>
         <source>Enter a positive number such as 1e-4, or leave empty for the default.</source>
         <translation>請輸入正數（例如 1e-4），或留白以使用預設值。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="455"/>
+        <location filename="../../app/options_panel.py" line="469"/>
         <source>Write shape sets as name=value pairs separated by commas, one set after another separated by semicolons.</source>
         <translation>以「名稱=數值」表示形狀，同一組以逗號分隔，不同組以分號分隔。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="460"/>
-        <location filename="../../app/options_panel.py" line="629"/>
+        <location filename="../../app/options_panel.py" line="474"/>
+        <location filename="../../app/options_panel.py" line="653"/>
         <source>Choose the output folder</source>
         <translation>選擇輸出資料夾</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="477"/>
+        <location filename="../../app/options_panel.py" line="491"/>
+        <location filename="../../app/options_panel.py" line="599"/>
         <source>Automatic: %1</source>
         <translation>自動：%1</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="478"/>
+        <location filename="../../app/options_panel.py" line="492"/>
         <source>Automatic (from the model)</source>
         <translation>自動（依模型判斷）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="603"/>
+        <location filename="../../app/options_panel.py" line="600"/>
+        <source>Automatic</source>
+        <translation>自動</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="626"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="604"/>
+        <location filename="../../app/options_panel.py" line="627"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="605"/>
+        <location filename="../../app/options_panel.py" line="628"/>
         <source>Exporter</source>
         <translation>匯出器</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="606"/>
+        <location filename="../../app/options_panel.py" line="629"/>
         <source>Dummy input shapes (trace)</source>
         <translation>假輸入形狀（追蹤用）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="607"/>
+        <location filename="../../app/options_panel.py" line="630"/>
         <source>Validation</source>
         <translation>驗證</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="608"/>
+        <location filename="../../app/options_panel.py" line="631"/>
         <source>Output</source>
         <translation>輸出</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="609"/>
+        <location filename="../../app/options_panel.py" line="632"/>
         <source>Task</source>
         <translation>任務</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="610"/>
+        <location filename="../../app/options_panel.py" line="633"/>
+        <source>Library</source>
+        <translation>函式庫</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="634"/>
         <source>Export past key/values (fast generation)</source>
         <translation>匯出 past key/values（加速生成）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="611"/>
+        <location filename="../../app/options_panel.py" line="635"/>
         <source>Past key/values as inputs</source>
         <translation>將 past key/values 作為輸入</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="612"/>
+        <location filename="../../app/options_panel.py" line="636"/>
         <source>Files</source>
         <translation>檔案</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="613"/>
+        <location filename="../../app/options_panel.py" line="637"/>
         <source>One file (monolith)</source>
         <translation>單一檔案（monolith）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="613"/>
+        <location filename="../../app/options_panel.py" line="637"/>
         <source>Encoder + decoder, merged</source>
         <translation>編碼器 + 解碼器，合併</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="614"/>
+        <location filename="../../app/options_panel.py" line="638"/>
         <source>Encoder + decoder, not merged</source>
         <translation>編碼器 + 解碼器，不合併</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="618"/>
+        <location filename="../../app/options_panel.py" line="642"/>
         <source>Pad token id</source>
         <translation>填充符號 ID</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="619"/>
+        <location filename="../../app/options_panel.py" line="643"/>
         <source>from the tokenizer</source>
         <translation>取自分詞器</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="641"/>
+        <location filename="../../app/options_panel.py" line="665"/>
         <source>The integer type of the model&apos;s inputs (token ids, masks).</source>
         <translation>模型輸入（符號 ID、遮罩）的整數型別。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="642"/>
+        <location filename="../../app/options_panel.py" line="666"/>
+        <source>Whose model is exported: sentence-transformers puts the pooling (and normalization) in the graph; transformers exports the plain model.</source>
+        <translation>匯出哪個函式庫的模型：sentence-transformers 會把池化（與正規化）放進圖中；transformers 匯出原本的模型。</translation>
+    </message>
+    <message>
+        <location filename="../../app/options_panel.py" line="668"/>
         <source>Where the files go: the folder layout the runtime you deploy to loads.</source>
         <translation>檔案放在哪裡：您部署的執行環境所載入的資料夾配置。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="643"/>
+        <location filename="../../app/options_panel.py" line="669"/>
         <source>Graph optimization with onnxruntime&apos;s tools, applied to the fp32 files and the variants made from them; validated again.</source>
         <translation>以 onnxruntime 的工具進行圖最佳化，套用於 fp32 檔案及由其製作的變體；並重新驗證。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="620"/>
+        <location filename="../../app/options_panel.py" line="644"/>
         <source>Float dtype</source>
         <translation>浮點型別</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="621"/>
+        <location filename="../../app/options_panel.py" line="645"/>
         <source>Integer dtype</source>
         <translation>整數型別</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="622"/>
+        <location filename="../../app/options_panel.py" line="646"/>
         <source>Opset</source>
         <translation>Opset</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="585"/>
+        <location filename="../../app/options_panel.py" line="608"/>
         <source>Default</source>
         <translation>預設</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="623"/>
+        <location filename="../../app/options_panel.py" line="647"/>
         <source>Use torch.export (dynamo)</source>
         <translation>使用 torch.export（dynamo）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="624"/>
+        <location filename="../../app/options_panel.py" line="648"/>
         <source>Validate against PyTorch</source>
         <translation>與 PyTorch 比對驗證</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="625"/>
+        <location filename="../../app/options_panel.py" line="649"/>
         <source>Shape sets</source>
         <translation>形狀組</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="626"/>
+        <location filename="../../app/options_panel.py" line="650"/>
         <source>default: 3 sets, e.g. batch_size=1,sequence_length=7;…</source>
         <translation>預設：3 組，例如 batch_size=1,sequence_length=7;…</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="627"/>
+        <location filename="../../app/options_panel.py" line="651"/>
         <source>Tolerance (atol)</source>
         <translation>容許值（atol）</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="599"/>
+        <location filename="../../app/options_panel.py" line="622"/>
         <source>per model</source>
         <translation>依模型</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="600"/>
+        <location filename="../../app/options_panel.py" line="623"/>
         <source>default: %1</source>
         <translation>預設：%1</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="628"/>
+        <location filename="../../app/options_panel.py" line="652"/>
         <source>Folder</source>
         <translation>資料夾</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="630"/>
+        <location filename="../../app/options_panel.py" line="654"/>
         <source>Overwrite a non-empty folder</source>
         <translation>覆寫非空的資料夾</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="634"/>
+        <location filename="../../app/options_panel.py" line="658"/>
         <source>Adds past_key_values inputs and present outputs so generation reuses earlier steps.</source>
         <translation>加入 past_key_values 輸入與 present 輸出，讓生成時可重複使用先前的步驟。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="635"/>
+        <location filename="../../app/options_panel.py" line="659"/>
         <source>Whether the exported model takes the past as inputs.</source>
         <translation>匯出的模型是否以 past 作為輸入。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="636"/>
+        <location filename="../../app/options_panel.py" line="660"/>
         <source>How an encoder–decoder model is split into ONNX files.</source>
         <translation>編碼器–解碼器模型如何拆分為 ONNX 檔案。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="637"/>
+        <location filename="../../app/options_panel.py" line="661"/>
         <source>The newer torch.export exporter (slower; writes external data).</source>
         <translation>較新的 torch.export 匯出器（較慢；會寫出外部資料檔）。</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="638"/>
+        <location filename="../../app/options_panel.py" line="662"/>
         <source>Shape sets to validate at, e.g. batch_size=1,sequence_length=7;batch_size=3,sequence_length=23</source>
         <translation>驗證用的形狀組，例如 batch_size=1,sequence_length=7;batch_size=3,sequence_length=23</translation>
     </message>
     <message>
-        <location filename="../../app/options_panel.py" line="640"/>
+        <location filename="../../app/options_panel.py" line="664"/>
         <source>Largest absolute difference to PyTorch that still passes.</source>
         <translation>與 PyTorch 之間仍算通過的最大絕對差異。</translation>
     </message>
@@ -2855,70 +2886,80 @@
 <context>
     <name>SubmodelPage</name>
     <message>
-        <location filename="../../app/inspector.py" line="193"/>
+        <location filename="../../app/inspector.py" line="224"/>
         <source>Inputs (%1)</source>
         <translation>輸入（%1）</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="194"/>
+        <location filename="../../app/inspector.py" line="225"/>
         <source>Outputs (%1)</source>
         <translation>輸出（%1）</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="195"/>
+        <location filename="../../app/inspector.py" line="226"/>
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="195"/>
+        <location filename="../../app/inspector.py" line="226"/>
         <source>no</source>
         <translation>否</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="197"/>
+        <location filename="../../app/inspector.py" line="228"/>
         <source>Behaviour: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>行為：&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="198"/>
+        <location filename="../../app/inspector.py" line="229"/>
         <source>Past key/values: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Past key/values：&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="199"/>
+        <location filename="../../app/inspector.py" line="230"/>
         <source>Past in inputs: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Past 作為輸入：&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="200"/>
+        <location filename="../../app/inspector.py" line="231"/>
         <source>Opset: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>Opset：&lt;b&gt;%1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="201"/>
+        <location filename="../../app/inspector.py" line="232"/>
         <source>atol: &lt;b&gt;%1&lt;/b&gt;</source>
         <translation>atol：&lt;b&gt;%1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="237"/>
+        <source>Fixed size: this model runs at &lt;b&gt;%1 = %2&lt;/b&gt; only. The file takes exactly that size and is validated at it; pad (and truncate) every input to %2, with the attention mask marking the padding.</source>
+        <translation>固定大小：此模型只能以 &lt;b&gt;%1 = %2&lt;/b&gt; 執行。檔案只接受這個大小，也以它驗證；請把每個輸入填補（並截斷）到 %2，並以 attention mask 標示填補的部分。</translation>
     </message>
 </context>
 <context>
     <name>TensorTableModel</name>
     <message>
-        <location filename="../../app/inspector.py" line="100"/>
+        <location filename="../../app/inspector.py" line="109"/>
+        <source>%1 = %2 (fixed)</source>
+        <translation>%1 = %2（固定）</translation>
+    </message>
+    <message>
+        <location filename="../../app/inspector.py" line="123"/>
         <source>Name</source>
         <translation>名稱</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="100"/>
+        <location filename="../../app/inspector.py" line="123"/>
         <source>Dtype</source>
         <translation>型別</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="100"/>
+        <location filename="../../app/inspector.py" line="123"/>
         <source>Dummy shape</source>
         <translation>假輸入形狀</translation>
     </message>
     <message>
-        <location filename="../../app/inspector.py" line="100"/>
+        <location filename="../../app/inspector.py" line="123"/>
         <source>Dynamic axes</source>
         <translation>動態軸</translation>
     </message>
@@ -3171,31 +3212,41 @@
     </message>
     <message>
         <location filename="../../app/variant_words.py" line="59"/>
+        <source>logits cos</source>
+        <translation>分數餘弦</translation>
+    </message>
+    <message>
+        <location filename="../../app/variant_words.py" line="60"/>
         <source>top-1</source>
         <translation>首選一致</translation>
     </message>
     <message>
-        <location filename="../../app/variant_words.py" line="60"/>
+        <location filename="../../app/variant_words.py" line="61"/>
         <source>greedy</source>
         <translation>貪婪解碼一致</translation>
     </message>
     <message>
-        <location filename="../../app/variant_words.py" line="61"/>
+        <location filename="../../app/variant_words.py" line="62"/>
         <source>max abs</source>
         <translation>最大絕對差</translation>
     </message>
     <message>
-        <location filename="../../app/variant_words.py" line="62"/>
+        <location filename="../../app/variant_words.py" line="63"/>
         <source>mean abs</source>
         <translation>平均絕對差</translation>
     </message>
     <message>
-        <location filename="../../app/variant_words.py" line="63"/>
+        <location filename="../../app/variant_words.py" line="64"/>
+        <source>logits cos mean</source>
+        <translation>分數平均餘弦</translation>
+    </message>
+    <message>
+        <location filename="../../app/variant_words.py" line="65"/>
         <source>top-1 all</source>
         <translation>首選一致（全部）</translation>
     </message>
     <message>
-        <location filename="../../app/variant_words.py" line="64"/>
+        <location filename="../../app/variant_words.py" line="66"/>
         <source>greedy all</source>
         <translation>貪婪解碼一致（全部）</translation>
     </message>

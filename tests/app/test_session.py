@@ -66,7 +66,7 @@ def test_the_session_module_imports_no_widgets():
 def test_inspect_fields_say_only_what_is_set():
     fields = ExportOptions(model="m").to_dict()
     assert set(inspect_fields(fields, seq2seq=False)) == {"task", "float_dtype", "int_dtype", "opset", "dynamo",
-                                                            "shapes", "atol"}
+                                                            "shapes", "atol", "library"}
     seq2seq = inspect_fields({**fields, "use_past": False, "monolith": True}, seq2seq=True)
     assert seq2seq["use_past"] is False and "use_past_in_inputs" not in seq2seq
     assert seq2seq["monolith"] is True and seq2seq["post_process"] is True

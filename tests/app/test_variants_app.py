@@ -220,7 +220,7 @@ def test_no_english_left_in_the_variants_run_under_zh_tw(qtbot, make_window):
 
 
 def test_a_variant_with_nothing_judged_is_not_shown_as_passed(qtbot):
-    """An untrained model's variant passes with no figure held against a budget: the table says "not judged"."""
+    """A variant that passes with no figure held against a budget (no output a figure applies to) is "not judged"."""
     from app.variant_results import VariantsModel
 
     judged = VariantResult(variant="q8", files={"model.onnx": "model_quantized.onnx"}, bytes=250, fp32_bytes=1000,
@@ -234,3 +234,21 @@ def test_a_variant_with_nothing_judged_is_not_shown_as_passed(qtbot):
     shown = {model.data(model.index(row, 0)): model.data(model.index(row, model.COL_RESULT))
              for row in range(model.rowCount())}
     assert shown == {"q8": "pass", "q4": "not judged"}
+
+
+def test_an_untrained_decoder_judged_by_its_logits_cosine_is_shown_as_passed(qtbot):
+    """No clear top-1 choice (flat random logits): the logits cosine judges the variant, and the table says so."""
+    from PySide6.QtCore import Qt
+
+    from app.variant_results import VariantsModel
+    from exportcore.validate import budgets
+
+    figures = budgets.judge("q4", {"logits_cosine": 0.9903, "logits_cosine_mean": 0.9956, "max_abs_diff": 0.01})
+    result = VariantResult(variant="q4", files={"model.onnx": "model_q4.onnx"}, bytes=200, fp32_bytes=1000,
+                           figures=figures, passed=True, note="top-1 not judged: PyTorch's choice is clear at only 0 "
+                                                              "of 234 positions")
+    model = VariantsModel()
+    model.add(result)
+    assert model.data(model.index(0, model.COL_RESULT)) == "pass"
+    assert model.data(model.index(0, model.COL_ACCURACY)) == "logits cos 0.9903 ≥ 0.85"
+    assert "logits cos mean 0.9956" in model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)

@@ -52,6 +52,50 @@ def test_a_flipped_clear_choice_counts_and_a_flipped_near_tie_does_not():
     assert tally.figures()["top1"] == pytest.approx(27 / 30)
 
 
+def test_flat_logits_of_an_untrained_model_are_judged_by_the_logits_cosine():
+    """Near-ties everywhere: top-1 cannot judge, the centred logits cosine can, and a shift of a row does not count."""
+    ref = 0.05 * RNG.normal(size=(2, 20, 64)).astype(np.float32)  # random, flat: no clear choice anywhere
+    close = ref + 0.002 * RNG.normal(size=ref.shape).astype(np.float32) + 3.0  # small noise, one shared shift
+    tally = Tally()
+    tally.add("m", "logits", ref, close, None)
+    figures = tally.figures()
+    assert figures["top1"] is None and tally.notes()
+    assert 0.99 < figures["logits_cosine"] <= figures["logits_cosine_mean"] < 1.0
+    assert all(row["passed"] for row in budgets.judge("q8", figures) if row["budget"] is not None)
+    tally = Tally()
+    tally.add("m", "logits", ref, -ref, None)  # every score turned upside down
+    rows = {r["figure"]: r for r in budgets.judge("q4", tally.figures())}
+    assert rows["logits_cosine"]["value"] == pytest.approx(-1.0) and rows["logits_cosine"]["passed"] is False
+    assert "scores (logits" in budgets.why_failed(list(rows.values()))
+
+
+def test_the_logits_cosine_is_the_worst_position_and_padding_does_not_count():
+    ref = RNG.normal(size=(1, 6, 16)).astype(np.float32)
+    got = ref.copy()
+    got[0, 5] = RNG.normal(size=16)  # one unrelated position, padded
+    mask = np.array([[1, 1, 1, 1, 1, 0]])
+    tally = Tally()
+    tally.add("m [b=1]", "logits", ref, got, mask)
+    assert tally.figures()["logits_cosine"] == pytest.approx(1.0)
+    tally = Tally()
+    tally.add("m [b=1]", "logits", ref, got, None)
+    assert tally.figures()["logits_cosine"] < 0.8 and tally.worst["logits_cos"] == "m [b=1]"
+    assert tally.figures()["logits_cosine_mean"] > tally.figures()["logits_cosine"]
+
+
+def test_a_near_tie_of_a_two_class_classifier_does_not_decide_its_logits_cosine():
+    ref = RNG.normal(size=(40, 2)).astype(np.float32)
+    ref[0] = [1.0, 0.999]
+    got = ref.copy()
+    got[0] = [0.999, 1.0]  # the near-tie flips: alone, its two centred scores would have a cosine of -1
+    tally = Tally()
+    tally.add("m", "logits", ref, got, None)
+    assert tally.figures()["logits_cosine"] > 0.999
+    tally = Tally()
+    tally.add("m", "logits", ref, -ref, None)
+    assert tally.figures()["logits_cosine"] == pytest.approx(-1.0)
+
+
 def test_top1_is_not_judged_on_a_handful_of_clear_choices():
     ref = _choices(5, 30)  # a random model with a large vocabulary: nearly every choice is a near-tie
     got = ref.copy()
@@ -60,6 +104,16 @@ def test_top1_is_not_judged_on_a_handful_of_clear_choices():
     tally.add("m", "logits", ref, got, None)
     assert tally.figures()["top1"] is None and tally.figures()["top1_all"] == pytest.approx(33 / 35)
     assert tally.notes() == ["top-1 not judged: PyTorch's choice is clear at only 5 of 35 positions"]
+
+
+def test_a_sentence_transformers_export_is_judged_on_its_token_embeddings_too():
+    """--library sentence_transformers writes token_embeddings + sentence_embedding: both are judged (MiniLM)."""
+    hidden = RNG.normal(size=(2, 5, 8)).astype(np.float32)
+    tally = Tally()
+    tally.add("m", "token_embeddings", hidden, -hidden, None)
+    tally.add("m", "sentence_embedding", hidden[:, 0], hidden[:, 0].copy(), None)
+    assert tally.figures()["token_cosine"] == pytest.approx(-1.0)
+    assert tally.figures()["embedding_cosine"] == pytest.approx(-1.0)  # pooled from the tokens: the lowest
 
 
 def test_padded_positions_do_not_count():
@@ -146,7 +200,7 @@ def test_the_cli_summary_shows_a_variants_table():
 
 
 def test_a_variant_with_no_judged_figure_is_not_called_ok():
-    """An untrained model has no clear choices: its variants pass with nothing judged, and the table says so."""
+    """An export with no output a judged figure applies to passes with nothing judged, and the table says so."""
     from exportcore.progress import variants_table
 
     figures = budgets.judge("q4", {"max_abs_diff": 0.1})
@@ -191,9 +245,10 @@ def test_variants_are_judged_file_by_file_and_one_onnxruntime_cannot_load_fails(
     emitted = []
     results = {r.variant: r for r in validate_variants(refs, files, tmp_path, emitted.append, latency=False)}
     assert [e.variant for e in emitted] == ["fp16", "q4", "q8"]
-    assert results["fp16"].passed and results["fp16"].figures[0] == {"figure": "top1", "value": 1.0, "budget": 1.0,
-                                                                     "passed": True}
-    assert not results["q4"].passed and "top-1" in results["q4"].why
+    fp16 = {f["figure"]: f for f in results["fp16"].figures}
+    assert results["fp16"].passed and fp16["top1"] == {"figure": "top1", "value": 1.0, "budget": 1.0, "passed": True}
+    assert fp16["logits_cosine"]["passed"] and fp16["logits_cosine"]["value"] == pytest.approx(1.0)
+    assert not results["q4"].passed and "top-1" in results["q4"].why and "scores (logits" in results["q4"].why
     assert not results["q8"].passed and "model_quantized.onnx" in results["q8"].why
     assert results["fp16"].bytes == (tmp_path / "model_fp16.onnx").stat().st_size
 

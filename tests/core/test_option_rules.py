@@ -497,7 +497,8 @@ def test_facts_over_every_registered_type_and_task(folder):
             for key in ("seq2seq_tasks", "split_tasks", "decoder_only_tasks", "dynamo_supported", "dynamo_attention"):
                 assert guessed[key] == facts[key], label
             assert set(facts["shape_keywords"]) <= set(guessed["shape_keywords"]), label
-            assert set(guessed["shape_keywords"]) - set(facts["shape_keywords"]) <= CONFIG_FIXABLE, label
+            fixed = set(R.static_shapes(document))  # axes the model runs at one size only (Nystromformer)
+            assert set(guessed["shape_keywords"]) - set(facts["shape_keywords"]) <= CONFIG_FIXABLE | fixed, label
             base = split_past(task)[0]
             cfg = plan.submodels[0].onnx_config
             assert (base in facts["decoder_only_tasks"]) == bool(getattr(cfg, "is_causal_lm", False)), label

@@ -46,6 +46,7 @@ NON_DEFAULT = {
     "variants": ("fp16", "q4"),
     "layout": "transformers.js",
     "optimize": "O2",
+    "library": "sentence_transformers",
 }
 #: Where a field has two non-default values (a flag pair), the other one.
 OTHER_VALUES = {"use_past": False, "use_past_in_inputs": True, "opset": 7, "float_dtype": "bf16",

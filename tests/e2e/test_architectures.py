@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from exportcore import registry
-from tests.architectures import CONFIG_OVERRIDES
+from tests.architectures import CONFIG_OVERRIDES, HYBRID_CONFIGS, IMAGE_TEXT_CONFIGS
 from tests.conftest import TINY_CONFIGS
 
 SEED = 0
@@ -41,9 +41,11 @@ SLOW: set[tuple[str, str]] = {
 } | {  # issue 14's types: tests/e2e/test_hybrid.py and test_multimodal.py export each with its end-to-end check (most
     # in the default run), on weights spread wide enough for greedy tokens to mean something
     (model_type, task)
-    for model_type in ("lfm2", "granitemoehybrid", "falcon_h1", "nemotron_h", "mamba2", "llava", "paligemma", "gemma3",
-                       "idefics3", "smolvlm", "lfm2_vl", "qwen2_vl", "qwen2_5_vl")
+    for model_type in (*HYBRID_CONFIGS, *IMAGE_TEXT_CONFIGS)  # issue 13's further hybrids too
     for task in ("text-generation-with-past", "image-to-text-with-past")
+} | {  # the rest of Optimum's list (issue 13 §3) taking 10-30 s each on 2 cores: detection and segmentation heads
+    ("rt_detr", "object-detection"), ("rt_detr_v2", "object-detection"), ("d_fine", "object-detection"),
+    ("mask2former", "image-segmentation"), ("depth_anything", "depth-estimation"),
 }
 
 

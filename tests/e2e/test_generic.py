@@ -2,7 +2,7 @@
 a derivation that guesses wrong publishes nothing.
 
 Each case builds ``AutoModelForCausalLM.from_config(tests.generic_tiny.tiny_config(type))`` with
-``torch.manual_seed(0)``, saves it, and runs ``exportcore.run.run_export`` with ``text-generation-with-past`` and the
+``torch.manual_seed(0)`` (and ``untie_routers``), saves it, and runs ``exportcore.run.run_export`` with ``text-generation-with-past`` and the
 default validation (onnxruntime against PyTorch at >= 3 shape sets), as tests/e2e/test_architectures.py does for the
 hand-written types. ``SAMPLE`` (dense, mixture-of-experts, latent attention, interleaved rotary, sliding windows) runs
 by default; every other generic type is marked ``slow`` (``.ci/run`` runs them: ``python -m pytest -m slow
@@ -51,12 +51,13 @@ def tiny_generic_model(model_type: str, folder: Path, task: str = "text-generati
     import transformers
 
     from exportcore.tasks import auto_classes
-    from tests.generic_tiny import tiny_config
+    from tests.generic_tiny import tiny_config, untie_routers
 
     base = task.removesuffix("-with-past")
     torch.manual_seed(0)
     auto = getattr(transformers, auto_classes(base)[0])
     model = auto.from_config(tiny_config(model_type, decoder=base == "text-generation"))
+    untie_routers(model)
     model.config.architectures = [type(model).__name__]
     model.save_pretrained(folder)
     # An alias type (gpt-sw3's configuration class is GPT-2's) saves its class's model_type: write the one asked for,
@@ -212,14 +213,15 @@ def test_types_the_generic_path_tried_and_cannot_export_say_why(tmp_path):
     from exportcore.options import ExportOptions
     from exportcore.plan import resolve
 
-    folder = tmp_path / "jamba"
+    folder = tmp_path / "deepseek_v32"
     folder.mkdir()
-    (folder / "config.json").write_text(json.dumps({"model_type": "jamba", "architectures": ["JambaForCausalLM"]}))
+    (folder / "config.json").write_text(json.dumps({"model_type": "deepseek_v32",
+                                                    "architectures": ["DeepseekV32ForCausalLM"]}))
     with pytest.raises(ExportError) as excinfo:
         resolve(ExportOptions(model=str(folder)), light=True)
     assert excinfo.value.code == "generic_not_exportable"
-    assert "state-space" in str(excinfo.value) and exit_code_for("generic_not_exportable") == 2
-    assert not registry.is_exportable("jamba")
+    assert "indexer keys" in str(excinfo.value) and exit_code_for("generic_not_exportable") == 2
+    assert not registry.is_exportable("deepseek_v32")
 
 
 def test_a_configuration_without_the_derived_attributes_is_a_coded_error():
@@ -231,6 +233,56 @@ def test_a_configuration_without_the_derived_attributes_is_a_coded_error():
         cls({"model_type": "seed_oss", "hidden_size": 32}, task="text-generation")
     assert excinfo.value.code == "generic_derivation_failed"
     assert "num_hidden_layers, n_layer" in str(excinfo.value)
+
+
+def test_the_cache_layout_follows_per_layer_configurations():
+    """Read from config.json alone (as inspection does): a heterogeneous configuration's per-layer head size
+    (Gemma 4's full-attention layers), layers that reuse an earlier layer's keys and values (Gemma 3n, Gemma 4)
+    and a looped block's cache per loop (Dory) give the cache inputs the model really takes."""
+    from exportcore.configs.generic import config_class
+
+    gemma4 = {"model_type": "gemma4_text", "vocab_size": 128, "num_hidden_layers": 4, "num_attention_heads": 4,
+              "num_key_value_heads": 2, "head_dim": 8, "hidden_size": 32, "num_kv_shared_layers": 1,
+              "per_layer_config": {"2": {"head_dim": 16}}}
+    cfg = config_class("gemma4_text", "text-generation")(gemma4, task="text-generation", use_past=True,
+                                                          use_past_in_inputs=True)
+    assert cfg.cache_layout() == [(2, 8, 2, 8), (2, 8, 2, 8), (2, 16, 2, 16)]
+    arrays = cfg.generate_dummy_inputs("np", batch_size=1, sequence_length=3, past_sequence_length=5)
+    assert [arrays[f"past_key_values.{i}.key"].shape for i in range(3)] == [(1, 2, 5, 8), (1, 2, 5, 8), (1, 2, 5, 16)]
+    assert "past_key_values.3.key" not in arrays
+
+    dory = {"model_type": "dory", "num_hidden_layers": 3, "num_attention_heads": 4, "num_key_value_heads": 2,
+            "head_dim": 8, "hidden_size": 32, "n_recurrent_layers": 1, "n_recurrent_loops": 3,
+            "recurrent_kv_cache_mode": "per_loop"}
+    assert len(config_class("dory", "text-generation")(dory, task="text-generation").cache_layout()) == 5
+
+
+def test_index_add_with_repeated_indices_sums_them_in_the_onnx_file():
+    """Experts that add each token's k results into its row (JetMoE) rely on index_add summing repeated indices; the
+    exporter's own translation keeps one of them."""
+    import io
+
+    import numpy as np
+    import onnxruntime
+    import torch
+
+    from exportcore.export.traceable_ops import traceable_ops
+
+    class AddRows(torch.nn.Module):
+        def forward(self, x, index, rows, columns):
+            return x.index_add(0, index, rows), x.index_add(1, index, columns, alpha=2.0)
+
+    x = torch.randn(5, 5)
+    inputs = {"x": x, "index": torch.tensor([0, 1, 2, 3]), "rows": torch.randn(4, 5), "columns": torch.randn(5, 4)}
+    buffer = io.BytesIO()
+    with traceable_ops():
+        torch.onnx.export(AddRows(), tuple(inputs.values()), buffer, dynamo=False, opset_version=20,
+                          input_names=list(inputs),
+                          dynamic_axes={"index": {0: "n"}, "rows": {0: "n"}, "columns": {1: "n"}})
+    inputs["index"] = torch.tensor([2, 2, 0, 2])  # repeated, unlike the trace's
+    got = onnxruntime.InferenceSession(buffer.getvalue()).run(None, {k: v.numpy() for k, v in inputs.items()})
+    for actual, expected in zip(got, AddRows()(*inputs.values())):
+        assert np.allclose(actual, expected.numpy(), atol=1e-6)
 
 
 def _remote_code_model(folder: Path) -> Path:

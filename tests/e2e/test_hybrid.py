@@ -52,13 +52,25 @@ def export(model_type: str, tmp_path):
     return run_export(ExportOptions(model=str(source), output_dir=str(tmp_path / "onnx"))), tmp_path / "onnx"
 
 
-def assert_end_to_end_passed(rows):
+def assert_end_to_end_passed(rows, prompt: int = 14):
     e2e = [r for r in rows if r.submodel == E2E]
-    assert {r.shape_set for r in e2e} >= {"batch 1, prompt 14", "batch 2 left-padded, prompt 14"}
+    assert {r.shape_set for r in e2e} >= {f"batch 1, prompt {prompt}", f"batch 2 left-padded, prompt {prompt}"}
     assert all(r.passed for r in e2e), [r.to_dict() for r in e2e if not r.passed][:3]
     assert sum(r.output == "tokens" for r in e2e) == 3
     # a step per new token; generate stops early once every row has ended its sequence
     assert 3 <= sum(r.output.startswith("logits") for r in e2e) <= 30
+
+
+#: Issue 13 §5's hybrid families: (state kind of layer 0, the first layer with keys and values or None).
+MORE_HYBRIDS = {
+    "bamba": ("ssm", 1), "zamba2": ("ssm", 1), "jamba": ("ssm", 1), "mamba": ("ssm", None),
+    "falcon_mamba": ("ssm", None), "qwen3_next": ("recurrent", 1), "qwen3_5_text": ("recurrent", 1),
+    "qwen3_5_moe_text": ("recurrent", 1), "olmo_hybrid": ("recurrent", 1), "lara_mini": ("recurrent", 1),
+    "kimi_linear": ("recurrent", 1), "bailing_hybrid": ("recurrent", 1), "zaya": ("recurrent", 0), "lfm3": (None, 1),
+    "lfm2_moe": (None, 1),
+}
+#: In the default run: one family per stand-in of export/adapter_scans.py is enough there (the cheapest).
+DEFAULT_RUN = {"qwen3_5_text"}
 
 
 @pytest.mark.parametrize("model_type", [
@@ -81,6 +93,28 @@ def test_hybrid_exports_and_generates_like_pytorch(model_type, tmp_path):
         assert f"past_key_values.{layer}.key" in inputs and f"present.{layer}.value" in outputs
     if model_type == "nemotron_h":  # layer 2 is an MLP: it holds nothing, and the indices stay absolute
         assert not any(name.endswith(".2") or ".2." in name for name in inputs)
+
+
+@pytest.mark.parametrize("model_type", [
+    model_type if model_type in DEFAULT_RUN else pytest.param(model_type, marks=pytest.mark.slow)
+    for model_type in MORE_HYBRIDS])
+def test_more_hybrids_export_and_generate_like_pytorch(model_type, tmp_path):
+    """Mamba v1 (Mamba, Falcon-Mamba, Jamba) and the delta rule (Qwen3-Next, Qwen3.5, OLMo-Hybrid, Lara-Mini, Kimi,
+    Bailing) through the loops of export/adapter_scans.py; Bamba and Zamba2 through the Mamba2 scan; ZAYA's
+    convolutional attention; LFM3's and Lara-Mini's sliding-window layers (past the window: the prompt is longer)."""
+    outcome, out = export(model_type, tmp_path)
+    assert outcome.validation == "passed"
+    assert_end_to_end_passed(outcome.rows, prompt=18 if model_type in ("lfm3", "lara_mini") else 14)
+    (model,) = json.loads((out / "export_plan.json").read_text(encoding="utf-8"))["submodels"]
+    inputs, outputs = list(model["inputs"]), list(model["outputs"])
+    state, attention = MORE_HYBRIDS[model_type]
+    assert "past_conv.0" in inputs and "present_conv.0" in outputs
+    if state:
+        assert f"past_{state}.0" in inputs and f"present_{state}.0" in outputs
+    if attention is None:
+        assert not any(name.startswith("past_key_values") for name in inputs)
+    else:
+        assert f"past_key_values.{attention}.key" in inputs and f"present.{attention}.value" in outputs
 
 
 def test_lfm2_by_the_command_line(tmp_path):
@@ -133,3 +167,59 @@ def test_the_scan_stand_in_equals_transformers_scan():
             results.append([out.logits, *adapter.state_cache_to_flat(out.cache, states)])
         for original, replaced in zip(*results):
             torch.testing.assert_close(replaced, original, atol=1e-5, rtol=1e-4)
+
+
+@pytest.mark.parametrize("model_type, scan", [
+    ("mamba", "mamba_scan"), ("qwen3_5_text", "delta_rule"),
+    pytest.param("kimi_linear", "delta_rule", marks=pytest.mark.slow),  # per-channel gates
+])
+def test_the_loop_stand_ins_equal_transformers_recurrent_steps(model_type, scan):
+    """export/adapter_scans.py's loops over a whole input, from a non-zero state, against transformers' own one-token
+    recurrent form fed the same tokens one by one (its multi-token forms either ignore the state — Mamba v1 — or
+    chunk in Python): every token's logits and the final states."""
+    import torch
+    import transformers
+
+    from exportcore import registry
+    from exportcore.configs.modality_hybrid import io_order
+    from exportcore.export import adapter, adapter_scans
+
+    class_name, kwargs = HYBRID_CONFIGS[model_type]
+    config = getattr(transformers, class_name)(**kwargs)
+    torch.manual_seed(0)
+    model = spread(transformers.AutoModelForCausalLM.from_config(config).eval())
+    adapter.traceable_experts(model)
+    cfg = registry.get_config_class(model_type, "text-generation-with-past")(config, task="text-generation")
+    layers = io_order(cfg.layer_states())
+    states = [(layer, kind) for layer, kind, _ in layers]
+    generator = torch.Generator().manual_seed(1)
+    past = [torch.zeros(2, dims[0], 0, dims[1]) if kind in ("key", "value")
+            else torch.randn(2, *dims, generator=generator) * 0.3 for _, kind, dims in layers]
+    ids = torch.randint(4, 128, (2, 5), generator=generator)
+    with torch.no_grad():
+        cache = adapter.flat_to_state_cache(model.config, states, past)
+        steps = [model(input_ids=ids[:, t:t + 1], position_ids=torch.full((2, 1), t), cache=cache, use_cache=True)
+                 for t in range(ids.shape[1])]
+        expected = [torch.cat([step.logits for step in steps], dim=1),
+                    *adapter.state_cache_to_flat(steps[-1].cache, states)]
+        cache = adapter.flat_to_state_cache(model.config, states, past)
+        with adapter_scans.SCANS[scan](model):
+            out = model(input_ids=ids, position_ids=torch.arange(5).expand(2, 5), cache=cache, use_cache=True)
+        got = [out.logits, *adapter.state_cache_to_flat(out.cache, states)]
+    for reference, replaced in zip(expected, got, strict=True):
+        torch.testing.assert_close(replaced, reference, atol=1e-5, rtol=1e-4)
+
+
+def test_each_family_declares_the_states_its_layers_hold():
+    """``STATE_INPUTS`` (what docs/supported-models.md lists without a config.json) against ``layer_states`` of the
+    tiny configuration; and every layer description holds a state or keys and values."""
+    import transformers
+
+    from exportcore import registry
+    from exportcore.configs.modality_hybrid import HybridDecoderOnnxConfig
+
+    for model_type, (class_name, kwargs) in HYBRID_CONFIGS.items():
+        cls = registry.get_config_class(model_type, "text-generation-with-past")
+        assert issubclass(cls, HybridDecoderOnnxConfig), model_type
+        layers = cls(getattr(transformers, class_name)(**kwargs), task="text-generation").layer_states()
+        assert {kind for _, kind, _ in layers} - {"key", "value"} == set(cls.STATE_INPUTS), model_type

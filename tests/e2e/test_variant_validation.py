@@ -8,6 +8,7 @@ run is kept aside with exit code 1; validation_report.json carries each variant'
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +76,59 @@ def test_a_damaged_variant_fails_its_budget_and_the_run_is_kept_aside(tiny_model
     assert q8["passed"] is False and "top-1" in q8["why"]
     assert {f["figure"]: f["passed"] for f in q8["figures"]}["top1"] is False
     assert [e.variant for e in events if isinstance(e, VariantResult) and not e.passed] == ["q8"]
+
+
+def _cli_export(capsys, model: str, out: Path, variants: str) -> tuple[int, str, str]:
+    from exportcore.cli import main
+
+    code = main(["export", model, str(out), "--variants", variants])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _table(text: str) -> dict[str, str]:
+    """The CLI's variants table: variant -> its line."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("Variants against PyTorch fp32"))
+    rows = {}
+    for line in lines[start + 1:]:
+        if not line.startswith("  ") or not line.split():
+            break
+        rows[line.split()[0]] = line
+    return rows
+
+
+@pytest.mark.parametrize("variants", [pytest.param("q8,q4", id="q8,q4"),
+                                      pytest.param(",".join(ALL), id="all", marks=pytest.mark.slow)])
+def test_an_untrained_decoder_is_judged_by_the_logits_cosine(capsys, tmp_path, variants):
+    """demo:tiny-gpt2's random logits are flat: PyTorch's top-1 is clear nowhere, the logits cosine judges it."""
+    out = tmp_path / "onnx"
+    code, stdout, stderr = _cli_export(capsys, "demo:tiny-gpt2", out, variants)
+    assert code == 0, stderr[-2000:]
+    rows = _table(stdout + stderr)
+    assert set(rows) == set(variants.split(","))
+    for variant, line in rows.items():
+        assert " ok " in line and "unjudged" not in line and re.search(r"logits cos (0\.9|1\.0)", line), line
+    report = json.loads((out / "validation_report.json").read_text())
+    for variant in rows:
+        figures = {f["figure"]: f for f in report["variants"][variant]["figures"]}
+        assert figures["logits_cosine"]["passed"] and "top1" not in figures  # no clear choice: top-1 not judged
+        assert figures["logits_cosine"]["value"] <= figures["logits_cosine_mean"]["value"]
+
+
+def test_a_damaged_variant_of_an_untrained_decoder_fails_on_the_logits_cosine(capsys, tmp_path, monkeypatch):
+    _damaging(monkeypatch, "q8")
+    out = tmp_path / "onnx"
+    code, stdout, stderr = _cli_export(capsys, "demo:tiny-gpt2", out, "q8")
+    assert code == 1 and not out.exists()
+    text = stdout + stderr
+    (line,) = [line for line in text.splitlines() if line.startswith("  ✗ variant")]
+    assert line.startswith("  ✗ variant q8: lowest cosine similarity of one position's scores (logits")
+    assert "next step: The q8 variant is outside the accuracy budget (q8: lowest cosine similarity" in text
+    (kept,) = tmp_path.glob("onnx.failed-*")
+    q8 = json.loads((kept / "validation_report.json").read_text())["variants"]["q8"]
+    assert q8["passed"] is False and "scores (logits" in q8["why"]
+    assert {f["figure"]: f["passed"] for f in q8["figures"]}["logits_cosine"] is False
 
 
 @pytest.mark.slow

@@ -164,8 +164,9 @@ def test_decoder_with_cache_variants_decode(tmp_path, variants):
 
 # ---- transformers.js 4 in Node -------------------------------------------------------------------------------------
 def transformers_js_dir() -> Path | None:
-    """A folder holding node_modules/@huggingface/transformers: $TRANSFORMERS_JS_DIR, else the research setup."""
-    for folder in (os.environ.get("TRANSFORMERS_JS_DIR"), "/tmp/tjs"):
+    """A folder holding node_modules/@huggingface/transformers: $TRANSFORMERS_JS_DIR, else tests/tjs (its pinned
+    package, installed by `npm ci` there; .ci/run does it)."""
+    for folder in (os.environ.get("TRANSFORMERS_JS_DIR"), HERE.parent / "tjs"):
         if folder and (Path(folder) / "node_modules" / "@huggingface" / "transformers").is_dir():
             return Path(folder)
     return None
@@ -173,8 +174,7 @@ def transformers_js_dir() -> Path | None:
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("node") is None or transformers_js_dir() is None,
-                    reason="needs node and transformers.js (npm install @huggingface/transformers; "
-                           "TRANSFORMERS_JS_DIR)")
+                    reason="needs node and transformers.js: (cd tests/tjs && npm ci)")
 @pytest.mark.parametrize("model, kind", [("demo:tiny-bert", "encoder"), ("demo:tiny-gpt2", "decoder"),
                                          ("demo:tiny-t5", "seq2seq")])
 def test_transformers_js_loads_every_dtype(tmp_path, model, kind):

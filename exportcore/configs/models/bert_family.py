@@ -3,6 +3,7 @@ token_type_ids), with the usual encoder heads. Input order = their forward signa
 tests/e2e/test_architectures.py)."""
 
 from ...registry import register
+from ..static_axes import StaticAxesMixin
 from .bert import ENCODER_TASKS, BertOnnxConfig, DistilBertOnnxConfig
 
 # ---- BERT's inputs (with token_type_ids)
@@ -46,6 +47,26 @@ class RemBertOnnxConfig(BertOnnxConfig):
 @register("megatron-bert", *ENCODER_TASKS)
 class MegatronBertOnnxConfig(BertOnnxConfig):
     pass
+
+
+#: Why Nystromformer's sequence axis is static (the plan document, ``inspect`` and the app say it with the size).
+NYSTROMFORMER_FIXED_LENGTH = (
+    "landmark attention averages the sequence in segment_means_seq_len // num_landmarks blocks, so the model runs "
+    "at exactly segment_means_seq_len tokens: pad (and truncate) every input to that length, with the attention "
+    "mask marking the padding")
+
+
+@register("nystromformer", *ENCODER_TASKS)
+class NystromformerOnnxConfig(StaticAxesMixin, BertOnnxConfig):
+    STATIC_SHAPES = {"sequence_length": ("segment_means_seq_len", NYSTROMFORMER_FIXED_LENGTH)}
+    #: transformers 5's 4-D mask does not fit landmark attention (export/adapter_forwards.py).
+    EXPORT_FORWARDS = ("key_padding_mask",)
+
+    def static_shape_sources(self) -> dict[str, tuple[str, str]]:
+        # With as many landmarks as segment_means_seq_len, transformers takes plain attention: any length runs.
+        if getattr(self._config, "num_landmarks", None) == getattr(self._config, "segment_means_seq_len", None):
+            return {}
+        return self.STATIC_SHAPES
 
 
 @register("splinter", "feature-extraction", "question-answering")

@@ -1,5 +1,6 @@
-"""Hybrid and state-space decoders: LFM2 (convolution + attention), Granite 4 hybrids (Mamba2 + attention + MoE),
-Falcon-H1 (Mamba2 and attention in every layer), Nemotron-H (Mamba2, attention and MLP layers), Mamba2.
+"""Hybrid and state-space decoders: LFM2, LFM2-MoE and LFM3 (convolution + attention), Granite 4 hybrids (Mamba2 +
+attention + MoE), Falcon-H1 (Mamba2 and attention in every layer), Nemotron-H (Mamba2, attention and MLP layers),
+Mamba2, Bamba (Mamba2 + attention), Zamba2 (Mamba2 layers, some with a shared attention block before them).
 
 Each class says what its layers hold (``layer_states``) from config.json; the state sizes follow the families'
 modeling code in transformers 5.25 (the Mamba2 mixer's convolution runs over ``intermediate + 2·groups·state``
@@ -18,6 +19,7 @@ class _Mamba2Layers(HybridDecoderOnnxConfig):
     """Families built from the Mamba2 mixer: a convolution and an SSM state per Mamba layer."""
 
     EXPORT_FORWARDS = ("mamba2_scan",)
+    STATE_INPUTS = ("conv", "ssm")
 
     def mamba_sizes(self) -> tuple[int, int, int, int, int, int]:
         """The Mamba2 mixer's (intermediate size, heads, head dim, groups, state size, convolution kernel)."""
@@ -51,6 +53,18 @@ class Lfm2OnnxConfig(HybridDecoderOnnxConfig):
             elif kind == "attention":
                 states += self.attention_states(layer)
         return states
+
+
+@register("lfm3", *TASKS)
+class Lfm3OnnxConfig(Lfm2OnnxConfig):
+    """LFM2's short convolutions with full and sliding-window attention layers."""
+
+
+@register("lfm2_moe", *TASKS)
+class Lfm2MoeOnnxConfig(Lfm2OnnxConfig):
+    """LFM2's layers with mixture-of-experts feed-forward after the first ``num_dense_layers``."""
+
+    EXPORT_FORWARDS = ("batched_experts",)
 
 
 @register("granitemoehybrid", *TASKS)
@@ -111,3 +125,44 @@ class Mamba2OnnxConfig(_Mamba2Layers):
 
     def layer_states(self) -> list[LayerState]:
         return self.layers_by_kind(["state"] * self._config.num_hidden_layers)
+
+
+@register("bamba", *TASKS)
+class BambaOnnxConfig(_Mamba2Layers):
+    """Mamba2 layers, attention at ``attn_layer_indices``."""
+
+    def mamba_sizes(self):
+        c = self._config
+        intermediate = c.mamba_expand * c.hidden_size
+        head_dim = c.mamba_d_head if isinstance(c.mamba_d_head, int) else intermediate // c.mamba_n_heads
+        return (intermediate, c.mamba_n_heads, head_dim, c.mamba_n_groups, c.mamba_d_state, c.mamba_d_conv)
+
+    def layer_states(self) -> list[LayerState]:
+        c = self._config
+        attention = set(c.attn_layer_indices or ())
+        return self.layers_by_kind(["attention" if i in attention else "state" for i in range(c.num_hidden_layers)])
+
+
+@register("zamba2", *TASKS)
+class Zamba2OnnxConfig(_Mamba2Layers):
+    """Mamba2 layers; a ``hybrid`` layer runs one of the shared attention blocks (over the hidden states and the
+    embeddings side by side: ``2·hidden``) before its Mamba2 mixer, so it holds keys and values and the states."""
+
+    def mamba_sizes(self):
+        c = self._config
+        intermediate = int(c.mamba_expand * c.hidden_size)
+        return (intermediate, c.n_mamba_heads, intermediate // c.n_mamba_heads, c.mamba_ngroups, c.mamba_d_state,
+                c.mamba_d_conv)
+
+    def attention_states(self, layer: int) -> list[LayerState]:
+        c = self._config
+        dims = (c.num_key_value_heads or c.num_attention_heads, 2 * c.hidden_size // c.num_attention_heads)
+        return [(layer, "key", dims), (layer, "value", dims)]
+
+    def layer_states(self) -> list[LayerState]:
+        states: list[LayerState] = []
+        for layer, kind in enumerate(self._config.layers_block_type):
+            if kind == "hybrid":
+                states += self.attention_states(layer)
+            states += self.mamba_states(layer)
+        return states

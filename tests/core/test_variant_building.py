@@ -1,0 +1,173 @@
+"""How the variants are built fast and small (issue 12 §6, decisions 134-137): shape inference without copies of the
+weights gives what onnx's gives, onnxruntime's quantizer writes the same file with it, and a builder process's
+failure reaches the run as the child raised it.
+
+Fast: hand-made graphs of a few nodes; the builder processes run trivial work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import threading
+import time
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from exportcore.errors import ExportError
+from exportcore.postprocess import onnx_files, ort_hooks, variant_processes, variants_build
+from exportcore.postprocess.shape_inference import infer_shapes_in_place
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="builder processes are forked")
+
+
+def _model(k: int = 64) -> onnx.ModelProto:
+    """x [batch, k] -> MatMul W -> Reshape to [batch, 2, k/2] -> Add bias -> Gemm-free tail: a weight large enough
+    to be left out of inference, and a shape the Reshape reads from a constant."""
+    rng = np.random.default_rng(0)
+    weights = [numpy_helper.from_array(rng.standard_normal((k, k)).astype(np.float32), "W"),
+               numpy_helper.from_array(rng.standard_normal((k, k)).astype(np.float32), "W2"),
+               numpy_helper.from_array(np.array([0, 2, k // 2], np.int64), "shape"),
+               numpy_helper.from_array(rng.standard_normal((k // 2,)).astype(np.float32), "bias")]
+    nodes = [helper.make_node("MatMul", ["x", "W"], ["h"], name="mm"),
+             helper.make_node("Relu", ["h"], ["r"], name="relu"),
+             helper.make_node("MatMul", ["r", "W2"], ["h2"], name="mm2"),
+             helper.make_node("Reshape", ["h2", "shape"], ["folded"], name="reshape"),
+             helper.make_node("Add", ["folded", "bias"], ["y"], name="add")]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", k])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], weights)
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+def test_shape_inference_in_place_gives_onnx_shapes_and_keeps_the_weights():
+    model = _model()
+    expected = onnx.shape_inference.infer_shapes(model)
+    weights = [t.SerializeToString() for t in model.graph.initializer]
+    assert infer_shapes_in_place(model) is model
+    assert model.graph.value_info == expected.graph.value_info and len(model.graph.value_info) == 4
+    assert model.graph.output == expected.graph.output
+    assert [d.dim_value for d in model.graph.output[0].type.tensor_type.shape.dim][1:] == [2, 32]  # read "shape"
+    assert [t.SerializeToString() for t in model.graph.initializer] == weights
+
+
+def _normalized(path) -> onnx.ModelProto:
+    model = onnx.load(str(path))
+    for tensor in model.graph.initializer:  # written by an external-data round trip or not: the same tensor
+        tensor.ClearField("data_location")
+        tensor.ClearField("doc_string")
+    return model
+
+
+def test_quantizer_writes_the_same_file_with_lighter_shape_inference(tmp_path, monkeypatch):
+    source = tmp_path / "model.onnx"
+    onnx.save(_model(), str(source))
+    variants_build._quantize_dynamic(source, tmp_path / "light.onnx", "QInt8")
+    monkeypatch.setattr(ort_hooks, "lighter_shape_inference", contextlib.nullcontext)
+    variants_build._quantize_dynamic(source, tmp_path / "plain.onnx", "QInt8")
+    light, plain = _normalized(tmp_path / "light.onnx"), _normalized(tmp_path / "plain.onnx")
+    assert "MatMulInteger" in {n.op_type for n in light.graph.node}
+    assert light.graph == plain.graph
+    from onnxruntime.quantization import quant_utils  # and onnxruntime's own helpers are back in place
+
+    assert quant_utils.save_and_reload_model_with_shape_infer.__module__ == quant_utils.__name__
+
+
+def test_fp16_variant_is_the_same_as_the_converter_inferring_by_itself(tmp_path):
+    from onnxruntime.transformers import float16
+
+    source = tmp_path / "model.onnx"
+    onnx.save(_model(), str(source))
+    variants_build.fp16(source, tmp_path / "light.onnx")
+    plain = float16.convert_float_to_float16(str(source), keep_io_types=True)
+    light = onnx.load(str(tmp_path / "light.onnx"))
+    assert {n.op_type for n in light.graph.node} == {n.op_type for n in plain.graph.node}
+    assert {t.name: t.SerializeToString() for t in light.graph.initializer} == \
+           {t.name: t.SerializeToString() for t in plain.graph.initializer}
+    assert sorted(light.graph.value_info, key=lambda v: v.name) == sorted(plain.graph.value_info, key=lambda v: v.name)
+
+
+def test_external_data_is_found_without_parsing_the_weights(tmp_path):
+    model = _model(k=128)
+    onnx_files.save_onnx(model, tmp_path / "big.onnx", external_data=True)
+    onnx_files.save_onnx(_model(k=128), tmp_path / "one.onnx", external_data=False)
+    assert onnx_files.external_data_files(tmp_path / "big.onnx") == [tmp_path / "big.onnx_data"]
+    assert onnx_files.external_data_files(tmp_path / "one.onnx") == []
+
+
+# ---- builder processes ---------------------------------------------------------------------------------------------
+def _jobs(n: int) -> list[variant_processes.Job]:
+    return [variant_processes.Job(f"f{i}.onnx", ("q8",)) for i in range(n)]
+
+
+def _work(job):
+    if job.fp32 == "f1.onnx":
+        time.sleep(0.3)  # finishes after f2: the outcomes still come back in the jobs' order
+    return variant_processes.Outcome({"q8": job.fp32.replace(".onnx", "_quantized.onnx")}, [(f"pid {os.getpid()}",)])
+
+
+def test_builder_processes_return_outcomes_in_job_order_from_other_processes():
+    outcomes = variant_processes.run_jobs(_jobs(3), _work, processes=2)
+    assert [o.built["q8"] for o in outcomes] == ["f0_quantized.onnx", "f1_quantized.onnx", "f2_quantized.onnx"]
+    assert all(o.log[0][0] != f"pid {os.getpid()}" for o in outcomes)
+    here = variant_processes.run_jobs(_jobs(1), _work, processes=0)
+    assert here[0].log == [(f"pid {os.getpid()}",)]
+
+
+def _full_disk(job):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), f"/run/{job.fp32}")
+
+
+def _coded(job):
+    raise ExportError("variant_failed", variant="q8", file=job.fp32, reason="a library failed")
+
+
+def _dies(job):
+    os._exit(3)
+
+
+def test_a_builder_process_failure_is_raised_as_the_child_raised_it():
+    with pytest.raises(OSError) as caught:
+        variant_processes.run_jobs(_jobs(2), _full_disk, processes=2)
+    assert caught.value.errno == errno.ENOSPC and caught.value.filename.startswith("/run/f")
+    with pytest.raises(ExportError) as coded:
+        variant_processes.run_jobs(_jobs(1), _coded, processes=1)
+    assert coded.value.code == "variant_failed" and coded.value.params["reason"] == "a library failed"
+    with pytest.raises(ExportError) as died:
+        variant_processes.run_jobs(_jobs(1), _dies, processes=1)
+    assert died.value.code == "variant_failed" and "status 3" in died.value.params["reason"]
+
+
+def _sleeps(job):
+    time.sleep(60)
+    return variant_processes.Outcome()
+
+
+def test_cancel_stops_the_builder_processes_at_once():
+    cancel = threading.Event()
+    threading.Timer(0.3, cancel.set).start()
+    start = time.monotonic()
+    with pytest.raises(ExportError) as caught:
+        variant_processes.run_jobs(_jobs(2), _sleeps, processes=2, cancel=cancel)
+    assert caught.value.code == "cancelled" and time.monotonic() - start < 10
+    assert not [p for p in __import__("multiprocessing").active_children()]
+
+
+def test_two_builders_only_when_two_fit_in_memory_and_a_core_is_idle(monkeypatch):
+    import exportcore.machine as machine
+
+    monkeypatch.delenv(variant_processes.ENV, raising=False)
+    monkeypatch.setattr(machine, "memory_available", lambda: (8 * 2**30, 16 * 2**30))
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.5, 2.0, 2.0))  # this export and one other job
+    assert variant_processes.how_many(500 * 2**20) == 2
+    assert variant_processes.how_many(2 * 2**30) == 1  # two builders of a 2 GiB file need more than 8 GiB
+    monkeypatch.setattr(os, "getloadavg", lambda: (4.5, 4.0, 4.0))  # a busy machine: no core to gain
+    assert variant_processes.how_many(500 * 2**20) == 1
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert variant_processes.how_many(500 * 2**20) == 1
+    monkeypatch.setenv(variant_processes.ENV, "0")
+    assert variant_processes.how_many(500 * 2**20) == 0

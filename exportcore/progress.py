@@ -118,6 +118,9 @@ class ConsoleReporter:
         elif isinstance(event, RunResult):
             self._result(event)
         elif isinstance(event, ErrorEvent):
+            if any(not v.passed for v in self.variants):  # the run ends here: show every variant's figures
+                for line in variants_table(self.variants):
+                    self._line(line)
             self._clear_bar()
 
     def note(self, text: str) -> None:

@@ -37,10 +37,12 @@ POSITION_TABLES: dict[str, PositionTable] = {
     **dict.fromkeys(("albert", "bart", "bert", "big_bird", "bigbird_pegasus", "blenderbot", "blenderbot-small",
                      "codegen", "convbert", "distilbert", "electra", "flaubert", "gpt2", "gpt_bigcode", "gpt_neo",
                      "gptj", "layoutlm", "marian", "mbart", "megatron-bert", "mobilebert", "opt", "pegasus",
-                     "rembert", "roformer", "splinter", "squeezebert", "xlm", "deberta"), _TEXT),
+                     "rembert", "roformer", "splinter", "squeezebert", "xlm", "deberta", "visual_bert", "imagegpt"),
+                  _TEXT),
     "deberta-v2": PositionTable("max_position_embeddings", only_if="position_biased_input"),
     **dict.fromkeys(("camembert", "data2vec-text", "ibert", "lilt", "mpnet", "roberta", "xlm-roberta"), _ROBERTA),
-    **dict.fromkeys(("clip", "siglip", "chinese_clip", "groupvit"), _TOWER),
+    **dict.fromkeys(("clip", "siglip", "chinese_clip", "groupvit", "owlvit", "owlv2"), _TOWER),
+    "clap": PositionTable("text_config.max_position_embeddings", after_padding=True),
     "whisper": PositionTable("max_target_positions"),
 }
 

@@ -125,6 +125,8 @@ def test_a_damaged_variant_of_an_untrained_decoder_fails_on_the_logits_cosine(ca
     (line,) = [line for line in text.splitlines() if line.startswith("  ✗ variant")]
     assert line.startswith("  ✗ variant q8: lowest cosine similarity of one position's scores (logits")
     assert "next step: The q8 variant is outside the accuracy budget (q8: lowest cosine similarity" in text
+    table = text.split("Variants against PyTorch fp32 (figure ≥ budget):\n")[1].splitlines()
+    assert table[0].split()[:2] == ["q8", "FAILED"] and "logits cos" in table[0] and "✗ (≥0.99)" in table[0]
     (kept,) = tmp_path.glob("onnx.failed-*")
     q8 = json.loads((kept / "validation_report.json").read_text())["variants"]["q8"]
     assert q8["passed"] is False and "scores (logits" in q8["why"]

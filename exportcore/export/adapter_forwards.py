@@ -16,6 +16,10 @@ inside the traced module's forward, so ``generate`` (the end-to-end reference) r
 - ``patchify_slices``: PatchTST / PatchTSMixer cut the window into patches with ``unfold`` over dimension -2, which
   TorchScript translates with the patch axis in the wrong place (onnxruntime refuses the file); the stand-in takes
   the same patches as slices (checked against the original by tests/core/test_optimum_rest.py).
+- ``tiled_patches``: MobileViTV2 cuts its feature map into patches with ``unfold`` and puts them back with ``fold``
+  (``aten::col2im``, which the TorchScript exporter cannot translate with a traced output size). Its patches do
+  not overlap (stride = kernel), so both are a reshape and a permutation (checked against the original by
+  tests/core/test_tiled_patches.py).
 - ``named_logits``: MGP-STR returns its character, BPE and WordPiece logits as one tuple, ``logits``; the traced
   module picks outputs by name, so they are named ``char_logits``, ``bpe_logits``, ``wp_logits`` (Optimum's).
 """
@@ -174,6 +178,36 @@ def patchify_slices(model: nn.Module) -> Iterator[None]:
             del module.forward
 
 
+def _unfolding(module, feature_map):
+    batch, channels, height, width = feature_map.shape
+    ph, pw = module.patch_height, module.patch_width
+    tiles = feature_map.reshape(batch, channels, height // ph, ph, width // pw, pw)
+    patches = tiles.permute(0, 1, 3, 5, 2, 4).reshape(batch, channels, ph * pw, -1)
+    return patches, (height, width)
+
+
+def _folding(module, patches, output_size):
+    batch, channels, _, _ = patches.shape
+    ph, pw = module.patch_height, module.patch_width
+    height, width = output_size
+    tiles = patches.reshape(batch, channels, ph, pw, height // ph, width // pw)
+    return tiles.permute(0, 1, 4, 2, 5, 3).reshape(batch, channels, height, width)
+
+
+@contextlib.contextmanager
+def tiled_patches(model: nn.Module) -> Iterator[None]:
+    patched = [module for module in model.modules()
+               if hasattr(module, "unfolding") and hasattr(module, "folding") and hasattr(module, "patch_height")]
+    for module in patched:
+        module.unfolding = types.MethodType(_unfolding, module)
+        module.folding = types.MethodType(_folding, module)
+    try:
+        yield
+    finally:
+        for module in patched:
+            del module.unfolding, module.folding
+
+
 @contextlib.contextmanager
 def named_logits(model: nn.Module) -> Iterator[None]:
     original = model.forward
@@ -201,6 +235,8 @@ def applied(model: nn.Module, names: tuple[str, ...]) -> Iterator[None]:
             stack.enter_context(patchify_slices(model))
         if "named_logits" in names:
             stack.enter_context(named_logits(model))
+        if "tiled_patches" in names:
+            stack.enter_context(tiled_patches(model))
         for name in names:
             if name in adapter_scans.SCANS:
                 stack.enter_context(adapter_scans.SCANS[name](model))

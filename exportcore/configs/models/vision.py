@@ -137,6 +137,11 @@ class MobileViTOnnxConfig(ViTOnnxConfig):
     pass
 
 
+@register("mobilevitv2", "feature-extraction", "image-classification", "image-segmentation")
+class MobileViTV2OnnxConfig(ViTOnnxConfig):
+    EXPORT_FORWARDS = ("tiled_patches",)  # fold/unfold as reshapes (export/adapter_forwards.py)
+
+
 # ---- dense prediction
 
 

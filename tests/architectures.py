@@ -431,6 +431,9 @@ ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
     "vision-encoder-decoder": lambda: _vision_encoder_decoder(),
     # ---- layout
     "layoutlm": _cfg("LayoutLMConfig", **TEXT, type_vocab_size=2, max_2d_position_embeddings=128),
+    "layoutlmv3": _cfg("LayoutLMv3Config", **{**TEXT, "hidden_size": 48}, max_2d_position_embeddings=128, input_size=32, patch_size=8,
+                       coordinate_size=8, shape_size=8, rel_pos_bins=8, max_rel_pos=16, rel_2d_pos_bins=8,
+                       max_rel_2d_pos=32),
     # LiLT splits the hidden size into 6 box coordinates after shrinking it by channel_shrink_ratio: 48 / 4 / 6
     "lilt": _cfg("LiltConfig", **{**TEXT, "max_position_embeddings": 66, "hidden_size": 48}, type_vocab_size=1,
                  pad_token_id=1,

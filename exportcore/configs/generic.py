@@ -132,7 +132,6 @@ NOT_GENERIC: dict[str, str] = {
     "openai-gpt": "returns no cache (no past_key_values support)",
     "bros": "a layout model: its forward needs bounding boxes (bbox) besides the text",
     "layoutlmv2": "a layout model that needs the detectron2 library (not installable here)",
-    "layoutlmv3": "a layout model: text, bounding boxes and the page image together",
     "tapas": "a table model: its token_type_ids carry seven kinds of table positions",
     "canine": "works on characters (no vocab_size): the derived text inputs do not fit",
     "dinat": "needs the natten library (not installable here)",

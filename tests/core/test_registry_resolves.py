@@ -84,7 +84,7 @@ def vision(c):
 
 def image_size(c, kw, axis: str) -> int:
     """The image height or width a vision config fixes (an int or [height, width]), else the shape keyword."""
-    size = getattr(vision(c), "image_size", None)
+    size = getattr(vision(c), "image_size", None) or getattr(c, "input_size", None)  # LayoutLMv3: input_size
     if isinstance(size, (list, tuple)):
         return size[0] if axis == "height" else size[1]
     return size or kw[f"image_{axis}"]

@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_export import CASES, OUT, model_path  # noqa: E402
-from common import ensure_dir, load_average, machine, measure, median_of, python  # noqa: E402
+from common import ensure_dir, load_average, machine, measure, median_of, python, write_doc_section  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "benchmarks.md"
@@ -307,19 +307,7 @@ def section(table: dict, runs: int, started: str, ended: str, before: str, after
 
 
 def write_section(text: str) -> None:
-    """Replace our section; what follows ``NOTES`` in it up to the re-run line (findings, written by hand) is
-    kept."""
-    doc = DOC.read_text(encoding="utf-8")
-    if START in doc and END in doc:
-        before, rest = doc.split(START, 1)
-        old, after = rest.split(END, 1)
-        if NOTES in old:
-            notes = old.split(NOTES, 1)[1].split("\nRe-run: ", 1)[0]
-            text = text.replace("\nRe-run: ", "\n" + NOTES + notes + "\nRe-run: ", 1)
-        doc = before + text + after
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    DOC.write_text(doc, encoding="utf-8")
+    write_doc_section(DOC, "bench_optimum", text)
 
 
 def main() -> None:

@@ -36,7 +36,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
-from common import ensure_dir, load_average, machine, measure, median_of, python  # noqa: E402
+from common import ensure_dir, load_average, machine, measure, median_of, python, write_doc_section  # noqa: E402
 
 OUT = HERE / "out"
 DOC = REPO / "docs" / "benchmarks.md"
@@ -256,19 +256,7 @@ def section(table: list[dict], runs: dict[str, int], load_before: str, load_afte
 
 
 def write_section(text: str) -> None:
-    """Replace our section; what follows ``NOTES`` in it up to the re-run line (findings, written by hand) is
-    kept."""
-    doc = DOC.read_text(encoding="utf-8")
-    if START in doc and END in doc:
-        before, rest = doc.split(START, 1)
-        old, after = rest.split(END, 1)
-        if NOTES in old:
-            notes = old.split(NOTES, 1)[1].split("\nRe-run: ", 1)[0]
-            text = text.replace("\nRe-run: ", "\n" + NOTES + notes + "\nRe-run: ", 1)
-        doc = before + text + after
-    else:
-        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
-    DOC.write_text(doc, encoding="utf-8")
+    write_doc_section(DOC, "bench_vlm", text)
 
 
 def main() -> None:

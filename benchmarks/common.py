@@ -52,3 +52,20 @@ def load_average() -> str:
 def ensure_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def write_doc_section(doc_path: Path, name: str, text: str) -> None:
+    """Replace the ``<!-- {name}:start -->`` … ``end`` section of ``doc_path`` with ``text`` (or append it). What
+    follows its ``<!-- {name}:notes -->`` marker up to the re-run line (findings written by hand) is kept."""
+    start, end, notes_mark = (f"<!-- {name}:{part} -->" for part in ("start", "end", "notes"))
+    doc = doc_path.read_text(encoding="utf-8")
+    if start in doc and end in doc:
+        before, rest = doc.split(start, 1)
+        old, after = rest.split(end, 1)
+        if notes_mark in old:
+            notes = old.split(notes_mark, 1)[1].split("\nRe-run: ", 1)[0]
+            text = text.replace("\nRe-run: ", "\n" + notes_mark + notes + "\nRe-run: ", 1)
+        doc = before + text + after
+    else:
+        doc = doc.rstrip("\n") + "\n\n" + text + "\n"
+    doc_path.write_text(doc, encoding="utf-8")

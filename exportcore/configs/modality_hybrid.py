@@ -15,7 +15,7 @@ from config.json alone; the export checks it against the cache transformers buil
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 from .base import TensorSpec
 from .dummy_inputs import DummyInputGenerator, DummyPastKeyValuesGenerator, DummyTextInputGenerator
@@ -46,6 +46,16 @@ def layer_kinds(types: list[str] | None,
     for name in types or []:
         kinds.append("attention" if name in attention else "state" if name in state else "none")
     return kinds
+
+
+def states_by_kind(kinds: list[str], state: Callable[[int], list[LayerState]],
+                   attention: Callable[[int], list[LayerState]]) -> list[LayerState]:
+    """Every layer's cache tensors by its kind (:func:`layer_kinds`): ``state(layer)`` for a state layer,
+    ``attention(layer)`` for an attention layer, nothing for the others."""
+    states: list[LayerState] = []
+    for layer, kind in enumerate(kinds):
+        states += state(layer) if kind == "state" else attention(layer) if kind == "attention" else []
+    return states
 
 
 def io_order(states: list[LayerState]) -> list[LayerState]:

@@ -10,7 +10,7 @@ channels).
 from __future__ import annotations
 
 from ...registry import register
-from ..modality_hybrid import HybridDecoderOnnxConfig, LayerState, layer_kinds
+from ..modality_hybrid import HybridDecoderOnnxConfig, LayerState, layer_kinds, states_by_kind
 
 TASKS = ("text-generation-with-past",)
 
@@ -31,13 +31,7 @@ class _Mamba2Layers(HybridDecoderOnnxConfig):
                 (layer, "ssm", (heads, head_dim, state))]
 
     def layers_by_kind(self, kinds: list[str]) -> list[LayerState]:
-        states: list[LayerState] = []
-        for layer, kind in enumerate(kinds):
-            if kind == "state":
-                states += self.mamba_states(layer)
-            elif kind == "attention":
-                states += self.attention_states(layer)
-        return states
+        return states_by_kind(kinds, self.mamba_states, self.attention_states)
 
 
 @register("lfm2", *TASKS)
@@ -46,13 +40,9 @@ class Lfm2OnnxConfig(HybridDecoderOnnxConfig):
 
     def layer_states(self) -> list[LayerState]:
         config = self._config
-        states: list[LayerState] = []
-        for layer, kind in enumerate(layer_kinds(config.layer_types)):
-            if kind == "state":
-                states.append((layer, "conv", (config.hidden_size, config.conv_L_cache)))
-            elif kind == "attention":
-                states += self.attention_states(layer)
-        return states
+        return states_by_kind(layer_kinds(config.layer_types),
+                              lambda layer: [(layer, "conv", (config.hidden_size, config.conv_L_cache))],
+                              self.attention_states)
 
 
 @register("lfm3", *TASKS)

@@ -11,7 +11,7 @@ them.
 from __future__ import annotations
 
 from ...registry import register
-from ..modality_hybrid import HybridDecoderOnnxConfig, LayerState, layer_kinds
+from ..modality_hybrid import HybridDecoderOnnxConfig, LayerState, layer_kinds, states_by_kind
 
 TASKS = ("text-generation-with-past",)
 
@@ -31,13 +31,7 @@ class Qwen3NextOnnxConfig(HybridDecoderOnnxConfig):
                 (layer, "recurrent", (value_heads, key_dim, value_dim))]
 
     def layer_states(self) -> list[LayerState]:
-        states: list[LayerState] = []
-        for layer, kind in enumerate(layer_kinds(self._config.layer_types)):
-            if kind == "state":
-                states += self.delta_states(layer)
-            elif kind == "attention":
-                states += self.attention_states(layer)
-        return states
+        return states_by_kind(layer_kinds(self._config.layer_types), self.delta_states, self.attention_states)
 
 
 @register("qwen3_5_moe_text", *TASKS)
@@ -81,14 +75,10 @@ class KimiLinearOnnxConfig(HybridDecoderOnnxConfig):
 
     def layer_states(self) -> list[LayerState]:
         heads, head_dim, kernel = self.delta_sizes()
-        states: list[LayerState] = []
-        for layer, kind in enumerate(layer_kinds(self._config.layer_types)):
-            if kind == "state":
-                states += [(layer, "conv", (3 * heads * head_dim, kernel)),
-                           (layer, "recurrent", (heads, head_dim, head_dim))]
-            elif kind == "attention":
-                states += self.attention_states(layer)
-        return states
+        return states_by_kind(layer_kinds(self._config.layer_types),
+                              lambda layer: [(layer, "conv", (3 * heads * head_dim, kernel)),
+                                             (layer, "recurrent", (heads, head_dim, head_dim))],
+                              self.attention_states)
 
 
 @register("bailing_hybrid", *TASKS)

@@ -8,7 +8,7 @@ State sizes from the families' modeling code in transformers 5.25: a Mamba v1 mi
 from __future__ import annotations
 
 from ...registry import register
-from ..modality_hybrid import HybridDecoderOnnxConfig, LayerState
+from ..modality_hybrid import HybridDecoderOnnxConfig, LayerState, states_by_kind
 
 TASKS = ("text-generation-with-past",)
 
@@ -28,10 +28,7 @@ class _MambaLayers(HybridDecoderOnnxConfig):
         return [(layer, "conv", (intermediate, kernel)), (layer, "ssm", (intermediate, state))]
 
     def layer_states(self) -> list[LayerState]:
-        states: list[LayerState] = []
-        for layer in range(self._config.num_hidden_layers):
-            states += self.mamba_states(layer)
-        return states
+        return states_by_kind(["state"] * self._config.num_hidden_layers, self.mamba_states, self.attention_states)
 
 
 @register("mamba", *TASKS)
@@ -61,10 +58,6 @@ class JambaOnnxConfig(_MambaLayers):
 
     def layer_states(self) -> list[LayerState]:
         c = self._config
-        states: list[LayerState] = []
-        for layer in range(c.num_hidden_layers):
-            if layer % c.attn_layer_period == c.attn_layer_offset:
-                states += self.attention_states(layer)
-            else:
-                states += self.mamba_states(layer)
-        return states
+        kinds = ["attention" if layer % c.attn_layer_period == c.attn_layer_offset else "state"
+                 for layer in range(c.num_hidden_layers)]
+        return states_by_kind(kinds, self.mamba_states, self.attention_states)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...registry import register
-from ..modality_hybrid import LayerState, layer_kinds
+from ..modality_hybrid import LayerState, layer_kinds, states_by_kind
 from ..modality_image_text import ImageTextToTextOnnxConfig
 
 TASKS = ("image-to-text-with-past",)
@@ -98,13 +98,10 @@ class Lfm2VlOnnxConfig(ImageTextToTextOnnxConfig):
     def layer_states(self) -> list[LayerState]:
         text = self._config.text_config
         nc = self._normalized_config
-        states: list[LayerState] = []
-        for layer, kind in enumerate(layer_kinds(text.layer_types)):
-            if kind == "state":
-                states.append((layer, "conv", (text.hidden_size, text.conv_L_cache)))
-            elif kind == "attention":
-                states += [(layer, k, (nc.num_key_value_heads, nc.head_dim)) for k in ("key", "value")]
-        return states
+        return states_by_kind(layer_kinds(text.layer_types),
+                              lambda layer: [(layer, "conv", (text.hidden_size, text.conv_L_cache))],
+                              lambda layer: [(layer, kind, (nc.num_key_value_heads, nc.head_dim))
+                                             for kind in ("key", "value")])
 
     def patch_grid(self) -> tuple[int, int]:
         """The (rows, columns) of patches of the images the checks use: the largest square grid, in whole

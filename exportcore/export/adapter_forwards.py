@@ -223,21 +223,17 @@ def named_logits(model: nn.Module) -> Iterator[None]:
         del model.forward
 
 
+#: The stand-ins by the name a configuration's ``EXPORT_FORWARDS`` gives (``batched_experts`` is applied by
+#: export/part_modules.py when the model is wrapped).
+STAND_INS = {"mamba2_scan": mamba2_scan, "key_padding_mask": key_padding_mask, "patchify_slices": patchify_slices,
+             "named_logits": named_logits, "tiled_patches": tiled_patches, **adapter_scans.SCANS}
+
+
 @contextlib.contextmanager
 def applied(model: nn.Module, names: tuple[str, ...]) -> Iterator[None]:
     """The named stand-ins in force (see the module docstring and ``adapter_scans``)."""
     with contextlib.ExitStack() as stack:
-        if "mamba2_scan" in names:
-            stack.enter_context(mamba2_scan(model))
-        if "key_padding_mask" in names:
-            stack.enter_context(key_padding_mask(model))
-        if "patchify_slices" in names:
-            stack.enter_context(patchify_slices(model))
-        if "named_logits" in names:
-            stack.enter_context(named_logits(model))
-        if "tiled_patches" in names:
-            stack.enter_context(tiled_patches(model))
-        for name in names:
-            if name in adapter_scans.SCANS:
-                stack.enter_context(adapter_scans.SCANS[name](model))
+        for name, stand_in in STAND_INS.items():
+            if name in names:
+                stack.enter_context(stand_in(model))
         yield

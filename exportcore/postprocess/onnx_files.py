@@ -24,6 +24,14 @@ def external_data_name(path: str | Path) -> str:
     return Path(path).name + "_data"
 
 
+def file_bytes(path: Path) -> int:
+    """A file's size with its external data (``X.onnx_data``); 0 when there is no such file."""
+    if not path.is_file():
+        return 0
+    data = path.with_name(external_data_name(path))
+    return path.stat().st_size + (data.stat().st_size if data.is_file() else 0)
+
+
 def _tensors(graph: GraphProto) -> Iterator[TensorProto]:
     """Initializers and tensor attributes of a graph and its subgraphs."""
     yield from graph.initializer

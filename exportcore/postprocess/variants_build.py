@@ -46,10 +46,10 @@ def build_variants(run_dir: Path, fp32_files: list[str], variants: tuple[str, ..
 
     ``processes``: builder processes at a time (``variant_processes``; None: as the machine allows)."""
     if processes is None:
-        processes = variant_processes.how_many(max(_file_bytes(run_dir / f) for f in fp32_files))
+        processes = variant_processes.how_many(max(onnx_files.file_bytes(run_dir / f) for f in fp32_files))
     if processes >= 2:
         jobs = [variant_processes.Job(fp32, tuple(v for v in group if v in variants))
-                for group in GROUPS for fp32 in sorted(fp32_files, key=lambda f: -_file_bytes(run_dir / f))]
+                for group in GROUPS for fp32 in sorted(fp32_files, key=lambda f: -onnx_files.file_bytes(run_dir / f))]
         jobs = [job for job in jobs if job.variants]
     else:
         jobs = [variant_processes.Job(fp32, tuple(variants)) for fp32 in fp32_files]
@@ -81,12 +81,6 @@ def _build_file(run_dir: Path, job: "variant_processes.Job", cancel: Any) -> "va
                 outcome.log.append((f"{variant}: {job.fp32} has no MatMul with a constant weight large enough to "
                                     f"quantize; no {out}",))
     return outcome
-
-
-def _file_bytes(path: Path) -> int:
-    """A file's size with its data in our layout (an estimate's input: files under 2 GB have none)."""
-    data = path.with_name(onnx_files.external_data_name(path))
-    return path.stat().st_size + (data.stat().st_size if data.is_file() else 0)
 
 
 class Scratch:

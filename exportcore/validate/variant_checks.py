@@ -58,16 +58,6 @@ def references(checks: Iterable[Check], shape_sets: list[dict[str, int]], atol, 
         return References(fp32_cases, cases, None, f"PyTorch's greedy decoding failed: {first_line(exc)}")
 
 
-def file_bytes(path: Path) -> int:
-    """A file's size with its external data (``X.onnx_data``: our files name it so, see ``onnx_files``)."""
-    from ..postprocess.onnx_files import external_data_name
-
-    if not path.is_file():
-        return 0
-    data = path.with_name(external_data_name(path))
-    return path.stat().st_size + (data.stat().st_size if data.is_file() else 0)
-
-
 def _name(run_dir: Path, path: Path) -> str:
     return path.relative_to(run_dir).as_posix() if path.is_relative_to(run_dir) else path.name
 
@@ -92,6 +82,8 @@ def validate_variants(refs: References, variant_files: dict[str, dict[str, str]]
 def _one_variant(refs: References, variant: str, mapping: dict[str, str], run_dir: Path,
                  cancelled: Callable[[], bool], log, timer: LatencyTimer | None) -> VariantResult:
     budgets.budget_for(variant)  # an unknown variant fails before any work
+    from ..postprocess.onnx_files import file_bytes
+
     sizes = dict(bytes=sum(file_bytes(run_dir / v) for v in mapping.values()),
                  fp32_bytes=sum(file_bytes(run_dir / k) for k in mapping))
     if not mapping:

@@ -45,6 +45,7 @@ HUB_TASKS: tuple[str, ...] = (
     "object-detection",
     "zero-shot-object-detection",
     "image-segmentation",
+    "mask-generation",
     "depth-estimation",
     "keypoint-detection",
     "image-to-image",

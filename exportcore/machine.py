@@ -78,3 +78,46 @@ def _cgroup_memory() -> tuple[int | None, int | None]:
     if limit is not None and limit < 2**60:  # v1 writes a huge number for "no limit"
         return limit, number(base / "memory" / "memory.usage_in_bytes")
     return None, None
+
+
+def cores_used_by_others(interval: float = 0.25) -> float | None:
+    """How many cores other processes kept busy over the next ``interval`` seconds (this process's own threads
+    left out; its child processes count as others). None where /proc cannot tell."""
+    import time
+
+    def sample() -> tuple[int, int, int]:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+        own = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        return sum(fields[:8]), idle, int(own[11]) + int(own[12])  # utime + stime of all its threads
+
+    try:
+        total0, idle0, own0 = sample()
+        time.sleep(interval)
+        total1, idle1, own1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    cores = os.cpu_count() or 1
+    elapsed = total1 - total0
+    if elapsed <= 0:
+        return None
+    busy = (elapsed - (idle1 - idle0)) - (own1 - own0)
+    return max(0.0, busy / (elapsed / cores))
+
+
+_last_count: list[tuple[float, int]] = []  # (when, free cores) of the last sample
+
+
+def free_cores(interval: float = 0.25, max_age: float = 10.0) -> int:
+    """Cores this process can use without waiting for others: at least 1. A thread pool larger than that spends
+    its time waiting at every operation's barrier for a thread the scheduler put aside (decision 186). Sampled
+    at most once every ``max_age`` seconds."""
+    import time
+
+    if _last_count and time.monotonic() - _last_count[0][0] < max_age:
+        return _last_count[0][1]
+    cores = os.cpu_count() or 1
+    others = cores_used_by_others(interval)
+    count = cores if others is None else max(1, min(cores, round(cores - others)))
+    _last_count[:] = [(time.monotonic(), count)]
+    return count

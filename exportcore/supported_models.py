@@ -29,10 +29,7 @@ NOT_EXPORTABLE: dict[str, tuple[str, str]] = {}
 TRIED_BY_HAND: dict[str, str] = {
     "upernet": "its pyramid pooling (`adaptive_avg_pool2d`) exports on the TorchScript path only where the feature "
                "map's size divides evenly by every pool size: no dynamic image size",
-    "pix2struct": "its decoder with a cache needs `decoder_attention_mask` over past and new tokens, which the "
-                  "encoder-decoder wrapper does not take yet",
     "zoedepth": "validates at batch 1 only (not investigated further)",
-    "sam": "not tried yet: three parts (vision encoder, prompt encoder, mask decoder)",
     "speecht5": "not tried yet: text/speech encoders and decoders with a vocoder",
 }
 

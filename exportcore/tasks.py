@@ -44,6 +44,7 @@ TASKS: dict[str, tuple[str, ...]] = {
     "zero-shot-object-detection": ("AutoModelForZeroShotObjectDetection",),
     "image-to-image": ("AutoModelForImageToImage",),
     "keypoint-detection": ("AutoModelForPoseEstimation",),
+    "mask-generation": ("AutoModelForMaskGeneration",),
 }
 
 #: Other names people use for the same task (Optimum's and transformers' older vocabulary).

@@ -307,6 +307,9 @@ ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
     "ibert": _cfg("IBertConfig", **{**TEXT, "max_position_embeddings": 66}, type_vocab_size=1, pad_token_id=1),
     "mpnet": _cfg("MPNetConfig", **{**TEXT, "max_position_embeddings": 66}, pad_token_id=1),
     "big_bird": _cfg("BigBirdConfig", **TEXT, attention_type="original_full", type_vocab_size=2, pad_token_id=0),
+    # a window of 4 tokens: the validation's 7 and 11 are longer than a window and not multiples of it
+    "longformer": _cfg("LongformerConfig", **{**TEXT, "max_position_embeddings": 66}, type_vocab_size=1,
+                       pad_token_id=1, attention_window=4),
     "modernbert": _cfg("ModernBertConfig", **TEXT, global_attn_every_n_layers=2, local_attention=16,
                        pad_token_id=0, bos_token_id=1, eos_token_id=2, cls_token_id=1, sep_token_id=2),
     "esm": _cfg("EsmConfig", **TEXT, pad_token_id=1, mask_token_id=4, position_embedding_type="rotary"),
@@ -487,6 +490,15 @@ ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
     "siglip_vision_model": _cfg("SiglipVisionConfig", **VIT),
     "owlvit": _clip_like("OwlViTConfig", projection_dim=H),
     "owlv2": _clip_like("Owlv2Config", projection_dim=H),
+    # patches of 4 x 4 pixels x 3 channels; rows and columns up to 64; the cross-attention reads the vision width.
+    # 8 relative buckets up to 24 tokens: no distance lands exactly on a bucket edge (with 16, distance 8 computes
+    # log(2) / log(4) * 4 = 2.0, which rounding puts in either bucket)
+    "pix2struct": _cfg("Pix2StructConfig", decoder_start_token_id=0, pad_token_id=0, eos_token_id=1,
+                       text_config=dict(vocab_size=V, hidden_size=H, d_kv=8, d_ff=I, num_layers=L, num_heads=A,
+                                        relative_attention_num_buckets=8, relative_attention_max_distance=24),
+                       vision_config=dict(hidden_size=H, patch_embed_hidden_size=48, d_ff=I, d_kv=8,
+                                          num_hidden_layers=L, num_attention_heads=A, seq_len=64),
+                       architectures=["Pix2StructForConditionalGeneration"]),
     "patchtst": _cfg("PatchTSTConfig", num_input_channels=2, context_length=26, patch_length=4, patch_stride=4,
                      num_hidden_layers=L, d_model=H, num_attention_heads=A, ffn_dim=I, prediction_length=6),
     "patchtsmixer": _cfg("PatchTSMixerConfig", num_input_channels=2, context_length=26, patch_length=4,
@@ -524,6 +536,14 @@ ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
         encoder_ffn_dim=I, decoder_ffn_dim=I, num_queries=5, num_labels=3, num_feature_levels=2, encoder_n_points=2,
         decoder_n_points=2, architectures=["DeformableDetrForObjectDetection"]),
     "imagegpt": _cfg("ImageGPTConfig", vocab_size=17, n_positions=64, n_embd=H, n_layer=L, n_head=A),
+    # 64-pixel images in 8-pixel patches (an 8 x 8 embedding), windows of 3 (padded, as SAM's 64 by 14) and one
+    # global layer; the vision tower's default initializer_range (1e-10) would leave every embedding near zero
+    "sam": _cfg("SamConfig", initializer_range=0.2, vision_config=dict(
+        hidden_size=H, output_channels=16, num_hidden_layers=L, num_attention_heads=A, image_size=64, patch_size=8,
+        window_size=3, global_attn_indexes=[1], mlp_dim=I, num_pos_feats=8, initializer_range=0.2),
+        prompt_encoder_config=dict(hidden_size=16, image_size=64, patch_size=8, mask_input_channels=8),
+        mask_decoder_config=dict(hidden_size=16, mlp_dim=I, num_hidden_layers=2, num_attention_heads=2,
+                                 iou_head_hidden_dim=16)),
 }
 
 
@@ -543,6 +563,8 @@ def cache_heads(model_type: str, c: Any) -> tuple[int, int]:
         return c.decoder_attention_heads, c.d_model // c.decoder_attention_heads
     if model_type in ("mt5", "longt5", "umt5"):
         return c.num_heads, c.d_kv
+    if model_type == "pix2struct":  # T5's decoder
+        return c.text_config.num_heads, c.text_config.d_kv
     if model_type in ("vision-encoder-decoder", "encoder-decoder"):
         return c.decoder.num_attention_heads, c.decoder.hidden_size // c.decoder.num_attention_heads
     if model_type == "falcon":
@@ -595,8 +617,15 @@ def expected_size(model_type: str, c: Any, name: str, axis: int | str) -> int | 
         return {("states", 2): c.state_dim, ("actions", 2): c.act_dim, ("returns_to_go", 2): 1}.get((name, axis))
     if model_type == "visual_bert" and axis == "visual_embedding_dim":
         return c.visual_embedding_dim
+    if model_type == "pix2struct" and (name, axis) == ("flattened_patches", 2):  # row, column, then the pixels
+        return 2 + c.vision_config.patch_embed_hidden_size
     if model_type == "vit_mae" and (name, axis) == ("noise", "num_patches"):  # a noise per patch
         return (c.image_size // c.patch_size) ** 2
+    if model_type == "sam":  # the vision encoder's outputs fed back; an (x, y) per point
+        side = c.prompt_encoder_config.image_embedding_size
+        if name in ("image_embeddings", "image_positional_embeddings"):
+            return {1: c.vision_config.output_channels, 2: side, 3: side}.get(axis)
+        return {("input_points", 3): 2}.get((name, axis))
     return None
 
 

@@ -33,6 +33,8 @@ TASK_OUTPUTS: dict[str, TensorSpec] = {
     "image-segmentation": {"logits": {0: "batch_size", 2: "height", 3: "width"}},
     "semantic-segmentation": {"logits": {0: "batch_size", 1: "num_labels", 2: "height", 3: "width"}},
     "depth-estimation": {"predicted_depth": {0: "batch_size", 1: "height", 2: "width"}},
+    "mask-generation": {"iou_scores": {0: "batch_size", 1: "point_batch_size"},
+                        "pred_masks": {0: "batch_size", 1: "point_batch_size"}},
     "masked-im": {"reconstruction": {0: "batch_size"}},
     "automatic-speech-recognition": {"logits": {0: "batch_size", 1: "sequence_length"}},
     "audio-classification": {"logits": {0: "batch_size"}},

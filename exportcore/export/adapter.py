@@ -270,8 +270,8 @@ class EncoderWrapper(nn.Module):
 
 def encoder_hidden_size(config: Any) -> int:
     """Width of the encoder states a seq2seq decoder reads: ``d_model`` (T5, BART, Whisper...) or, for a composite
-    model (vision-encoder-decoder), its encoder's hidden size."""
-    encoder = getattr(config, "encoder", None)
+    model (vision-encoder-decoder, Pix2Struct), its encoder's hidden size."""
+    encoder = getattr(config, "encoder", None) or getattr(config, "vision_config", None)
     if encoder is not None and getattr(encoder, "hidden_size", None):
         return encoder.hidden_size
     return getattr(config, "d_model", None) or config.hidden_size
@@ -284,21 +284,31 @@ class Seq2SeqDecoderWrapper(nn.Module):
     ``past`` per layer: ``decoder.key, decoder.value, encoder.key, encoder.value``. Returns ``(logits, *present)``
     where present per layer is ``decoder.key, decoder.value`` and, without past inputs (first step), also
     ``encoder.key, encoder.value``. ``encoder_attention_mask=False`` for models whose decoder takes none (Whisper).
-    ``output_name`` picks another first output (``last_hidden_state`` for a base model without LM head).
+    ``decoder_attention_mask=True`` (Pix2Struct) takes the decoder's mask over past and new tokens after
+    ``encoder_hidden_states``: ``forward(input_ids, encoder_hidden_states, decoder_attention_mask[, encoder mask],
+    *past)``. ``output_name`` picks another first output (``last_hidden_state`` for a base model without LM head).
     """
 
     def __init__(self, model: nn.Module, use_past_in_inputs: bool = False, use_past: bool | None = None,
-                 encoder_attention_mask: bool = True, output_name: str = "logits") -> None:
+                 encoder_attention_mask: bool = True, output_name: str = "logits",
+                 decoder_attention_mask: bool = False) -> None:
         super().__init__()
         self.model = model
         self.use_past_in_inputs, self.use_past = past_flags(use_past_in_inputs, use_past)
         self.with_encoder_attention_mask = encoder_attention_mask
+        self.with_decoder_attention_mask = decoder_attention_mask
         self.output_name = output_name
 
     def forward(self, input_ids: torch.Tensor, encoder_hidden_states: torch.Tensor, *args: torch.Tensor):
+        decoder_mask, args = (args[0], args[1:]) if self.with_decoder_attention_mask else (None, args)
         mask, past = (args[0], args[1:]) if self.with_encoder_attention_mask else (None, args)
         if past and not self.use_past_in_inputs:
             raise TypeError(f"{len(past)} unexpected past tensors (use_past_in_inputs is False)")
+        if decoder_mask is not None and past:
+            # Optimum's ORTModelForPix2Struct feeds a mask over the new tokens only once there is a cache; its files
+            # attend to the whole past then. A shorter mask is padded on the left with ones (decision 176).
+            missing = past[0].shape[2] + input_ids.shape[1] - decoder_mask.shape[1]
+            decoder_mask = torch.cat([decoder_mask.new_ones(decoder_mask.shape[0], missing), decoder_mask], dim=1)
         # Always a cache, even an empty one: without it transformers 5.24 builds the mask with aten::diff,
         # which has no ONNX export (Whisper without past).
         cache = flat_to_cache(past, seq2seq=True)
@@ -310,7 +320,7 @@ class Seq2SeqDecoderWrapper(nn.Module):
         out = self.model(**model_call_kwargs(
             self.model, cache, decoder_input_ids=input_ids,
             encoder_outputs=BaseModelOutput(last_hidden_state=encoder_hidden_states), attention_mask=mask,
-            use_cache=self.use_past))
+            decoder_attention_mask=decoder_mask, use_cache=self.use_past))
         if not self.use_past:
             return (out[self.output_name],)
         present = cache_to_flat(output_cache(out))

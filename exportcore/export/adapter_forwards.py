@@ -12,7 +12,8 @@ inside the traced module's forward, so ``generate`` (the end-to-end reference) r
 - ``qwen2_vl_attention``: Qwen2-VL's vision attention with one block-diagonal mask instead of a split per image.
 - ``key_padding_mask``: Nystromformer's attention mask as transformers 4 built it, ``[batch, 1, 1, keys]``: transformers
   5 builds a ``[batch, 1, queries, keys]`` mask, which landmark attention cannot add to its ``[…, landmarks, keys]``
-  scores (it fails in PyTorch too as soon as a mask is materialized: a trace, or any padding).
+  scores (it fails in PyTorch too as soon as a mask is materialized: a trace, or any padding). Longformer's too: it
+  builds the ``[batch, 1, length, length]`` mask and keeps one row of it, length² values in the file for nothing.
 - ``patchify_slices``: PatchTST / PatchTSMixer cut the window into patches with ``unfold`` over dimension -2, which
   TorchScript translates with the patch axis in the wrong place (onnxruntime refuses the file); the stand-in takes
   the same patches as slices (checked against the original by tests/core/test_optimum_rest.py).
@@ -22,6 +23,9 @@ inside the traced module's forward, so ``generate`` (the end-to-end reference) r
   tests/core/test_tiled_patches.py).
 - ``named_logits``: MGP-STR returns its character, BPE and WordPiece logits as one tuple, ``logits``; the traced
   module picks outputs by name, so they are named ``char_logits``, ``bpe_logits``, ``wp_logits`` (Optimum's).
+- ``longformer_attention``: Longformer's sliding-window and global attention in blocks whose count follows the
+  input, without the padding to a window multiple (``longformer_attention.py``; checked by
+  tests/core/test_longformer_attention.py).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import adapter_scans
+from . import adapter_scans, longformer_attention
 
 _modeling_modules = adapter_scans.modeling_modules
 
@@ -226,7 +230,8 @@ def named_logits(model: nn.Module) -> Iterator[None]:
 #: The stand-ins by the name a configuration's ``EXPORT_FORWARDS`` gives (``batched_experts`` is applied by
 #: export/part_modules.py when the model is wrapped).
 STAND_INS = {"mamba2_scan": mamba2_scan, "key_padding_mask": key_padding_mask, "patchify_slices": patchify_slices,
-             "named_logits": named_logits, "tiled_patches": tiled_patches, **adapter_scans.SCANS}
+             "named_logits": named_logits, "tiled_patches": tiled_patches,
+             "longformer_attention": longformer_attention.longformer_attention, **adapter_scans.SCANS}
 
 
 @contextlib.contextmanager

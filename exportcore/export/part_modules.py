@@ -1,7 +1,7 @@
 """The modules traced for hybrid decoders and for the parts of vision-language models (``cfg.traced_module``):
 flat tensors in, in the configuration's ``inputs`` order, its ``outputs`` out. Caches go through ``adapter``; the
 stand-ins for untraceable transformers code are ``adapter_forwards``'; each family's vision side is in
-``vision_parts``."""
+``vision_parts``, SAM's two files in ``sam_parts``."""
 
 from __future__ import annotations
 
@@ -101,6 +101,10 @@ def build_part(model: nn.Module, cfg) -> nn.Module:
         return StatefulDecoder(model, cfg, main_input="inputs_embeds", prefix_lm=getattr(cfg, "PREFIX_LM", False))
     if kind == "embed_tokens":
         return EmbedTokens(model)
+    if kind.startswith("sam_"):
+        from .sam_parts import sam_part
+
+        return sam_part(model, cfg)
     from .vision_parts import vision_module
 
     return vision_module(model, cfg)

@@ -60,6 +60,26 @@ def _flush_standard_streams() -> None:
             pass
 
 
+_default_threads: list[int] = []  # PyTorch's own choice, read before the first change
+
+
+def fit_threads_to_free_cores(log: Log = lambda message, level="info": None) -> None:
+    """PyTorch's thread pool sized to the cores other processes leave free (decision 186): on a busy machine its
+    default (one thread per core) made each forward pass several times slower than one thread did (as it does
+    onnxruntime's: validation sessions are sized the same way)."""
+    import torch
+
+    from ..machine import free_cores
+
+    if not _default_threads:
+        _default_threads.append(torch.get_num_threads())
+    wanted = min(free_cores(), _default_threads[0])
+    if wanted != torch.get_num_threads():
+        torch.set_num_threads(wanted)
+        log(f"PyTorch runs on {wanted} thread{'s' * (wanted > 1)}: other processes keep the other cores busy",
+            "debug")
+
+
 def load_for_plan(plan: Plan, log: Log = lambda message: None):
     """Load the model for the plan's task, trying the task's auto classes in order. Weights the checkpoint lacks
     are an error when they reach an output the plan exports (``weights_mismatch``); the others are logged."""

@@ -60,11 +60,13 @@ def build_module(model: nn.Module, cfg: OnnxConfig) -> nn.Module:
         return Reordered(adapter.EncoderWrapper(model), names, wanted)
     if isinstance(cfg, OnnxSeq2SeqConfigWithPast) and cfg.behavior is ConfigBehavior.DECODER:
         has_mask = "attention_mask" in names
+        decoder_mask = ["decoder_attention_mask"] if "decoder_attention_mask" in names else []  # Pix2Struct
         inner = adapter.Seq2SeqDecoderWrapper(
             model, use_past_in_inputs=cfg.use_past_in_inputs, use_past=cfg.use_past, encoder_attention_mask=has_mask,
-            output_name=next(iter(cfg.outputs)),
+            output_name=next(iter(cfg.outputs)), decoder_attention_mask=bool(decoder_mask),
         )
-        wanted = ["decoder_input_ids", "encoder_outputs"] + (["attention_mask"] if has_mask else []) + past
+        wanted = ["decoder_input_ids", "encoder_outputs", *decoder_mask, *(["attention_mask"] if has_mask else []),
+                  *past]
         return Reordered(inner, names, wanted)
     if isinstance(cfg, OnnxConfigWithPast) and cfg.is_causal_lm and (cfg.use_past or past):
         inner = adapter.CausalLMWrapper(

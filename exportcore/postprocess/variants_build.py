@@ -113,9 +113,12 @@ def fp16(src: Path, dst: Path, scratch: Scratch | None = None) -> bool:
     from onnxruntime.transformers import float16
     from onnxruntime.transformers.onnx_model import OnnxModel
 
+    from .ort_hooks import faster_float16_clamp
+
     # The converter's own shape inference would write the model to a temporary file and read it back.
     model = infer_shapes_in_place(onnx.load(str(src)))
-    model = float16.convert_float_to_float16(model, keep_io_types=True, disable_shape_infer=True)
+    with faster_float16_clamp():
+        model = float16.convert_float_to_float16(model, keep_io_types=True, disable_shape_infer=True)
     wrapped = OnnxModel(model)
     wrapped.topological_sort()  # the converter appends its Casts at the end of the graph
     _save(wrapped.model, dst)
@@ -141,9 +144,9 @@ def _quantize_8bit(weight_type: str) -> Callable[[Path, Path, Scratch], bool]:
 def _quantize_dynamic(folded: Path, out: Path, kind: str) -> Path:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from .ort_hooks import lighter_shape_inference
+    from .ort_hooks import quantizer_hooks
 
-    with lighter_shape_inference():
+    with quantizer_hooks():
         quantize_dynamic(folded, out, weight_type=getattr(QuantType, kind), per_channel=True, reduce_range=False,
                          use_external_data_format=True,  # an intermediate file: no message with every weight
                          extra_options={"EnableSubgraph": True, "MatMulConstBOnly": True,

@@ -130,8 +130,9 @@ class Runner:
             if not options.force:  # --force: the user was told (pre-flight) and tries anyway
                 check_free_space(run_dir, source.folder)
             with self.stage("load"):
-                from ..export.torch_stages import ensure_pad_token, load_for_plan
+                from ..export.torch_stages import ensure_pad_token, fit_threads_to_free_cores, load_for_plan
 
+                fit_threads_to_free_cores(self.log)
                 model = load_for_plan(plan, log=self.log)
                 pad_token_id = ensure_pad_token(plan, model, self.log)
             from ..export.torch_stages import export_all, may_hold_duplicate_weights
@@ -257,12 +258,14 @@ class Runner:
     def torch_references(self, plan: Any, model: Any, run_dir: Path) -> tuple[Any, list]:
         """Phase 1 of validation, while the model is loaded: PyTorch's outputs at every shape set (and for the
         variants' agreement set), and its generations for files that only work together."""
+        from ..export.torch_stages import fit_threads_to_free_cores
         from ..validate.checks import validation_checks
         from ..validate.comparison import DEFAULT_SHAPE_SETS
         from ..validate.end_to_end import generation_references
         from ..validate.variant_checks import references
 
         options = self.options
+        fit_threads_to_free_cores(self.log)  # the machine's load may have changed since the model was loaded
         shape_sets = options.validation_shapes or DEFAULT_SHAPE_SETS
         if not options.dynamic_axes:  # a static file only accepts the traced shapes
             shape_sets = [plan.shapes]

@@ -115,11 +115,14 @@ def as_tensor(torch, array: np.ndarray):
 def _session(path: Path):
     import onnxruntime as ort
 
+    from ..machine import free_cores
+
     options = ort.SessionOptions()
     options.log_severity_level = 3
     # Pre-packing copies every MatMul weight into a faster layout: worth it for a long-lived session, not for the
     # few runs of a validation, where it adds a fifth of the weights to the peak memory. Same kernels, same results.
     options.add_session_config_entry("session.disable_prepacking", "1")
+    options.intra_op_num_threads = free_cores()
     try:
         return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     except ExportError:

@@ -111,12 +111,17 @@ def greedy_reference(plan, model, cancelled: Callable[[], bool] = lambda: False)
 
 
 class _Session:
-    def __init__(self, path: Path) -> None:
-        import onnxruntime as ort
+    def __init__(self, path: Path, session=None) -> None:
+        if session is None:
+            import onnxruntime as ort
 
-        options = ort.SessionOptions()
-        options.log_severity_level = 3
-        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+            from ..machine import free_cores
+
+            options = ort.SessionOptions()
+            options.log_severity_level = 3
+            options.intra_op_num_threads = free_cores()
+            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self.session = session
         self.inputs = {i.name: i for i in self.session.get_inputs()}
         self.outputs = [o.name for o in self.session.get_outputs()]
 
@@ -148,15 +153,18 @@ def _next_past(past: dict, outputs: dict, first_step: bool) -> dict:
     return {**past, **fresh}
 
 
-def _sessions(reference: GreedyReference, files: dict[str, Path]) -> dict[str, "_Session"]:
+def _sessions(reference: GreedyReference, files: dict[str, Path], opened: dict) -> dict[str, "_Session"]:
+    def session(name: str) -> _Session:
+        return _Session(files[name], opened.get(name))
+
     if reference.kind == "decoder":
-        return {"model": _Session(files["model.onnx"])}
-    sessions = {"encoder": _Session(files["encoder_model.onnx"])}
+        return {"model": session("model.onnx")}
+    sessions = {"encoder": session("encoder_model.onnx")}
     if "decoder_model_merged.onnx" in files:
-        sessions["first"] = sessions["later"] = _Session(files["decoder_model_merged.onnx"])
+        sessions["first"] = sessions["later"] = session("decoder_model_merged.onnx")
     else:
-        sessions["first"] = _Session(files["decoder_model.onnx"])
-        sessions["later"] = _Session(files["decoder_with_past_model.onnx"])
+        sessions["first"] = session("decoder_model.onnx")
+        sessions["later"] = session("decoder_with_past_model.onnx")
     return sessions
 
 
@@ -197,10 +205,11 @@ def _decode(reference: GreedyReference, sessions: dict[str, "_Session"]) -> np.n
     return np.stack(out_tokens, 1)
 
 
-def greedy_agreement(reference: GreedyReference, files: dict[str, Path]) -> GreedyFigure:
-    """``files``: the fp32 file name -> the file to run in its place (a variant's, or the fp32 file itself)."""
+def greedy_agreement(reference: GreedyReference, files: dict[str, Path], opened: dict | None = None) -> GreedyFigure:
+    """``files``: the fp32 file name -> the file to run in its place (a variant's, or the fp32 file itself);
+    ``opened``: the fp32 file name -> an onnxruntime session of that file already loaded."""
     try:
-        sessions = _sessions(reference, files)
+        sessions = _sessions(reference, files, opened or {})
     except KeyError as exc:
         raise GreedyUnavailable(f"no file {exc} to decode with") from exc
     tokens = _decode(reference, sessions)

@@ -1,8 +1,8 @@
 """onnxruntime CPU latency of a variant relative to its fp32 file: batch 1, a typical input, a few repeats.
 
 Kept short because it runs in every export with variants: one warm-up and ``REPEATS`` timed runs per file, the
-median of each, summed over the export's files; each fp32 file is timed once for all variants, one session
-loaded at a time. One intra-op thread, as the research measured it: on a shared machine the ratio is then stable
+median of each, summed over the export's files; each fp32 file is timed once for all variants, before any variant's
+session is loaded. One intra-op thread, as the research measured it: on a shared machine the ratio is then stable
 to about ±20 %, where thread scheduling made it swing more.
 """
 
@@ -20,7 +20,9 @@ SHAPES = {"batch_size": 1, "sequence_length": 16, "past_sequence_length": 0, "nu
 REPEATS = 5
 
 
-def _session(path: Path):
+def open_session(path: Path):
+    """A session as a runtime keeps one (weights pre-packed), on one intra-op thread. The variants' checks and
+    greedy decoding run on the same session as their timing: loading a file costs more than all its runs."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -36,8 +38,7 @@ def typical_feeds(check) -> dict[str, np.ndarray]:
     return check.extra_feeds(feeds, SHAPES) if check.extra_feeds else feeds
 
 
-def _median_seconds(path: Path, feeds: dict) -> float:
-    session = _session(path)
+def _median_seconds(session, feeds: dict) -> float:
     wanted = {i.name for i in session.get_inputs()}
     feeds = {k: v for k, v in feeds.items() if k in wanted}
     session.run(None, feeds)  # warm-up: first-run allocations
@@ -55,12 +56,18 @@ class LatencyTimer:
     def __init__(self) -> None:
         self.fp32: dict[Path, float] = {}
 
-    def ratio(self, pairs: list[tuple[Path, Path, dict]]) -> float | None:
-        """``pairs``: (fp32 file, variant file, feeds) per file of the export -> the variant's time / fp32's."""
+    def time_fp32(self, path: Path, feeds: dict) -> None:
+        if path not in self.fp32:
+            session = open_session(path)
+            self.fp32[path] = _median_seconds(session, feeds)
+            del session
+
+    def ratio(self, pairs: list[tuple[Path, object, dict]]) -> float | None:
+        """``pairs``: (fp32 file, the variant file's session, feeds) per file of the export -> the variant's time
+        / fp32's."""
         fp32_total = variant_total = 0.0
-        for fp32_path, variant_path, feeds in pairs:
-            if fp32_path not in self.fp32:
-                self.fp32[fp32_path] = _median_seconds(fp32_path, feeds)
+        for fp32_path, variant_session, feeds in pairs:
+            self.time_fp32(fp32_path, feeds)
             fp32_total += self.fp32[fp32_path]
-            variant_total += _median_seconds(variant_path, feeds)
+            variant_total += _median_seconds(variant_session, feeds)
         return round(variant_total / fp32_total, 3) if fp32_total > 0 else None

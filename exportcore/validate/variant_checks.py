@@ -17,9 +17,9 @@ from ..errors import ExportError, first_line
 from ..events import VariantResult
 from . import budgets
 from .agreement import Tally, output_kind
-from .comparison import Case, Check, _session, torch_references
+from .comparison import Case, Check, torch_references
 from .greedy import GreedyReference, GreedyUnavailable, greedy_agreement, greedy_reference
-from .latency import LatencyTimer, typical_feeds
+from .latency import LatencyTimer, open_session, typical_feeds
 
 #: The extra shape set of the variants' counted figures (files with logits): 16 × 12 = 192 positions per file.
 AGREEMENT_SHAPES = {"batch_size": 16, "sequence_length": 12, "past_sequence_length": 4, "num_choices": 2,
@@ -58,6 +58,15 @@ def references(checks: Iterable[Check], shape_sets: list[dict[str, int]], atol, 
         return References(fp32_cases, cases, None, f"PyTorch's greedy decoding failed: {first_line(exc)}")
 
 
+def _open(path: Path):
+    try:
+        return open_session(path)
+    except ExportError:
+        raise  # a cancel that arrived meanwhile stays a cancel
+    except Exception as exc:  # noqa: BLE001
+        raise ExportError("validation_error", reason=f"onnxruntime cannot load {path.name}: {exc}") from exc
+
+
 def _name(run_dir: Path, path: Path) -> str:
     return path.relative_to(run_dir).as_posix() if path.is_relative_to(run_dir) else path.name
 
@@ -92,18 +101,30 @@ def _one_variant(refs: References, variant: str, mapping: dict[str, str], run_di
     by_file: dict[str, list[Case]] = {}
     for case in refs.variant_cases:
         by_file.setdefault(_name(run_dir, case.check.onnx_path), []).append(case)
-    for fp32_name, cases in by_file.items():
-        if fp32_name not in mapping:
-            continue
+    # Greedy decoding runs the fp32 file in place of a part the variant left as it was (no file of its own).
+    decoded = {name: run_dir / mapping.get(name, name) for name in by_file}
+    by_file = {name: cases for name, cases in by_file.items() if name in mapping}
+    feeds: dict[str, dict] = {}
+    untimed = ""  # why the latency is not measured
+    if timer is not None:
         try:
-            session = _session(run_dir / mapping[fp32_name])
+            for name, cases in by_file.items():  # before this variant's sessions are loaded: one fp32 session at a time
+                feeds[name] = typical_feeds(cases[0].check)
+                timer.time_fp32(run_dir / name, feeds[name])
+        except Exception as exc:  # noqa: BLE001 - the timing input is not one a file accepts: no figure, no failure
+            untimed = f"latency not measured: {first_line(exc)}"
+    # One session per file for the checks, greedy decoding and the timing (decision 185).
+    sessions = {}
+    for fp32_name in by_file:
+        try:
+            sessions[fp32_name] = _open(run_dir / mapping[fp32_name])
         except ExportError as exc:
             if exc.code != "validation_error":  # a cancel
                 raise
             tally.broken.append(f"{mapping[fp32_name]}: {exc.params.get('reason', exc.message)}")
-            continue
+    for fp32_name, session in sessions.items():
         wanted = {i.name for i in session.get_inputs()}
-        for case in cases:
+        for case in by_file[fp32_name]:
             if cancelled():
                 raise ExportError("cancelled")
             where = f"{case.check.submodel} [{case.label}]"
@@ -116,13 +137,11 @@ def _one_variant(refs: References, variant: str, mapping: dict[str, str], run_di
             mask = case.feeds.get("attention_mask")
             for name, reference, actual in zip(names, case.reference, outputs):
                 tally.add(where, name, reference, actual, mask)
-        del session
     figures = tally.figures()
     notes = tally.notes() + ([f"greedy decoding not checked: {refs.greedy_note}"] if refs.greedy_note else [])
-    if refs.greedy is not None:
-        files = {name: run_dir / mapping.get(name, name) for name in by_file}
+    if refs.greedy is not None and not tally.broken:
         try:
-            greedy = greedy_agreement(refs.greedy, files)
+            greedy = greedy_agreement(refs.greedy, decoded, sessions)
             figures.update(greedy=greedy.agreement, greedy_all=greedy.agreement_all)
             if greedy.agreement is None:
                 notes.append(f"greedy not judged: PyTorch's choice is clear at only {greedy.clear_steps} of "
@@ -133,13 +152,14 @@ def _one_variant(refs: References, variant: str, mapping: dict[str, str], run_di
         except Exception as exc:  # noqa: BLE001
             tally.broken.append(f"greedy decoding failed in onnxruntime: {first_line(exc)}")
     ratio = None
-    if timer is not None and not tally.broken:
-        pairs = [(run_dir / name, run_dir / mapping[name], typical_feeds(cases[0].check))
-                 for name, cases in by_file.items() if name in mapping]
+    if untimed:
+        notes.append(untimed)
+    elif timer is not None and not tally.broken:
         try:
-            ratio = timer.ratio(pairs)
+            ratio = timer.ratio([(run_dir / name, sessions[name], feeds[name]) for name in by_file])
         except Exception as exc:  # noqa: BLE001 - the timing input is not one a file accepts: no figure, no failure
             notes.append(f"latency not measured: {first_line(exc)}")
+    del sessions
     rows = budgets.judge(variant, figures)
     why = "; ".join(tally.broken[:3] + ([budgets.why_failed(rows)] if budgets.why_failed(rows) else []))
     return VariantResult(variant=variant, files=dict(mapping), figures=rows, passed=not why, why=why,

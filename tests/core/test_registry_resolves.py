@@ -37,7 +37,7 @@ PAIRS = [(mt, task) for mt in registry.supported_model_types() for task in regis
 INTEGER_INPUTS = {"input_ids", "attention_mask", "token_type_ids", "position_ids", "decoder_input_ids",
                   "decoder_attention_mask", "encoder_attention_mask", "pixel_mask", "bbox", "pixel_attention_mask",
                   "spatial_shapes", "grid_thw", "image_grid_thw", "timesteps", "visual_attention_mask",
-                  "visual_token_type_ids"}
+                  "visual_token_type_ids", "global_attention_mask", "input_labels"}
 
 #: (shape keywords, int_dtype, float_dtype) — the defaults, and non-default everything.
 VARIANTS = {
@@ -72,6 +72,8 @@ def hidden_size(model_type: str, c) -> int:
     """Size of the encoder states a decoder reads (a vision-encoder-decoder's are its encoder's)."""
     if model_type in ("vision-encoder-decoder", "encoder-decoder"):
         return c.encoder.hidden_size
+    if model_type == "pix2struct":
+        return c.vision_config.hidden_size
     return getattr(c, "d_model", None) or c.hidden_size
 
 

@@ -76,6 +76,43 @@ def test_quantizer_writes_the_same_file_with_lighter_shape_inference(tmp_path, m
     assert quant_utils.save_and_reload_model_with_shape_infer.__module__ == quant_utils.__name__
 
 
+def _embedding_model(vocab: int = 50, k: int = 24) -> onnx.ModelProto:
+    """Gather (an embedding, quantized per tensor) -> MatMul (per column), with the columns that take
+    onnxruntime's other branches: an all-zero one (no range: scale 1, zero point 0) and one of one sign."""
+    rng = np.random.default_rng(1)
+    table = rng.standard_normal((vocab, k)).astype(np.float32)
+    weight = rng.standard_normal((k, k)).astype(np.float32)
+    weight[:, 0] = 0.0
+    weight[:, 1] = np.abs(weight[:, 1]) + 0.5
+    nodes = [helper.make_node("Gather", ["table", "ids"], ["e"], name="embed"),
+             helper.make_node("MatMul", ["e", "W"], ["y"], name="mm")]
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("ids", TensorProto.INT64, ["b", "s"])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                              [numpy_helper.from_array(table, "table"), numpy_helper.from_array(weight, "W")])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+
+
+@pytest.mark.parametrize("kind", ["QInt8", "QUInt8"])
+def test_quantizer_writes_the_same_file_with_channels_computed_at_once(tmp_path, monkeypatch, kind):
+    source = tmp_path / "model.onnx"
+    onnx.save(_embedding_model(), str(source))
+    monkeypatch.setattr(ort_hooks, "CHUNK_ELEMENTS", 100)  # a few columns at a time, as a large weight is done
+    calls = []
+    real = ort_hooks.per_channel_params
+    monkeypatch.setattr(ort_hooks, "per_channel_params", lambda *a: calls.append(a[0].shape) or real(*a))
+    variants_build._quantize_dynamic(source, tmp_path / "fast.onnx", kind)
+    assert calls == [(24, 24)]  # the MatMul's weight took the vectorized path
+    monkeypatch.setattr(ort_hooks, "vectorized_per_channel", contextlib.nullcontext)
+    variants_build._quantize_dynamic(source, tmp_path / "plain.onnx", kind)
+    fast, plain = _normalized(tmp_path / "fast.onnx"), _normalized(tmp_path / "plain.onnx")
+    assert "MatMulInteger" in {n.op_type for n in fast.graph.node}
+    assert fast.graph == plain.graph
+    from onnxruntime.quantization import base_quantizer, quant_utils  # onnxruntime's own code is back in place
+
+    assert base_quantizer.quantize_data is quant_utils.quantize_data
+    assert base_quantizer.BaseQuantizer.quantize_weight_per_channel_impl.__module__ == base_quantizer.__name__
+
+
 def test_fp16_variant_is_the_same_as_the_converter_inferring_by_itself(tmp_path):
     from onnxruntime.transformers import float16
 
@@ -88,6 +125,19 @@ def test_fp16_variant_is_the_same_as_the_converter_inferring_by_itself(tmp_path)
     assert {t.name: t.SerializeToString() for t in light.graph.initializer} == \
            {t.name: t.SerializeToString() for t in plain.graph.initializer}
     assert sorted(light.graph.value_info, key=lambda v: v.name) == sorted(plain.graph.value_info, key=lambda v: v.name)
+
+
+def test_float16_clamp_sets_what_onnxruntime_sets():
+    from onnxruntime.transformers import float16
+
+    edge = np.array([0.0, -0.0, 1e-9, -1e-9, 5.96e-08, 7e-08, 1e5, -1e5, 65504.0, 7e4, np.inf, -np.inf, np.nan,
+                     0.5, -3.25], np.float32)
+    values = np.concatenate([edge, np.random.default_rng(2).standard_normal(4000).astype(np.float32) * 1e-3])
+    assert ort_hooks.clamp_to_float16(values).tobytes() == float16.convert_np_to_float16(values).tobytes()
+    assert ort_hooks.clamp_to_float16(values[13:]).tobytes() == float16.convert_np_to_float16(values[13:]).tobytes()
+    with ort_hooks.faster_float16_clamp():
+        assert float16.convert_np_to_float16 is ort_hooks.clamp_to_float16
+    assert float16.convert_np_to_float16 is not ort_hooks.clamp_to_float16
 
 
 def test_external_data_is_found_without_parsing_the_weights(tmp_path):

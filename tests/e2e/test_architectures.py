@@ -46,6 +46,8 @@ SLOW: set[tuple[str, str]] = {
 } | {  # the rest of Optimum's list (issue 13 §3) taking 10-30 s each on 2 cores: detection and segmentation heads
     ("rt_detr", "object-detection"), ("rt_detr_v2", "object-detection"), ("d_fine", "object-detection"),
     ("mask2former", "image-segmentation"), ("depth_anything", "depth-estimation"),
+    ("pix2struct", "image-to-text-with-past"),  # exported with its end-to-end checks by tests/e2e/test_pix2struct.py
+    ("sam", "mask-generation"),  # feature-extraction's two files under another task name (tests/e2e/test_sam.py)
 }
 
 

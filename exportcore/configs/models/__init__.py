@@ -35,6 +35,7 @@ from . import (  # noqa: F401 - the rest of Optimum's list (issue 13 §3)
     detr_variants,
     encoder_decoder,
     imagegpt,
+    longformer,
     maskformer,
     mgp_str,
     owlvit,
@@ -46,3 +47,5 @@ from . import (  # noqa: F401 - the rest of Optimum's list (issue 13 §3)
     vit_mae,
     vitpose,
 )
+from . import pix2struct  # noqa: F401 - issue 13 §3
+from . import sam  # noqa: F401 - issue 13 §3

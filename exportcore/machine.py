@@ -80,7 +80,7 @@ def _cgroup_memory() -> tuple[int | None, int | None]:
     return None, None
 
 
-def cores_used_by_others(interval: float = 0.25) -> float | None:
+def cores_used_by_others(interval: float = 0.1) -> float | None:
     """How many cores other processes kept busy over the next ``interval`` seconds (this process's own threads
     left out; its child processes count as others). None where /proc cannot tell."""
     import time
@@ -108,7 +108,7 @@ def cores_used_by_others(interval: float = 0.25) -> float | None:
 _last_count: list[tuple[float, int]] = []  # (when, free cores) of the last sample
 
 
-def free_cores(interval: float = 0.25, max_age: float = 10.0) -> int:
+def free_cores(interval: float = 0.1, max_age: float = 10.0) -> int:
     """Cores this process can use without waiting for others: at least 1. A thread pool larger than that spends
     its time waiting at every operation's barrier for a thread the scheduler put aside (decision 186). Sampled
     at most once every ``max_age`` seconds."""

@@ -22,6 +22,7 @@ from .dummy_inputs import (DummyInputGenerator, DummyPastKeyValuesGenerator, Dum
                            DummyVisionInputGenerator, to_framework)
 from .modality_hybrid import DummyStateGenerator, LayerState, io_order, state_name
 from .normalized_config import NormalizedTextConfig
+from .parts import PartsMixin
 
 PARTS = ("vision_encoder", "embed_tokens", "decoder_model_merged")
 #: The part whose file takes and returns the cache.
@@ -66,8 +67,9 @@ class DummyEmbedsGenerator(DummyInputGenerator):
         return self.random_float(name, shape)
 
 
-class ImageTextToTextOnnxConfig(OnnxConfigWithPast):
+class ImageTextToTextOnnxConfig(PartsMixin, OnnxConfigWithPast):
     MODALITY = "image-text-to-text"
+    PARTS = PARTS
     NORMALIZED_CONFIG_CLASS = NormalizedImageTextConfig
     DEFAULT_ONNX_OPSET = 20
     ATOL_FOR_VALIDATION = 1e-4
@@ -96,19 +98,10 @@ class ImageTextToTextOnnxConfig(OnnxConfigWithPast):
         # The documented constructor plus the part (keyword only); the decoder always takes its cache.
         super().__init__(config, task=task, int_dtype=int_dtype, float_dtype=float_dtype, use_past=True,
                          use_past_in_inputs=True, preprocessors=preprocessors, legacy=legacy)
-        if part not in PARTS:
-            raise ValueError(f"part must be one of {PARTS}, got {part!r}")
-        self.part = part
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(task={self.task!r}, part={self.part!r})"
-
-    def parts(self) -> tuple[str, ...]:
-        return PARTS
+        self._set_part(part)
 
     def with_part(self, part: str) -> "ImageTextToTextOnnxConfig":
-        clone = copy.copy(self)
-        clone.part = part
+        clone = super().with_part(part)
         # Only the decoder carries the cache; the plan document and the inspector read this per part.
         clone.use_past = clone.use_past_in_inputs = part == CACHE_PART
         return clone

@@ -25,6 +25,7 @@ from ...registry import register
 from ..base import OnnxConfig, TensorSpec
 from ..dummy_inputs import DummyInputGenerator, DummyVisionInputGenerator, np
 from ..normalized_config import NormalizedConfig
+from ..parts import PartsMixin
 from ..task_outputs import TASK_OUTPUTS
 
 PARTS = ("vision_encoder", "prompt_encoder_mask_decoder")
@@ -98,8 +99,9 @@ class DummyImageEmbeddingsGenerator(DummyInputGenerator):
 
 
 @register("sam", "feature-extraction", "mask-generation")
-class SamOnnxConfig(OnnxConfig):
+class SamOnnxConfig(PartsMixin, OnnxConfig):
     MODALITY = "vision-prompts"
+    PARTS = PARTS
     NORMALIZED_CONFIG_CLASS = NormalizedSamConfig
     DUMMY_INPUT_GENERATOR_CLASSES = (DummyVisionInputGenerator, DummyPromptGenerator, DummyImageEmbeddingsGenerator)
     ATOL_FOR_VALIDATION = 1e-4
@@ -109,22 +111,7 @@ class SamOnnxConfig(OnnxConfig):
                  part: str = "vision_encoder") -> None:
         super().__init__(config, task=task, preprocessors=preprocessors, int_dtype=int_dtype,
                          float_dtype=float_dtype, legacy=legacy)
-        if part not in PARTS:
-            raise ValueError(f"part must be one of {PARTS}, got {part!r}")
-        self.part = part
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(task={self.task!r}, part={self.part!r})"
-
-    def parts(self) -> tuple[str, ...]:
-        return PARTS
-
-    def with_part(self, part: str) -> "SamOnnxConfig":
-        if part not in PARTS:
-            raise ValueError(f"part must be one of {PARTS}, got {part!r}")
-        clone = copy.copy(self)
-        clone.part = part
-        return clone
+        self._set_part(part)
 
     @property
     def traced_module(self) -> str:

@@ -2,8 +2,8 @@
 
 Kept short because it runs in every export with variants: one warm-up and ``REPEATS`` timed runs per file, the
 median of each, summed over the export's files; each fp32 file is timed once for all variants, before any variant's
-session is loaded. As many intra-op threads as cores are free (``machine.free_cores``, decision 186): one on a
-busy machine, where the research measured the ratio stable to about ±20 % (a thread per core made it swing more).
+session is loaded. One intra-op thread, as the research measured it: on a shared machine the ratio is then stable
+to about ±20 %, where thread scheduling made it swing more.
 """
 
 from __future__ import annotations
@@ -21,16 +21,13 @@ REPEATS = 5
 
 
 def open_session(path: Path):
-    """A session as a runtime keeps one (weights pre-packed), on the cores other processes leave free. The
-    variants' checks and greedy decoding run on the same session as their timing: loading a file costs more than
-    all its runs."""
+    """A session as a runtime keeps one (weights pre-packed), on one intra-op thread. The variants' checks and
+    greedy decoding run on the same session as their timing: loading a file costs more than all its runs."""
     import onnxruntime as ort
-
-    from ..machine import free_cores
 
     options = ort.SessionOptions()
     options.log_severity_level = 3
-    options.intra_op_num_threads = free_cores()
+    options.intra_op_num_threads = 1
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 

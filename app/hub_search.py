@@ -53,6 +53,7 @@ HUB_TASKS: tuple[str, ...] = (
     "image-text-to-text",
     "automatic-speech-recognition",
     "audio-classification",
+    "text-to-speech",
 )
 
 #: (sort key in exportcore.hub.SORTS, English label; the combo shows the tr() version)

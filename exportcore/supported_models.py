@@ -30,7 +30,8 @@ TRIED_BY_HAND: dict[str, str] = {
     "upernet": "its pyramid pooling (`adaptive_avg_pool2d`) exports on the TorchScript path only where the feature "
                "map's size divides evenly by every pool size: no dynamic image size",
     "zoedepth": "validates at batch 1 only (not investigated further)",
-    "speecht5": "not tried yet: text/speech encoders and decoders with a vocoder",
+    "speecht5": "its speech decoder prenet applies dropout at inference (random masks, in transformers and in "
+                "Optimum's file as RandomUniformLike): the decoder step cannot be validated against PyTorch",
 }
 
 #: Default validation shape sets (exportcore.validate.comparison.DEFAULT_SHAPE_SETS), as the words the table uses.
@@ -50,7 +51,8 @@ def validated_shapes(model_type: str) -> str:
     fixed = {key: attribute for cls in classes for key, (attribute, _) in getattr(cls, "STATIC_SHAPES", {}).items()}
     if "sequence_length" in fixed:  # configs/static_axes.py: the model runs at one length only
         parts.append(f"sequence fixed at the config's `{fixed['sequence_length']}`")
-    elif modalities & {"text-encoder", "text-decoder", "text-seq2seq", "text-and-vision", "audio-to-text"}:
+    elif modalities & {"text-encoder", "text-decoder", "text-seq2seq", "text-and-vision", "audio-to-text",
+                        "text-to-audio"}:
         parts.append(_SEQUENCE)
     if "multiple-choice" in tasks:
         parts.append(_CHOICES)

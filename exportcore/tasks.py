@@ -20,7 +20,7 @@ WITH_PAST = "-with-past"
 #: Every task we know, with the transformers auto class that loads a model for it
 #: (a tuple where the right class depends on the architecture; the first that accepts the config wins).
 TASKS: dict[str, tuple[str, ...]] = {
-    "feature-extraction": ("AutoModel",),
+    "feature-extraction": ("AutoModel", "AutoModelForPreTraining"),  # ColPaliForRetrieval is in no AutoModel
     "fill-mask": ("AutoModelForMaskedLM",),
     "text-classification": ("AutoModelForSequenceClassification",),
     "token-classification": ("AutoModelForTokenClassification",),
@@ -45,6 +45,7 @@ TASKS: dict[str, tuple[str, ...]] = {
     "image-to-image": ("AutoModelForImageToImage",),
     "keypoint-detection": ("AutoModelForPoseEstimation",),
     "mask-generation": ("AutoModelForMaskGeneration",),
+    "text-to-audio": ("AutoModelForTextToWaveform",),
 }
 
 #: Other names people use for the same task (Optimum's and transformers' older vocabulary).
@@ -62,6 +63,7 @@ SYNONYMS: dict[str, str] = {
     "speech2seq-lm": "automatic-speech-recognition",
     "audio-ctc": "automatic-speech-recognition",
     "vision2seq-lm": "image-to-text",
+    "text-to-speech": "text-to-audio",  # transformers' pipeline alias; MMS-TTS's Hub tag
 }
 
 #: Architecture class-name suffix -> candidate tasks, most specific first. The first candidate the
@@ -87,13 +89,15 @@ ARCHITECTURE_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ForInstanceSegmentation", ("image-segmentation",)),
     ("ForUniversalSegmentation", ("image-segmentation",)),
     ("ForSceneTextRecognition", ("feature-extraction",)),
+    ("ForRetrieval", ("feature-extraction",)),  # ColPali: embeddings for late-interaction retrieval
     ("ForSemanticSegmentation", ("semantic-segmentation",)),
     ("ForImageSegmentation", ("image-segmentation",)),
     ("ForDepthEstimation", ("depth-estimation",)),
     ("ForMaskedImageModeling", ("masked-im",)),
     ("ForPreTraining", ("fill-mask", "feature-extraction")),
     ("EncoderDecoderModel", ("image-to-text", "automatic-speech-recognition", "text2text-generation")),
-    ("Model", ("zero-shot-image-classification", "feature-extraction")),
+    ("TextModelWithProjection", ("feature-extraction",)),  # CLIP's text tower with its projection (decision 188)
+    ("Model", ("zero-shot-image-classification", "feature-extraction", "text-to-audio")),
 )
 
 #: Hub pipeline tag -> task.
@@ -105,6 +109,7 @@ PIPELINE_TAGS: dict[str, str] = {
     "translation": "text2text-generation",
     "zero-shot-classification": "text-classification",
     "image-text-to-text": "image-to-text",
+    "text-to-speech": "text-to-audio",
 }
 
 

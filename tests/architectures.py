@@ -488,6 +488,9 @@ ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
                     decoder_num_attention_heads=A, decoder_intermediate_size=I),
     "clip_vision_model": _cfg("CLIPVisionConfig", **VIT),
     "siglip_vision_model": _cfg("SiglipVisionConfig", **VIT),
+    # eos 2: CLIP's first checkpoints' pooling (the highest id's position); tests/e2e/test_text_towers.py the other
+    "clip_text_model": _cfg("CLIPTextConfig", **TEXT, bos_token_id=0, eos_token_id=2, pad_token_id=1),
+    "siglip_text_model": _cfg("SiglipTextConfig", **TEXT),
     "owlvit": _clip_like("OwlViTConfig", projection_dim=H),
     "owlv2": _clip_like("Owlv2Config", projection_dim=H),
     # patches of 4 x 4 pixels x 3 channels; rows and columns up to 64; the cross-attention reads the vision width.
@@ -538,12 +541,22 @@ ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
     "imagegpt": _cfg("ImageGPTConfig", vocab_size=17, n_positions=64, n_embd=H, n_layer=L, n_head=A),
     # 64-pixel images in 8-pixel patches (an 8 x 8 embedding), windows of 3 (padded, as SAM's 64 by 14) and one
     # global layer; the vision tower's default initializer_range (1e-10) would leave every embedding near zero
+    # PaliGemma's tiny VLM inside (16 image tokens), projected to 16-dim token embeddings
+    "colpali": _cfg("ColPaliConfig", embedding_dim=16,
+                    vlm_config=dict(IMAGE_TEXT_CONFIGS["paligemma"][1], model_type="paligemma")),
     "sam": _cfg("SamConfig", initializer_range=0.2, vision_config=dict(
         hidden_size=H, output_channels=16, num_hidden_layers=L, num_attention_heads=A, image_size=64, patch_size=8,
         window_size=3, global_attn_indexes=[1], mlp_dim=I, num_pos_feats=8, initializer_range=0.2),
         prompt_encoder_config=dict(hidden_size=16, image_size=64, patch_size=8, mask_input_channels=8),
         mask_decoder_config=dict(hidden_size=16, mlp_dim=I, num_hidden_layers=2, num_attention_heads=2,
                                  iou_head_hidden_dim=16)),
+    # a 4 x 4 upsampling HiFi-GAN (16 samples per frame), two flows of each kind: an export of a few seconds
+    "vits": _cfg("VitsConfig", vocab_size=38, hidden_size=H, num_hidden_layers=L, num_attention_heads=2, ffn_dim=I,
+                 flow_size=16, spectrogram_bins=17, upsample_initial_channel=H, upsample_rates=[4, 4],
+                 upsample_kernel_sizes=[8, 8], resblock_kernel_sizes=[3], resblock_dilation_sizes=[[1, 3]],
+                 duration_predictor_filter_channels=16, duration_predictor_num_flows=2, prior_encoder_num_flows=2,
+                 prior_encoder_num_wavenet_layers=2, posterior_encoder_num_wavenet_layers=2,
+                 depth_separable_num_layers=2),
 }
 
 
@@ -579,6 +592,14 @@ def cache_heads(model_type: str, c: Any) -> tuple[int, int]:
     kv = getattr(c, "num_key_value_heads", None) or heads
     head_dim = getattr(c, "head_dim", None) or hidden // heads
     return kv, head_dim
+
+
+def prompt_image_tokens(model_type: str, c: Any) -> int:
+    """Image tokens a one-file export's dummy prompt holds beyond ``sequence_length`` (ColPali's, as Optimum's)."""
+    if model_type == "colpali":
+        vision = c.vlm_config.vision_config
+        return (vision.image_size // vision.patch_size) ** 2
+    return 0
 
 
 def expected_size(model_type: str, c: Any, name: str, axis: int | str) -> int | None:

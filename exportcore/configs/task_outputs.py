@@ -35,6 +35,8 @@ TASK_OUTPUTS: dict[str, TensorSpec] = {
     "depth-estimation": {"predicted_depth": {0: "batch_size", 1: "height", 2: "width"}},
     "mask-generation": {"iou_scores": {0: "batch_size", 1: "point_batch_size"},
                         "pred_masks": {0: "batch_size", 1: "point_batch_size"}},
+    # both lengths follow the predicted durations: no input's axis (decision 162)
+    "text-to-audio": {"waveform": {0: "batch_size", 1: "num_samples"}, "spectrogram": {0: "batch_size", 2: "num_frames"}},
     "masked-im": {"reconstruction": {0: "batch_size"}},
     "automatic-speech-recognition": {"logits": {0: "batch_size", 1: "sequence_length"}},
     "audio-classification": {"logits": {0: "batch_size"}},

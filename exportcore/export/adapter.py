@@ -401,6 +401,28 @@ def to_torch_dtype(dtype: str | torch.dtype | None) -> torch.dtype | None:
     return dtypes.to_torch(dtypes.get(dtype, among=FLOAT_DTYPES, kind="float dtype"))
 
 
+#: Model types a transformers 5 Auto class should load and does not (model type -> (Auto class, model class)).
+_UNMAPPED_TYPES = {"siglip_text_model": ("AutoModel", "SiglipTextModel")}
+
+
+def _map_unmapped_types() -> None:
+    """transformers 5 maps ``SiglipTextConfig`` to no Auto class (``SiglipVisionConfig`` it does): register it, so
+    the export loads a SigLIP text tower as any other feature-extraction model (decision 189)."""
+    for model_type, (auto_name, class_name) in _UNMAPPED_TYPES.items():
+        auto, model_class = getattr(transformers, auto_name), getattr(transformers, class_name, None)
+        config_class = transformers.CONFIG_MAPPING[model_type] if model_type in transformers.CONFIG_MAPPING else None
+        if model_class is not None and config_class is not None and config_class not in auto._model_mapping:
+            auto.register(config_class, model_class, exist_ok=True)
+
+
+_map_unmapped_types()
+
+
+#: Model classes an export configuration may name (``model_class_names``) where no Auto class tells a checkpoint's
+#: class from another of its model type: AutoModel loads every ``clip_text_model`` as ``CLIPTextModel`` (decision 188).
+NAMED_MODEL_CLASSES = frozenset({"CLIPTextModel", "CLIPTextModelWithProjection"})
+
+
 def available_auto_classes(names: Sequence[str]) -> list[str]:
     """The Auto classes among ``names`` that the installed transformers has (``AutoModelForVision2Seq`` is gone in
     transformers 5; ``AutoModelForImageTextToText`` replaces it)."""
@@ -432,7 +454,8 @@ def load_model(model_dir: str | Path, task_auto_class_name: str = "AutoModel", d
     The load report is always read (:mod:`exportcore.export.load_report`): weights the checkpoint lacks or cannot fill
     are ``weights_mismatch``. ``exported_outputs`` runs what will be exported, to tell missing weights that
     matter from those that reach no exported output (without it, every missing weight matters)."""
-    auto_class = getattr(transformers, task_auto_class_name, None) if task_auto_class_name.startswith("Auto") else None
+    named = task_auto_class_name.startswith("Auto") or task_auto_class_name in NAMED_MODEL_CLASSES
+    auto_class = getattr(transformers, task_auto_class_name, None) if named else None
     if auto_class is None:
         raise ValueError(f"{task_auto_class_name!r} is not a transformers Auto class")
     # Other shapes are reported with the keys and judged like the rest of the report (transformers would raise a

@@ -39,7 +39,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import adapter_scans, longformer_attention
+from . import adapter_scans, longformer_attention, vits_stand_ins
 
 _modeling_modules = adapter_scans.modeling_modules
 
@@ -231,7 +231,10 @@ def named_logits(model: nn.Module) -> Iterator[None]:
 #: export/part_modules.py when the model is wrapped).
 STAND_INS = {"mamba2_scan": mamba2_scan, "key_padding_mask": key_padding_mask, "patchify_slices": patchify_slices,
              "named_logits": named_logits, "tiled_patches": tiled_patches,
-             "longformer_attention": longformer_attention.longformer_attention, **adapter_scans.SCANS}
+             "longformer_attention": longformer_attention.longformer_attention,
+             "vits_zero_noise": vits_stand_ins.vits_zero_noise,
+             "vits_unchecked_splines": vits_stand_ins.vits_unchecked_splines,
+             "vits_speaker_rows": vits_stand_ins.vits_speaker_rows, **adapter_scans.SCANS}
 
 
 @contextlib.contextmanager

@@ -101,6 +101,10 @@ def build_part(model: nn.Module, cfg) -> nn.Module:
         return StatefulDecoder(model, cfg, main_input="inputs_embeds", prefix_lm=getattr(cfg, "PREFIX_LM", False))
     if kind == "embed_tokens":
         return EmbedTokens(model)
+    if kind == "colpali":
+        from .colpali_module import ColPaliEmbeddings
+
+        return ColPaliEmbeddings(model)
     if kind.startswith("sam_"):
         from .sam_parts import sam_part
 

@@ -85,7 +85,9 @@ def load_for_plan(plan: Plan, log: Log = lambda message: None):
     are an error when they reach an output the plan exports (``weights_mismatch``); the others are logged."""
     res = plan.resolution
     last_error: ExportError | None = None
-    for auto_class in adapter.available_auto_classes(auto_classes(res.choice.task)):
+    chosen = getattr(res.config_class, "model_class_names", None)  # a family whose class the task's cannot tell
+    names = chosen(res.config) if chosen else adapter.available_auto_classes(auto_classes(res.choice.task))
+    for auto_class in names:
         try:
             model = adapter.load_model(
                 res.source.folder, auto_class, dtype=plan.options.float_dtype, trust_remote_code=plan.options.trust_remote_code,

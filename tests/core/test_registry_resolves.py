@@ -29,7 +29,7 @@ from exportcore.configs.static_axes import static_axes_of
 from exportcore.errors import ExportError
 from exportcore.options import DEFAULT_SHAPES, ExportOptions
 from exportcore.plan import make_plan, plan_document, resolve
-from tests.architectures import cache_heads, expected_size
+from tests.architectures import cache_heads, expected_size, prompt_image_tokens
 from tests.conftest import TINY_CONFIGS, tiny_config
 
 PAIRS = [(mt, task) for mt in registry.supported_model_types() for task in registry.supported_tasks(mt)]
@@ -80,7 +80,9 @@ def hidden_size(model_type: str, c) -> int:
 def vision(c):
     encoder = getattr(c, "encoder", None)  # vision-encoder-decoder: the image side is the encoder's config
     backbone = getattr(c, "backbone_config", None)  # ViTPose, Depth Anything: the image side is the backbone's
-    return (getattr(c, "vision_config", None) or (encoder if hasattr(encoder, "num_channels") else None)
+    vlm = getattr(c, "vlm_config", None)  # ColPali: a vision-language model inside
+    return (getattr(c, "vision_config", None) or getattr(vlm, "vision_config", None)
+            or (encoder if hasattr(encoder, "num_channels") else None)
             or (backbone if hasattr(backbone, "num_channels") else c))
 
 
@@ -110,7 +112,9 @@ class Expect:
         if symbol in ("batch_size", "text_batch_size", "image_batch_size"):
             return kw["batch_size"]
         if symbol == "sequence_length":
-            return kw["audio_sequence_length"] if name == "input_values" else kw["sequence_length"]
+            if name == "input_values":
+                return kw["audio_sequence_length"]
+            return kw["sequence_length"] + prompt_image_tokens(self.model_type, c)
         if symbol == "num_choices":
             return kw["num_choices"]
         if symbol == "decoder_sequence_length":

@@ -43,6 +43,8 @@ def _runs(model_type: str, config, length: int) -> bool:
     import torch
     import transformers
 
+    import exportcore.export.adapter  # noqa: F401 - maps the types transformers' AutoModel misses (siglip_text_model)
+
     vocab = getattr(getattr(config, "text_config", config), "vocab_size", None)
     ids = torch.randint(3, min(50, vocab or 50), (1, length))  # ImageGPT's tiny vocabulary has 17 colour clusters
     with warnings.catch_warnings():

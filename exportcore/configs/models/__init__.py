@@ -49,3 +49,6 @@ from . import (  # noqa: F401 - the rest of Optimum's list (issue 13 §3)
 )
 from . import pix2struct  # noqa: F401 - issue 13 §3
 from . import sam  # noqa: F401 - issue 13 §3
+from . import text_towers  # noqa: F401 - issue 13 §3
+from . import vits  # noqa: F401 - issue 13 §3
+from . import colpali  # noqa: F401 - issue 13 §3

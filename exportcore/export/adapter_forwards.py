@@ -40,6 +40,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import adapter_scans, longformer_attention, vits_stand_ins
+from .instance_methods import methods_replaced
 
 _modeling_modules = adapter_scans.modeling_modules
 
@@ -169,17 +170,10 @@ def _patchify_forward(module: nn.Module, past_values: torch.Tensor) -> torch.Ten
     return torch.stack(patches, dim=1).permute(0, 3, 1, 2).contiguous()
 
 
-@contextlib.contextmanager
-def patchify_slices(model: nn.Module) -> Iterator[None]:
+def patchify_slices(model: nn.Module) -> contextlib.AbstractContextManager:
     patched = [module for module in model.modules()
                if type(module).__name__.endswith("Patchify") and hasattr(module, "sequence_start")]
-    for module in patched:
-        module.forward = types.MethodType(_patchify_forward, module)
-    try:
-        yield
-    finally:
-        for module in patched:
-            del module.forward
+    return methods_replaced(patched, forward=_patchify_forward)
 
 
 def _unfolding(module, feature_map):
@@ -198,18 +192,10 @@ def _folding(module, patches, output_size):
     return tiles.permute(0, 1, 4, 2, 5, 3).reshape(batch, channels, height, width)
 
 
-@contextlib.contextmanager
-def tiled_patches(model: nn.Module) -> Iterator[None]:
+def tiled_patches(model: nn.Module) -> contextlib.AbstractContextManager:
     patched = [module for module in model.modules()
                if hasattr(module, "unfolding") and hasattr(module, "folding") and hasattr(module, "patch_height")]
-    for module in patched:
-        module.unfolding = types.MethodType(_unfolding, module)
-        module.folding = types.MethodType(_folding, module)
-    try:
-        yield
-    finally:
-        for module in patched:
-            del module.unfolding, module.folding
+    return methods_replaced(patched, unfolding=_unfolding, folding=_folding)
 
 
 @contextlib.contextmanager

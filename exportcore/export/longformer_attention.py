@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import contextlib
 import math
-import types
 from collections.abc import Iterator
 
 import torch
 from torch import nn
+
+from .instance_methods import methods_replaced
 
 
 def _heads(module: nn.Module, states: torch.Tensor) -> torch.Tensor:
@@ -103,14 +104,6 @@ def _no_window_padding(self, input_ids, attention_mask, token_type_ids, position
 def longformer_attention(model: nn.Module) -> Iterator[None]:
     attentions = [m for m in model.modules() if hasattr(m, "query_global") and hasattr(m, "one_sided_attn_window_size")]
     padders = [m for m in model.modules() if hasattr(m, "_pad_to_window_size")]
-    for module in attentions:
-        module.forward = types.MethodType(_banded_forward, module)
-    for module in padders:
-        module._pad_to_window_size = types.MethodType(_no_window_padding, module)
-    try:
+    with methods_replaced(attentions, forward=_banded_forward), \
+            methods_replaced(padders, _pad_to_window_size=_no_window_padding):
         yield
-    finally:
-        for module in attentions:
-            del module.forward
-        for module in padders:
-            del module._pad_to_window_size

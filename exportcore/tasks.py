@@ -79,6 +79,8 @@ ARCHITECTURE_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ForConditionalGeneration", ("text2text-generation", "automatic-speech-recognition", "image-to-text")),
     ("ForImageClassification", ("image-classification",)),
     ("ForImageClassificationWithTeacher", ("image-classification",)),
+    *((f"ForImageClassification{kind}", ("image-classification",))  # Perceiver's three image preprocessors
+      for kind in ("Learned", "Fourier", "ConvProcessing")),
     ("ForCTC", ("automatic-speech-recognition",)),
     ("ForAudioClassification", ("audio-classification",)),
     ("ForAudioFrameClassification", ("audio-frame-classification",)),

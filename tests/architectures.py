@@ -557,6 +557,11 @@ ARCHITECTURE_CONFIGS: dict[str, Callable[[], Any]] = {
                  duration_predictor_filter_channels=16, duration_predictor_num_flows=2, prior_encoder_num_flows=2,
                  prior_encoder_num_wavenet_layers=2, posterior_encoder_num_wavenet_layers=2,
                  depth_separable_num_layers=2),
+    # byte vocabulary (262); 16 x 16 RGB images (the image classes take 3 channels; PerceiverConfig names none, the
+    # registry test reads num_channels): the first image class (Learned) reads image_size**2 positions
+    "perceiver": _cfg("PerceiverConfig", num_latents=8, d_latents=H, d_model=H, num_blocks=1,
+                      num_self_attends_per_block=L, num_self_attention_heads=A, num_cross_attention_heads=A,
+                      vocab_size=262, max_position_embeddings=64, image_size=16, num_channels=3),
 }
 
 

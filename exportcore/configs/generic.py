@@ -138,7 +138,6 @@ NOT_GENERIC: dict[str, str] = {
     "timm_wrapper": "needs the timm library and an image processor configuration",
     "fnet": "mixes tokens with a Fourier transform (torch.fft): no ONNX export on the TorchScript path",
     "funnel": "pools the sequence by half per block: PyTorch itself fails at the validation's 1-token sequence",
-    "perceiver": "its classifiers' input preprocessing is chosen per checkpoint (no standard inputs)",
     "siglip2": "takes a variable number of image patches (pixel_attention_mask, spatial_shapes), not an image",
     **dict.fromkeys(("t5gemma", "t5gemma2"), "an encoder-decoder: its classifiers run both stacks (not a text "
                     "encoder)"),

@@ -38,7 +38,7 @@ POSITION_TABLES: dict[str, PositionTable] = {
                      "codegen", "convbert", "distilbert", "electra", "flaubert", "gpt2", "gpt_bigcode", "gpt_neo",
                      "gptj", "layoutlm", "marian", "mbart", "megatron-bert", "mobilebert", "opt", "pegasus",
                      "rembert", "roformer", "splinter", "squeezebert", "xlm", "deberta", "visual_bert", "imagegpt",
-                     "clip_text_model", "siglip_text_model"),
+                     "clip_text_model", "siglip_text_model", "perceiver"),
                   _TEXT),
     "deberta-v2": PositionTable("max_position_embeddings", only_if="position_biased_input"),
     **dict.fromkeys(("camembert", "data2vec-text", "ibert", "lilt", "mpnet", "roberta", "xlm-roberta", "layoutlmv3",

@@ -60,6 +60,9 @@ def _runs(model_type: str, config, length: int) -> bool:
             model = transformers.Speech2TextModel(config)
             features = torch.randn(1, 20, config.input_feat_per_channel * config.input_channels)
             run = lambda: model(input_features=features, decoder_input_ids=ids)  # noqa: E731
+        elif model_type == "perceiver":  # AutoModel has no preprocessor: the byte classes have the table
+            model = transformers.PerceiverForMaskedLM(config)
+            run = lambda: model(input_ids=ids)  # noqa: E731
         elif getattr(config, "is_encoder_decoder", False):
             model = transformers.AutoModel.from_config(config)
             run = lambda: model(input_ids=ids[:, :5], decoder_input_ids=ids)  # noqa: E731

@@ -52,3 +52,4 @@ from . import sam  # noqa: F401 - issue 13 §3
 from . import text_towers  # noqa: F401 - issue 13 §3
 from . import vits  # noqa: F401 - issue 13 §3
 from . import colpali  # noqa: F401 - issue 13 §3
+from . import perceiver  # noqa: F401 - issue 13 §3

@@ -33,6 +33,19 @@ _RELOAD = "save_and_reload_model_with_shape_infer"
 
 
 @contextmanager
+def _replaced(*replacements: tuple[object, str, object]) -> Iterator[None]:
+    """Each (owner, attribute name, value) set for the time of the context, then the original put back."""
+    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in replacements]
+    for owner, name, value in replacements:
+        setattr(owner, name, value)
+    try:
+        yield
+    finally:
+        for owner, name, original in saved:
+            setattr(owner, name, original)
+
+
+@contextmanager
 def lighter_shape_inference() -> Iterator[None]:
     import importlib
 
@@ -58,18 +71,10 @@ def lighter_shape_inference() -> Iterator[None]:
         mark(model)
         return model
 
-    saved = []
-    for name in _MODULES:
-        module = importlib.import_module(f"onnxruntime.quantization.{name}")
-        for helper, light in ((_LOAD, load), (_RELOAD, reload)):
-            if hasattr(module, helper):
-                saved.append((module, helper, getattr(module, helper)))
-                setattr(module, helper, light)
-    try:
+    modules = [importlib.import_module(f"onnxruntime.quantization.{name}") for name in _MODULES]
+    with _replaced(*[(module, helper, light) for module in modules
+                     for helper, light in ((_LOAD, load), (_RELOAD, reload)) if hasattr(module, helper)]):
         yield
-    finally:
-        for module, helper, original in saved:
-            setattr(module, helper, original)
 
 
 @contextmanager
@@ -157,17 +162,11 @@ def vectorized_per_channel() -> Iterator[None]:
             zero_point, scale, quantized = next(channels)
             return np.array(zero_point), np.array(scale), quantized
 
-        base.quantize_data = precomputed
-        try:
+        with _replaced((base, "quantize_data", precomputed)):
             return original(self, weight_name, weight_qType, channel_axis, reduce_range, keep_float_weight)
-        finally:
-            base.quantize_data = utils.quantize_data
 
-    quantizer.quantize_weight_per_channel_impl = impl
-    try:
+    with _replaced((quantizer, "quantize_weight_per_channel_impl", impl)):
         yield
-    finally:
-        quantizer.quantize_weight_per_channel_impl = original
 
 
 def clamp_to_float16(values: np.ndarray, min_positive_val: float = 5.96e-08,
@@ -189,12 +188,8 @@ def faster_float16_clamp() -> Iterator[None]:
     import importlib
 
     float16 = importlib.import_module("onnxruntime.transformers.float16")
-    original = getattr(float16, "convert_np_to_float16", None)
-    if original is None:
+    if not hasattr(float16, "convert_np_to_float16"):
         yield
         return
-    float16.convert_np_to_float16 = clamp_to_float16
-    try:
+    with _replaced((float16, "convert_np_to_float16", clamp_to_float16)):
         yield
-    finally:
-        float16.convert_np_to_float16 = original

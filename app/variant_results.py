@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
 from exportcore.events import Event, VariantResult
+from exportcore.postprocess.variants import VARIANTS
 
 from .qt_util import ListTableModel
 from .run_models import FAIL_BG, FAIL_FG, PASS_BG, PASS_FG, _bold
@@ -24,6 +25,13 @@ def variant_results(events: list[Event]) -> list[VariantResult]:
         if isinstance(ev, VariantResult):
             by_name[str(ev.variant)] = ev
     return list(by_name.values())
+
+
+def _row_order(result: VariantResult) -> tuple[bool, int]:
+    """Failed variants above the passed ones (they are what the user has to read), each in the variants' table
+    order (fp16, q8, int8, uint8, q4, q4f16)."""
+    order = list(VARIANTS)
+    return result.passed, order.index(result.variant) if result.variant in order else len(order)
 
 
 def size_text(n: Any) -> str:
@@ -67,18 +75,19 @@ class VariantsModel(ListTableModel):
 
     def set_results(self, results: list[VariantResult]) -> None:
         self.beginResetModel()
-        self.results = [r for r in results if not r.passed] + [r for r in results if r.passed]
+        self.results = sorted(results, key=_row_order)
         self.endResetModel()
 
     def add(self, result: VariantResult) -> None:
-        """A result arrived: a new row, or the row of the same variant replaced."""
+        """A result arrived: a new row, or the row of the same variant replaced. The variants are judged as they
+        are built, in no fixed order; the rows keep the variants' table order."""
         for i, known in enumerate(self.results):
             if known.variant == result.variant:
                 self.results[i] = result
                 self.dataChanged.emit(self.index(i, 0), self.index(i, self.COLUMNS - 1))
                 return
-        # a failed variant goes above the passed ones: it is what the user has to read
-        n = len(self.failed()) if not result.passed else len(self.results)
+        n = next((i for i, known in enumerate(self.results) if _row_order(known) > _row_order(result)),
+                 len(self.results))
         self.beginInsertRows(QModelIndex(), n, n)
         self.results.insert(n, result)
         self.endInsertRows()

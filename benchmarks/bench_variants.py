@@ -11,6 +11,8 @@ Memory: the export builds its variants in child processes (postprocess/variant_p
 any one process (GNU time's %M) is not the whole story: the process tree is sampled every 50 ms and its peak is
 reported twice, as the sum of RSS (pages shared between parent and forked child counted twice) and as the sum of
 PSS (shared pages split between them: what the tree really occupies). CPU is user + sys of the whole tree.
+``--wall`` runs each export once more without the sampler and reports that wall time too (the sampler's reads
+of every process's memory take CPU from the export they measure, about 6 s of a GPT-2-small-sized run).
 ``--processes 1,2`` also runs the variants with that many builder processes at a time (``OES_VARIANT_PROCESSES``;
 0 builds them in the export's own process, as before decision 134).
 Aim (issue 12): the three variants add ≤ 1× the fp32 export's wall time; peak memory stays under the fp32
@@ -72,9 +74,9 @@ def _tree_memory(root: int) -> tuple[float, float]:
     return rss / 2**20, pss / 2**20
 
 
-def measure_tree(cmd: list[str], env: dict) -> dict:
+def measure_tree(cmd: list[str], env: dict, sample: bool = True) -> dict:
     """Run ``cmd`` once: wall seconds, CPU seconds of the tree, peak RSS of its largest process (GNU time), and
-    the sampled peaks of the tree's summed RSS and PSS."""
+    the sampled peaks of the tree's summed RSS and PSS (``sample``; else 0)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         load_before = os.getloadavg()[0]
         start = time.perf_counter()
@@ -83,13 +85,13 @@ def measure_tree(cmd: list[str], env: dict) -> dict:
         peaks = [0.0, 0.0]
         done = threading.Event()
 
-        def sample() -> None:
-            while not done.is_set():
+        def sampling() -> None:
+            while sample and not done.is_set():
                 rss, pss = _tree_memory(proc.pid)
                 peaks[0], peaks[1] = max(peaks[0], rss), max(peaks[1], pss)
                 done.wait(0.05)
 
-        sampler = threading.Thread(target=sample, daemon=True)
+        sampler = threading.Thread(target=sampling, daemon=True)
         sampler.start()
         stdout, stderr = proc.communicate()
         wall = time.perf_counter() - start
@@ -102,7 +104,7 @@ def measure_tree(cmd: list[str], env: dict) -> dict:
             "returncode": proc.returncode, "stdout": stdout, "stderr": stderr}
 
 
-def export_once(label: str, variants: str | None, processes: str | None) -> dict:
+def export_once(label: str, variants: str | None, processes: str | None, sample: bool = True) -> dict:
     model, extra = CASES[label]
     model = model_path(model)
     dest = OUT / "exports" / (f"{label}-variants" if variants else f"{label}-fp32")
@@ -113,7 +115,7 @@ def export_once(label: str, variants: str | None, processes: str | None) -> dict
         cmd += ["--variants", variants]
     if processes is not None:
         env["OES_VARIANT_PROCESSES"] = processes
-    r = measure_tree(cmd, env)
+    r = measure_tree(cmd, env, sample)
     if r["returncode"] != 0:
         raise SystemExit(f"{label}: export failed\n{r['stderr'][-3000:]}")
     report = json.loads((dest / "validation_report.json").read_text())
@@ -131,7 +133,7 @@ def export_once(label: str, variants: str | None, processes: str | None) -> dict
 
 
 def summary(runs: list[dict]) -> dict:
-    keys = ("seconds", "cpu", "peak_mb", "tree_rss_mb", "tree_pss_mb")
+    keys = ("seconds", "cpu", "peak_mb", "tree_rss_mb", "tree_pss_mb") + (("wall",) if "wall" in runs[0] else ())
     out = {k: statistics.median(r[k] for r in runs) for k in keys}
     out.update(runs=len(runs), seconds_range=(min(r["seconds"] for r in runs), max(r["seconds"] for r in runs)),
                load=(min(r["load"][0] for r in runs), max(max(r["load"]) for r in runs)),
@@ -146,6 +148,9 @@ def main() -> None:
     parser.add_argument("--only", default="bert-base,gpt2-small")
     parser.add_argument("--processes", default="", help="also run with these builder process counts, e.g. 1,0")
     parser.add_argument("--json", type=Path, help="also write the numbers here")
+    parser.add_argument("--wall", action="store_true",
+                        help="also run each export once more without the memory sampler: its wall time (the sampler's "
+                             "reads of every process's memory cost the export they measure CPU time)")
     args = parser.parse_args()
     ensure_dir(OUT)
     print(f"machine: {machine()}, load average before: {load_average()}", flush=True)
@@ -156,10 +161,13 @@ def main() -> None:
         for label in labels:
             for name, mode in [("fp32", None)] + [(f"variants/{m or 'auto'}", m) for m in modes]:
                 r = export_once(label, None if name == "fp32" else VARIANTS, mode)
+                if args.wall:
+                    r["wall"] = export_once(label, None if name == "fp32" else VARIANTS, mode, sample=False)["seconds"]
                 runs[label][name].append(r)
                 print(f"  run {i + 1} {label} {name}: {r['seconds']:.1f} s, cpu {r['cpu']:.1f} s, largest process "
                       f"{r['peak_mb']:.0f} MiB, tree RSS {r['tree_rss_mb']:.0f}, tree PSS {r['tree_pss_mb']:.0f} "
-                      f"MiB, load {r['load'][0]:.1f}-{r['load'][1]:.1f}, stages {r['stages']}", flush=True)
+                      f"MiB, load {r['load'][0]:.1f}-{r['load'][1]:.1f}, stages {r['stages']}"
+                      + (f", unsampled {r['wall']:.1f} s" if args.wall else ""), flush=True)
     table = {}
     for label in labels:
         table[label] = {name: summary(r) for name, r in runs[label].items()}
@@ -176,6 +184,10 @@ def main() -> None:
                   f"+{added:.1f} s = {added / fp32['seconds']:.2f}× fp32), cpu {both['cpu']:.1f} s "
                   f"(+{both['cpu'] - fp32['cpu']:.1f}), largest process {both['peak_mb']:.0f} MiB, tree RSS "
                   f"{both['tree_rss_mb']:.0f}, tree PSS {both['tree_pss_mb']:.0f} MiB; load {both['load']}", flush=True)
+            if "wall" in both:
+                added = both["wall"] - fp32["wall"]
+                print(f"    without the sampler: {both['wall']:.1f} s against fp32's {fp32['wall']:.1f} s: +{added:.1f} s = "
+                      f"{added / fp32['wall']:.2f}× fp32", flush=True)
             print(f"    stages: {both['stages']}")
             for vname, v in both["variants"].items():
                 print(f"    {vname}: {v['mb']:.1f} MB of {v['fp32_mb']:.1f}, time {v['latency_ratio']}×, "

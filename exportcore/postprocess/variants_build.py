@@ -9,11 +9,12 @@ weights stored once.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import onnx
 
@@ -24,7 +25,15 @@ from .shape_inference import infer_shapes_in_place
 from .variants import variant_file_name
 from .variants_parts import transform
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 Log = Callable[..., None]
+
+#: Inside the run folder while the variants are built: the folds the builder processes share (``_shared_fold``).
+FOLDS_DIR = ".folds"
 
 #: q4: onnxruntime's MatMulNBits takes blocks of 16 or more; transformers.js used 32, symmetric.
 Q4_BLOCK_SIZE = 32
@@ -32,10 +41,11 @@ Q4_BLOCK_SIZE = 32
 Q4_MIN_K = 16
 
 
-#: Variants that share intermediate files (the fold; q8 = int8 or uint8; q4f16 is made from q4), the slowest group
-#: first: with two builder processes each group of a file is a job of its own (the fold is then made twice, which
-#: costs less than waiting), with one a file's variants are one job.
-GROUPS = (("q8", "int8", "uint8"), ("q4", "q4f16"), ("fp16",))
+#: Variants that share intermediate files (q8 = int8 or uint8; q4f16 is made from q4). With two builder processes
+#: each group of a file is a job of its own, in this order: the 8-bit group first (the slowest; it makes the fold
+#: that the 4-bit group reads, ``_shared_fold``), fp16 beside it, the 4-bit group last, when its fold is there.
+#: With one, a file's variants are one job.
+GROUPS = (("q8", "int8", "uint8"), ("fp16",), ("q4", "q4f16"))
 
 
 def build_variants(run_dir: Path, fp32_files: list[str], variants: tuple[str, ...] | list[str], log: Log,
@@ -45,8 +55,15 @@ def build_variants(run_dir: Path, fp32_files: list[str], variants: tuple[str, ..
     with a log line and left out of the mapping (a variant that applies to no file maps to ``{}``).
 
     ``processes``: builder processes at a time (``variant_processes``; None: as the machine allows)."""
+    return start_building(run_dir, fp32_files, variants, log, cancel, processes).finish(cancel)
+
+
+def start_building(run_dir: Path, fp32_files: list[str], variants: tuple[str, ...] | list[str], log: Log,
+                   cancel: Any = None, processes: int | None = None, background: bool = False) -> "Building":
+    """Start building (``background``: in a manager process, returning at once) or build (the default) the
+    variants; the ``Building`` hands each variant's files over as soon as all of them are made."""
     if processes is None:
-        processes = variant_processes.how_many(max(onnx_files.file_bytes(run_dir / f) for f in fp32_files))
+        processes = variant_processes.how_many(largest_file(run_dir, fp32_files))
     if processes >= 2:
         jobs = [variant_processes.Job(fp32, tuple(v for v in group if v in variants))
                 for group in GROUPS for fp32 in sorted(fp32_files, key=lambda f: -onnx_files.file_bytes(run_dir / f))]
@@ -55,20 +72,87 @@ def build_variants(run_dir: Path, fp32_files: list[str], variants: tuple[str, ..
         jobs = [variant_processes.Job(fp32, tuple(variants)) for fp32 in fp32_files]
     if processes >= 1:
         log(f"building the variants in {processes} process{'es' if processes > 1 else ''} at a time", "debug")
-    outcomes = variant_processes.run_jobs(jobs, lambda job: _build_file(run_dir, job, cancel), processes, cancel)
-    made: dict[tuple[str, str], str | None] = {}
-    for outcome, job in zip(outcomes, jobs):
+    building = Building(run_dir, fp32_files, variants, jobs, log)
+    work = lambda job: _build_file(run_dir, job, cancel)  # noqa: E731
+    if background and processes >= 1:
+        building.background = variant_processes.InBackground(jobs, work, processes)
+    else:
+        variant_processes.run_jobs(jobs, work, processes, cancel, on_outcome=building.add)
+    return building
+
+
+def largest_file(run_dir: Path, fp32_files: list[str]) -> int:
+    return max(onnx_files.file_bytes(run_dir / f) for f in fp32_files)
+
+
+class Building:
+    """The variants of a run's fp32 files as their jobs finish (``start_building``)."""
+
+    def __init__(self, run_dir: Path, fp32_files: list[str], variants, jobs: list["variant_processes.Job"],
+                 log: Log) -> None:
+        self.run_dir = run_dir
+        self.fp32_files = list(fp32_files)
+        self.jobs = jobs
+        self.log = log
+        self.background: variant_processes.InBackground | None = None
+        self.made: dict[tuple[str, str], str | None] = {}
+        #: variant -> the jobs it still waits for
+        self.waiting = {variant: {i for i, job in enumerate(jobs) if variant in job.variants} for variant in variants}
+        self.complete: list[str] = [variant for variant, jobs_left in self.waiting.items() if not jobs_left]
+        self.handed: set[str] = set()
+        self._outcomes: Iterator | None = None
+
+    def add(self, index: int, outcome: "variant_processes.Outcome") -> None:
+        job = self.jobs[index]
         for args in outcome.log:
-            log(*args)
-        made.update({(variant, job.fp32): out for variant, out in outcome.built.items()})
-    return {variant: {fp32: made[variant, fp32] for fp32 in fp32_files if made.get((variant, fp32))}
-            for variant in variants}
+            self.log(*args)
+        self.made.update({(variant, job.fp32): out for variant, out in outcome.built.items()})
+        for variant in job.variants:
+            self.waiting[variant].discard(index)
+            if not self.waiting[variant]:
+                self.complete.append(variant)
+
+    def files(self, variant: str) -> dict[str, str]:
+        """{fp32 file -> variant file} of a complete variant."""
+        return {fp32: self.made[variant, fp32] for fp32 in self.fp32_files if self.made.get((variant, fp32))}
+
+    def ready(self, cancel: Any = None) -> Iterator[tuple[str, dict[str, str]]]:
+        """(variant, its files) for each variant as soon as all its files are made, the first finished first."""
+        if self._outcomes is None:
+            self._outcomes = self.background.outcomes(cancel) if self.background is not None else iter(())
+        while True:
+            for variant in [v for v in self.complete if v not in self.handed]:
+                self.handed.add(variant)
+                yield variant, self.files(variant)
+            if len(self.handed) == len(self.waiting):
+                return
+            self.add(*next(self._outcomes))
+
+    def finish(self, cancel: Any = None) -> dict[str, dict[str, str]]:
+        """Wait for every job; variant -> {fp32 file -> variant file} in the variants' order."""
+        try:
+            for _ in self.ready(cancel):
+                pass
+        finally:
+            self.stop()
+        return {variant: self.files(variant) for variant in self.waiting}
+
+    def stop(self) -> None:
+        """End the builders still running (nothing when there are none) and drop the folds they shared."""
+        if self.background is not None:
+            self.background.stop()
+            self.background = None
+        shutil.rmtree(self.run_dir / FOLDS_DIR, ignore_errors=True)
 
 
 def _build_file(run_dir: Path, job: "variant_processes.Job", cancel: Any) -> "variant_processes.Outcome":
+    from ..export.torch_stages import exporter_output_in_log
+
     outcome = variant_processes.Outcome()
-    with tempfile.TemporaryDirectory(dir=run_dir, prefix=".variant-") as work:
-        scratch = Scratch(Path(work))
+    # onnxruntime's tools print remarks ("consider pre-processing"): to the run log, from a builder process too.
+    with exporter_output_in_log(lambda *args: outcome.log.append(args)), \
+            tempfile.TemporaryDirectory(dir=run_dir, prefix=".variant-") as work:
+        scratch = Scratch(Path(work), run_dir / FOLDS_DIR)
         for variant in job.variants:
             if cancel is not None and cancel.is_set():
                 raise ExportError("cancelled")
@@ -84,11 +168,13 @@ def _build_file(run_dir: Path, job: "variant_processes.Job", cancel: Any) -> "va
 
 
 class Scratch:
-    """Intermediate files of one fp32 file that several variants share: the folded graph (q8, int8, uint8, q4),
-    the quantized graph of a weight type (q8 is int8 unless the graph has a Conv), the q4 graph (q4f16)."""
+    """Intermediate files of one fp32 file that several variants share: the folded graph (q8, int8, uint8, q4; in
+    ``shared``, for every builder process), the quantized graph of a weight type (q8 is int8 unless the graph has a
+    Conv), the q4 graph (q4f16)."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, shared: Path) -> None:
         self.folder = folder
+        self.shared = shared
         self.made: dict[tuple, Path | None] = {}
         self.count = 0
 
@@ -202,7 +288,22 @@ def _quantizable_matmuls(graph, small: bool):
 
 
 def _folded(src: Path, scratch: Scratch) -> Path:
-    return scratch.get(("fold", str(src)), lambda out: _fold_weights(src, out))  # type: ignore[return-value]
+    return scratch.get(("fold", str(src)), lambda _out: _shared_fold(src, scratch.shared))  # type: ignore[return-value]
+
+
+def _shared_fold(src: Path, folder: Path) -> Path:
+    """The fold of ``src``, made once for every builder process: the 8-bit and the 4-bit builders both need it, and
+    it costs each 2-3 s of CPU (decision 200). The first to ask makes it; another waits on its lock."""
+    folder.mkdir(exist_ok=True)
+    key = hashlib.sha1(str(src).encode()).hexdigest()[:16]
+    out, done = folder / f"{key}.onnx", folder / f"{key}.done"
+    with open(folder / f"{key}.lock", "w") as lock:
+        if fcntl is not None:  # elsewhere (no fork) the builders run one after the other in this process
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or when its process dies
+        if not done.exists():
+            _fold_weights(src, out)
+            done.touch()
+    return out
 
 
 def _fold_weights(src: Path, out: Path) -> Path:

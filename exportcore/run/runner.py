@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .. import cancel_signals, dtypes
+from ..allocator import give_freed_memory_back
 from ..errors import EXIT_FAILURE, ExportError, exit_code_for, validation_failed, variants_out_of_budget
 from ..events import (STAGES, Event, LogLine, PlanReady, Progress, RunResult, StageFinished, StageStarted, ValidationRow,
                       error_event)
@@ -154,7 +155,7 @@ class Runner:
                     references = self.torch_references(plan, model, run_dir)
                     model = None
                     gc.collect()
-                self.deployables = make_deployables(plan, run_dir, self.log, self.cancel)
+                self.deployables = make_deployables(plan, run_dir, self.log, self.cancel, alongside=options.validate)
             rows: list[ValidationRow] = []
             validation = "skipped"
             if options.validate:
@@ -166,11 +167,15 @@ class Runner:
                     refs, generations = references or self.torch_references(plan, model, run_dir)
                     model = None  # free the weights before onnxruntime loads the files: one copy in memory at a time
                     gc.collect()
-                    variant_files = self.deployables.variant_files if self.deployables else {}
                     rows = compare(refs.fp32_cases, on_row=self.emit, cancelled=self.cancel.is_set)
                     rows += compare_generation(plan, run_dir, generations, on_row=self.emit, cancelled=self.cancel.is_set)
-                    self.variant_results = validate_variants(refs, variant_files, run_dir, self.emit, self.cancel.is_set,
-                                                             self.log)
+                    if self.deployables is not None:
+                        # each variant as soon as it is built, while the builders may still make the others
+                        alongside = self.deployables.building is not None
+                        self.variant_results = validate_variants(refs, self.deployables.ready(self.cancel), run_dir,
+                                                                 self.emit, self.cancel.is_set, self.log,
+                                                                 threads=2 if alongside else 1)
+                        self.deployables.finish(self.cancel)
                     passed = all(r.passed for r in rows) and all(v.passed for v in self.variant_results)
                     validation = "passed" if passed else "failed"
             else:
@@ -250,6 +255,8 @@ class Runner:
             self.emit(error_event(error, details=traceback.format_exc()))
             raise error from exc
         finally:
+            if self.deployables is not None:
+                self.deployables.stop()  # builders still running when the run failed or was cancelled
             if run_dir is not None:  # the run did not finish: leave no trace of it
                 shutil.rmtree(run_dir, ignore_errors=True)
                 remove_empty(created_parents)
@@ -308,23 +315,6 @@ class Runner:
         self.emit(Progress(fraction=round(fraction, 4), stage="resolve",
                            message=f"downloading {filename}" if filename else "downloading",
                            bytes_done=done, bytes_total=total, bytes_per_second=self.download_meter.add(done)))
-
-
-def give_freed_memory_back() -> None:
-    """Pin glibc's mmap threshold at its 128 KiB default so that freed tensors go back to the system.
-
-    glibc raises the threshold (up to 32 MiB) each time a large block is freed; after torch has freed some, later
-    weight-sized blocks come from the heap and stay there when freed. Measured on BERT-base: the model freed
-    before validation, onnxruntime's load then peaked 225 MB higher and the process kept 330 MB more.
-    """
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
-    except (OSError, AttributeError):
-        pass  # not glibc: nothing to tune
 
 
 def peak_rss_mb() -> float:

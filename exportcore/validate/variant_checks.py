@@ -9,6 +9,7 @@ greedily with the cache, times the variant against fp32 and emits one ``VariantR
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -71,21 +72,54 @@ def _name(run_dir: Path, path: Path) -> str:
     return path.relative_to(run_dir).as_posix() if path.is_relative_to(run_dir) else path.name
 
 
-def validate_variants(refs: References, variant_files: dict[str, dict[str, str]], run_dir: Path,
-                      emit: Callable[[VariantResult], None], cancelled: Callable[[], bool] = lambda: False,
-                      log: Callable[..., None] = lambda *a: None, latency: bool = True) -> list[VariantResult]:
-    """Phase 2: one ``VariantResult`` per variant (``variant_files``: variant -> {fp32 file -> variant file})."""
-    results = []
+def validate_variants(refs: References, variant_files: dict[str, dict[str, str]] | Iterable[tuple[str, dict[str, str]]],
+                      run_dir: Path, emit: Callable[[VariantResult], None], cancelled: Callable[[], bool] = lambda: False,
+                      log: Callable[..., None] = lambda *a: None, latency: bool = True,
+                      threads: int = 1) -> list[VariantResult]:
+    """Phase 2: one ``VariantResult`` per variant, emitted as each is judged and returned in the variants' table
+    order. ``variant_files``: variant -> {fp32 file -> variant file}, or (variant, files) pairs as the builders
+    finish them (``Deployables.ready``). ``threads``: variants judged at once (decision 199; onnxruntime and numpy
+    work without Python's lock, and every latency figure is the timed thread's own CPU time)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ..postprocess.variants import VARIANTS
+
+    lock = threading.Lock()
     timer = LatencyTimer() if latency else None
-    if refs.greedy_note and variant_files:
-        log(f"greedy decoding of the variants not checked: {refs.greedy_note}", "warning")
-    for variant, mapping in variant_files.items():
+
+    def locked(function: Callable) -> Callable:
+        def call(*args):
+            with lock:
+                return function(*args)
+        return call
+
+    log, emit = locked(log), locked(emit)
+    warned: list[bool] = []
+
+    def judge(variant: str, mapping: dict[str, str]) -> VariantResult:
         if cancelled():
             raise ExportError("cancelled")
+        if refs.greedy_note and not warned:
+            warned.append(True)
+            log(f"greedy decoding of the variants not checked: {refs.greedy_note}", "warning")
         result = _one_variant(refs, variant, mapping, run_dir, cancelled, log, timer)
-        results.append(result)
         emit(result)
-    return results
+        return result
+
+    pairs = variant_files.items() if isinstance(variant_files, dict) else variant_files
+    if threads <= 1:
+        results = [judge(variant, mapping) for variant, mapping in pairs]
+    else:
+        with ThreadPoolExecutor(threads, thread_name_prefix="variant-check") as pool:
+            futures = []
+            for variant, mapping in pairs:
+                futures.append(pool.submit(judge, variant, mapping))
+                for future in futures:  # a failure stops the run before the next variant is waited for
+                    if future.done() and future.exception() is not None:
+                        raise future.exception()  # type: ignore[misc]
+            results = [future.result() for future in futures]
+    order = list(VARIANTS)
+    return sorted(results, key=lambda r: order.index(r.variant) if r.variant in order else len(order))
 
 
 def _one_variant(refs: References, variant: str, mapping: dict[str, str], run_dir: Path,

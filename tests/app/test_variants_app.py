@@ -252,3 +252,21 @@ def test_an_untrained_decoder_judged_by_its_logits_cosine_is_shown_as_passed(qtb
     assert model.data(model.index(0, model.COL_RESULT)) == "pass"
     assert model.data(model.index(0, model.COL_ACCURACY)) == "logits cos 0.9903 ≥ 0.85"
     assert "logits cos mean 0.9956" in model.data(model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+
+
+def test_variants_judged_in_any_order_are_listed_in_the_tables_order_failed_first(qtbot):
+    """The variants are judged as they are built (the 8-bit one may come before fp16): the rows keep the variants'
+    table order, a failed variant above the passed ones."""
+    from app.variant_results import VariantsModel
+
+    def result(variant: str, passed: bool) -> VariantResult:
+        return VariantResult(variant=variant, files={"model.onnx": f"model_{variant}.onnx"}, bytes=200,
+                             fp32_bytes=1000, passed=passed,
+                             figures=[{"figure": "top1", "value": 1.0 if passed else 0.5, "budget": 0.9,
+                                       "passed": passed}])
+
+    model = VariantsModel()
+    for variant, passed in (("q4", True), ("q8", True), ("q4f16", False), ("fp16", True), ("int8", False)):
+        model.add(result(variant, passed))
+    assert [model.data(model.index(row, 0)) for row in range(model.rowCount())] == [
+        "int8", "q4f16", "fp16", "q8", "q4"]

@@ -252,3 +252,21 @@ def test_variants_are_judged_file_by_file_and_one_onnxruntime_cannot_load_fails(
     assert not results["q8"].passed and "model_quantized.onnx" in results["q8"].why
     assert results["fp16"].bytes == (tmp_path / "model_fp16.onnx").stat().st_size
 
+
+
+def test_variants_judged_two_at_a_time_as_they_arrive_give_the_same_figures(tmp_path):
+    from exportcore.validate.variant_checks import validate_variants
+
+    refs = _refs(tmp_path)
+    _identity_model(tmp_path / "model_fp16.onnx")
+    _identity_model(tmp_path / "model_q4.onnx", scale=-1.0)
+    _identity_model(tmp_path / "model_quantized.onnx")
+    files = {v: {"model.onnx": f"model_{s}.onnx"} for v, s in (("q4", "q4"), ("fp16", "fp16"), ("q8", "quantized"))}
+    one = validate_variants(refs, files, tmp_path, lambda r: None, latency=False)
+    emitted = []
+    arriving = ((variant, mapping) for variant, mapping in files.items())  # as Deployables.ready hands them over
+    two = validate_variants(refs, arriving, tmp_path, emitted.append, latency=False, threads=2)
+    assert [r.variant for r in two] == ["fp16", "q8", "q4"]  # the variants' table order, whatever came first
+    assert sorted(e.variant for e in emitted) == ["fp16", "q4", "q8"]
+    assert {r.variant: (r.passed, r.figures) for r in two} == {r.variant: (r.passed, r.figures) for r in one}
+    assert not {r.variant: r for r in two}["q4"].passed

@@ -221,3 +221,155 @@ def test_two_builders_only_when_two_fit_in_memory_and_a_core_is_idle(monkeypatch
     assert variant_processes.how_many(500 * 2**20) == 1
     monkeypatch.setenv(variant_processes.ENV, "0")
     assert variant_processes.how_many(500 * 2**20) == 0
+
+
+# ---- building in the background while the run validates (decision 199) ----------------------------------------------
+def _slow_first(job):
+    if job.fp32 == "f0.onnx":
+        time.sleep(1.0)
+    return variant_processes.Outcome({"q8": job.fp32.replace(".onnx", "_quantized.onnx")}, [(job.fp32,)])
+
+
+def test_background_builders_hand_each_outcome_over_as_its_job_finishes():
+    background = variant_processes.InBackground(_jobs(2), _slow_first, processes=2)
+    try:
+        order = [index for index, _outcome in background.outcomes()]
+    finally:
+        background.stop()
+    assert order == [1, 0]  # f1 was done while f0 still slept
+
+
+def test_a_background_builder_failure_is_raised_as_the_child_raised_it():
+    for work, expected in ((_full_disk, OSError), (_coded, ExportError), (_dies, ExportError)):
+        background = variant_processes.InBackground(_jobs(1), work, processes=1)
+        try:
+            with pytest.raises(expected) as caught:
+                list(background.outcomes())
+        finally:
+            background.stop()
+        if work is _full_disk:
+            assert caught.value.errno == errno.ENOSPC
+        elif work is _coded:
+            assert caught.value.code == "variant_failed" and caught.value.params["reason"] == "a library failed"
+        else:
+            assert caught.value.code == "variant_failed" and "status 3" in caught.value.params["reason"]
+
+
+def _children_of(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            with contextlib.suppress(OSError):
+                stat = open(f"/proc/{entry}/stat").read()
+                if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry))
+    return found
+
+
+def _ended(pid: int) -> bool:
+    try:
+        return open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+def _wait_for(condition, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads the process tree from /proc")
+def test_stopping_the_background_ends_its_builders():
+    background = variant_processes.InBackground(_jobs(2), _sleeps, processes=2)
+    manager = background.process.pid
+    assert _wait_for(lambda: len(_children_of(manager)) == 2)
+    builders = _children_of(manager)
+    background.stop()
+    assert _wait_for(lambda: all(_ended(pid) for pid in [manager, *builders]))
+
+
+def _export_process_with_builders(send):
+    background = variant_processes.InBackground(_jobs(2), _sleeps, processes=2)
+    send.send(background.process.pid)
+    time.sleep(60)
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads the process tree from /proc")
+def test_the_builders_end_when_the_export_process_is_killed():
+    import multiprocessing
+    import signal
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    export = context.Process(target=_export_process_with_builders, args=(send,))
+    export.start()
+    try:
+        manager = receive.recv()
+        assert _wait_for(lambda: len(_children_of(manager)) == 2)
+        builders = _children_of(manager)
+        os.kill(export.pid, signal.SIGKILL)  # no chance to clean up: the kernel ends the manager, which ends them
+        assert _wait_for(lambda: all(_ended(pid) for pid in [manager, *builders]))
+    finally:
+        export.kill()
+        export.join()
+
+
+def _by_variant(run_dir, job, cancel):
+    if "q8" in job.variants and job.fp32 == "decoder_model_merged.onnx":
+        time.sleep(1.5)
+    return variant_processes.Outcome({v: variants_build.variant_file_name(job.fp32, v) for v in job.variants},
+                                     [(f"{job.fp32} {job.variants}",)])
+
+
+def test_each_variant_is_handed_over_once_all_its_files_are_built(tmp_path, monkeypatch):
+    monkeypatch.setattr(variants_build, "_build_file", _by_variant)
+    (tmp_path / "encoder_model.onnx").write_bytes(b"x" * 100)
+    (tmp_path / "decoder_model_merged.onnx").write_bytes(b"x" * 200)
+    logged = []
+    building = variants_build.start_building(tmp_path, ["encoder_model.onnx", "decoder_model_merged.onnx"],
+                                             ("fp16", "q8"), lambda *args: logged.append(args[0]), processes=2,
+                                             background=True)
+    try:
+        handed = []
+        for variant, files in building.ready():
+            handed.append((variant, files, time.monotonic()))
+        finished = building.finish()
+    finally:
+        building.stop()
+    # q8's encoder was built first, but its decoder was the slow one: fp16 was complete before q8
+    assert [variant for variant, _files, _when in handed] == ["fp16", "q8"]
+    assert handed[0][1] == {"encoder_model.onnx": "encoder_model_fp16.onnx",
+                            "decoder_model_merged.onnx": "decoder_model_merged_fp16.onnx"}
+    assert handed[1][2] - handed[0][2] > 0.5  # fp16 came while q8 was still being built
+    assert finished == {"fp16": handed[0][1], "q8": handed[1][1]}
+    assert any("('q8',)" in line for line in logged)  # the builders' log lines reach the run
+
+
+def test_a_builder_reuses_the_memory_it_freed():
+    """The export process gives freed blocks back to the system; a builder keeps weight-sized ones for its next
+    copy instead of faulting fresh pages in again (decision 198)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import resource\n"
+        "from exportcore.allocator import give_freed_memory_back, reuse_freed_memory\n"
+        "def faults():\n"
+        "    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt\n"
+        "    for _ in range(20):\n"
+        "        block = bytearray(16 * 2**20)\n"
+        "        block[::4096] = b'x' * len(block[::4096])\n"
+        "        del block\n"
+        "    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before\n"
+        "give_freed_memory_back(); exporting = faults()\n"
+        "reuse_freed_memory(); faults(); building = faults()\n"
+        "print(exporting, building)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    exporting, building = map(int, out.split())
+    assert exporting > 20 * 4000  # every 16 MiB block came as fresh pages
+    assert building < exporting / 10

@@ -160,3 +160,29 @@ def test_transformers_js_layout_writes_hybrid_layer_kinds_in_its_words(tmp_path)
     apply_layout(tmp_path, "transformers.js")
     kinds = json.loads((tmp_path / "config.json").read_text())["layers_block_type"]
     assert kinds == ["mamba", "mlp", "attention"]  # what transformers.js 4 compares with
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="builder processes are forked")
+def test_the_8bit_and_4bit_builders_share_one_fold_of_each_file(tmp_path, monkeypatch):
+    """Two builder processes, q8 in one and q4 in the other: each fp32 file is folded once (decision 200), and
+    nothing of the folds is left in the run folder."""
+    from exportcore.postprocess import variants_build
+
+    fold = variants_build._fold_weights
+    made = tmp_path.parent / f"{tmp_path.name}-folds.txt"
+
+    def counted(src, out):
+        with open(made, "a") as record:
+            record.write(f"{src.name}\n")
+        return fold(src, out)
+
+    monkeypatch.setattr(variants_build, "_fold_weights", counted)
+    for name in ("model.onnx", "other.onnx"):
+        _matmul_model(tmp_path / name, k=64)
+    built = variants_build.build_variants(tmp_path, ["model.onnx", "other.onnx"], ("q8", "q4"), lambda *a: None,
+                                          processes=2)
+    assert sorted(made.read_text().split()) == ["model.onnx", "other.onnx"]
+    assert built["q8"] == {"model.onnx": "model_quantized.onnx", "other.onnx": "other_quantized.onnx"}
+    assert built["q4"] == {"model.onnx": "model_q4.onnx", "other.onnx": "other_q4.onnx"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["model.onnx", "other.onnx", "model_quantized.onnx", "other_quantized.onnx", "model_q4.onnx", "other_q4.onnx"])

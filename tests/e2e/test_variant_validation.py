@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 import numpy as np
@@ -186,3 +187,77 @@ def test_greedy_decoding_also_drives_unmerged_decoders(tiny_models, tmp_path):
     (result,) = [e for e in events if isinstance(e, VariantResult)]
     assert set(result.files) == {"encoder_model.onnx", "decoder_model.onnx", "decoder_with_past_model.onnx"}
     assert result.passed and _figure(result, "greedy")["value"] >= 0.95 and not result.note
+
+
+def _builders_of(pid: int) -> list[int]:
+    """The live processes forked below ``pid`` (the builders' manager and its builders)."""
+    tree: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] not in ("Z", "X"):
+                tree.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = [], list(tree.get(pid, []))
+    while todo:
+        child = todo.pop()
+        found.append(child)
+        todo += tree.get(child, [])
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")
+def test_variants_validated_while_the_others_are_built_judge_the_same(tiny_models, tmp_path, monkeypatch):
+    """Two builders in the background, each variant judged as soon as it is built (decision 199): the same
+    figures as building everything first, the report in the table's order, no process left behind."""
+    import os
+
+    from exportcore.postprocess import variant_processes
+
+    figures = {}
+    for processes in ("2", "1"):
+        monkeypatch.setenv(variant_processes.ENV, processes)
+        results, report = _export(tiny_models("gpt2"), tmp_path / processes, variants=("fp16", "q8", "q4"))
+        figures[processes] = {v: (r.passed, [(f["figure"], f["value"]) for f in r.figures]) for v, r in results.items()}
+        assert list(report["variants"]) == ["fp16", "q8", "q4"]
+        alongside = "validated as soon as it is built" in (tmp_path / processes / "export.log").read_text()
+        assert alongside == (processes == "2")
+        assert not _builders_of(os.getpid())
+    assert figures["2"] == figures["1"] and all(passed for passed, _ in figures["2"].values())
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")
+def test_cancel_while_variants_are_validated_and_built_leaves_nothing(tiny_models, tmp_path, monkeypatch):
+    import os
+    import threading
+
+    from exportcore.postprocess import variant_processes, variants_build
+    from exportcore.run import run_export
+
+    monkeypatch.setenv(variant_processes.ENV, "2")
+    build = variants_build.BUILDERS["q4"]
+
+    def slow_q4(src, dst, work):
+        time.sleep(60)  # still building when the first variants are judged
+        return build(src, dst, work)
+
+    monkeypatch.setitem(variants_build.BUILDERS, "q4", slow_q4)
+    cancel = threading.Event()
+    seen: list = []
+
+    def on_event(event):
+        seen.append(event)
+        if isinstance(event, VariantResult):
+            cancel.set()  # the user presses Cancel after the first variant's result
+
+    out = tmp_path / "onnx"
+    start = time.monotonic()
+    with pytest.raises(ExportError) as info:
+        run_export(ExportOptions(model=str(tiny_models("gpt2")), output_dir=str(out), variants=("fp16", "q4")),
+                   on_event=on_event, cancel=cancel)
+    assert info.value.code == "cancelled" and time.monotonic() - start < 50
+    assert [e.variant for e in seen if isinstance(e, VariantResult)] == ["fp16"]
+    assert not out.exists() and not list(tmp_path.iterdir())  # no run folder left beside it either
+    assert not _builders_of(os.getpid())

@@ -209,7 +209,8 @@ def _builders_of(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads the process tree from /proc")
-def test_variants_validated_while_the_others_are_built_judge_the_same(tiny_models, tmp_path, monkeypatch):
+@pytest.mark.parametrize("case", ["gpt2", "t5"])  # one file; an encoder and a merged decoder built from its parts
+def test_variants_validated_while_the_others_are_built_judge_the_same(case, tiny_models, tmp_path, monkeypatch):
     """Two builders in the background, each variant judged as soon as it is built (decision 199): the same
     figures as building everything first, the report in the table's order, no process left behind."""
     import os
@@ -219,9 +220,10 @@ def test_variants_validated_while_the_others_are_built_judge_the_same(tiny_model
     figures = {}
     for processes in ("2", "1"):
         monkeypatch.setenv(variant_processes.ENV, processes)
-        results, report = _export(tiny_models("gpt2"), tmp_path / processes, variants=("fp16", "q8", "q4"))
+        results, report = _export(tiny_models(case), tmp_path / processes, variants=("fp16", "q8", "q4"))
         figures[processes] = {v: (r.passed, [(f["figure"], f["value"]) for f in r.figures]) for v, r in results.items()}
         assert list(report["variants"]) == ["fp16", "q8", "q4"]
+        assert not [p.name for p in (tmp_path / processes).iterdir() if p.name.startswith(".")]  # no parts, folds
         alongside = "validated as soon as it is built" in (tmp_path / processes / "export.log").read_text()
         assert alongside == (processes == "2")
         assert not _builders_of(os.getpid())

@@ -193,6 +193,8 @@ def _manage(send, jobs: list[Job], work: Callable[[Job], Outcome], processes: in
     try:
         try:
             run_jobs(jobs, work, processes, on_outcome=lambda index, outcome: send.send(("ok", (index, outcome))))
+        except SystemExit:
+            pass  # ``stop``: the builders are killed; nothing to say, and the parent may no longer read the pipe
         except BaseException as exc:  # noqa: BLE001 - sent as it came: the parent raises it
             send.send(getattr(exc, "child_message", None) or _message(exc))
     finally:

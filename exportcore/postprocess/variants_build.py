@@ -288,18 +288,22 @@ def _quantizable_matmuls(graph, small: bool):
 
 
 def _folded(src: Path, scratch: Scratch) -> Path:
-    return scratch.get(("fold", str(src)), lambda _out: _shared_fold(src, scratch.shared))  # type: ignore[return-value]
+    return scratch.get(("fold", str(src)), lambda own: _shared_fold(src, scratch.shared, own))  # type: ignore[return-value]
 
 
-def _shared_fold(src: Path, folder: Path) -> Path:
+def _shared_fold(src: Path, folder: Path, own: Path) -> Path:
     """The fold of ``src``, made once for every builder process: the 8-bit and the 4-bit builders both need it, and
-    it costs each 2-3 s of CPU (decision 200). The first to ask makes it; another waits on its lock."""
+    it costs each 2-3 s of CPU (decision 200). The first to ask makes it; another waits on its lock. Where the
+    folder cannot be locked (a network share without locking), this builder makes its own at ``own``."""
     folder.mkdir(exist_ok=True)
     key = hashlib.sha1(str(src).encode()).hexdigest()[:16]
     out, done = folder / f"{key}.onnx", folder / f"{key}.done"
     with open(folder / f"{key}.lock", "w") as lock:
         if fcntl is not None:  # elsewhere (no fork) the builders run one after the other in this process
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or when its process dies
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or when its process dies
+            except OSError:
+                return _fold_weights(src, own)
         if not done.exists():
             _fold_weights(src, out)
             done.touch()

@@ -92,11 +92,18 @@ def make_deployables(plan: Plan, run_dir: Path, log: Callable[..., None], cancel
             processes = variant_processes.how_many(largest_file(run_dir, plan.files))
             background = alongside and variant_processes.validate_alongside(processes,
                                                                             largest_file(run_dir, plan.files))
-            building = start_building(run_dir, plan.files, options.variants, log, cancel, processes, background)
             if background:
+                from .. import cancel_signals
+
+                # A cancel signal between the manager's fork and this record would leave it unknown to ``stop``:
+                # here it only sets the flag, which validation looks at next.
+                with cancel_signals.no_interrupt():
+                    done.building = start_building(run_dir, plan.files, options.variants, log, cancel, processes,
+                                                   background=True)
+                    done.run_dir = run_dir
                 log("each variant is validated as soon as it is built, while the builders go on", "debug")
-                done.building, done.run_dir = building, run_dir
                 return done
+            building = start_building(run_dir, plan.files, options.variants, log, cancel, processes)
             done.variant_files = building.finish(cancel)
     except BaseException:
         done.stop()

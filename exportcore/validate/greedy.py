@@ -168,8 +168,14 @@ def _sessions(reference: GreedyReference, files: dict[str, Path], opened: dict) 
     return sessions
 
 
-def _decode(reference: GreedyReference, sessions: dict[str, "_Session"]) -> np.ndarray:
+def _decode(reference: GreedyReference, sessions: dict[str, "_Session"],
+            cancelled: Callable[[], bool] = lambda: False) -> np.ndarray:
     """The variant's greedy token at every step, each step fed PyTorch's previous token."""
+
+    def check() -> None:
+        if cancelled():
+            raise ExportError("cancelled")
+
     batch, steps = reference.tokens.shape
     if reference.kind == "decoder":
         session = sessions["model"]
@@ -177,6 +183,7 @@ def _decode(reference: GreedyReference, sessions: dict[str, "_Session"]) -> np.n
         mask = np.ones_like(ids)
         out_tokens = []
         for t in range(steps):
+            check()
             positions = np.arange(mask.shape[1] - ids.shape[1], mask.shape[1], dtype=np.int64)[None].repeat(batch, 0)
             outputs = session.run({"input_ids": ids, "attention_mask": mask, "position_ids": positions, **past})
             nxt = outputs["logits"][:, -1].argmax(-1).astype(np.int64)
@@ -192,6 +199,7 @@ def _decode(reference: GreedyReference, sessions: dict[str, "_Session"]) -> np.n
     ids = np.full((batch, 1), reference.start_token, np.int64)
     out_tokens = []
     for t in range(steps):
+        check()
         session = first if t == 0 else later
         if t == 0:
             past = session.empty_past(batch)
@@ -205,14 +213,15 @@ def _decode(reference: GreedyReference, sessions: dict[str, "_Session"]) -> np.n
     return np.stack(out_tokens, 1)
 
 
-def greedy_agreement(reference: GreedyReference, files: dict[str, Path], opened: dict | None = None) -> GreedyFigure:
+def greedy_agreement(reference: GreedyReference, files: dict[str, Path], opened: dict | None = None,
+                     cancelled: Callable[[], bool] = lambda: False) -> GreedyFigure:
     """``files``: the fp32 file name -> the file to run in its place (a variant's, or the fp32 file itself);
     ``opened``: the fp32 file name -> an onnxruntime session of that file already loaded."""
     try:
         sessions = _sessions(reference, files, opened or {})
     except KeyError as exc:
         raise GreedyUnavailable(f"no file {exc} to decode with") from exc
-    tokens = _decode(reference, sessions)
+    tokens = _decode(reference, sessions, cancelled)
     del sessions
     same = tokens == reference.tokens
     clear = same[reference.clear]

@@ -80,12 +80,11 @@ def validate_variants(refs: References, variant_files: dict[str, dict[str, str]]
     order. ``variant_files``: variant -> {fp32 file -> variant file}, or (variant, files) pairs as the builders
     finish them (``Deployables.ready``). ``threads``: variants judged at once (decision 199; onnxruntime and numpy
     work without Python's lock, and every latency figure is the timed thread's own CPU time)."""
-    from concurrent.futures import ThreadPoolExecutor
-
     from ..postprocess.variants import VARIANTS
 
     lock = threading.Lock()
     timer = LatencyTimer() if latency else None
+    stopping = threading.Event()  # the run stops (a failure, a cancel): the other thread ends at its next check
 
     def locked(function: Callable) -> Callable:
         def call(*args):
@@ -96,13 +95,18 @@ def validate_variants(refs: References, variant_files: dict[str, dict[str, str]]
     log, emit = locked(log), locked(emit)
     warned: list[bool] = []
 
+    def stop_asked() -> bool:
+        return stopping.is_set() or cancelled()
+
     def judge(variant: str, mapping: dict[str, str]) -> VariantResult:
-        if cancelled():
+        if stop_asked():
             raise ExportError("cancelled")
-        if refs.greedy_note and not warned:
+        with lock:
+            first = not warned
             warned.append(True)
+        if refs.greedy_note and first:
             log(f"greedy decoding of the variants not checked: {refs.greedy_note}", "warning")
-        result = _one_variant(refs, variant, mapping, run_dir, cancelled, log, timer)
+        result = _one_variant(refs, variant, mapping, run_dir, stop_asked, log, timer)
         emit(result)
         return result
 
@@ -110,16 +114,70 @@ def validate_variants(refs: References, variant_files: dict[str, dict[str, str]]
     if threads <= 1:
         results = [judge(variant, mapping) for variant, mapping in pairs]
     else:
-        with ThreadPoolExecutor(threads, thread_name_prefix="variant-check") as pool:
-            futures = []
-            for variant, mapping in pairs:
-                futures.append(pool.submit(judge, variant, mapping))
-                for future in futures:  # a failure stops the run before the next variant is waited for
-                    if future.done() and future.exception() is not None:
-                        raise future.exception()  # type: ignore[misc]
-            results = [future.result() for future in futures]
+        try:
+            results = _in_threads(pairs, judge, threads)
+        finally:
+            stopping.set()
     order = list(VARIANTS)
     return sorted(results, key=lambda r: order.index(r.variant) if r.variant in order else len(order))
+
+
+def _in_threads(pairs: Iterable[tuple[str, dict[str, str]]], judge: Callable[[str, dict[str, str]], VariantResult],
+                threads: int) -> list[VariantResult]:
+    """``judge`` each pair on ``threads`` threads as the pairs arrive. This thread only waits, so that a cancel
+    signal, a failure of a check and a failure of a builder (raised while the pairs are waited for) each end the
+    run at once: nothing waits for a check in progress, which sees the stop at its next step (the threads are
+    daemons, so a check still inside onnxruntime does not hold the process either)."""
+    import queue
+
+    todo: queue.Queue = queue.Queue()
+    done: queue.Queue = queue.Queue()  # ("result", r) | ("error", exc) | ("fed", count)
+
+    def feed() -> None:
+        count = 0
+        try:
+            for pair in pairs:
+                todo.put(pair)
+                count += 1
+        except BaseException as exc:  # noqa: BLE001 - a builder's failure: raised in the waiting thread
+            done.put(("error", exc))
+            return
+        finally:
+            for _ in range(threads):
+                todo.put(None)
+        done.put(("fed", count))
+
+    def work() -> None:
+        while (pair := todo.get()) is not None:
+            try:
+                done.put(("result", judge(*pair)))
+            except BaseException as exc:  # noqa: BLE001 - raised in the waiting thread
+                done.put(("error", exc))
+
+    for target in [feed] + [work] * threads:
+        threading.Thread(target=target, name="variant-check", daemon=True).start()
+    results: list[VariantResult] = []
+    expected = None
+    while expected is None or len(results) < expected:
+        kind, value = _get(done)
+        if kind == "error":
+            raise value
+        if kind == "fed":
+            expected = value
+        else:
+            results.append(value)
+    return results
+
+
+def _get(done) -> tuple:
+    """The next message, waiting in short steps: a signal's KeyboardInterrupt reaches this thread between them."""
+    import queue
+
+    while True:
+        try:
+            return done.get(timeout=0.2)
+        except queue.Empty:
+            continue
 
 
 def _one_variant(refs: References, variant: str, mapping: dict[str, str], run_dir: Path,
@@ -175,11 +233,13 @@ def _one_variant(refs: References, variant: str, mapping: dict[str, str], run_di
     notes = tally.notes() + ([f"greedy decoding not checked: {refs.greedy_note}"] if refs.greedy_note else [])
     if refs.greedy is not None and not tally.broken:
         try:
-            greedy = greedy_agreement(refs.greedy, decoded, sessions)
+            greedy = greedy_agreement(refs.greedy, decoded, sessions, cancelled)
             figures.update(greedy=greedy.agreement, greedy_all=greedy.agreement_all)
             if greedy.agreement is None:
                 notes.append(f"greedy not judged: PyTorch's choice is clear at only {greedy.clear_steps} of "
                              f"{greedy.steps * greedy.prompts} steps")
+        except ExportError:
+            raise  # a cancel, or the run stopping
         except GreedyUnavailable as exc:
             notes.append(f"greedy decoding not checked: {exc}")
             log(f"{variant}: greedy decoding not checked: {exc}", "warning")

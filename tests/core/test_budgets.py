@@ -270,3 +270,38 @@ def test_variants_judged_two_at_a_time_as_they_arrive_give_the_same_figures(tmp_
     assert sorted(e.variant for e in emitted) == ["fp16", "q4", "q8"]
     assert {r.variant: (r.passed, r.figures) for r in two} == {r.variant: (r.passed, r.figures) for r in one}
     assert not {r.variant: r for r in two}["q4"].passed
+
+
+def test_judging_in_threads_stops_at_once_on_a_builders_or_a_checks_failure():
+    """A builder failing while a variant is being judged, or a check failing while the next variant is still being
+    built, ends the run at once: nothing waits for the other (decision 199)."""
+    import time
+
+    from exportcore.errors import ExportError
+    from exportcore.validate.variant_checks import _in_threads
+
+    def builder_fails():
+        yield "fp16", {"model.onnx": "model_fp16.onnx"}
+        time.sleep(0.2)
+        raise ExportError("variant_failed", variant="q4", file="model.onnx", reason="its process was killed")
+
+    def slow_check(variant, mapping):
+        time.sleep(5)
+
+    start = time.monotonic()
+    with pytest.raises(ExportError) as caught:
+        _in_threads(builder_fails(), slow_check, threads=2)
+    assert caught.value.code == "variant_failed" and time.monotonic() - start < 2
+
+    def slow_builder():
+        yield "fp16", {"model.onnx": "model_fp16.onnx"}
+        time.sleep(5)
+        yield "q4", {"model.onnx": "model_q4.onnx"}
+
+    def failing_check(variant, mapping):
+        raise ValueError("onnxruntime crashed")
+
+    start = time.monotonic()
+    with pytest.raises(ValueError):
+        _in_threads(slow_builder(), failing_check, threads=2)
+    assert time.monotonic() - start < 2

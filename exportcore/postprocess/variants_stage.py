@@ -89,9 +89,9 @@ def make_deployables(plan: Plan, run_dir: Path, log: Callable[..., None], cancel
             from . import variant_processes
             from .variants_build import largest_file, start_building
 
-            processes = variant_processes.how_many(largest_file(run_dir, plan.files))
-            background = alongside and variant_processes.validate_alongside(processes,
-                                                                            largest_file(run_dir, plan.files))
+            largest = largest_file(run_dir, plan.files)
+            processes = variant_processes.how_many(largest)
+            background = alongside and variant_processes.validate_alongside(processes, largest)
             if background:
                 from .. import cancel_signals
 

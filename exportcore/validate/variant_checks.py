@@ -93,7 +93,8 @@ def validate_variants(refs: References, variant_files: dict[str, dict[str, str]]
         return call
 
     log, emit = locked(log), locked(emit)
-    warned: list[bool] = []
+    if refs.greedy_note:  # set only when the run has variants: every one of them is judged without it
+        log(f"greedy decoding of the variants not checked: {refs.greedy_note}", "warning")
 
     def stop_asked() -> bool:
         return stopping.is_set() or cancelled()
@@ -101,11 +102,6 @@ def validate_variants(refs: References, variant_files: dict[str, dict[str, str]]
     def judge(variant: str, mapping: dict[str, str]) -> VariantResult:
         if stop_asked():
             raise ExportError("cancelled")
-        with lock:
-            first = not warned
-            warned.append(True)
-        if refs.greedy_note and first:
-            log(f"greedy decoding of the variants not checked: {refs.greedy_note}", "warning")
         result = _one_variant(refs, variant, mapping, run_dir, stop_asked, log, timer)
         emit(result)
         return result

@@ -5,7 +5,6 @@ chained give ``SamModel``'s own masks and scores for prompts of several sizes.""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 from exportcore.errors import ExportError
 from exportcore.options import ExportOptions
 from tests.conftest import TINY_CONFIGS
+from tests.e2e.transformers_js import transformers_js_dir
 
 VISION_INPUTS = ["pixel_values"]
 VISION_OUTPUTS = ["image_embeddings", "image_positional_embeddings"]
@@ -179,13 +179,6 @@ def test_mask_generation_is_the_same_split():
     assert [list(whole.with_part(p).outputs) for p in whole.parts()] == [VISION_OUTPUTS, DECODER_OUTPUTS]
 
 
-def _transformers_js_dir() -> Path | None:
-    for folder in (os.environ.get("TRANSFORMERS_JS_DIR"), Path(__file__).resolve().parents[1] / "tjs"):
-        if folder and (Path(folder) / "node_modules" / "@huggingface" / "transformers").is_dir():
-            return Path(folder)
-    return None
-
-
 TJS_SAM = """
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
@@ -205,7 +198,7 @@ console.log(JSON.stringify({ iou_scores: plain(out.iou_scores), pred_masks: plai
 
 
 @pytest.mark.slow  # a second export and Node: about 15 s
-@pytest.mark.skipif(shutil.which("node") is None or _transformers_js_dir() is None,
+@pytest.mark.skipif(shutil.which("node") is None or transformers_js_dir() is None,
                     reason="needs node and transformers.js: (cd tests/tjs && npm ci)")
 def test_transformers_js_sam_model_runs_the_export(sam_export, tmp_path):
     """transformers.js's SamModel (the mask-generation pipeline's model) loads the transformers.js layout and gives
@@ -226,7 +219,7 @@ def test_transformers_js_sam_model_runs_the_export(sam_export, tmp_path):
     script, inputs = tmp_path / "sam.mjs", tmp_path / "inputs.json"
     script.write_text(TJS_SAM)
     inputs.write_text(json.dumps(given))
-    done = subprocess.run(["node", str(script), str(_transformers_js_dir()), str(out), str(inputs)],
+    done = subprocess.run(["node", str(script), str(transformers_js_dir()), str(out), str(inputs)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])

@@ -10,13 +10,13 @@ BERT). ``--library transformers`` keeps the plain ``last_hidden_state`` export (
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.e2e.transformers_js import transformers_js_dir
 
 SENTENCES = ["A man is eating food.", "Hi", "The quick brown fox jumps over the lazy dog near the river bank today.",
              "ONNX export of sentence embeddings with pooling inside the graph."]
@@ -53,14 +53,6 @@ def test_minilm_exports_pooling_and_normalization_in_the_graph_by_default(minilm
     assert json.loads((out / "export_options.json").read_text()).get("library", "auto") == "auto"
 
 
-def _transformers_js_dir() -> Path | None:
-    """As tests/e2e/test_variants.py finds it: $TRANSFORMERS_JS_DIR, else tests/tjs."""
-    for folder in (os.environ.get("TRANSFORMERS_JS_DIR"), Path(__file__).resolve().parents[1] / "tjs"):
-        if folder and (Path(folder) / "node_modules" / "@huggingface" / "transformers").is_dir():
-            return Path(folder)
-    return None
-
-
 TJS_FEATURES = """
 import { createRequire } from 'node:module';
 const [tjsDir, folder, sentences] = process.argv.slice(2);
@@ -73,7 +65,7 @@ console.log(JSON.stringify({ dims: out.dims, data: Array.from(out.data).map(Numb
 
 
 @pytest.mark.slow  # about 9 s in Node
-@pytest.mark.skipif(shutil.which("node") is None or _transformers_js_dir() is None,
+@pytest.mark.skipif(shutil.which("node") is None or transformers_js_dir() is None,
                     reason="needs node and transformers.js: (cd tests/tjs && npm ci)")
 def test_transformers_js_feature_extraction_loads_the_sentence_transformers_export(minilm_export, tmp_path):
     """transformers.js's pipeline reads last_hidden_state, else logits, else token_embeddings: the default export
@@ -82,7 +74,7 @@ def test_transformers_js_feature_extraction_loads_the_sentence_transformers_expo
     source, out, _ = minilm_export
     script = tmp_path / "features.mjs"
     script.write_text(TJS_FEATURES)
-    done = subprocess.run(["node", str(script), str(_transformers_js_dir()), str(out), json.dumps(SENTENCES)],
+    done = subprocess.run(["node", str(script), str(transformers_js_dir()), str(out), json.dumps(SENTENCES)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])

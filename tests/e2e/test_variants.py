@@ -33,6 +33,7 @@ from exportcore.options import ExportOptions
 from exportcore.postprocess.variants import VARIANTS, variant_file_name
 from exportcore.run import run_export
 from tests.e2e.ort_generate import greedy_decoder_only, greedy_seq2seq
+from tests.e2e.transformers_js import transformers_js_dir
 
 HERE = Path(__file__).resolve().parent
 ALL = tuple(VARIANTS)
@@ -163,15 +164,6 @@ def test_decoder_with_cache_variants_decode(tmp_path, variants):
 
 
 # ---- transformers.js 4 in Node -------------------------------------------------------------------------------------
-def transformers_js_dir() -> Path | None:
-    """A folder holding node_modules/@huggingface/transformers: $TRANSFORMERS_JS_DIR, else tests/tjs (its pinned
-    package, installed by `npm ci` there; .ci/run does it)."""
-    for folder in (os.environ.get("TRANSFORMERS_JS_DIR"), HERE.parent / "tjs"):
-        if folder and (Path(folder) / "node_modules" / "@huggingface" / "transformers").is_dir():
-            return Path(folder)
-    return None
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("node") is None or transformers_js_dir() is None,
                     reason="needs node and transformers.js: (cd tests/tjs && npm ci)")

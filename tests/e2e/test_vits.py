@@ -9,14 +9,13 @@ speaker when the model has several.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.e2e.transformers_js import transformers_js_dir
 
 
 @pytest.fixture(scope="module")
@@ -128,13 +127,6 @@ def test_torch_export_writes_a_file_that_validates_too(exported, tmp_path):
     assert np.abs(waveform - _pytorch_without_noise(model, ids, mask)[0]).max() <= 1e-4
 
 
-def _transformers_js_dir() -> Path | None:
-    for folder in (os.environ.get("TRANSFORMERS_JS_DIR"), Path(__file__).resolve().parents[1] / "tjs"):
-        if folder and (Path(folder) / "node_modules" / "@huggingface" / "transformers").is_dir():
-            return Path(folder)
-    return None
-
-
 TJS_VITS = """
 import { createRequire } from 'node:module';
 const [tjsDir, folder, ids, mask, dims] = process.argv.slice(2);
@@ -149,7 +141,7 @@ console.log(JSON.stringify({ dims: out.waveform.dims, data: Array.from(out.wavef
 
 
 @pytest.mark.slow  # a second export and Node (with transformers.js installed: about 5 s)
-@pytest.mark.skipif(shutil.which("node") is None or _transformers_js_dir() is None,
+@pytest.mark.skipif(shutil.which("node") is None or transformers_js_dir() is None,
                     reason="needs node and transformers.js: (cd tests/tjs && npm ci)")
 def test_transformers_js_vits_model_speaks_the_export(exported, tmp_path):
     """transformers.js's VitsModel (its text-to-audio pipeline's model) feeds the two inputs and reads
@@ -168,7 +160,7 @@ def test_transformers_js_vits_model_speaks_the_export(exported, tmp_path):
     script = tmp_path / "vits.mjs"
     script.write_text(TJS_VITS)
     arguments = [json.dumps(ids.ravel().tolist()), json.dumps(mask.ravel().tolist()), json.dumps(list(ids.shape))]
-    done = subprocess.run(["node", str(script), str(_transformers_js_dir()), str(layout), *arguments],
+    done = subprocess.run(["node", str(script), str(transformers_js_dir()), str(layout), *arguments],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     result = json.loads(done.stdout.strip().splitlines()[-1])

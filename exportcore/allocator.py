@@ -8,15 +8,12 @@ from __future__ import annotations
 #: mallopt's parameter numbers (malloc.h).
 _M_TRIM_THRESHOLD = -1
 _M_MMAP_THRESHOLD = -3
+_M_MMAP_MAX = -4  # how many blocks may be mapped on their own; 0 takes every block, however large, from the heap
 
 #: The export process: glibc's own default, pinned.
 EXPORT_MMAP_THRESHOLD = 128 * 1024
-#: A builder: the largest threshold glibc accepts (half its 64 MiB heap limit), so that every block up to a large
-#: weight is taken from memory the process freed before, not from fresh pages the kernel must zero.
-BUILDER_MMAP_THRESHOLD = 32 * 2**20
-#: A builder keeps up to this much free memory at the top of its heap instead of giving it back after every large
-#: free (twice the mmap threshold, as glibc's own adjustment sets it).
-BUILDER_TRIM_THRESHOLD = 64 * 2**20
+#: A builder keeps up to this much free memory at the top of its heap: all it freed, for a builder's life is short.
+BUILDER_TRIM_THRESHOLD = 2**30
 
 
 def _libc():
@@ -50,17 +47,20 @@ def give_freed_memory_back() -> None:
 
 def reuse_freed_memory() -> None:
     """A variant builder (a forked child that ends when its files are written) when two run at once, which they do
-    only where the memory is there: weight-sized blocks from the heap.
+    only where the memory is there: every block from the heap, and what it frees kept there for its next copy.
 
     It inherits the export process's 128 KiB threshold, under which every weight copy that protobuf and
     onnxruntime's tools make (each read of a tensor's bytes is one) is a fresh mapping, zeroed page by page by the
     kernel and unmapped when freed: GPT-2-small-sized's builders faulted 3.7 M pages and spent two thirds of their
-    CPU in the kernel. Blocks up to 32 MiB now come back from the heap, for about 80 MiB more at a builder's peak
-    (BERT-base-sized), which is why a single builder — chosen where memory is short — keeps the export's setting.
+    CPU in the kernel. With no mapping of its own for any block (glibc's largest threshold, 32 MiB, still mapped
+    the tied LM head and every serialized model) and nothing trimmed below 1 GiB, a builder faults each page of
+    its peak once: 1.3 M faults (decisions 198, 201). The price is memory — a builder ends at its peak instead of
+    shrinking between steps, about 200 MiB more on GPT-2-small-sized — which is why a single builder, chosen where
+    memory is short, keeps the export's setting and its memory.
     """
     libc = _libc()
     if libc is not None:
-        _mallopt(libc, _M_MMAP_THRESHOLD, BUILDER_MMAP_THRESHOLD)
+        _mallopt(libc, _M_MMAP_MAX, 0)
         _mallopt(libc, _M_TRIM_THRESHOLD, BUILDER_TRIM_THRESHOLD)
 
 

@@ -5,11 +5,9 @@ parses them again: several copies of the weights at its peak (2.1 GB for a 440 M
 the graph without parameters and streaming each parameter into the file ourselves keeps the peak near
 one copy of the weights.
 
-A protobuf message is its fields one after the other, so the file is written as protobuf would write it:
-the model's fields before ``graph``, the ``graph`` field (its length known in advance) holding the graph's
-fields before ``initializer``, one ``initializer`` entry per tensor (header, then the tensor's bytes), the
-graph's remaining fields, then the model's. Files over
-the 2 GB protobuf limit get their tensors in ``X.onnx_data`` instead (Optimum's layout, 4 KiB aligned).
+The file is written as protobuf would write it (``postprocess/protowire.py``), each ``initializer`` entry as its
+TensorProto header, then the tensor's bytes. Files over the 2 GB protobuf limit get their tensors in
+``X.onnx_data`` instead (Optimum's layout, 4 KiB aligned).
 """
 
 from __future__ import annotations
@@ -23,28 +21,11 @@ from onnx import ModelProto, TensorProto
 
 from .. import dtypes
 from ..postprocess.onnx_files import EXTERNAL_DATA_THRESHOLD, GRAPH_SLACK, external_data_name
+from ..postprocess.protowire import GRAPH_FIELD, INITIALIZER_FIELD, key, split, varint
 
-_GRAPH_FIELD = 7  # ModelProto.graph
-_INITIALIZER_FIELD = 5  # GraphProto.initializer
 _RAW_DATA_FIELD = 9  # TensorProto.raw_data
 _INLINE_LIMIT = 1024  # with external data, tensors up to this size stay in the .onnx (as onnx.save does)
 _ALIGN = 4096
-
-
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
-def _key(field: int) -> bytes:
-    return _varint(field << 3 | 2)  # wire type 2: length-delimited
 
 
 def _onnx_type(tensor) -> int:
@@ -73,17 +54,17 @@ class _Entry:
 
     def inline_size(self) -> int:
         header = self.proto.SerializeToString()
-        body = len(header) if self.external else len(header) + len(_key(_RAW_DATA_FIELD)) + len(_varint(self.nbytes)) + self.nbytes
-        return len(_key(_INITIALIZER_FIELD)) + len(_varint(body)) + body
+        body = len(header) if self.external else len(header) + len(key(_RAW_DATA_FIELD)) + len(varint(self.nbytes)) + self.nbytes
+        return len(key(INITIALIZER_FIELD)) + len(varint(body)) + body
 
     def write_inline(self, out: BinaryIO) -> None:
         header = self.proto.SerializeToString()
         if self.external:
-            out.write(_key(_INITIALIZER_FIELD) + _varint(len(header)) + header)
+            out.write(key(INITIALIZER_FIELD) + varint(len(header)) + header)
             return
-        raw_prefix = _key(_RAW_DATA_FIELD) + _varint(self.nbytes)
+        raw_prefix = key(_RAW_DATA_FIELD) + varint(self.nbytes)
         body = len(header) + len(raw_prefix) + self.nbytes
-        out.write(_key(_INITIALIZER_FIELD) + _varint(body) + header + raw_prefix)
+        out.write(key(INITIALIZER_FIELD) + varint(body) + header + raw_prefix)
         out.write(_tensor_bytes(self.tensor))
 
 
@@ -110,28 +91,15 @@ def write_model(graph_only: ModelProto, tensors: dict, path: Path, external_data
         _write_external(entries, data_path)
         files.append(data_path)
 
-    model_head, model_tail = _split(graph_only, _GRAPH_FIELD)
-    graph_head, graph_tail = _split(graph, _INITIALIZER_FIELD)
+    model_head, model_tail = split(graph_only, GRAPH_FIELD)
+    graph_head, graph_tail = split(graph, INITIALIZER_FIELD)
     graph_size = len(graph_head) + sum(e.inline_size() for e in entries) + len(graph_tail)
     with open(path, "wb") as out:  # fields in number order, as protobuf itself writes them
-        out.write(model_head + _key(_GRAPH_FIELD) + _varint(graph_size) + graph_head)
+        out.write(model_head + key(GRAPH_FIELD) + varint(graph_size) + graph_head)
         for entry in entries:
             entry.write_inline(out)
         out.write(graph_tail + model_tail)
     return files
-
-
-def _split(message, field: int) -> tuple[bytes, bytes]:
-    """``message`` serialized as the fields numbered below ``field`` and those above it (``field`` itself left out)."""
-    head, tail = type(message)(), type(message)()
-    head.CopyFrom(message)
-    tail.CopyFrom(message)
-    for descriptor, _ in message.ListFields():
-        if descriptor.number >= field:
-            head.ClearField(descriptor.name)
-        if descriptor.number <= field:
-            tail.ClearField(descriptor.name)
-    return head.SerializeToString(), tail.SerializeToString()
 
 
 def _write_external(entries: Iterable[_Entry], data_path: Path) -> None:

@@ -13,6 +13,8 @@ from pathlib import Path
 import onnx
 from onnx import GraphProto, ModelProto, TensorProto, helper
 
+from . import protowire
+
 #: Protobuf cannot serialize a message of 2 GB or more; above this, tensors go to an external data file.
 EXTERNAL_DATA_THRESHOLD = onnx.checker.MAXIMUM_PROTOBUF
 #: Room for the graph structure itself when estimating a model's serialized size from its tensors.
@@ -75,7 +77,10 @@ def save_onnx(model: ModelProto, path: str | Path, external_data: bool | None = 
     # onnx appends to an existing data file; a stale one would be kept and grow.
     data_path.unlink(missing_ok=True)
     if not external_data:
-        onnx.save_model(model, str(path))
+        # One initializer serialized at a time: onnx.save_model's one message of the whole model would be one more
+        # copy of every weight at the peak (a variant builder's, or the exporter's), for the same bytes.
+        with open(path, "wb") as out:
+            protowire.write_model(model, out)
         return [path]
     onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
                     location=data_path.name, size_threshold=1024)

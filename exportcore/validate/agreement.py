@@ -28,6 +28,34 @@ def output_kind(name: str) -> str | None:
     return None
 
 
+#: Elements per slice of the figures computed in float64 (8 MB a copy).
+CHUNK_ELEMENTS = 2**20
+
+
+class ReferenceFacts:
+    """What the figures need from PyTorch's logits alone (each row's top-1 and whether that choice is clear),
+    computed once per reference and shared by every variant judged against it, from any thread."""
+
+    def __init__(self) -> None:
+        self._top1: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def top1(self, reference: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(top-1 index, clear) per row of ``rows``: ``reference`` as [positions, classes], padded ones left out."""
+        known = self._top1.get(id(reference))
+        if known is None or known[0] is not reference:  # an id can be reused once its array is gone
+            best = rows.argmax(-1)
+            step = max(1, CHUNK_ELEMENTS // rows.shape[-1])
+            clear = np.concatenate([_clear_rows(rows[i:i + step]) for i in range(0, len(rows), step)])
+            known = self._top1[id(reference)] = (reference, best, clear)
+        return known[1], known[2]
+
+
+def _clear_rows(rows: np.ndarray) -> np.ndarray:
+    rows = rows.astype(np.float64)
+    top2 = np.partition(rows, -2, axis=-1)[:, -2:]
+    return clear_choices(top2[:, 1], top2[:, 0], rows.std(-1))
+
+
 def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Row-wise cosine of two [rows, dim] arrays; two all-zero rows agree."""
     a, b = a.astype(np.float64), b.astype(np.float64)
@@ -52,7 +80,8 @@ def _positions_mask(mask: np.ndarray | None, leading: tuple[int, ...]) -> np.nda
 class Tally:
     """Running figures of one variant."""
 
-    def __init__(self) -> None:
+    def __init__(self, reference_facts: "ReferenceFacts | None" = None) -> None:
+        self.reference_facts = reference_facts if reference_facts is not None else ReferenceFacts()
         self.max_abs = 0.0
         self.abs_sum = 0.0
         self.count = 0
@@ -69,7 +98,9 @@ class Tally:
     def add(self, where: str, name: str, reference: np.ndarray, actual: np.ndarray, mask: np.ndarray | None) -> None:
         if reference.dtype.kind != "f":
             return
-        actual = np.asarray(actual).astype(np.float32)
+        actual = np.asarray(actual)
+        if actual.dtype != np.float32:
+            actual = actual.astype(np.float32)
         if reference.shape != actual.shape:
             self.broken.append(f"{where} {name}: shape {list(actual.shape)} instead of {list(reference.shape)}")
             return
@@ -78,10 +109,7 @@ class Tally:
         if not np.all(np.isfinite(actual)):
             self.broken.append(f"{where} {name}: values that are not finite")
             return
-        diff = np.abs(reference.astype(np.float64) - actual.astype(np.float64))
-        self.max_abs = max(self.max_abs, float(diff.max()))
-        self.abs_sum += float(diff.sum())
-        self.count += diff.size
+        self._elementwise(reference, actual)
         kind = output_kind(name)
         if kind == "hidden" and reference.ndim == 3:
             self._hidden(where, reference, actual, _positions_mask(mask, reference.shape[:2]))
@@ -89,6 +117,17 @@ class Tally:
             self._lowest("embedding_cos", where, _cosines(reference, actual))
         elif kind == "logits" and reference.shape[-1] > 1:
             self._logits(where, reference, actual, _positions_mask(mask, reference.shape[:-1]))
+
+    def _elementwise(self, reference: np.ndarray, actual: np.ndarray) -> None:
+        # In float64, a slice at a time: whole-array copies of a GPT-2-small's agreement logits are 77 MB each.
+        ref, got = reference.reshape(-1), actual.reshape(-1)
+        for start in range(0, ref.size, CHUNK_ELEMENTS):
+            diff = ref[start:start + CHUNK_ELEMENTS].astype(np.float64)
+            diff -= got[start:start + CHUNK_ELEMENTS]
+            np.abs(diff, out=diff)
+            self.max_abs = max(self.max_abs, float(diff.max()))
+            self.abs_sum += float(diff.sum())
+        self.count += ref.size
 
     def _lowest(self, attr: str, where: str, cosines: np.ndarray) -> None:
         if cosines.size == 0:
@@ -112,7 +151,7 @@ class Tally:
 
     def _logits(self, where: str, reference: np.ndarray, actual: np.ndarray, keep: np.ndarray | None) -> None:
         width = reference.shape[-1]
-        ref, got = reference.reshape(-1, width).astype(np.float64), actual.reshape(-1, width)
+        ref, got = reference.reshape(-1, width), actual.reshape(-1, width)
         if keep is not None:
             ref, got = ref[keep.reshape(-1)], got[keep.reshape(-1)]
         if not len(ref):
@@ -124,14 +163,14 @@ class Tally:
             # classes are compared over every position at once.
             cosines = _cosines(_centred(ref).reshape(1, -1), _centred(got).reshape(1, -1))
         else:  # in slices: a GPT-2-small's agreement set is 192 × 50,257 scores, 77 MB a copy in float64
-            cosines = np.concatenate([_cosines(_centred(ref[i:i + 32]), _centred(got[i:i + 32]))
-                                      for i in range(0, len(ref), 32)])
+            rows = max(1, CHUNK_ELEMENTS // width)
+            cosines = np.concatenate([_cosines(_centred(ref[i:i + rows]), _centred(got[i:i + rows]))
+                                      for i in range(0, len(ref), rows)])
         self._lowest("logits_cos", where, cosines)
         self.logits_cos_sum += float(cosines.sum())
         self.logits_rows += len(cosines)
-        same = ref.argmax(-1) == got.argmax(-1)
-        top2 = np.partition(ref, -2, axis=-1)[:, -2:]
-        clear = clear_choices(top2[:, 1], top2[:, 0], ref.std(-1))
+        best, clear = self.reference_facts.top1(reference, ref)
+        same = best == got.argmax(-1)
         self.all_agree += int(same.sum())
         self.all_total += len(same)
         self.clear_agree += int(same[clear].sum())

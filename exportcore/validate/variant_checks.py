@@ -17,7 +17,7 @@ from typing import Callable, Iterable
 from ..errors import ExportError, first_line
 from ..events import VariantResult
 from . import budgets
-from .agreement import Tally, output_kind
+from .agreement import ReferenceFacts, Tally, output_kind
 from .comparison import Case, Check, torch_references
 from .greedy import GreedyReference, GreedyUnavailable, greedy_agreement, greedy_reference
 from .latency import LatencyTimer, open_session, typical_feeds
@@ -33,6 +33,7 @@ class References:
     variant_cases: list[Case] = field(default_factory=list)  # the same plus the agreement set
     greedy: GreedyReference | None = None
     greedy_note: str = ""  # why greedy decoding is not checked, when the export has a cache and it is not
+    facts: ReferenceFacts = field(default_factory=ReferenceFacts)  # shared by every variant's tally
 
 
 def references(checks: Iterable[Check], shape_sets: list[dict[str, int]], atol, model, plan,
@@ -185,7 +186,7 @@ def _one_variant(refs: References, variant: str, mapping: dict[str, str], run_di
                  fp32_bytes=sum(file_bytes(run_dir / k) for k in mapping))
     if not mapping:
         return VariantResult(variant=variant, files={}, figures=[], passed=True, note="no file to make", **sizes)
-    tally = Tally()
+    tally = Tally(refs.facts)
     by_file: dict[str, list[Case]] = {}
     for case in refs.variant_cases:
         by_file.setdefault(_name(run_dir, case.check.onnx_path), []).append(case)

@@ -11,7 +11,7 @@ import pytest
 from exportcore.errors import ExportError, exit_code_for, variants_out_of_budget
 from exportcore.events import VariantResult, event_from_json
 from exportcore.validate import budgets
-from exportcore.validate.agreement import Tally
+from exportcore.validate.agreement import ReferenceFacts, Tally
 
 RNG = np.random.default_rng(0)
 
@@ -50,6 +50,27 @@ def test_a_flipped_clear_choice_counts_and_a_flipped_near_tie_does_not():
     tally = Tally()
     tally.add("m", "logits", ref, got, None)
     assert tally.figures()["top1"] == pytest.approx(27 / 30)
+
+
+def test_variants_sharing_the_reference_facts_get_the_figures_each_would_get_alone():
+    """PyTorch's side of top-1 is computed once for every variant (``ReferenceFacts``), over a vocabulary wide enough
+    to be sliced; each variant's figures are still its own, padded positions left out."""
+    ref = _logits(40, width=60_000)  # 17 rows a slice
+    ref[0, :20, 7] += 40.0  # clear choices at half the positions
+    mask = np.ones((1, 40), np.int64)
+    mask[0, -5:] = 0
+    flipped = ref.copy()
+    flipped[0, :4, 9] += 80.0  # four clear choices lost
+    shared = ReferenceFacts()
+    for got in (ref + 0.01, flipped, ref.copy()):
+        alone, together = Tally(), Tally(shared)
+        alone.add("m", "logits", ref, got, mask)
+        together.add("m", "logits", ref, got, mask)
+        assert together.figures() == alone.figures()
+    assert alone.figures()["top1"] == 1.0 and alone.figures()["top1_all"] == 1.0
+    flipped_alone = Tally()
+    flipped_alone.add("m", "logits", ref, flipped, mask)
+    assert flipped_alone.clear_total >= 20 and flipped_alone.clear_agree == flipped_alone.clear_total - 4
 
 
 def test_flat_logits_of_an_untrained_model_are_judged_by_the_logits_cosine():

@@ -113,3 +113,30 @@ def test_an_unknown_dtype_is_refused_before_writing(tmp_path):
     with pytest.raises(TypeError, match="complex"):
         initializers.write_model(graph_only, {"w": torch.zeros(2, dtype=torch.complex64)}, tmp_path / "m.onnx")
     assert not (tmp_path / "m.onnx").exists()
+
+
+def test_a_loaded_model_is_saved_one_initializer_at_a_time_as_protobuf_writes_it(tmp_path):
+    """``onnx_files.save_onnx`` (every variant, merged and deduplicated file under 2 GB) writes the bytes protobuf's
+    own serialization gives, fields before and after the weights included, without holding them as one message."""
+    from onnx import helper
+
+    from exportcore.postprocess.onnx_files import save_onnx
+
+    rng = np.random.default_rng(5)
+    weights = [numpy_helper.from_array(rng.standard_normal(shape).astype(np.float32), name)
+               for name, shape in (("w", (64, 300)), ("b", (300,)))]
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["h"]), helper.make_node("Add", ["h", "b"], ["y"])], "g",
+        [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, ["batch", 64])],
+        [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, ["batch", 300])], weights,
+        doc_string="a graph", value_info=[helper.make_tensor_value_info("h", onnx.TensorProto.FLOAT, ["batch", 300])])
+    model = helper.make_model(graph, producer_name="test", doc_string="a model",
+                              opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)])
+    helper.set_model_props(model, {"kept": "after the graph"})
+    files = save_onnx(model, tmp_path / "m.onnx")
+    assert files == [tmp_path / "m.onnx"]
+    assert (tmp_path / "m.onnx").read_bytes() == model.SerializeToString()
+    session = ort.InferenceSession(str(tmp_path / "m.onnx"), providers=["CPUExecutionProvider"])
+    x = np.ones((2, 64), np.float32)
+    expected = x @ numpy_helper.to_array(weights[0]) + numpy_helper.to_array(weights[1])
+    np.testing.assert_allclose(session.run(None, {"x": x})[0], expected, rtol=1e-5)

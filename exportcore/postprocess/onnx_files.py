@@ -79,8 +79,7 @@ def save_onnx(model: ModelProto, path: str | Path, external_data: bool | None = 
     if not external_data:
         # One initializer serialized at a time: onnx.save_model's one message of the whole model would be one more
         # copy of every weight at the peak (a variant builder's, or the exporter's), for the same bytes.
-        with open(path, "wb") as out:
-            protowire.write_model(model, out)
+        protowire.write_model(model, path)
         return [path]
     onnx.save_model(model, str(path), save_as_external_data=True, all_tensors_to_one_file=True,
                     location=data_path.name, size_threshold=1024)

@@ -3,19 +3,21 @@
 A message is its fields one after the other, in field-number order as protobuf writes them; a length-delimited
 field is its key, its length as a varint, then its bytes. So a model can be written as its fields before ``graph``,
 the ``graph`` field's header (its length known in advance), the graph's fields before ``initializer``, one entry per
-initializer, and the remaining fields: byte for byte what ``SerializeToString`` gives, without the whole message in
-memory as one more copy of every weight (``export/initializers.py`` from torch tensors, ``onnx_files.save_onnx``
-from a loaded model).
+initializer, and the remaining fields: what ``SerializeToString`` gives (checked against the model's size),
+without the whole message in memory as one more copy of every weight (``export/initializers.py`` from torch
+tensors, ``onnx_files.save_onnx`` from a loaded model).
 """
 
 from __future__ import annotations
 
-from typing import BinaryIO
+from pathlib import Path
 
 from onnx import ModelProto
 
 GRAPH_FIELD = 7  # ModelProto.graph
 INITIALIZER_FIELD = 5  # GraphProto.initializer
+#: Protobuf serializes no message of 2 GiB or more.
+LIMIT = 2**31
 
 
 def varint(value: int) -> bytes:
@@ -57,16 +59,35 @@ def _repeated(descriptor) -> bool:
     return descriptor.label == descriptor.LABEL_REPEATED
 
 
-def write_model(model: ModelProto, out: BinaryIO) -> None:
-    """``model`` as ``model.SerializeToString()`` would be, one initializer's bytes at a time."""
-    graph = model.graph
+def write_model(model: ModelProto, path: Path) -> None:
+    """Write ``model`` to ``path`` as ``model.SerializeToString()`` would, one initializer's bytes at a time. A model
+    whose pieces do not add up to its size (fields this module does not carry: unknown ones, no graph) is written
+    from protobuf's own serialization. Refused before anything is written above protobuf's limit, as protobuf
+    refuses to serialize it."""
+    pieces = _pieces(model) if model.HasField("graph") else None
+    if pieces is None or pieces[0] != model.ByteSize():
+        data = model.SerializeToString()  # raises above the limit
+        with open(path, "wb") as out:
+            out.write(data)
+        return
+    total, head, sizes, tail = pieces
+    if total >= LIMIT:
+        raise ValueError(f"the model is {total} bytes, more than protobuf's 2 GB limit for one file")
+    with open(path, "wb") as out:
+        out.write(head)
+        for tensor, size in zip(model.graph.initializer, sizes):
+            out.write(key(INITIALIZER_FIELD) + varint(size))
+            out.write(tensor.SerializeToString())
+        out.write(tail)
+
+
+def _pieces(model: ModelProto) -> tuple[int, bytes, list[int], bytes]:
+    """(the model's size, its bytes before the initializers, each initializer's size, its bytes after them)."""
     model_head, model_tail = split(model, GRAPH_FIELD)
-    graph_head, graph_tail = split(graph, INITIALIZER_FIELD)
-    sizes = [tensor.ByteSize() for tensor in graph.initializer]
+    graph_head, graph_tail = split(model.graph, INITIALIZER_FIELD)
+    sizes = [tensor.ByteSize() for tensor in model.graph.initializer]
     graph_size = len(graph_head) + len(graph_tail) + sum(len(key(INITIALIZER_FIELD)) + len(varint(n)) + n
                                                          for n in sizes)
-    out.write(model_head + key(GRAPH_FIELD) + varint(graph_size) + graph_head)
-    for tensor, size in zip(graph.initializer, sizes):
-        out.write(key(INITIALIZER_FIELD) + varint(size))
-        out.write(tensor.SerializeToString())
-    out.write(graph_tail + model_tail)
+    head = model_head + key(GRAPH_FIELD) + varint(graph_size) + graph_head
+    total = len(head) + graph_size - len(graph_head) + len(model_tail)
+    return total, head, sizes, graph_tail + model_tail

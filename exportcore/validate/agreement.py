@@ -39,14 +39,15 @@ class ReferenceFacts:
     def __init__(self) -> None:
         self._top1: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
-    def top1(self, reference: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(top-1 index, clear) per row of ``rows``: ``reference`` as [positions, classes], padded ones left out."""
+    def top1(self, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(top-1 index, clear) per position of ``reference`` ([..., classes]), every position: the caller leaves
+        out its padded ones, so that one reference may be judged under any mask."""
         known = self._top1.get(id(reference))
-        if known is None or known[0] is not reference:  # an id can be reused once its array is gone
-            best = rows.argmax(-1)
+        if known is None:  # the entry holds the array: its id cannot be another array's while it is here
+            rows = reference.reshape(-1, reference.shape[-1])
             step = max(1, CHUNK_ELEMENTS // rows.shape[-1])
             clear = np.concatenate([_clear_rows(rows[i:i + step]) for i in range(0, len(rows), step)])
-            known = self._top1[id(reference)] = (reference, best, clear)
+            known = self._top1[id(reference)] = (reference, rows.argmax(-1), clear)
         return known[1], known[2]
 
 
@@ -169,7 +170,9 @@ class Tally:
         self._lowest("logits_cos", where, cosines)
         self.logits_cos_sum += float(cosines.sum())
         self.logits_rows += len(cosines)
-        best, clear = self.reference_facts.top1(reference, ref)
+        best, clear = self.reference_facts.top1(reference)
+        if keep is not None:
+            best, clear = best[keep.reshape(-1)], clear[keep.reshape(-1)]
         same = best == got.argmax(-1)
         self.all_agree += int(same.sum())
         self.all_total += len(same)

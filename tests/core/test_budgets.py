@@ -71,6 +71,13 @@ def test_variants_sharing_the_reference_facts_get_the_figures_each_would_get_alo
     flipped_alone = Tally()
     flipped_alone.add("m", "logits", ref, flipped, mask)
     assert flipped_alone.clear_total >= 20 and flipped_alone.clear_agree == flipped_alone.clear_total - 4
+    # The same reference under another mask (fewer positions kept, the flipped ones among those left out).
+    other = np.zeros((1, 40), np.int64)
+    other[0, 10:30] = 1
+    alone, together = Tally(), Tally(shared)
+    alone.add("m", "logits", ref, flipped, other)
+    together.add("m", "logits", ref, flipped, other)
+    assert together.figures() == alone.figures() and together.all_total == 20 and together.figures()["top1_all"] == 1.0
 
 
 def test_flat_logits_of_an_untrained_model_are_judged_by_the_logits_cosine():

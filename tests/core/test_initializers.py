@@ -120,6 +120,7 @@ def test_a_loaded_model_is_saved_one_initializer_at_a_time_as_protobuf_writes_it
     own serialization gives, fields before and after the weights included, without holding them as one message."""
     from onnx import helper
 
+    from exportcore.postprocess import protowire
     from exportcore.postprocess.onnx_files import save_onnx
 
     rng = np.random.default_rng(5)
@@ -133,6 +134,7 @@ def test_a_loaded_model_is_saved_one_initializer_at_a_time_as_protobuf_writes_it
     model = helper.make_model(graph, producer_name="test", doc_string="a model",
                               opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)])
     helper.set_model_props(model, {"kept": "after the graph"})
+    assert protowire._pieces(model)[0] == model.ByteSize()  # written in pieces, not from one serialized message
     files = save_onnx(model, tmp_path / "m.onnx")
     assert files == [tmp_path / "m.onnx"]
     assert (tmp_path / "m.onnx").read_bytes() == model.SerializeToString()
@@ -140,3 +142,26 @@ def test_a_loaded_model_is_saved_one_initializer_at_a_time_as_protobuf_writes_it
     x = np.ones((2, 64), np.float32)
     expected = x @ numpy_helper.to_array(weights[0]) + numpy_helper.to_array(weights[1])
     np.testing.assert_allclose(session.run(None, {"x": x})[0], expected, rtol=1e-5)
+
+
+def test_what_the_piecewise_writer_does_not_carry_is_written_as_protobuf_writes_it(tmp_path, monkeypatch):
+    """Unknown fields (a newer ONNX's) and a model without a graph keep protobuf's own bytes; a model over the
+    limit is refused before any file is written."""
+    from onnx import helper
+
+    from exportcore.postprocess import protowire
+
+    graph = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "g",
+                              [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [2])],
+                              [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [2])],
+                              [numpy_helper.from_array(np.ones(300, np.float32), "unused")])
+    newer = onnx.ModelProto()
+    newer.ParseFromString(helper.make_model(graph).SerializeToString() + b"\xf8\x0f\x01")  # field 255 = 1
+    graphless = onnx.ModelProto(ir_version=10, producer_name="test")
+    for model in (newer, graphless):
+        protowire.write_model(model, tmp_path / "m.onnx")
+        assert (tmp_path / "m.onnx").read_bytes() == model.SerializeToString()
+    monkeypatch.setattr(protowire, "LIMIT", 1000)
+    with pytest.raises(ValueError, match="2 GB"):
+        protowire.write_model(helper.make_model(graph), tmp_path / "big.onnx")
+    assert not (tmp_path / "big.onnx").exists()

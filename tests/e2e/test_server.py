@@ -168,9 +168,10 @@ def test_sigterm_or_sighup_to_exportcore_export_cancels_like_ctrl_c(server, tmp_
     line, nothing at the destination or beside it; the same with and without the server."""
     env = server if served else {**server, "OES_NO_SERVER": "1"}
     shapes = ";".join(f"batch_size={s['batch_size']},sequence_length={s['sequence_length']}" for s in SLOW_SHAPES)
+    # As started from a terminal: the tests themselves may run under nohup, whose ignored SIGHUP the export keeps.
     proc = subprocess.Popen([*EXPORTCORE, "export", "demo:tiny-gpt2", str(tmp_path / "out"), "--json-events",
                              "--validation-shapes", shapes], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                            text=True, preexec_fn=lambda: signal.signal(signum, signal.SIG_DFL))
     for line in proc.stdout:
         event = json.loads(line)
         if event["event"] == "stage_started" and event["stage"] == "validate":

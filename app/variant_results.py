@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 
 from exportcore.events import Event, VariantResult
-from exportcore.postprocess.variants import VARIANTS
+from exportcore.postprocess.variants import table_position
 
 from .qt_util import ListTableModel
 from .run_models import FAIL_BG, FAIL_FG, PASS_BG, PASS_FG, _bold
@@ -30,8 +30,7 @@ def variant_results(events: list[Event]) -> list[VariantResult]:
 def _row_order(result: VariantResult) -> tuple[bool, int]:
     """Failed variants above the passed ones (they are what the user has to read), each in the variants' table
     order (fp16, q8, int8, uint8, q4, q4f16)."""
-    order = list(VARIANTS)
-    return result.passed, order.index(result.variant) if result.variant in order else len(order)
+    return result.passed, table_position(result.variant)
 
 
 def size_text(n: Any) -> str:

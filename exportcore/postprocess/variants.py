@@ -54,6 +54,12 @@ def check_variants(names) -> tuple[str, ...]:
     return tuple(v for v in VARIANTS if v in names)
 
 
+def table_position(variant: str) -> int:
+    """Where ``variant`` stands in the table (fp16, q8, int8, uint8, q4, q4f16); a name not in it comes last."""
+    order = list(VARIANTS)
+    return order.index(variant) if variant in order else len(order)
+
+
 def variant_file_name(fp32_name: str, variant: str) -> str:
     """``decoder_model_merged.onnx`` + q4 -> ``decoder_model_merged_q4.onnx`` (also inside a folder)."""
     stem, dot, ext = fp32_name.rpartition(".")

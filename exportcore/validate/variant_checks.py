@@ -81,7 +81,7 @@ def validate_variants(refs: References, variant_files: dict[str, dict[str, str]]
     order. ``variant_files``: variant -> {fp32 file -> variant file}, or (variant, files) pairs as the builders
     finish them (``Deployables.ready``). ``threads``: variants judged at once (decision 199; onnxruntime and numpy
     work without Python's lock, and every latency figure is the timed thread's own CPU time)."""
-    from ..postprocess.variants import VARIANTS
+    from ..postprocess.variants import table_position
 
     lock = threading.Lock()
     timer = LatencyTimer() if latency else None
@@ -115,8 +115,7 @@ def validate_variants(refs: References, variant_files: dict[str, dict[str, str]]
             results = _in_threads(pairs, judge, threads)
         finally:
             stopping.set()
-    order = list(VARIANTS)
-    return sorted(results, key=lambda r: order.index(r.variant) if r.variant in order else len(order))
+    return sorted(results, key=lambda r: table_position(r.variant))
 
 
 def _in_threads(pairs: Iterable[tuple[str, dict[str, str]]], judge: Callable[[str, dict[str, str]], VariantResult],

@@ -50,7 +50,8 @@ def _tensors(graph: GraphProto) -> Iterator[TensorProto]:
 
 def _tensor_nbytes(tensor: TensorProto) -> int:
     if tensor.HasField("raw_data"):
-        return len(tensor.raw_data)
+        length = protowire.raw_length(tensor)  # reading ``raw_data`` would copy the weight
+        return len(tensor.raw_data) if length is None else length
     count = 1
     for d in tensor.dims:
         count *= d

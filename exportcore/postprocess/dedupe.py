@@ -4,6 +4,7 @@ head that the exporter stored as a transposed copy of the embedding turned back 
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from pathlib import Path
 
 import onnx
@@ -146,8 +147,14 @@ def dedupe_initializers(model: ModelProto, transposed: bool = True) -> int:
     # (clearing a field does not give its memory back), one more copy of every weight (docs/decisions.md 137).
     first: dict[tuple, str] = {}
     duplicates: dict[str, str] = {}
-    for tensor in _movable_weights(model.graph):
-        duplicates.setdefault(tensor.name, first.setdefault(_fingerprint(tensor), tensor.name))
+    weights = _movable_weights(model.graph)
+    # Only a weight that shares its type and shape with another can be a copy: the others are not read (hashing one
+    # copies its bytes out of the message; a tied embedding is often the largest weight and alone in its shape).
+    shapes = Counter((t.data_type, tuple(t.dims)) for t in weights)
+    for tensor in weights:
+        shape = (tensor.data_type, tuple(tensor.dims))
+        key = _fingerprint(tensor) if shapes[shape] > 1 else shape
+        duplicates.setdefault(tensor.name, first.setdefault(key, tensor.name))
     duplicates = {name: kept for name, kept in duplicates.items() if name != kept}
     if duplicates:
         _rename_inputs(model.graph, duplicates)

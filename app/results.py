@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from exportcore.events import VariantResult
 from exportcore.options import ExportOptions
+from exportcore.sizes import format_size
 
 from .export_job import ExportJob
 from .inspector import standard_icon
@@ -33,13 +34,9 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def human_size(n: int | float | None) -> str:
-    if not isinstance(n, (int, float)):
-        return "—"
-    for unit in ("B", "KB", "MB", "GB"):
-        if abs(n) < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} GB"
+    """A file's size as every other message of ours says one (``exportcore.sizes``: decimal units, as the Hub and
+    the pre-flight's estimates show them); "—" when unknown."""
+    return format_size(int(n)) if isinstance(n, (int, float)) else "—"
 
 
 def cli_command(options: dict) -> str:

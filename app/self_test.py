@@ -27,6 +27,8 @@ import threading
 import time
 from pathlib import Path
 
+from exportcore.sizes import format_size
+
 from . import __version__
 from .paths import child_environment, is_frozen, worker_command
 
@@ -38,14 +40,6 @@ MAX_ROWS_SHOWN = 6
 
 class SelfTestFailure(Exception):
     pass
-
-
-def _size(n: int) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} B"
 
 
 def _parse_args(argv: list[str]) -> argparse.Namespace:
@@ -129,7 +123,7 @@ def run_self_test(model: str = DEFAULT_MODEL, *, dynamo: bool = False, keep: boo
     rows = [e for e in events if e.get("event") == "validation_row"]
     say("  files:")
     for f in result.get("files", []):
-        say(f"    {f['name']:<32} {_size(int(f.get('bytes', 0))):>10}")
+        say(f"    {f['name']:<32} {format_size(int(f.get('bytes', 0))):>10}")
     diffs = [r["max_abs_diff"] for r in rows if r.get("max_abs_diff") is not None]
     say(f"  validation: {result['validation']} — {sum(bool(r.get('passed')) for r in rows)}/{len(rows)} rows passed"
         + (f", worst max abs diff {max(diffs):.2e}" if diffs else ""))

@@ -198,8 +198,10 @@ class ConsoleReporter:
             for line in variants_table(self.variants):
                 self._line(line)
         self._line(f"Exported to {event.output_dir} in {event.seconds:.1f} s:")
+        from .sizes import format_size
+
         for f in event.files:
-            self._line(f"  {f['name']:<36} {f['bytes'] / 1024:>10.1f} KiB")
+            self._line(f"  {f['name']:<36} {format_size(f['bytes']):>10}")
         for message in self.warnings:
             self._line(f"  warning: {message}")
         if self.tty and not os.environ.get("OES_SERVED_BY") and not os.environ.get("OES_NO_SERVER"):

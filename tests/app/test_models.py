@@ -83,7 +83,7 @@ def test_files_and_history_models(qtmodeltester):
     files.set_files([{"name": "model.onnx", "bytes": 2048}, {"name": "config.json", "bytes": 10}])
     qtmodeltester.check(files)
     assert files.total() == 2058
-    assert human_size(2048) == "2.0 KB" and human_size(10) == "10 B"
+    assert human_size(2048) == "2.0 kB" and human_size(10) == "10 B" and human_size(497_804_123) == "497.8 MB"
     history = HistoryModel()
     qtmodeltester.check(history)
     history.set_entries([{"when": 0, "model": "demo:tiny-bert", "outcome": "succeeded", "seconds": 1.0,

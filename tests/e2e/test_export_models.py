@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pytest
 
+from exportcore.sizes import format_size
 from exportcore.validate.structure import structure_problem
 from tests.e2e.models import CASES, tiny_exports, tiny_models  # noqa: F401 - fixtures
 
@@ -332,8 +333,10 @@ def test_cli_export_summary(case_id, extra, tiny_models, tmp_path):
     assert int(match.group(1)) == int(match.group(2)) == report["checks"]
     assert f"Exported to {out}" in proc.stderr
     for name in CASES[case_id].files:
-        assert re.search(rf"^\s+{re.escape(name)}\s+[\d.]+ KiB$", proc.stderr, re.M), f"{name} not listed"
         assert (out / name).is_file()
+        # its size, in the units of every other size we show (the pre-flight, the variants' lines, the app)
+        size = format_size((out / name).stat().st_size)
+        assert re.search(rf"^\s+{re.escape(name)}\s+{re.escape(size)}$", proc.stderr, re.M), f"{name} not listed"
     assert report["status"] == "passed"
     assert not [n for n in os.listdir(tmp_path) if ".partial-" in n or ".failed-" in n or ".old-" in n]
 

@@ -7,6 +7,7 @@ launcher's dispatch, the job file, the worker CHILD process and the event parsin
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -30,7 +31,8 @@ def test_launcher_self_test_from_source(tmp_path):
     assert out.returncode == 0, out.stdout + out.stderr
     assert "SELF-TEST PASSED" in out.stdout
     assert "validation: passed" in out.stdout
-    assert "model.onnx" in out.stdout
+    # listed with its size in the units of every other size the app shows (decimal, as the Hub shows them)
+    assert re.search(r"^\s+model\.onnx\s+\d+\.\d (kB|MB)$", out.stdout, re.M), out.stdout
     # the demo weights were built in the (clean) user cache, the export folder was cleaned up
     assert (tmp_path / "home" / ".cache" / "onnx-export-studio" / "demo_models" / "tiny-bert").is_dir()
     assert not list(tmp_path.glob("oes-self-test-*"))

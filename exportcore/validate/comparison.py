@@ -30,7 +30,7 @@ def shape_set_label(shapes: dict[str, int], cfg: OnnxConfig) -> str:
     shapes = {**shapes, **static_shapes_of(cfg)}  # the size a static axis is validated at, not the set's
     relevant = ["batch_size"]
     names = " ".join(cfg.inputs)
-    if any(k in names for k in ("input_ids", "decoder_input_ids")):
+    if any(k in names for k in ("input_ids", "decoder_input_ids", "inputs_embeds")):  # embeds: a VLM's prompt
         relevant.append("sequence_length")
     if "num_choices" in str(cfg.inputs):
         relevant.append("num_choices")

@@ -10,6 +10,7 @@ Tiny models from tests/architectures.py's IMAGE_TEXT_CONFIGS with weights spread
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -58,6 +59,9 @@ def test_parts_export_and_generate_like_pytorch(model_type, tmp_path):
     assert [f["name"] for f in outcome.files if f["name"].endswith(".onnx")] == PARTS
     for part in ("vision_encoder", "embed_tokens", "decoder_model_merged"):
         assert len({r.shape_set for r in outcome.rows if r.submodel == part}) >= 3, part
+    # the decoder's rows say the prompt's length they were checked at (its embeddings' axis), not only the batch
+    decoder_sets = {r.shape_set for r in outcome.rows if r.submodel == "decoder_model_merged"}
+    assert all(re.search(r"(^|, )sequence=\d+", label) for label in decoder_sets), decoder_sets
     e2e = end_to_end_rows(outcome.rows)
     assert all(r.passed for r in e2e), [r.to_dict() for r in e2e if not r.passed][:3]
     cases = {r.shape_set for r in e2e}

@@ -253,7 +253,7 @@ def _converted_then_mended(values: np.ndarray) -> np.ndarray:
     have made it ± that subnormal; those at or above half of it round to it anyway), a finite value that became
     infinite was above the largest finite (the clamp: ± that; those just above it round down to it anyway)."""
     with np.errstate(over="ignore", invalid="ignore"):  # the overflow to infinity is mended below
-        half = np.asarray(values.astype(np.float16))
+        half = np.asarray(values.astype(np.float16, order="C"))  # C order: ``mended`` below is a view of it
     flat, mended = values.reshape(-1), half.reshape(-1)
     for lost, bound in ((np.flatnonzero(mended == 0), _FLOAT16_BOUNDS[0]),
                         (np.flatnonzero(np.isinf(mended)), _FLOAT16_BOUNDS[1])):

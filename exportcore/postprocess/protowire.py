@@ -23,6 +23,8 @@ LIMIT = 2**31
 
 
 def varint(value: int) -> bytes:
+    if value < 0:
+        raise ValueError(f"a length cannot be negative ({value})")
     out = bytearray()
     while True:
         byte = value & 0x7F
@@ -83,6 +85,7 @@ def write_model(model: ModelProto, path: Path) -> None:
         else:
             out.write(tail)
             return
+    path.unlink()  # the pieces written so far: nothing half-written stays if protobuf refuses the whole
     _write_whole(model, path)
 
 
@@ -95,10 +98,8 @@ def _write_whole(model: ModelProto, path: Path) -> None:
 def _carries_unknown_fields(model: ModelProto) -> bool:
     """Whether the model or its graph holds fields this ONNX does not know (``split`` would drop them; deeper
     messages are copied or serialized whole, theirs included)."""
-    try:
-        from google.protobuf.unknown_fields import UnknownFieldSet
-    except ImportError:  # protobuf before 4.22: compare with protobuf's own size (one more serialization)
-        return _pieces(model)[0] != model.ByteSize()
+    from google.protobuf.unknown_fields import UnknownFieldSet  # protobuf 4.22+; onnx needs a newer one
+
     return len(UnknownFieldSet(model)) > 0 or len(UnknownFieldSet(model.graph)) > 0
 
 
@@ -138,14 +139,17 @@ def tensor_size(tensor: TensorProto) -> int:
 
 def raw_length(tensor: TensorProto) -> int | None:
     """The length of ``tensor``'s raw bytes as its dims and type give it (sub-byte types packed), or None for a type
-    without a fixed width here."""
+    without a fixed width here and for dims no file under protobuf's limit can hold (negative, too large)."""
     bits = _element_bits().get(tensor.data_type)
     if bits is None:
         return None
     count = 1
     for d in tensor.dims:
+        if d < 0:
+            return None
         count *= d
-    return (count * bits + 7) // 8
+    length = (count * bits + 7) // 8
+    return length if length < LIMIT else None
 
 
 @cache

@@ -106,6 +106,7 @@ class Runner:
         run_dir: Path | None = None
         created_parents: list[Path] = []
         settled = contextlib.ExitStack()
+        froze = False
         if os.environ.get("OES_SERVED_BY"):
             self.log(f"running in a process forked from exportcore serve (pid {os.environ['OES_SERVED_BY']})")
         try:
@@ -130,13 +131,15 @@ class Runner:
             run_dir, created_parents = make_run_dir(destination)
             if not options.force:  # --force: the user was told (pre-flight) and tries anyway
                 check_free_space(run_dir, source.folder)
-            from ..export.torch_stages import ensure_pad_token, fit_threads_to_free_cores, load_for_plan
-
-            # torch, transformers and their modules' objects live as long as the process: every full collection
-            # from here on (the two below, and Python's own during the export) no longer walks them, and a forked
-            # builder does not copy their pages by marking them.
-            gc.freeze()
             with self.stage("load"):
+                from ..export.torch_stages import ensure_pad_token, fit_threads_to_free_cores, load_for_plan
+
+                # torch, transformers and their modules' objects live as long as the process: every full collection
+                # from here on (the two below, and Python's own during the export) no longer walks them, and a
+                # forked builder does not copy their pages by marking them. (Left alone if a caller froze.)
+                froze = gc.get_freeze_count() == 0
+                if froze:
+                    gc.freeze()
 
                 fit_threads_to_free_cores(self.log)
                 model = load_for_plan(plan, log=self.log)
@@ -266,7 +269,8 @@ class Runner:
                 shutil.rmtree(run_dir, ignore_errors=True)
                 remove_empty(created_parents)
             settled.close()
-            gc.unfreeze()  # a process that runs several exports (tests, the app's worker) collects this one's
+            if froze:
+                gc.unfreeze()  # a process that runs several exports (tests, the app's worker) collects this one's
 
     def torch_references(self, plan: Any, model: Any, run_dir: Path) -> tuple[Any, list]:
         """Phase 1 of validation, while the model is loaded: PyTorch's outputs at every shape set (and for the

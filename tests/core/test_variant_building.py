@@ -156,6 +156,12 @@ def test_float16_clamp_is_onnxruntimes_for_every_float32_near_its_bounds():
     with np.errstate(invalid="ignore"):  # the signalling NaNs among them
         wide = values.astype(np.float64)  # a double weight is converted as the converter converts it too
     assert ort_hooks.clamp_to_float16(wide).tobytes() == float16.convert_np_to_float16(wide).tobytes()
+    # a weight in another memory order (transposed, Fortran) is mended too, and keeps its values' places
+    square = np.asfortranarray(np.array([[1e-9, 2.0], [7e4, -1e-30]], np.float32))
+    for weight in (square, square.T, values[:4096].reshape(64, 64).T):
+        clamped = ort_hooks.clamp_to_float16(weight)
+        assert clamped.shape == weight.shape
+        assert clamped.tobytes() == float16.convert_np_to_float16(weight).tobytes()
 
 
 def test_a_large_weight_is_clamped_and_quantized_slice_by_slice_to_the_same_values(monkeypatch):

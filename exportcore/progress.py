@@ -15,6 +15,7 @@ from typing import TextIO
 
 from .events import (ErrorEvent, Event, LogLine, Progress, RunResult, StageFinished, StageStarted, ValidationRow,
                      VariantResult)
+from .sizes import format_size
 
 
 def format_duration(seconds: float) -> str:
@@ -198,8 +199,6 @@ class ConsoleReporter:
             for line in variants_table(self.variants):
                 self._line(line)
         self._line(f"Exported to {event.output_dir} in {event.seconds:.1f} s:")
-        from .sizes import format_size
-
         for f in event.files:
             self._line(f"  {f['name']:<36} {format_size(f['bytes']):>10}")
         for message in self.warnings:
@@ -218,7 +217,6 @@ class ConsoleReporter:
 def variants_table(results: list[VariantResult]) -> list[str]:
     """The variants under the validation line: size against fp32, CPU time against fp32, each judged figure with
     its budget (docs/budgets.md)."""
-    from .sizes import format_size
     from .validate.budgets import SHORT
 
     lines = ["Variants against PyTorch fp32 (figure ≥ budget):"]

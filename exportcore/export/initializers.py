@@ -21,9 +21,8 @@ from onnx import ModelProto, TensorProto
 
 from .. import dtypes
 from ..postprocess.onnx_files import EXTERNAL_DATA_THRESHOLD, GRAPH_SLACK, external_data_name
-from ..postprocess.protowire import GRAPH_FIELD, INITIALIZER_FIELD, key, split, varint
+from ..postprocess.protowire import GRAPH_FIELD, INITIALIZER_FIELD, RAW_DATA_FIELD, key, split, varint
 
-_RAW_DATA_FIELD = 9  # TensorProto.raw_data
 _INLINE_LIMIT = 1024  # with external data, tensors up to this size stay in the .onnx (as onnx.save does)
 _ALIGN = 4096
 
@@ -54,7 +53,7 @@ class _Entry:
 
     def inline_size(self) -> int:
         header = self.proto.SerializeToString()
-        body = len(header) if self.external else len(header) + len(key(_RAW_DATA_FIELD)) + len(varint(self.nbytes)) + self.nbytes
+        body = len(header) if self.external else len(header) + len(key(RAW_DATA_FIELD)) + len(varint(self.nbytes)) + self.nbytes
         return len(key(INITIALIZER_FIELD)) + len(varint(body)) + body
 
     def write_inline(self, out: BinaryIO) -> None:
@@ -62,7 +61,7 @@ class _Entry:
         if self.external:
             out.write(key(INITIALIZER_FIELD) + varint(len(header)) + header)
             return
-        raw_prefix = key(_RAW_DATA_FIELD) + varint(self.nbytes)
+        raw_prefix = key(RAW_DATA_FIELD) + varint(self.nbytes)
         body = len(header) + len(raw_prefix) + self.nbytes
         out.write(key(INITIALIZER_FIELD) + varint(body) + header + raw_prefix)
         out.write(_tensor_bytes(self.tensor))

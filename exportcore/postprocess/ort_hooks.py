@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -188,13 +188,23 @@ def quantize_slices(original, q_type, arr, scale, zero_point, low=None, high=Non
     qmin, qmax = utils.get_qmin_qmax_for_qType(q_type, reduce_range=False, symmetric=False)
     low = max(qmin, low) if low is not None else qmin
     high = min(qmax, high) if high is not None else qmax
-    flat = arr.reshape(-1)
-    out = np.empty(flat.shape, types[q_type])
-    for start in range(0, flat.size, CHUNK_ELEMENTS):
-        part = np.asarray((flat[start:start + CHUNK_ELEMENTS].astype(np.float32) / scale).round() + zero_point)
+
+    def quantized(part: np.ndarray) -> np.ndarray:
+        part = np.asarray((part.astype(np.float32) / scale).round() + zero_point)
         np.clip(part, low, high, out=part)
-        out[start:start + CHUNK_ELEMENTS] = part.astype(out.dtype)
-    return out.reshape(arr.shape)
+        return part
+
+    return _in_slices(arr, types[q_type], quantized)
+
+
+def _in_slices(values: np.ndarray, dtype, convert: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """``convert`` applied to ``values`` a slice of ``CHUNK_ELEMENTS`` at a time, into one array of ``dtype``: no
+    whole-weight temporaries beside the result."""
+    flat = values.reshape(-1)
+    out = np.empty(flat.shape, dtype)
+    for start in range(0, flat.size, CHUNK_ELEMENTS):
+        out[start:start + CHUNK_ELEMENTS] = convert(flat[start:start + CHUNK_ELEMENTS])
+    return out.reshape(values.shape)
 
 
 @contextmanager
@@ -222,12 +232,7 @@ def clamp_to_float16(values: np.ndarray, min_positive_val: float = 5.96e-08,
     values = np.asarray(values)
     if values.size <= CHUNK_ELEMENTS:
         return _clamped(values, min_positive_val, max_finite_val)
-    flat = values.reshape(-1)
-    out = np.empty(flat.shape, np.float16)
-    for start in range(0, flat.size, CHUNK_ELEMENTS):
-        out[start:start + CHUNK_ELEMENTS] = _clamped(flat[start:start + CHUNK_ELEMENTS], min_positive_val,
-                                                     max_finite_val)
-    return out.reshape(values.shape)
+    return _in_slices(values, np.float16, lambda part: _clamped(part, min_positive_val, max_finite_val))
 
 
 #: onnxruntime's converter's bounds, the ones used here: float16's smallest subnormal and largest finite value.

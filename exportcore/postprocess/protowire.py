@@ -42,18 +42,21 @@ def key(field: int) -> bytes:
 
 def split(message, field: int) -> tuple[bytes, bytes]:
     """``message`` serialized as its fields numbered below ``field`` and those above it; ``field`` itself is left
-    out and never copied."""
+    out and never read (reading a bytes field copies it)."""
     head, tail = type(message)(), type(message)()
-    for descriptor, value in message.ListFields():
+    for descriptor in message.DESCRIPTOR.fields:
         if descriptor.number == field:
             continue
         part = head if descriptor.number < field else tail
+        value = getattr(message, descriptor.name)
         if _repeated(descriptor):
-            getattr(part, descriptor.name).extend(value)
-        elif descriptor.message_type is not None:
-            getattr(part, descriptor.name).CopyFrom(value)
-        else:
-            setattr(part, descriptor.name, value)
+            if len(value):
+                getattr(part, descriptor.name).extend(value)
+        elif message.HasField(descriptor.name):  # ONNX is proto2: every singular field has presence
+            if descriptor.message_type is not None:
+                getattr(part, descriptor.name).CopyFrom(value)
+            else:
+                setattr(part, descriptor.name, value)
     return head.SerializeToString(), tail.SerializeToString()
 
 
@@ -121,20 +124,8 @@ def tensor_size(tensor: TensorProto) -> int:
     raw = raw_length(tensor) if tensor.HasField("raw_data") else None
     if raw is None:
         return tensor.ByteSize()
-    shell = TensorProto()
-    for descriptor in TensorProto.DESCRIPTOR.fields:
-        if descriptor.number == RAW_DATA_FIELD:
-            continue
-        value = getattr(tensor, descriptor.name)
-        if _repeated(descriptor):
-            if len(value):
-                getattr(shell, descriptor.name).extend(value)
-        elif tensor.HasField(descriptor.name):
-            if descriptor.message_type is not None:
-                getattr(shell, descriptor.name).CopyFrom(value)
-            else:
-                setattr(shell, descriptor.name, value)
-    return shell.ByteSize() + len(key(RAW_DATA_FIELD)) + len(varint(raw)) + raw
+    head, tail = split(tensor, RAW_DATA_FIELD)
+    return len(head) + len(tail) + len(key(RAW_DATA_FIELD)) + len(varint(raw)) + raw
 
 
 def raw_length(tensor: TensorProto) -> int | None:
